@@ -1,0 +1,355 @@
+package main
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// network is what the ingress and service layers need from the VPC.
+type network struct {
+	VpcID                pulumi.StringOutput
+	VpcCidr              string
+	AvailabilityZones    []string
+	PublicSubnetIDs      pulumi.StringArray // one per AZ, in AZ order: NLB (and NAT) placement
+	PrivateSubnetIDs     pulumi.StringArray // one per AZ, in AZ order: ALB and tasks
+	privateRouteTableIDs pulumi.StringArray
+}
+
+// availabilityZones picks the first azCount available AZs of the region. It registers
+// nothing, so a region with too few AZs is reported before any resource exists.
+func availabilityZones(ctx *pulumi.Context, azCount int) ([]string, error) {
+	zones, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{
+		State: pulumi.StringRef("available"),
+		// Local Zones and Wavelength Zones lack NLB/Fargate support; keep regular AZs.
+		Filters: []aws.GetAvailabilityZonesFilter{{Name: "opt-in-status", Values: []string{"opt-in-not-required"}}},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("looking up the region's Availability Zones: %w", err)
+	}
+	return availabilityZonesFrom(zones.Names, azCount)
+}
+
+// availabilityZonesFrom takes the first azCount of the region's AZs, or explains why not.
+func availabilityZonesFrom(names []string, azCount int) ([]string, error) {
+	if len(names) < azCount {
+		return nil, &configError{Problems: []string{fmt.Sprintf(
+			"azCount: invalid value %d: the region has only %d available Availability Zones (%v)",
+			azCount, len(names), names)}}
+	}
+	return names[:azCount], nil
+}
+
+// newNetwork builds a dual-stack VPC with one public and one private subnet per AZ.
+// awsx v2's ec2.Vpc cannot give subnets IPv6 blocks, so this uses plain ec2 resources.
+func newNetwork(ctx *pulumi.Context, cfg networkConfig, zones []string, region string) (*network, error) {
+	// The VPC, with an Amazon-provided /56 so every subnet gets a /64 (the NLB is dual stack).
+	v, err := ec2.NewVpc(ctx, "vpc", &ec2.VpcArgs{
+		CidrBlock:                    pulumi.String(cfg.VpcCidr),
+		EnableDnsSupport:             pulumi.Bool(true),
+		EnableDnsHostnames:           pulumi.Bool(true),
+		AssignGeneratedIpv6CidrBlock: pulumi.Bool(true),
+		Tags:                         nameTag(ctx, "vpc"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("creating VPC: %w", err)
+	}
+	net := &network{VpcID: v.ID().ToStringOutput(), VpcCidr: cfg.VpcCidr, AvailabilityZones: zones}
+
+	// Internet gateway: public subnets' IPv4 and IPv6 route to the internet.
+	igw, err := ec2.NewInternetGateway(ctx, "igw", &ec2.InternetGatewayArgs{VpcId: v.ID(), Tags: nameTag(ctx, "igw")})
+	if err != nil {
+		return nil, fmt.Errorf("creating internet gateway: %w", err)
+	}
+	// Egress-only internet gateway: private subnets may open IPv6 connections out, never in.
+	eigw, err := ec2.NewEgressOnlyInternetGateway(ctx, "eigw", &ec2.EgressOnlyInternetGatewayArgs{VpcId: v.ID(), Tags: nameTag(ctx, "eigw")})
+	if err != nil {
+		return nil, fmt.Errorf("creating egress-only internet gateway: %w", err)
+	}
+
+	publicRT, err := newRouteTable(ctx, "public-rt", v.ID(), []route{
+		{"default-ipv4", "0.0.0.0/0", func(a *ec2.RouteArgs) { a.GatewayId = igw.ID() }},
+		{"default-ipv6", "::/0", func(a *ec2.RouteArgs) { a.GatewayId = igw.ID() }},
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	newBits := subnetNewBits(cfg.AzCount)
+	var natIDs []pulumi.IDOutput
+	for i, az := range zones {
+		public, err := newSubnet(ctx, fmt.Sprintf("public-%d", i), v, az, cfg.VpcCidr, newBits, i)
+		if err != nil {
+			return nil, err
+		}
+		private, err := newSubnet(ctx, fmt.Sprintf("private-%d", i), v, az, cfg.VpcCidr, newBits, cfg.AzCount+i)
+		if err != nil {
+			return nil, err
+		}
+		net.PublicSubnetIDs = append(net.PublicSubnetIDs, public.ID())
+		net.PrivateSubnetIDs = append(net.PrivateSubnetIDs, private.ID())
+
+		if err := associate(ctx, fmt.Sprintf("public-%d-rta", i), public, publicRT); err != nil {
+			return nil, err
+		}
+		if cfg.NatGateways == "perAz" || (cfg.NatGateways == "single" && i == 0) {
+			nat, err := newNatGateway(ctx, fmt.Sprintf("nat-%d", i), public)
+			if err != nil {
+				return nil, err
+			}
+			natIDs = append(natIDs, nat.ID())
+		}
+
+		// One private route table per AZ, so each AZ's IPv4 egress uses its own NAT
+		// (no cross-AZ data charges, no shared failure) when natGateways is perAz.
+		routes := []route{{"default-ipv6", "::/0", func(a *ec2.RouteArgs) { a.EgressOnlyGatewayId = eigw.ID() }}}
+		if len(natIDs) > 0 {
+			natID := natIDs[len(natIDs)-1]
+			routes = append(routes, route{"default-ipv4", "0.0.0.0/0", func(a *ec2.RouteArgs) { a.NatGatewayId = natID }})
+		}
+		privateRT, err := newRouteTable(ctx, fmt.Sprintf("private-%d-rt", i), v.ID(), routes)
+		if err != nil {
+			return nil, err
+		}
+		if err := associate(ctx, fmt.Sprintf("private-%d-rta", i), private, privateRT); err != nil {
+			return nil, err
+		}
+		net.privateRouteTableIDs = append(net.privateRouteTableIDs, privateRT.ID())
+	}
+	if cfg.VpcEndpoints {
+		if err := newVpcEndpoints(ctx, net, region); err != nil {
+			return nil, err
+		}
+	}
+	return net, nil
+}
+
+// newVpcEndpoints lets tasks in private subnets pull from ECR and write logs without a
+// NAT gateway: interface endpoints for the ECR API, the registry and CloudWatch Logs, and
+// a gateway endpoint for S3, where ECR keeps image layers.
+func newVpcEndpoints(ctx *pulumi.Context, net *network, region string) error {
+	sg, err := newSecurityGroup(ctx, "endpoints-sg", "VPC interface endpoints: HTTPS from inside the VPC", net.VpcID)
+	if err != nil {
+		return err
+	}
+	if err := addIngress(ctx, sg, securityGroupRule{name: "endpoints-https-from-vpc", description: "HTTPS from the VPC", port: 443, cidrIPv4: net.VpcCidr}); err != nil {
+		return err
+	}
+	for _, svc := range []string{"ecr.api", "ecr.dkr", "logs"} {
+		name := "endpoint-" + strings.ReplaceAll(svc, ".", "-")
+		_, err := ec2.NewVpcEndpoint(ctx, name, &ec2.VpcEndpointArgs{
+			VpcId:             net.VpcID,
+			ServiceName:       pulumi.Sprintf("com.amazonaws.%s.%s", region, svc),
+			VpcEndpointType:   pulumi.String("Interface"),
+			SubnetIds:         net.PrivateSubnetIDs,
+			SecurityGroupIds:  pulumi.StringArray{sg.ID()},
+			PrivateDnsEnabled: pulumi.Bool(true),
+			Tags:              nameTag(ctx, name),
+		})
+		if err != nil {
+			return fmt.Errorf("creating VPC endpoint %s: %w", svc, err)
+		}
+	}
+	_, err = ec2.NewVpcEndpoint(ctx, "endpoint-s3", &ec2.VpcEndpointArgs{
+		VpcId:           net.VpcID,
+		ServiceName:     pulumi.Sprintf("com.amazonaws.%s.s3", region),
+		VpcEndpointType: pulumi.String("Gateway"),
+		RouteTableIds:   net.privateRouteTableIDs,
+		Tags:            nameTag(ctx, "endpoint-s3"),
+	})
+	if err != nil {
+		return fmt.Errorf("creating VPC endpoint s3: %w", err)
+	}
+	return nil
+}
+
+// newSubnet creates subnet number index of the VPC: an IPv4 block carved from the VPC
+// CIDR and the index-th /64 of the VPC's IPv6 /56, with IPv6 assigned on creation.
+func newSubnet(ctx *pulumi.Context, name string, v *ec2.Vpc, az, vpcCidr string, newBits, index int) (*ec2.Subnet, error) {
+	ipv4, err := subnetCidr(vpcCidr, newBits, index)
+	if err != nil {
+		return nil, fmt.Errorf("subnet %s: %w", name, err)
+	}
+	s, err := ec2.NewSubnet(ctx, name, &ec2.SubnetArgs{
+		VpcId:                       v.ID(),
+		AvailabilityZone:            pulumi.String(az),
+		CidrBlock:                   pulumi.String(ipv4),
+		Ipv6CidrBlock:               v.Ipv6CidrBlock.ApplyT(func(block string) (string, error) { return ipv6Subnet(block, index) }).(pulumi.StringOutput),
+		AssignIpv6AddressOnCreation: pulumi.Bool(true),
+		MapPublicIpOnLaunch:         pulumi.Bool(false), // public IPv4s are the EIPs only
+		Tags:                        nameTag(ctx, name),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("creating subnet %s: %w", name, err)
+	}
+	return s, nil
+}
+
+// subnetCidr returns the index-th block of newBits more bits inside vpcCidr
+// (10.0.0.0/16, 2 bits, index 2 → 10.0.128.0/18).
+func subnetCidr(vpcCidr string, newBits, index int) (string, error) {
+	vpcPrefix, err := netip.ParsePrefix(vpcCidr)
+	if err != nil {
+		return "", err
+	}
+	bits := vpcPrefix.Bits() + newBits
+	if index >= 1<<newBits || bits > 32 {
+		return "", fmt.Errorf("index %d does not fit in %s with %d new bits", index, vpcCidr, newBits)
+	}
+	base := vpcPrefix.Addr().As4()
+	n := uint32(base[0])<<24 | uint32(base[1])<<16 | uint32(base[2])<<8 | uint32(base[3])
+	n |= uint32(index) << (32 - bits)
+	addr := netip.AddrFrom4([4]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)})
+	return netip.PrefixFrom(addr, bits).String(), nil
+}
+
+// ipv6Subnet returns the index-th /64 of a /56 (the 8 bits after the /56 are byte 7).
+func ipv6Subnet(vpcBlock string, index int) (string, error) {
+	p, err := netip.ParsePrefix(vpcBlock)
+	if err != nil {
+		return "", fmt.Errorf("parsing the VPC's IPv6 block %q: %w", vpcBlock, err)
+	}
+	if p.Bits() != 56 || index > 255 {
+		return "", fmt.Errorf("cannot take /64 number %d of %q: want a /56", index, vpcBlock)
+	}
+	b := p.Masked().Addr().As16()
+	b[7] = byte(index)
+	return netip.PrefixFrom(netip.AddrFrom16(b), 64).String(), nil
+}
+
+// route is one route of a route table: a name suffix, a destination and its target.
+type route struct {
+	name, destination string
+	target            func(*ec2.RouteArgs)
+}
+
+func newRouteTable(ctx *pulumi.Context, name string, vpcID pulumi.IDOutput, routes []route) (*ec2.RouteTable, error) {
+	rt, err := ec2.NewRouteTable(ctx, name, &ec2.RouteTableArgs{VpcId: vpcID, Tags: nameTag(ctx, name)})
+	if err != nil {
+		return nil, fmt.Errorf("creating route table %s: %w", name, err)
+	}
+	for _, r := range routes {
+		args := &ec2.RouteArgs{RouteTableId: rt.ID()}
+		if prefix := netip.MustParsePrefix(r.destination); prefix.Addr().Is4() {
+			args.DestinationCidrBlock = pulumi.String(r.destination)
+		} else {
+			args.DestinationIpv6CidrBlock = pulumi.String(r.destination)
+		}
+		r.target(args)
+		if _, err := ec2.NewRoute(ctx, name+"-"+r.name, args); err != nil {
+			return nil, fmt.Errorf("creating route %s-%s: %w", name, r.name, err)
+		}
+	}
+	return rt, nil
+}
+
+func associate(ctx *pulumi.Context, name string, s *ec2.Subnet, rt *ec2.RouteTable) error {
+	_, err := ec2.NewRouteTableAssociation(ctx, name, &ec2.RouteTableAssociationArgs{SubnetId: s.ID(), RouteTableId: rt.ID()})
+	if err != nil {
+		return fmt.Errorf("associating %s: %w", name, err)
+	}
+	return nil
+}
+
+// newNatGateway gives private subnets IPv4 egress (image pulls, logs) through a public subnet.
+func newNatGateway(ctx *pulumi.Context, name string, public *ec2.Subnet) (*ec2.NatGateway, error) {
+	eip, err := ec2.NewEip(ctx, name+"-eip", &ec2.EipArgs{Domain: pulumi.String("vpc"), Tags: nameTag(ctx, name+"-eip")})
+	if err != nil {
+		return nil, fmt.Errorf("creating EIP for %s: %w", name, err)
+	}
+	nat, err := ec2.NewNatGateway(ctx, name, &ec2.NatGatewayArgs{
+		SubnetId:     public.ID(),
+		AllocationId: eip.AllocationId,
+		Tags:         nameTag(ctx, name),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("creating NAT gateway %s: %w", name, err)
+	}
+	return nat, nil
+}
+
+// securityGroupRule is one ingress or egress edge of a security group: exactly one of
+// the CIDRs or the referenced group is set.
+type securityGroupRule struct {
+	name        string
+	description string
+	port        int
+	cidrIPv4    string
+	cidrIPv6    string
+	peer        pulumi.IDOutput // referenced security group
+}
+
+func (r securityGroupRule) source() (cidr4, cidr6 pulumi.StringPtrInput, peer pulumi.StringPtrInput) {
+	switch {
+	case r.cidrIPv4 != "":
+		return pulumi.String(r.cidrIPv4), nil, nil
+	case r.cidrIPv6 != "":
+		return nil, pulumi.String(r.cidrIPv6), nil
+	default:
+		return nil, nil, r.peer.ToStringOutput()
+	}
+}
+
+// newSecurityGroup creates a group whose only rules are the given ones. The provider
+// removes AWS's default allow-all egress rule, so nothing is open that is not listed.
+func newSecurityGroup(ctx *pulumi.Context, name, description string, vpcID pulumi.StringOutput) (*ec2.SecurityGroup, error) {
+	sg, err := ec2.NewSecurityGroup(ctx, name, &ec2.SecurityGroupArgs{
+		VpcId:       vpcID,
+		Description: pulumi.String(description),
+		Tags:        nameTag(ctx, name),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("creating security group %s: %w", name, err)
+	}
+	return sg, nil
+}
+
+func addIngress(ctx *pulumi.Context, sg *ec2.SecurityGroup, rules ...securityGroupRule) error {
+	for _, r := range rules {
+		c4, c6, peer := r.source()
+		_, err := vpc.NewSecurityGroupIngressRule(ctx, r.name, &vpc.SecurityGroupIngressRuleArgs{
+			SecurityGroupId:           sg.ID(),
+			Description:               pulumi.String(r.description),
+			IpProtocol:                pulumi.String("tcp"),
+			FromPort:                  pulumi.Int(r.port),
+			ToPort:                    pulumi.Int(r.port),
+			CidrIpv4:                  c4,
+			CidrIpv6:                  c6,
+			ReferencedSecurityGroupId: peer,
+		})
+		if err != nil {
+			return fmt.Errorf("creating ingress rule %s: %w", r.name, err)
+		}
+	}
+	return nil
+}
+
+func addEgress(ctx *pulumi.Context, sg *ec2.SecurityGroup, rules ...securityGroupRule) error {
+	for _, r := range rules {
+		c4, c6, peer := r.source()
+		_, err := vpc.NewSecurityGroupEgressRule(ctx, r.name, &vpc.SecurityGroupEgressRuleArgs{
+			SecurityGroupId:           sg.ID(),
+			Description:               pulumi.String(r.description),
+			IpProtocol:                pulumi.String("tcp"),
+			FromPort:                  pulumi.Int(r.port),
+			ToPort:                    pulumi.Int(r.port),
+			CidrIpv4:                  c4,
+			CidrIpv6:                  c6,
+			ReferencedSecurityGroupId: peer,
+		})
+		if err != nil {
+			return fmt.Errorf("creating egress rule %s: %w", r.name, err)
+		}
+	}
+	return nil
+}
+
+// nameTag gives a resource a Name tag (what the console shows) prefixed with the stack.
+func nameTag(ctx *pulumi.Context, name string) pulumi.StringMap {
+	return pulumi.StringMap{"Name": pulumi.String(ctx.Stack() + "-" + name)}
+}

@@ -1,0 +1,299 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strconv"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
+	"github.com/pulumi/pulumi-awsx/sdk/v2/go/awsx/ecr"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// serviceDeps is what a Fargate service takes from the layers below it.
+type serviceDeps struct {
+	Network *network
+	Alb     *internalAlb
+	Cluster *ecs.Cluster
+	Region  string
+}
+
+// fargateService is one deployed service and what outputs and later layers need of it.
+type fargateService struct {
+	Name          string
+	Service       *ecs.Service
+	TargetGroup   *lb.TargetGroup
+	SecurityGroup *ec2.SecurityGroup
+	LogGroup      *cloudwatch.LogGroup
+	Image         pulumi.StringOutput
+}
+
+// newCluster creates the ECS cluster the services run in.
+func newCluster(ctx *pulumi.Context) (*ecs.Cluster, error) {
+	cluster, err := ecs.NewCluster(ctx, "cluster", &ecs.ClusterArgs{Tags: nameTag(ctx, "cluster")})
+	if err != nil {
+		return nil, fmt.Errorf("creating ECS cluster: %w", err)
+	}
+	return cluster, nil
+}
+
+// newFargateService deploys one service: its image, task definition, log group, target
+// group and listener rule on the ALB, security group, and the ECS service itself.
+func newFargateService(ctx *pulumi.Context, cfg serviceConfig, deps serviceDeps) (*fargateService, error) {
+	n := cfg.Name
+	logGroup, err := cloudwatch.NewLogGroup(ctx, n+"-logs", &cloudwatch.LogGroupArgs{
+		Name:            pulumi.Sprintf("/ecs/%s/%s/%s", ctx.Project(), ctx.Stack(), n),
+		RetentionInDays: pulumi.Int(cfg.LogRetentionDays),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("service %s: creating log group: %w", n, err)
+	}
+	image, err := serviceImage(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	execRole, taskRole, err := newTaskRoles(ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	taskDef, err := newTaskDefinition(ctx, cfg, taskDefinitionInputs{
+		Image: image, LogGroup: logGroup.Name, Region: deps.Region,
+		ExecutionRoleArn: execRole.Arn, TaskRoleArn: taskRole.Arn,
+	})
+	if err != nil {
+		return nil, err
+	}
+	tg, rule, err := newServiceRouting(ctx, cfg, deps)
+	if err != nil {
+		return nil, err
+	}
+	sg, err := newServiceSecurityGroup(ctx, cfg, deps)
+	if err != nil {
+		return nil, err
+	}
+	svc, err := ecs.NewService(ctx, n+"-service", &ecs.ServiceArgs{
+		Cluster:        deps.Cluster.Arn,
+		TaskDefinition: taskDef.Arn,
+		DesiredCount:   pulumi.Int(cfg.DesiredCount),
+		LaunchType:     pulumi.String("FARGATE"),
+		NetworkConfiguration: &ecs.ServiceNetworkConfigurationArgs{
+			Subnets:        deps.Network.PrivateSubnetIDs,
+			SecurityGroups: pulumi.StringArray{sg.ID()},
+			AssignPublicIp: pulumi.Bool(false),
+		},
+		LoadBalancers: ecs.ServiceLoadBalancerArray{ecs.ServiceLoadBalancerArgs{
+			TargetGroupArn: tg.Arn,
+			ContainerName:  pulumi.String(n),
+			ContainerPort:  pulumi.Int(cfg.ContainerPort),
+		}},
+		HealthCheckGracePeriodSeconds: pulumi.Int(cfg.HealthCheckGracePeriod),
+		// Rolling deployment that never drops below half capacity, and that rolls back on
+		// its own when new tasks keep failing, instead of retrying forever.
+		DeploymentMinimumHealthyPercent: pulumi.Int(50),
+		DeploymentMaximumPercent:        pulumi.Int(200),
+		DeploymentCircuitBreaker: &ecs.ServiceDeploymentCircuitBreakerArgs{
+			Enable:   pulumi.Bool(true),
+			Rollback: pulumi.Bool(true),
+		},
+		PropagateTags:        pulumi.String("SERVICE"),
+		EnableEcsManagedTags: pulumi.Bool(true),
+		Tags:                 nameTag(ctx, n+"-service"),
+		// ECS refuses a target group that no listener rule uses yet.
+	}, pulumi.DependsOn([]pulumi.Resource{rule}))
+	if err != nil {
+		return nil, fmt.Errorf("service %s: creating ECS service: %w", n, err)
+	}
+	return &fargateService{Name: n, Service: svc, TargetGroup: tg, SecurityGroup: sg, LogGroup: logGroup, Image: image}, nil
+}
+
+// serviceImage is the configured image, or one built from the build directory and pushed
+// to a private ECR repository (what CDK's ContainerImage.fromAsset does).
+func serviceImage(ctx *pulumi.Context, cfg serviceConfig) (pulumi.StringOutput, error) {
+	if cfg.Image != "" {
+		return pulumi.String(cfg.Image).ToStringOutput(), nil
+	}
+	repo, err := ecr.NewRepository(ctx, cfg.Name+"-repo", &ecr.RepositoryArgs{
+		ForceDelete: pulumi.BoolPtr(true), // `pulumi destroy` must not stop at pushed images
+	})
+	if err != nil {
+		return pulumi.StringOutput{}, fmt.Errorf("service %s: creating ECR repository: %w", cfg.Name, err)
+	}
+	img, err := ecr.NewImage(ctx, cfg.Name+"-image", &ecr.ImageArgs{
+		RepositoryUrl: repo.Url,
+		Context:       pulumi.String(cfg.Build),
+		Dockerfile:    pulumi.String(filepath.Join(cfg.Build, "Dockerfile")),
+		Platform:      pulumi.String("linux/amd64"), // matches the task's runtime platform
+	})
+	if err != nil {
+		return pulumi.StringOutput{}, fmt.Errorf("service %s: building image from %s: %w", cfg.Name, cfg.Build, err)
+	}
+	return img.ImageUri, nil
+}
+
+const ecsTasksAssumeRole = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+
+// newTaskRoles creates the execution role (ECS pulls the image and writes logs with it)
+// and the task role (the application's own AWS identity, empty by default).
+func newTaskRoles(ctx *pulumi.Context, name string) (exec, task *iam.Role, err error) {
+	exec, err = iam.NewRole(ctx, name+"-exec-role", &iam.RoleArgs{AssumeRolePolicy: pulumi.String(ecsTasksAssumeRole)})
+	if err != nil {
+		return nil, nil, fmt.Errorf("service %s: creating execution role: %w", name, err)
+	}
+	_, err = iam.NewRolePolicyAttachment(ctx, name+"-exec-policy", &iam.RolePolicyAttachmentArgs{
+		Role:      exec.Name,
+		PolicyArn: pulumi.String("arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"),
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("service %s: attaching execution policy: %w", name, err)
+	}
+	task, err = iam.NewRole(ctx, name+"-task-role", &iam.RoleArgs{AssumeRolePolicy: pulumi.String(ecsTasksAssumeRole)})
+	if err != nil {
+		return nil, nil, fmt.Errorf("service %s: creating task role: %w", name, err)
+	}
+	return exec, task, nil
+}
+
+type taskDefinitionInputs struct {
+	Image            pulumi.StringOutput
+	LogGroup         pulumi.StringOutput
+	Region           string
+	ExecutionRoleArn pulumi.StringOutput
+	TaskRoleArn      pulumi.StringOutput
+}
+
+// newTaskDefinition describes the task: size, one essential container, its logs.
+func newTaskDefinition(ctx *pulumi.Context, cfg serviceConfig, in taskDefinitionInputs) (*ecs.TaskDefinition, error) {
+	td, err := ecs.NewTaskDefinition(ctx, cfg.Name+"-task", &ecs.TaskDefinitionArgs{
+		Family:                  pulumi.Sprintf("%s-%s-%s", ctx.Project(), ctx.Stack(), cfg.Name),
+		Cpu:                     pulumi.String(strconv.Itoa(cfg.Cpu)),
+		Memory:                  pulumi.String(strconv.Itoa(cfg.Memory)),
+		NetworkMode:             pulumi.String("awsvpc"),
+		RequiresCompatibilities: pulumi.StringArray{pulumi.String("FARGATE")},
+		RuntimePlatform: &ecs.TaskDefinitionRuntimePlatformArgs{
+			OperatingSystemFamily: pulumi.String("LINUX"),
+			CpuArchitecture:       pulumi.String("X86_64"),
+		},
+		ExecutionRoleArn:     in.ExecutionRoleArn,
+		TaskRoleArn:          in.TaskRoleArn,
+		ContainerDefinitions: pulumi.JSONMarshal(pulumi.Array{containerDefinition(cfg, in)}),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("service %s: creating task definition: %w", cfg.Name, err)
+	}
+	return td, nil
+}
+
+func containerDefinition(cfg serviceConfig, in taskDefinitionInputs) pulumi.Map {
+	c := pulumi.Map{
+		"name":      pulumi.String(cfg.Name),
+		"image":     in.Image,
+		"essential": pulumi.Bool(true),
+		"memory":    pulumi.Int(cfg.ContainerMemory),
+		"portMappings": pulumi.Array{pulumi.Map{
+			"containerPort": pulumi.Int(cfg.ContainerPort),
+			"protocol":      pulumi.String("tcp"),
+		}},
+		"environment": pulumi.Array{pulumi.Map{"name": pulumi.String("PORT"), "value": pulumi.String(strconv.Itoa(cfg.ContainerPort))}},
+		"logConfiguration": pulumi.Map{
+			"logDriver": pulumi.String("awslogs"),
+			"options": pulumi.Map{
+				"awslogs-group":         in.LogGroup,
+				"awslogs-region":        pulumi.String(in.Region),
+				"awslogs-stream-prefix": pulumi.String(cfg.Name),
+				// A full log buffer drops lines instead of blocking the application.
+				"mode":            pulumi.String("non-blocking"),
+				"max-buffer-size": pulumi.String("25m"),
+			},
+		},
+	}
+	if cfg.builtFromBundledApp() {
+		// The bundled app writes no files and has its own probe, so the image (without a
+		// shell) can run on a read-only root filesystem with a container health check.
+		c["readonlyRootFilesystem"] = pulumi.Bool(true)
+		c["healthCheck"] = pulumi.Map{
+			"command":     pulumi.ToStringArray([]string{"CMD", "/server", "-healthcheck"}),
+			"interval":    pulumi.Int(10),
+			"timeout":     pulumi.Int(5),
+			"retries":     pulumi.Int(3),
+			"startPeriod": pulumi.Int(10),
+		}
+	}
+	return c
+}
+
+// newServiceRouting creates the service's ip target group and the ALB listener rule that
+// forwards its paths and hosts to it.
+func newServiceRouting(ctx *pulumi.Context, cfg serviceConfig, deps serviceDeps) (*lb.TargetGroup, *lb.ListenerRule, error) {
+	tg, err := lb.NewTargetGroup(ctx, cfg.Name+"-tg", &lb.TargetGroupArgs{
+		TargetType: pulumi.String("ip"), // awsvpc tasks register by IP
+		Protocol:   pulumi.String("HTTP"),
+		Port:       pulumi.Int(cfg.ContainerPort),
+		VpcId:      deps.Network.VpcID,
+		HealthCheck: &lb.TargetGroupHealthCheckArgs{
+			Protocol: pulumi.String("HTTP"),
+			Path:     pulumi.String(cfg.HealthCheckPath),
+			Matcher:  pulumi.String("200"),
+			Interval: pulumi.Int(cfg.HealthCheckInterval),
+			Timeout:  pulumi.Int(cfg.HealthCheckTimeout),
+		},
+		// Short drain: the app stops in a few seconds, so deploys need not wait 300 s.
+		DeregistrationDelay: pulumi.Int(cfg.DeregistrationDelay),
+		Tags:                nameTag(ctx, cfg.Name+"-tg"),
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("service %s: creating target group: %w", cfg.Name, err)
+	}
+	rule, err := lb.NewListenerRule(ctx, cfg.Name+"-rule", &lb.ListenerRuleArgs{
+		ListenerArn: deps.Alb.HTTPListener.Arn,
+		Priority:    pulumi.Int(cfg.Priority),
+		Conditions:  ruleConditions(cfg),
+		Actions:     lb.ListenerRuleActionArray{lb.ListenerRuleActionArgs{Type: pulumi.String("forward"), TargetGroupArn: tg.Arn}},
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("service %s: creating listener rule: %w", cfg.Name, err)
+	}
+	return tg, rule, nil
+}
+
+func ruleConditions(cfg serviceConfig) lb.ListenerRuleConditionArray {
+	var conds lb.ListenerRuleConditionArray
+	if len(cfg.PathPatterns) > 0 {
+		conds = append(conds, lb.ListenerRuleConditionArgs{
+			PathPattern: &lb.ListenerRuleConditionPathPatternArgs{Values: pulumi.ToStringArray(cfg.PathPatterns)},
+		})
+	}
+	if len(cfg.HostHeaders) > 0 {
+		conds = append(conds, lb.ListenerRuleConditionArgs{
+			HostHeader: &lb.ListenerRuleConditionHostHeaderArgs{Values: pulumi.ToStringArray(cfg.HostHeaders)},
+		})
+	}
+	return conds
+}
+
+// newServiceSecurityGroup admits the container port from the ALB only, and lets tasks
+// open HTTPS connections out (ECR image pulls, CloudWatch Logs, AWS APIs) and nothing else.
+func newServiceSecurityGroup(ctx *pulumi.Context, cfg serviceConfig, deps serviceDeps) (*ec2.SecurityGroup, error) {
+	n := cfg.Name
+	sg, err := newSecurityGroup(ctx, n+"-sg", fmt.Sprintf("Fargate service %s: container port from the ALB only", n), deps.Network.VpcID)
+	if err != nil {
+		return nil, err
+	}
+	if err := addIngress(ctx, sg, securityGroupRule{name: n + "-from-alb", description: "Container port from the ALB", port: cfg.ContainerPort, peer: deps.Alb.SecurityGroup.ID()}); err != nil {
+		return nil, err
+	}
+	err = addEgress(ctx, sg,
+		securityGroupRule{name: n + "-https-out-ipv4", description: "HTTPS to AWS APIs over IPv4", port: 443, cidrIPv4: "0.0.0.0/0"},
+		securityGroupRule{name: n + "-https-out-ipv6", description: "HTTPS to AWS APIs over IPv6", port: 443, cidrIPv6: "::/0"},
+	)
+	if err != nil {
+		return nil, err
+	}
+	if err := addEgress(ctx, deps.Alb.SecurityGroup, securityGroupRule{name: "alb-to-" + n, description: "Forward and health-check to " + n, port: cfg.ContainerPort, peer: sg.ID()}); err != nil {
+		return nil, err
+	}
+	return sg, nil
+}

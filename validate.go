@@ -1,0 +1,286 @@
+package main
+
+import (
+	"fmt"
+	"net/netip"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Limits the stack enforces, from AWS's documented quotas where one exists.
+const (
+	minAzCount       = 2  // an ALB needs subnets in at least two AZs
+	maxAzCount       = 6  // the most AZs any commercial region offers
+	minVpcPrefix     = 16 // AWS allows VPC CIDRs from /16 ...
+	maxVpcPrefix     = 24 // ... and we stop at /24 so every subnet can hold an ALB
+	maxAlbSubnetBits = 27 // an ALB subnet must be /27 or larger
+	maxPriority      = 50000
+	maxRuleValues    = 5    // condition values per ALB listener rule
+	maxPatternLength = 128  // characters per path pattern or host header
+	maxDesiredCount  = 5000 // ECS quota: tasks per service
+	maxHealthPath    = 1024
+	maxServiceName   = 20 // leaves room for Pulumi's suffix in 32-character target group names
+)
+
+// Valid task CPU (units) and memory (MiB) pairs for Fargate.
+var fargateMemory = map[int][]int{
+	256:   {512, 1024, 2048},
+	512:   steps(1024, 4096, 1024),
+	1024:  steps(2048, 8192, 1024),
+	2048:  steps(4096, 16384, 1024),
+	4096:  steps(8192, 30720, 1024),
+	8192:  steps(16384, 61440, 4096),
+	16384: steps(32768, 122880, 8192),
+}
+
+// CloudWatch Logs' allowed retention periods in days; 0 keeps logs forever.
+var logRetentionDays = []int{0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
+	1096, 1827, 2192, 2557, 2922, 3288, 3653}
+
+var natGatewayModes = []string{"perAz", "single", "none"}
+
+// imageReference is a practical subset of the OCI reference grammar:
+// [registry[:port]/]repository[:tag][@sha256:digest].
+var imageReference = regexp.MustCompile(`^(?:(?:[a-zA-Z0-9-]+\.)*[a-zA-Z0-9-]+(?::[0-9]+)?/)?` +
+	`[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*` +
+	`(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`)
+
+var ecrImage = regexp.MustCompile(`^[0-9]{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/`)
+
+var serviceName = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+
+// validate checks every rule and records each broken one; it never stops at the first.
+func (c *stackConfig) validate(p *problems) {
+	c.Network.validate(p, c.Services)
+	c.Ingress.validate(p)
+	c.validateServices(p)
+}
+
+func (n networkConfig) validate(p *problems, services []serviceConfig) {
+	checkRange(p, "azCount", n.AzCount, minAzCount, maxAzCount)
+	n.validateCidr(p)
+	if !slices.Contains(natGatewayModes, n.NatGateways) {
+		p.add("natGateways", "unsupported value %q: supported values %s", n.NatGateways, quoteAll(natGatewayModes))
+	}
+	if n.NatGateways != "none" {
+		return
+	}
+	// Without NAT, private subnets have no IPv4 route out; the ECS agent pulls images
+	// and ships logs over IPv4, so it needs VPC endpoints, and those only reach ECR.
+	if !n.VpcEndpoints {
+		p.add("natGateways", `invalid value "none": tasks in private subnets must pull their image from ECR and send logs to CloudWatch over IPv4; set vpcEndpoints: true to reach them through VPC endpoints, or use natGateways "single"`)
+		return
+	}
+	for _, s := range services {
+		if s.Image != "" && !ecrImage.MatchString(s.Image) {
+			p.add(s.path+"image", `invalid value %q with natGateways "none": without a NAT gateway tasks can pull only from ECR (through the VPC endpoints); push the image to ECR or use natGateways "single"`, s.Image)
+		}
+	}
+}
+
+// validateCidr checks the VPC block and that it can be split into one public and one
+// private subnet per AZ, each large enough for an ALB.
+func (n networkConfig) validateCidr(p *problems) {
+	prefix, err := netip.ParsePrefix(n.VpcCidr)
+	if err != nil || !prefix.Addr().Is4() {
+		p.add("vpcCidr", "invalid value %q: must be an IPv4 CIDR block such as 10.0.0.0/16", n.VpcCidr)
+		return
+	}
+	if prefix != prefix.Masked() {
+		p.add("vpcCidr", "invalid value %q: host bits are set; did you mean %q?", n.VpcCidr, prefix.Masked().String())
+		return
+	}
+	if prefix.Bits() < minVpcPrefix || prefix.Bits() > maxVpcPrefix {
+		p.add("vpcCidr", "invalid value %q: prefix length must be between /%d and /%d", n.VpcCidr, minVpcPrefix, maxVpcPrefix)
+		return
+	}
+	if n.AzCount < minAzCount || n.AzCount > maxAzCount {
+		return // reported on azCount
+	}
+	subnetBits := prefix.Bits() + subnetNewBits(n.AzCount)
+	if subnetBits > maxAlbSubnetBits {
+		p.add("vpcCidr", "invalid value %q: %d AZs need %d subnets of /%d, but an ALB subnet must be /%d or larger; use a /%d or larger VPC CIDR, or fewer AZs",
+			n.VpcCidr, n.AzCount, 2*n.AzCount, subnetBits, maxAlbSubnetBits, maxAlbSubnetBits-subnetNewBits(n.AzCount))
+	}
+}
+
+func (in ingressConfig) validate(p *problems) {
+	checkPort(p, "listenerPort", in.ListenerPort)
+	checkPort(p, "albListenerPort", in.AlbListenerPort)
+	checkPort(p, "albTargetGroupPort", in.AlbTargetGroupPort)
+	switch strings.ToUpper(in.ListenerProtocol) {
+	case "TCP":
+		if in.ListenerProtocol != "TCP" {
+			p.add("listenerProtocol", "unsupported value %q: write it as \"TCP\"", in.ListenerProtocol)
+		}
+	case "TLS":
+		p.add("listenerProtocol", `unsupported value "TLS": a TLS listener on a Network Load Balancer cannot forward to an ALB-type target group; keep the NLB listener "TCP" and terminate TLS on the ALB (certificateArn)`)
+	default:
+		p.add("listenerProtocol", `unsupported value %q: an ALB-type target group accepts only TCP; supported values "TCP"`, in.ListenerProtocol)
+	}
+	if in.AlbTargetGroupPort != in.AlbListenerPort {
+		p.add("albTargetGroupPort", "invalid value %d: an ALB-type target group's port must equal the port of the ALB listener it targets (albListenerPort is %d); set both to the same port",
+			in.AlbTargetGroupPort, in.AlbListenerPort)
+	}
+	checkHTTPPath(p, "nlbHealthCheckPath", in.NlbHealthCheckPath)
+	checkRange(p, "nlbHealthCheckRulePriority", in.NlbHealthCheckRulePriority, 1, maxPriority)
+}
+
+func (c *stackConfig) validateServices(p *problems) {
+	names := map[string]string{}
+	// The NLB health-check rule shares the ALB listener, so its priority is taken too.
+	priorities := map[int]string{c.Ingress.NlbHealthCheckRulePriority: "nlbHealthCheckRulePriority"}
+	for _, s := range c.Services {
+		s.validate(p)
+		if other, dup := names[s.Name]; dup && s.Name != "" {
+			p.add(s.path+"name", "duplicate value %q: already used by %sname; service names must be unique", s.Name, other)
+		}
+		names[s.Name] = s.path
+		if other, dup := priorities[s.Priority]; dup {
+			p.add(s.path+"priority", "duplicate value %d: already used by %s; each ALB listener rule needs its own priority", s.Priority, other)
+		}
+		priorities[s.Priority] = s.path + "priority"
+	}
+}
+
+func (s serviceConfig) validate(p *problems) {
+	key := func(k string) string { return s.path + k }
+	if s.path != "" {
+		switch {
+		case s.Name == "":
+			p.add(key("name"), "missing value: every service needs a name")
+		case len(s.Name) > maxServiceName || !serviceName.MatchString(s.Name):
+			p.add(key("name"), "invalid value %q: must start with a lowercase letter, contain only lowercase letters, digits and hyphens, and be at most %d characters", s.Name, maxServiceName)
+		}
+	}
+	if s.Image != "" && (len(s.Image) > 255 || !imageReference.MatchString(s.Image)) {
+		p.add(key("image"), "invalid value %q: must be an image reference such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.2.3 or public.ecr.aws/nginx/nginx:1.27 (registry/repository[:tag][@sha256:digest])", s.Image)
+	}
+	if s.Image == "" && strings.TrimSpace(s.Build) == "" {
+		p.add(key("build"), `missing value: give a directory with a Dockerfile (default "./app"), or an image`)
+	}
+	checkPort(p, key("containerPort"), s.ContainerPort)
+	s.validateSize(p)
+	checkRange(p, key("desiredCount"), s.DesiredCount, 0, maxDesiredCount)
+	checkHTTPPath(p, key("healthCheckPath"), s.HealthCheckPath)
+	checkRange(p, key("healthCheckInterval"), s.HealthCheckInterval, 5, 300)
+	checkRange(p, key("healthCheckTimeout"), s.HealthCheckTimeout, 2, 120)
+	if s.HealthCheckTimeout >= s.HealthCheckInterval {
+		p.add(key("healthCheckTimeout"), "invalid value %d: must be less than healthCheckInterval (%d)", s.HealthCheckTimeout, s.HealthCheckInterval)
+	}
+	checkRange(p, key("healthCheckGracePeriod"), s.HealthCheckGracePeriod, 0, 2147483647)
+	checkRange(p, key("deregistrationDelay"), s.DeregistrationDelay, 0, 3600)
+	checkRange(p, key("priority"), s.Priority, 1, maxPriority)
+	s.validateConditions(p)
+	if !slices.Contains(logRetentionDays, s.LogRetentionDays) {
+		p.add(key("logRetentionDays"), "unsupported value %d: CloudWatch Logs allows %s (0 keeps logs forever)", s.LogRetentionDays, joinInts(logRetentionDays))
+	}
+}
+
+// validateSize checks the task size against Fargate's CPU/memory table and the container
+// memory limit against the task.
+func (s serviceConfig) validateSize(p *problems) {
+	mems, ok := fargateMemory[s.Cpu]
+	if !ok {
+		p.add(s.path+"cpu", "unsupported value %d: Fargate task CPU must be one of %s", s.Cpu, joinInts(sortedInts(fargateMemory)))
+		return
+	}
+	if !slices.Contains(mems, s.Memory) {
+		p.add(s.path+"memory", "invalid value %d for cpu %d: Fargate allows %s MiB", s.Memory, s.Cpu, describeSteps(mems))
+		return
+	}
+	if s.ContainerMemory < 6 || s.ContainerMemory > s.Memory {
+		p.add(s.path+"containerMemory", "invalid value %d: must be between 6 MiB and the task memory (%d)", s.ContainerMemory, s.Memory)
+	}
+}
+
+// validateConditions checks the ALB listener rule's path and host conditions.
+func (s serviceConfig) validateConditions(p *problems) {
+	if len(s.PathPatterns) == 0 && len(s.HostHeaders) == 0 {
+		p.add(s.path+"pathPatterns", "missing value: a listener rule needs at least one path pattern or host header")
+	}
+	if n := len(s.PathPatterns) + len(s.HostHeaders); n > maxRuleValues {
+		p.add(s.path+"pathPatterns", "too many values: %d path patterns and host headers, an ALB listener rule allows at most %d condition values", n, maxRuleValues)
+	}
+	for i, v := range s.PathPatterns {
+		checkPattern(p, fmt.Sprintf("%spathPatterns[%d]", s.path, i), v)
+	}
+	for i, v := range s.HostHeaders {
+		checkPattern(p, fmt.Sprintf("%shostHeaders[%d]", s.path, i), v)
+	}
+}
+
+func checkPattern(p *problems, key, v string) {
+	switch {
+	case strings.TrimSpace(v) == "":
+		p.add(key, "missing value: must not be empty")
+	case len(v) > maxPatternLength:
+		p.add(key, "invalid value %q: is %d characters, at most %d are allowed", v, len(v), maxPatternLength)
+	}
+}
+
+func checkRange(p *problems, key string, v, lo, hi int) {
+	if v < lo || v > hi {
+		p.add(key, "invalid value %d: must be between %d and %d", v, lo, hi)
+	}
+}
+
+func checkPort(p *problems, key string, v int) { checkRange(p, key, v, 1, 65535) }
+
+func checkHTTPPath(p *problems, key, v string) {
+	if !strings.HasPrefix(v, "/") || len(v) > maxHealthPath || strings.ContainsAny(v, " \t\r\n?#") {
+		p.add(key, "invalid value %q: must be a URL path starting with \"/\", without spaces, query or fragment, at most %d characters", v, maxHealthPath)
+	}
+}
+
+// subnetNewBits is how many bits each subnet adds to the VPC prefix: one public and one
+// private subnet per AZ, so 2 AZs give /18s in a /16, as in the reference pattern.
+func subnetNewBits(azCount int) int {
+	bits := 0
+	for 1<<bits < 2*azCount {
+		bits++
+	}
+	return bits
+}
+
+func steps(from, to, step int) []int {
+	var out []int
+	for v := from; v <= to; v += step {
+		out = append(out, v)
+	}
+	return out
+}
+
+func describeSteps(v []int) string {
+	if len(v) <= 3 {
+		return joinInts(v)
+	}
+	return fmt.Sprintf("%d to %d in steps of %d", v[0], v[len(v)-1], v[1]-v[0])
+}
+
+func sortedInts[V any](m map[int]V) []int {
+	out := make([]int, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func joinInts(v []int) string {
+	parts := make([]string, len(v))
+	for i, n := range v {
+		parts[i] = strconv.Itoa(n)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func quoteAll(v []string) string {
+	parts := make([]string, len(v))
+	for i, s := range v {
+		parts[i] = strconv.Quote(s)
+	}
+	return strings.Join(parts, ", ")
+}
