@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -31,6 +32,15 @@ type setting struct {
 	kind       kind
 	def        any
 	perService bool // may also be set on each entry of `services`
+	// For kindObjects: the fields of the object, or of each item when list is set.
+	fields []field
+	list   bool
+}
+
+// field is one key inside a structured setting.
+type field struct {
+	name string
+	kind kind
 }
 
 // settings lists every key the program reads, in the order of Pulumi.yaml.
@@ -65,6 +75,14 @@ var settings = []setting{
 	{name: "pathPatterns", kind: kindStrings, def: []string{"*"}, perService: true},
 	{name: "hostHeaders", kind: kindStrings, def: []string{}, perService: true},
 	{name: "logRetentionDays", kind: kindInt, def: 30, perService: true},
+	{name: "internal", kind: kindBool, def: false, perService: true},
+	{name: "internalPort", kind: kindInt, def: 0, perService: true},
+	{name: "spot", kind: kindBool, def: false, perService: true},
+	{name: "capacityProviderStrategy", kind: kindObjects, def: []any{}, perService: true, list: true,
+		fields: []field{{"capacityProvider", kindString}, {"base", kindInt}, {"weight", kindInt}}},
+	{name: "enableExecuteCommand", kind: kindBool, def: false, perService: true},
+	{name: "autoscaling", kind: kindObjects, def: map[string]any{}, perService: true,
+		fields: []field{{"min", kindInt}, {"max", kindInt}, {"cpuTarget", kindInt}, {"requestsPerTarget", kindInt}}},
 }
 
 // lookupSetting returns the registry entry for a key.
@@ -119,8 +137,37 @@ type serviceConfig struct {
 	PathPatterns           []string `json:"pathPatterns"`
 	HostHeaders            []string `json:"hostHeaders"`
 	LogRetentionDays       int      `json:"logRetentionDays"`
+	// Internal services get their own ALB listener port, reachable from inside the VPC only.
+	Internal                 bool                       `json:"internal"`
+	InternalPort             int                        `json:"internalPort"`
+	Spot                     bool                       `json:"spot"`
+	CapacityProviderStrategy []capacityProviderStrategy `json:"capacityProviderStrategy"`
+	EnableExecuteCommand     bool                       `json:"enableExecuteCommand"`
+	Autoscaling              *autoscalingConfig         `json:"autoscaling"` // nil: fixed desiredCount
 
 	path string // where the service is configured, for error messages: "" or "services[1]."
+}
+
+type capacityProviderStrategy struct {
+	CapacityProvider string `json:"capacityProvider"`
+	Base             int    `json:"base"`
+	Weight           int    `json:"weight"`
+}
+
+type autoscalingConfig struct {
+	Min               int `json:"min"`
+	Max               int `json:"max"`
+	CpuTarget         int `json:"cpuTarget"`         // average CPU %, 0: no CPU policy
+	RequestsPerTarget int `json:"requestsPerTarget"` // ALB requests per task, 0: no request policy
+}
+
+// capacityStrategy is the service's capacity provider strategy: none means the FARGATE
+// launch type; `spot` is shorthand for all FARGATE_SPOT.
+func (s serviceConfig) capacityStrategy() []capacityProviderStrategy {
+	if s.Spot {
+		return []capacityProviderStrategy{{CapacityProvider: "FARGATE_SPOT", Weight: 1}}
+	}
+	return s.CapacityProviderStrategy
 }
 
 // builtFromBundledApp reports whether the image is built from this repository's app/,
@@ -184,6 +231,13 @@ func (r *configReader) value(name string) any {
 		panic("config key missing from the settings registry: " + name) // programmer error
 	}
 	raw, set := r.raw(name)
+	if s.kind == kindObjects {
+		var v any = s.def
+		if set {
+			v = raw
+		}
+		return r.structured(s, name, v)
+	}
 	if !set {
 		return s.def
 	}
@@ -193,6 +247,63 @@ func (r *configReader) value(name string) any {
 		return s.def
 	}
 	return v
+}
+
+// structured type-checks an object (or list of objects) setting field by field, reporting
+// unknown fields with a suggestion and wrong types with the field's path.
+func (r *configReader) structured(s setting, path string, v any) any {
+	if text, ok := v.(string); ok { // top-level structured values arrive as JSON text
+		if err := json.Unmarshal([]byte(text), &v); err != nil {
+			r.problems.add(path, "invalid value %s: must be JSON/YAML structured config", quote(text))
+			return s.def
+		}
+	}
+	if !s.list {
+		return r.object(s.fields, path, v)
+	}
+	items, ok := v.([]any)
+	if !ok {
+		r.problems.add(path, "invalid value %s: must be a list of objects", compactJSON(v))
+		return s.def
+	}
+	out := make([]any, 0, len(items))
+	for i, it := range items {
+		if obj := r.object(s.fields, fmt.Sprintf("%s[%d]", path, i), it); obj != nil {
+			out = append(out, obj)
+		}
+	}
+	return out
+}
+
+// object coerces the fields of one structured value; an empty object is nil (unset).
+func (r *configReader) object(fields []field, path string, v any) any {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		r.problems.add(path, "invalid value %s: must be an object", compactJSON(v))
+		return nil
+	}
+	if len(obj) == 0 {
+		return nil
+	}
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = f.name
+	}
+	out := map[string]any{}
+	for _, key := range sortedKeys(obj) {
+		i := slices.Index(names, key)
+		if i < 0 {
+			r.problems.add(path+"."+key, "unknown setting%s", suggestion(key, names))
+			continue
+		}
+		typed, msg := coerce(fields[i].kind, obj[key])
+		if msg != "" {
+			r.problems.add(path+"."+key, "invalid value %s: %s", compactJSON(obj[key]), msg)
+			continue
+		}
+		out[key] = typed
+	}
+	return out
 }
 
 func (r *configReader) str(name string) string  { return r.value(name).(string) }
@@ -311,6 +422,10 @@ func (r *configReader) serviceField(path, key string, v any, merged map[string]a
 	s, ok := lookupSetting(key)
 	if !ok || !s.perService {
 		r.problems.add(path+key, "unknown setting%s", suggestion(key, serviceKeys()))
+		return
+	}
+	if s.kind == kindObjects {
+		merged[key] = r.structured(s, path+key, v)
 		return
 	}
 	typed, msg := coerce(s.kind, v)

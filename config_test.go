@@ -223,7 +223,11 @@ func TestProjectSchemaMatchesTheSettingsRegistry(t *testing.T) {
 			t.Errorf("Pulumi.yaml declares %s, which the program does not read", key)
 			continue
 		}
-		equal(t, key+" type", typ.TypeName(), string(s.kind))
+		wantType := string(s.kind)
+		if s.list {
+			wantType = "array"
+		}
+		equal(t, key+" type", typ.TypeName(), wantType)
 		want, _ := json.Marshal(s.def)
 		got, _ := json.Marshal(typ.Default)
 		equal(t, key+" default", string(got), string(want))

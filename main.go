@@ -34,6 +34,8 @@ type stackOutputs struct {
 	ServiceName pulumi.StringOutput
 	LogGroup    pulumi.StringOutput
 	Services    []*fargateService
+	// Internal services' URLs, reachable from inside the VPC only.
+	InternalURLs pulumi.StringMap
 }
 
 // deploy reads and checks the config (registering nothing if it is wrong), then builds
@@ -68,7 +70,17 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 	if err != nil {
 		return nil, err
 	}
-	deps := serviceDeps{Network: net, Alb: alb, Cluster: cluster, Region: region.Name}
+	deps := serviceDeps{Network: net, Alb: alb, Cluster: cluster, Region: region.Name, InternalPorts: map[string]int{}}
+	for _, sc := range cfg.Services {
+		if sc.Internal {
+			deps.InternalPorts[sc.Name] = sc.InternalPort
+		}
+		if len(sc.capacityStrategy()) > 0 && deps.CapacityProviders == nil {
+			if deps.CapacityProviders, err = newCapacityProviders(ctx, cluster); err != nil {
+				return nil, err
+			}
+		}
+	}
 	var services []*fargateService
 	for _, sc := range cfg.Services {
 		svc, err := newFargateService(ctx, sc, deps)
@@ -77,20 +89,42 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 		}
 		services = append(services, svc)
 	}
-	if err := newNlbHealthCheckRule(ctx, cfg.Ingress, alb, services[0].TargetGroup); err != nil {
+	first := firstPublic(services) // validation guarantees one
+	if err := newNlbHealthCheckRule(ctx, cfg.Ingress, alb, first.TargetGroup); err != nil {
 		return nil, err
 	}
 
 	return &stackOutputs{
-		DNS:         nlb.LoadBalancer.DnsName,
-		URL:         serviceURL(nlb.LoadBalancer.DnsName, cfg.Ingress.ListenerPort),
-		StaticIPs:   nlb.StaticIPs,
-		AlbDNS:      alb.LoadBalancer.DnsName,
-		ClusterName: cluster.Name,
-		ServiceName: services[0].Service.Name,
-		LogGroup:    services[0].LogGroup.Name,
-		Services:    services,
+		DNS:          nlb.LoadBalancer.DnsName,
+		URL:          serviceURL(nlb.LoadBalancer.DnsName, cfg.Ingress.ListenerPort),
+		StaticIPs:    nlb.StaticIPs,
+		AlbDNS:       alb.LoadBalancer.DnsName,
+		ClusterName:  cluster.Name,
+		ServiceName:  first.Service.Name,
+		LogGroup:     first.LogGroup.Name,
+		Services:     services,
+		InternalURLs: internalURLs(alb, services),
 	}, nil
+}
+
+func firstPublic(services []*fargateService) *fargateService {
+	for _, s := range services {
+		if !s.Internal {
+			return s
+		}
+	}
+	return nil
+}
+
+// internalURLs maps each internal service to its address inside the VPC.
+func internalURLs(alb *internalAlb, services []*fargateService) pulumi.StringMap {
+	urls := pulumi.StringMap{}
+	for _, s := range services {
+		if s.Internal {
+			urls[s.Name] = pulumi.Sprintf("http://%s:%d/", alb.LoadBalancer.DnsName, s.InternalPort)
+		}
+	}
+	return urls
 }
 
 // serviceURL is the address a user curls: the NLB's name, with the port unless it is 80.
@@ -109,4 +143,14 @@ func (o *stackOutputs) export(ctx *pulumi.Context) {
 	ctx.Export("clusterName", o.ClusterName)
 	ctx.Export("serviceName", o.ServiceName)
 	ctx.Export("logGroup", o.LogGroup)
+	if len(o.InternalURLs) > 0 {
+		ctx.Export("internalUrls", o.InternalURLs)
+	}
+	if len(o.Services) > 1 {
+		services := pulumi.Map{}
+		for _, s := range o.Services {
+			services[s.Name] = pulumi.Map{"serviceName": s.Service.Name, "logGroup": s.LogGroup.Name}
+		}
+		ctx.Export("services", services)
+	}
 }

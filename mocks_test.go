@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -30,6 +31,7 @@ type registered struct {
 	Inputs         map[string]any
 	State          map[string]any
 	Dependencies   []string // URNs of explicit dependencies (DependsOn)
+	IgnoreChanges  []string
 	Remote         bool     // a component served by a provider (awsx)
 }
 
@@ -51,6 +53,7 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	if rpc := args.RegisterRPC; rpc != nil {
 		r.Dependencies = rpc.GetDependencies()
 		r.Remote = rpc.GetRemote()
+		r.IgnoreChanges = rpc.GetIgnoreChanges()
 	}
 	m.resources = append(m.resources, r)
 	return id, resource.NewPropertyMapFromMap(state), nil
@@ -199,6 +202,18 @@ func (m *mocks) one(t *testing.T, typ, name string) registered {
 	}
 	t.Fatalf("no %s named %q was registered", typ, name)
 	return registered{}
+}
+
+// ignoresChanges reports whether a resource was registered with ignoreChanges on a property.
+func (m *mocks) ignoresChanges(name, property string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, r := range m.resources {
+		if r.Name == name && slices.Contains(r.IgnoreChanges, property) {
+			return true
+		}
+	}
+	return false
 }
 
 func (m *mocks) count() int {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
@@ -20,11 +21,17 @@ type serviceDeps struct {
 	Alb     *internalAlb
 	Cluster *ecs.Cluster
 	Region  string
+	// Registered only when some service uses a capacity provider strategy.
+	CapacityProviders *ecs.ClusterCapacityProviders
+	// ALB listener ports of internal services, which every service may call.
+	InternalPorts map[string]int
 }
 
 // fargateService is one deployed service and what outputs and later layers need of it.
 type fargateService struct {
 	Name          string
+	Internal      bool
+	InternalPort  int
 	Service       *ecs.Service
 	TargetGroup   *lb.TargetGroup
 	SecurityGroup *ec2.SecurityGroup
@@ -60,14 +67,19 @@ func newFargateService(ctx *pulumi.Context, cfg serviceConfig, deps serviceDeps)
 	if err != nil {
 		return nil, err
 	}
+	if cfg.EnableExecuteCommand {
+		if err := newExecCommandPolicy(ctx, n, taskRole); err != nil {
+			return nil, err
+		}
+	}
 	taskDef, err := newTaskDefinition(ctx, cfg, taskDefinitionInputs{
-		Image: image, LogGroup: logGroup.Name, Region: deps.Region,
+		Image: image, LogGroup: logGroup.Name, Region: deps.Region, Environment: internalServiceEnv(n, deps),
 		ExecutionRoleArn: execRole.Arn, TaskRoleArn: taskRole.Arn,
 	})
 	if err != nil {
 		return nil, err
 	}
-	tg, rule, err := newServiceRouting(ctx, cfg, deps)
+	tg, route, err := newServiceRouting(ctx, cfg, deps)
 	if err != nil {
 		return nil, err
 	}
@@ -75,11 +87,11 @@ func newFargateService(ctx *pulumi.Context, cfg serviceConfig, deps serviceDeps)
 	if err != nil {
 		return nil, err
 	}
-	svc, err := ecs.NewService(ctx, n+"-service", &ecs.ServiceArgs{
-		Cluster:        deps.Cluster.Arn,
-		TaskDefinition: taskDef.Arn,
-		DesiredCount:   pulumi.Int(cfg.DesiredCount),
-		LaunchType:     pulumi.String("FARGATE"),
+	args := &ecs.ServiceArgs{
+		Cluster:              deps.Cluster.Arn,
+		TaskDefinition:       taskDef.Arn,
+		DesiredCount:         pulumi.Int(cfg.DesiredCount),
+		EnableExecuteCommand: pulumi.Bool(cfg.EnableExecuteCommand),
 		NetworkConfiguration: &ecs.ServiceNetworkConfigurationArgs{
 			Subnets:        deps.Network.PrivateSubnetIDs,
 			SecurityGroups: pulumi.StringArray{sg.ID()},
@@ -102,12 +114,33 @@ func newFargateService(ctx *pulumi.Context, cfg serviceConfig, deps serviceDeps)
 		PropagateTags:        pulumi.String("SERVICE"),
 		EnableEcsManagedTags: pulumi.Bool(true),
 		Tags:                 nameTag(ctx, n+"-service"),
-		// ECS refuses a target group that no listener rule uses yet.
-	}, pulumi.DependsOn([]pulumi.Resource{rule}))
+	}
+	capacityArgs(cfg, args)
+	// ECS refuses a target group that no listener (rule) uses yet, and a capacity
+	// provider the cluster has not registered.
+	dependsOn := []pulumi.Resource{route}
+	if args.LaunchType == nil {
+		dependsOn = append(dependsOn, deps.CapacityProviders)
+	}
+	opts := []pulumi.ResourceOption{pulumi.DependsOn(dependsOn)}
+	if cfg.Autoscaling != nil {
+		// Scaling owns the desired count; `pulumi up` must not reset it.
+		opts = append(opts, pulumi.IgnoreChanges([]string{"desiredCount"}))
+	}
+	svc, err := ecs.NewService(ctx, n+"-service", args, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("service %s: creating ECS service: %w", n, err)
 	}
-	return &fargateService{Name: n, Service: svc, TargetGroup: tg, SecurityGroup: sg, LogGroup: logGroup, Image: image}, nil
+	if cfg.Autoscaling != nil {
+		in := scalingInputs{ClusterName: deps.Cluster.Name, ServiceName: svc.Name, AlbSuffix: deps.Alb.LoadBalancer.ArnSuffix, TargetGroup: tg}
+		if err := newAutoscaling(ctx, cfg, in, svc); err != nil {
+			return nil, err
+		}
+	}
+	return &fargateService{
+		Name: n, Internal: cfg.Internal, InternalPort: cfg.InternalPort,
+		Service: svc, TargetGroup: tg, SecurityGroup: sg, LogGroup: logGroup, Image: image,
+	}, nil
 }
 
 // serviceImage is the configured image, or one built from the build directory and pushed
@@ -158,6 +191,7 @@ func newTaskRoles(ctx *pulumi.Context, name string) (exec, task *iam.Role, err e
 }
 
 type taskDefinitionInputs struct {
+	Environment      map[string]pulumi.StringInput // besides PORT
 	Image            pulumi.StringOutput
 	LogGroup         pulumi.StringOutput
 	Region           string
@@ -197,7 +231,7 @@ func containerDefinition(cfg serviceConfig, in taskDefinitionInputs) pulumi.Map 
 			"containerPort": pulumi.Int(cfg.ContainerPort),
 			"protocol":      pulumi.String("tcp"),
 		}},
-		"environment": pulumi.Array{pulumi.Map{"name": pulumi.String("PORT"), "value": pulumi.String(strconv.Itoa(cfg.ContainerPort))}},
+		"environment": containerEnvironment(cfg, in.Environment),
 		"logConfiguration": pulumi.Map{
 			"logDriver": pulumi.String("awslogs"),
 			"options": pulumi.Map{
@@ -213,7 +247,10 @@ func containerDefinition(cfg serviceConfig, in taskDefinitionInputs) pulumi.Map 
 	if cfg.builtFromBundledApp() {
 		// The bundled app writes no files and has its own probe, so the image (without a
 		// shell) can run on a read-only root filesystem with a container health check.
-		c["readonlyRootFilesystem"] = pulumi.Bool(true)
+		// ECS Exec's agent must write into the container, so Exec keeps it writable.
+		if !cfg.EnableExecuteCommand {
+			c["readonlyRootFilesystem"] = pulumi.Bool(true)
+		}
 		c["healthCheck"] = pulumi.Map{
 			"command":     pulumi.ToStringArray([]string{"CMD", "/server", "-healthcheck"}),
 			"interval":    pulumi.Int(10),
@@ -225,9 +262,31 @@ func containerDefinition(cfg serviceConfig, in taskDefinitionInputs) pulumi.Map 
 	return c
 }
 
-// newServiceRouting creates the service's ip target group and the ALB listener rule that
-// forwards its paths and hosts to it.
-func newServiceRouting(ctx *pulumi.Context, cfg serviceConfig, deps serviceDeps) (*lb.TargetGroup, *lb.ListenerRule, error) {
+// containerEnvironment is PORT plus the given variables, sorted for a stable definition.
+func containerEnvironment(cfg serviceConfig, extra map[string]pulumi.StringInput) pulumi.Array {
+	env := pulumi.Array{pulumi.Map{"name": pulumi.String("PORT"), "value": pulumi.String(strconv.Itoa(cfg.ContainerPort))}}
+	for _, k := range sortedKeys(extra) {
+		env = append(env, pulumi.Map{"name": pulumi.String(k), "value": extra[k]})
+	}
+	return env
+}
+
+// internalServiceEnv tells a service where the internal services are: API_URL for "api".
+func internalServiceEnv(self string, deps serviceDeps) map[string]pulumi.StringInput {
+	env := map[string]pulumi.StringInput{}
+	for name, port := range deps.InternalPorts {
+		if name != self {
+			key := strings.ToUpper(strings.ReplaceAll(name, "-", "_")) + "_URL"
+			env[key] = pulumi.Sprintf("http://%s:%d", deps.Alb.LoadBalancer.DnsName, port)
+		}
+	}
+	return env
+}
+
+// newServiceRouting creates the service's ip target group and what sends requests to it:
+// a rule on the public listener for its paths and hosts, or, for an internal service, an
+// ALB listener of its own that the NLB does not forward to.
+func newServiceRouting(ctx *pulumi.Context, cfg serviceConfig, deps serviceDeps) (*lb.TargetGroup, pulumi.Resource, error) {
 	tg, err := lb.NewTargetGroup(ctx, cfg.Name+"-tg", &lb.TargetGroupArgs{
 		TargetType: pulumi.String("ip"), // awsvpc tasks register by IP
 		Protocol:   pulumi.String("HTTP"),
@@ -247,6 +306,10 @@ func newServiceRouting(ctx *pulumi.Context, cfg serviceConfig, deps serviceDeps)
 	if err != nil {
 		return nil, nil, fmt.Errorf("service %s: creating target group: %w", cfg.Name, err)
 	}
+	if cfg.Internal {
+		listener, err := newInternalListener(ctx, cfg, deps, tg)
+		return tg, listener, err
+	}
 	rule, err := lb.NewListenerRule(ctx, cfg.Name+"-rule", &lb.ListenerRuleArgs{
 		ListenerArn: deps.Alb.HTTPListener.Arn,
 		Priority:    pulumi.Int(cfg.Priority),
@@ -257,6 +320,30 @@ func newServiceRouting(ctx *pulumi.Context, cfg serviceConfig, deps serviceDeps)
 		return nil, nil, fmt.Errorf("service %s: creating listener rule: %w", cfg.Name, err)
 	}
 	return tg, rule, nil
+}
+
+// newInternalListener gives an internal service its own ALB port, open to the VPC only.
+func newInternalListener(ctx *pulumi.Context, cfg serviceConfig, deps serviceDeps, tg *lb.TargetGroup) (*lb.Listener, error) {
+	n := cfg.Name
+	listener, err := lb.NewListener(ctx, n+"-internal-listener", &lb.ListenerArgs{
+		LoadBalancerArn: deps.Alb.LoadBalancer.Arn,
+		Port:            pulumi.Int(cfg.InternalPort),
+		Protocol:        pulumi.String("HTTP"),
+		DefaultActions: lb.ListenerDefaultActionArray{lb.ListenerDefaultActionArgs{
+			Type: pulumi.String("forward"), TargetGroupArn: tg.Arn,
+		}},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("service %s: creating internal listener: %w", n, err)
+	}
+	err = addIngress(ctx, deps.Alb.SecurityGroup, securityGroupRule{
+		name: "alb-" + n + "-from-vpc", description: "Internal service " + n + " from inside the VPC",
+		port: cfg.InternalPort, cidrIPv4: deps.Network.VpcCidr,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return listener, nil
 }
 
 func ruleConditions(cfg serviceConfig) lb.ListenerRuleConditionArray {
@@ -291,6 +378,16 @@ func newServiceSecurityGroup(ctx *pulumi.Context, cfg serviceConfig, deps servic
 	)
 	if err != nil {
 		return nil, err
+	}
+	// Tasks may call the internal services through the ALB by its DNS name.
+	for _, other := range sortedKeys(deps.InternalPorts) {
+		if other == n {
+			continue
+		}
+		err := addEgress(ctx, sg, securityGroupRule{name: n + "-to-" + other, description: "Internal service " + other + " through the ALB", port: deps.InternalPorts[other], peer: deps.Alb.SecurityGroup.ID()})
+		if err != nil {
+			return nil, err
+		}
 	}
 	if err := addEgress(ctx, deps.Alb.SecurityGroup, securityGroupRule{name: "alb-to-" + n, description: "Forward and health-check to " + n, port: cfg.ContainerPort, peer: sg.ID()}); err != nil {
 		return nil, err

@@ -132,16 +132,30 @@ func (c *stackConfig) validateServices(p *problems) {
 	names := map[string]string{}
 	// The NLB health-check rule shares the ALB listener, so its priority is taken too.
 	priorities := map[int]string{c.Ingress.NlbHealthCheckRulePriority: "nlbHealthCheckRulePriority"}
+	// Internal services each get an ALB listener; the public listener's port is taken.
+	ports := map[int]string{c.Ingress.AlbListenerPort: "albListenerPort"}
+	public := 0
 	for _, s := range c.Services {
 		s.validate(p)
 		if other, dup := names[s.Name]; dup && s.Name != "" {
 			p.add(s.path+"name", "duplicate value %q: already used by %sname; service names must be unique", s.Name, other)
 		}
 		names[s.Name] = s.path
+		if s.Internal {
+			if other, dup := ports[s.InternalPort]; dup && s.InternalPort != 0 {
+				p.add(s.path+"internalPort", "duplicate value %d: already used by %s; each internal service needs its own ALB listener port", s.InternalPort, other)
+			}
+			ports[s.InternalPort] = s.path + "internalPort"
+			continue
+		}
+		public++
 		if other, dup := priorities[s.Priority]; dup {
 			p.add(s.path+"priority", "duplicate value %d: already used by %s; each ALB listener rule needs its own priority", s.Priority, other)
 		}
 		priorities[s.Priority] = s.path + "priority"
+	}
+	if public == 0 {
+		p.add("services", "no public service: at least one service must have internal: false, because the NLB's health check is routed to the first public service")
 	}
 }
 
@@ -172,8 +186,18 @@ func (s serviceConfig) validate(p *problems) {
 	}
 	checkRange(p, key("healthCheckGracePeriod"), s.HealthCheckGracePeriod, 0, 2147483647)
 	checkRange(p, key("deregistrationDelay"), s.DeregistrationDelay, 0, 3600)
-	checkRange(p, key("priority"), s.Priority, 1, maxPriority)
-	s.validateConditions(p)
+	if s.Internal {
+		if s.InternalPort == 0 {
+			p.add(key("internalPort"), "missing value: an internal service needs its own ALB listener port, e.g. 8081")
+		} else {
+			checkPort(p, key("internalPort"), s.InternalPort)
+		}
+	} else {
+		checkRange(p, key("priority"), s.Priority, 1, maxPriority)
+		s.validateConditions(p)
+	}
+	s.validateCapacity(p)
+	s.validateAutoscaling(p)
 	if !slices.Contains(logRetentionDays, s.LogRetentionDays) {
 		p.add(key("logRetentionDays"), "unsupported value %d: CloudWatch Logs allows %s (0 keeps logs forever)", s.LogRetentionDays, joinInts(logRetentionDays))
 	}
@@ -193,6 +217,64 @@ func (s serviceConfig) validateSize(p *problems) {
 	}
 	if s.ContainerMemory < 6 || s.ContainerMemory > s.Memory {
 		p.add(s.path+"containerMemory", "invalid value %d: must be between 6 MiB and the task memory (%d)", s.ContainerMemory, s.Memory)
+	}
+}
+
+var capacityProviders = []string{"FARGATE", "FARGATE_SPOT"}
+
+// validateCapacity checks the capacity provider strategy against ECS's rules.
+func (s serviceConfig) validateCapacity(p *problems) {
+	key := s.path + "capacityProviderStrategy"
+	if s.Spot && len(s.CapacityProviderStrategy) > 0 {
+		p.add(s.path+"spot", "conflicts with capacityProviderStrategy: spot: true means all FARGATE_SPOT; set one or the other")
+		return
+	}
+	seen, weights, bases := map[string]bool{}, 0, 0
+	for i, c := range s.CapacityProviderStrategy {
+		item := fmt.Sprintf("%s[%d]", key, i)
+		if !slices.Contains(capacityProviders, c.CapacityProvider) {
+			p.add(item+".capacityProvider", "unsupported value %q: supported values %s", c.CapacityProvider, quoteAll(capacityProviders))
+		} else if seen[c.CapacityProvider] {
+			p.add(item+".capacityProvider", "duplicate value %q: each provider may appear once", c.CapacityProvider)
+		}
+		seen[c.CapacityProvider] = true
+		checkRange(p, item+".base", c.Base, 0, 100000)
+		checkRange(p, item+".weight", c.Weight, 0, 1000)
+		weights += c.Weight
+		if c.Base > 0 {
+			bases++
+		}
+	}
+	if len(s.CapacityProviderStrategy) > 0 && weights == 0 {
+		p.add(key, "invalid value: every weight is 0; at least one provider needs a weight above 0")
+	}
+	if bases > 1 {
+		p.add(key, "invalid value: %d providers have a base; ECS allows a base on one provider only", bases)
+	}
+}
+
+// validateAutoscaling checks the scaling bounds and targets.
+func (s serviceConfig) validateAutoscaling(p *problems) {
+	a := s.Autoscaling
+	if a == nil {
+		return
+	}
+	key := s.path + "autoscaling"
+	checkRange(p, key+".min", a.Min, 0, maxDesiredCount)
+	checkRange(p, key+".max", a.Max, 1, maxDesiredCount)
+	if a.Min > a.Max {
+		p.add(key+".min", "invalid value %d: must not exceed autoscaling.max (%d)", a.Min, a.Max)
+	} else if s.DesiredCount < a.Min || s.DesiredCount > a.Max {
+		p.add(s.path+"desiredCount", "invalid value %d: must be between autoscaling.min (%d) and autoscaling.max (%d)", s.DesiredCount, a.Min, a.Max)
+	}
+	if a.CpuTarget == 0 && a.RequestsPerTarget == 0 {
+		p.add(key, "missing value: give cpuTarget (percent) and/or requestsPerTarget (ALB requests per task)")
+	}
+	if a.CpuTarget != 0 {
+		checkRange(p, key+".cpuTarget", a.CpuTarget, 10, 90)
+	}
+	if a.RequestsPerTarget != 0 {
+		checkRange(p, key+".requestsPerTarget", a.RequestsPerTarget, 1, 1000000)
 	}
 }
 

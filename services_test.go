@@ -1,0 +1,273 @@
+package main
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+)
+
+const (
+	tCapacity      = "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders"
+	tInlinePolicy  = "aws:iam/rolePolicy:RolePolicy"
+	tScalingTarget = "aws:appautoscaling/target:Target"
+	tScalingPolicy = "aws:appautoscaling/policy:Policy"
+)
+
+// stackSummary is every registered resource with its inputs, sorted: two stacks with the
+// same summary would get the same plan.
+func stackSummary(m *mocks) []string {
+	var lines []string
+	for _, r := range m.resources {
+		lines = append(lines, fmt.Sprintf("%s %s %v", r.Type, r.Name, r.Inputs))
+	}
+	sort.Strings(lines)
+	return lines
+}
+
+// Users without `services` keep exactly the single-service stack; a one-entry list that
+// names "web" is the same stack too.
+func TestSingleServiceDefaultIsUnchanged(t *testing.T) {
+	plain, _ := mustRun(t, map[string]string{"desiredCount": "3"})
+	listed, _ := mustRun(t, map[string]string{"desiredCount": "3", "services": `[{"name":"web"}]`})
+	emptyList, _ := mustRun(t, map[string]string{"desiredCount": "3", "services": `[]`})
+	equalSlices(t, "services: [{name: web}]", stackSummary(listed), stackSummary(plain))
+	equalSlices(t, "services: []", stackSummary(emptyList), stackSummary(plain))
+	for _, typ := range []string{tCapacity, tInlinePolicy, tScalingTarget, tScalingPolicy} {
+		equal(t, typ+" in the default stack", len(plain.byType(typ)), 0)
+	}
+}
+
+func TestThreeServicesExample(t *testing.T) {
+	cfg := loadStackFiles(t, "examples/services.yaml")
+	m, out, err := runRaw(t, cfg, false)
+	if err != nil {
+		t.Fatalf("examples/services.yaml: %v", err)
+	}
+	publicListener := m.one(t, tListener, "alb-http-listener").ID
+
+	// Public services: a rule each on the public listener, by path.
+	for name, want := range map[string]struct {
+		priority int
+		paths    []string
+	}{"web": {100, []string{"*"}}, "users": {10, []string{"/api/users", "/api/users/*"}}} {
+		rule := m.one(t, tRule, name+"-rule")
+		equal(t, name+" rule listener", str(t, rule.Inputs, "listenerArn"), publicListener)
+		equal(t, name+" rule priority", num(t, rule.Inputs, "priority"), want.priority)
+		equalSlices(t, name+" rule paths", strs(t, rule.Inputs, "conditions", 0, "pathPattern", "values"), want.paths)
+		equal(t, name+" rule target", str(t, rule.Inputs, "actions", 0, "targetGroupArn"), m.one(t, tTG, name+"-tg").ID)
+	}
+	// The internal service: no rule on the public listener, a listener of its own.
+	for _, r := range m.byType(tRule) {
+		if r.Name == "api-rule" {
+			t.Errorf("internal service api must not have a rule on the NLB-facing listener")
+		}
+	}
+	apiListener := m.one(t, tListener, "api-internal-listener")
+	equal(t, "api listener lb", str(t, apiListener.Inputs, "loadBalancerArn"), str(t, m.one(t, tLB, "alb").State, "arn"))
+	equal(t, "api listener port", num(t, apiListener.Inputs, "port"), 8081)
+	equal(t, "api listener target", str(t, apiListener.Inputs, "defaultActions", 0, "targetGroupArn"), m.one(t, tTG, "api-tg").ID)
+	equal(t, "NLB target group port (public listener only)", num(t, m.one(t, tTG, "nlb-alb-tg").Inputs, "port"), 80)
+	if n := len(m.byType(tListener)); n != 3 {
+		t.Errorf("listeners: got %d, want 3 (NLB TCP, ALB public, api internal)", n)
+	}
+
+	// The NLB's probe goes to the first public service.
+	equal(t, "health rule target", str(t, m.one(t, tRule, "nlb-health-rule").Inputs, "actions", 0, "targetGroupArn"), m.one(t, tTG, "web-tg").ID)
+
+	equalSlices(t, "security group rules", sgEdges(t, m), []string{
+		"alb-sg in 80 nlb-sg",
+		"alb-sg in 8081 10.0.0.0/16",
+		"alb-sg out 8080 api-sg",
+		"alb-sg out 8080 users-sg",
+		"alb-sg out 8080 web-sg",
+		"api-sg in 8080 alb-sg",
+		"api-sg out 443 0.0.0.0/0",
+		"api-sg out 443 ::/0",
+		"nlb-sg in 80 0.0.0.0/0",
+		"nlb-sg in 80 ::/0",
+		"nlb-sg out 80 alb-sg",
+		"users-sg in 8080 alb-sg",
+		"users-sg out 443 0.0.0.0/0",
+		"users-sg out 443 ::/0",
+		"users-sg out 8081 alb-sg",
+		"web-sg in 8080 alb-sg",
+		"web-sg out 443 0.0.0.0/0",
+		"web-sg out 443 ::/0",
+		"web-sg out 8081 alb-sg",
+	})
+
+	// Each service has its own task definition, log group, image and cluster membership.
+	albDNS := str(t, m.one(t, tLB, "alb").State, "dnsName")
+	for _, name := range []string{"web", "users", "api"} {
+		svc := m.one(t, tService, name+"-service")
+		equal(t, name+" cluster", str(t, svc.Inputs, "cluster"), str(t, m.one(t, tCluster, "cluster").State, "arn"))
+		equal(t, name+" log group", str(t, m.one(t, tLogGroup, name+"-logs").Inputs, "name"), "/ecs/nlb-alb-fargate/"+testStack+"/"+name)
+		c := containerDefs(t, m.one(t, tTaskDef, name+"-task"))[0]
+		equal(t, name+" container", str(t, c, "name"), name)
+		m.one(t, tImage, name+"-image")
+		env := map[string]string{}
+		for i := range get(t, c, "environment").([]any) {
+			env[str(t, c, "environment", i, "name")] = str(t, c, "environment", i, "value")
+		}
+		if name != "api" {
+			equal(t, name+" API_URL", env["API_URL"], "http://"+albDNS+":8081")
+		} else if _, ok := env["API_URL"]; ok {
+			t.Errorf("api must not get its own API_URL")
+		}
+	}
+	equal(t, "clusters", len(m.byType(tCluster)), 1)
+	equal(t, "ALBs", len(m.byType(tLB)), 2)
+	urls := await(t, out.InternalURLs.ToStringMapOutput()).(map[string]string)
+	equal(t, "internalUrls", fmt.Sprint(urls), fmt.Sprint(map[string]string{"api": "http://" + albDNS + ":8081/"}))
+	equal(t, "serviceName is the first public service", await(t, out.ServiceName).(string), str(t, m.one(t, tService, "web-service").State, "name"))
+}
+
+func TestCapacityProviders(t *testing.T) {
+	m, _, err := runRaw(t, loadStackFiles(t, "examples/services.yaml"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp := m.one(t, tCapacity, "cluster-capacity-providers")
+	equal(t, "cluster", str(t, cp.Inputs, "clusterName"), str(t, m.one(t, tCluster, "cluster").State, "name"))
+	equalSlices(t, "providers", strs(t, cp.Inputs, "capacityProviders"), []string{"FARGATE", "FARGATE_SPOT"})
+
+	strategy := func(svc registered) []string {
+		var out []string
+		items, _ := get(t, svc.Inputs, "capacityProviderStrategies").([]any)
+		for i := range items {
+			out = append(out, fmt.Sprintf("%s base=%d weight=%d", str(t, items, i, "capacityProvider"), num(t, items, i, "base"), num(t, items, i, "weight")))
+		}
+		return out
+	}
+	web, users, api := m.one(t, tService, "web-service"), m.one(t, tService, "users-service"), m.one(t, tService, "api-service")
+	equalSlices(t, "web mixed strategy", strategy(web), []string{"FARGATE base=1 weight=1", "FARGATE_SPOT base=0 weight=3"})
+	equalSlices(t, "users spot", strategy(users), []string{"FARGATE_SPOT base=0 weight=1"})
+	for _, svc := range []registered{web, users} {
+		equal(t, svc.Name+" launchType (conflicts with a strategy)", get(t, svc.Inputs, "launchType"), nil)
+		if !slices.Contains(svc.Dependencies, urn(tCapacity, "cluster-capacity-providers")) {
+			t.Errorf("%s must wait for the cluster's capacity providers; dependencies %v", svc.Name, svc.Dependencies)
+		}
+	}
+	equal(t, "api launchType", str(t, api.Inputs, "launchType"), "FARGATE")
+	equal(t, "api strategy", len(strategy(api)), 0)
+}
+
+func TestExecuteCommand(t *testing.T) {
+	m, _ := mustRun(t, map[string]string{"enableExecuteCommand": "true"})
+	equal(t, "service enableExecuteCommand", get(t, m.one(t, tService, "web-service").Inputs, "enableExecuteCommand"), any(true))
+	policy := m.one(t, tInlinePolicy, "web-exec-command-policy")
+	equal(t, "policy role", str(t, policy.Inputs, "role"), str(t, m.one(t, tRole, "web-task-role").State, "name"))
+	for _, action := range []string{"ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"} {
+		if !strings.Contains(str(t, policy.Inputs, "policy"), action) {
+			t.Errorf("task role policy lacks %s", action)
+		}
+	}
+	c := containerDefs(t, m.one(t, tTaskDef, "web-task"))[0]
+	equal(t, "readonlyRootFilesystem (the SSM agent writes)", get(t, c, "readonlyRootFilesystem"), nil)
+
+	off, _ := mustRun(t, nil)
+	equal(t, "Exec off by default", get(t, off.one(t, tService, "web-service").Inputs, "enableExecuteCommand"), any(false))
+	equal(t, "no Exec policy by default", len(off.byType(tInlinePolicy)), 0)
+}
+
+func TestAutoscaling(t *testing.T) {
+	m, _ := mustRun(t, map[string]string{"autoscaling": `{"min":2,"max":8,"cpuTarget":55,"requestsPerTarget":300}`})
+	svc := m.one(t, tService, "web-service")
+	target := m.one(t, tScalingTarget, "web-scaling-target")
+	equal(t, "namespace", str(t, target.Inputs, "serviceNamespace"), "ecs")
+	equal(t, "dimension", str(t, target.Inputs, "scalableDimension"), "ecs:service:DesiredCount")
+	equal(t, "resource", str(t, target.Inputs, "resourceId"),
+		fmt.Sprintf("service/%s/%s", str(t, m.one(t, tCluster, "cluster").State, "name"), str(t, svc.State, "name")))
+	equal(t, "min", num(t, target.Inputs, "minCapacity"), 2)
+	equal(t, "max", num(t, target.Inputs, "maxCapacity"), 8)
+
+	cpu := m.one(t, tScalingPolicy, "web-cpu-scaling")
+	equal(t, "cpu policy type", str(t, cpu.Inputs, "policyType"), "TargetTrackingScaling")
+	equal(t, "cpu metric", str(t, cpu.Inputs, "targetTrackingScalingPolicyConfiguration", "predefinedMetricSpecification", "predefinedMetricType"), "ECSServiceAverageCPUUtilization")
+	equal(t, "cpu target", num(t, cpu.Inputs, "targetTrackingScalingPolicyConfiguration", "targetValue"), 55)
+	req := m.one(t, tScalingPolicy, "web-requests-scaling")
+	spec := get(t, req.Inputs, "targetTrackingScalingPolicyConfiguration", "predefinedMetricSpecification")
+	equal(t, "requests metric", str(t, spec, "predefinedMetricType"), "ALBRequestCountPerTarget")
+	equal(t, "requests label", str(t, spec, "resourceLabel"),
+		str(t, m.one(t, tLB, "alb").State, "arnSuffix")+"/"+str(t, m.one(t, tTG, "web-tg").State, "arnSuffix"))
+	equal(t, "requests target", num(t, req.Inputs, "targetTrackingScalingPolicyConfiguration", "targetValue"), 300)
+	equal(t, "requests policy resource", str(t, req.Inputs, "resourceId"), str(t, target.Inputs, "resourceId"))
+	if !m.ignoresChanges("web-service", "desiredCount") {
+		t.Errorf("the service must ignore desiredCount changes so pulumi up does not undo scaling")
+	}
+
+	fixed, _ := mustRun(t, nil)
+	if fixed.ignoresChanges("web-service", "desiredCount") {
+		t.Errorf("without autoscaling, desiredCount must be managed by the stack")
+	}
+}
+
+func TestServicesValidation(t *testing.T) {
+	tests := map[string]struct {
+		config map[string]string
+		want   []string
+	}{
+		"error if names repeat": {map[string]string{"services": `[{"name":"web"},{"name":"web","priority":2}]`},
+			[]string{`services[1].name: duplicate value "web": already used by services[0].name`}},
+		"error if a name is missing": {map[string]string{"services": `[{"priority":2}]`}, []string{"services[0].name: missing value: every service needs a name"}},
+		"error if a name is invalid": {map[string]string{"services": `[{"name":"Web_1"}]`}, []string{`services[0].name: invalid value "Web_1": must start with a lowercase letter`}},
+		"error if priorities repeat": {map[string]string{"services": `[{"name":"a"},{"name":"b","pathPatterns":["/b*"]}]`},
+			[]string{"services[1].priority: duplicate value 1: already used by services[0].priority"}},
+		"error if internal ports repeat": {map[string]string{"services": `[{"name":"web"},{"name":"a","internal":true,"internalPort":9000},{"name":"b","internal":true,"internalPort":9000}]`},
+			[]string{"services[2].internalPort: duplicate value 9000: already used by services[1].internalPort"}},
+		"error if an internal port is the public listener's": {map[string]string{"services": `[{"name":"web"},{"name":"a","internal":true,"internalPort":80}]`},
+			[]string{"services[1].internalPort: duplicate value 80: already used by albListenerPort"}},
+		"error if an internal service has no port": {map[string]string{"services": `[{"name":"web"},{"name":"a","internal":true}]`},
+			[]string{"services[1].internalPort: missing value: an internal service needs its own ALB listener port"}},
+		"error if a public service has no rule": {map[string]string{"services": `[{"name":"web","pathPatterns":[]}]`},
+			[]string{"services[0].pathPatterns: missing value: a listener rule needs at least one path pattern or host header"}},
+		"error if no service is public": {map[string]string{"services": `[{"name":"a","internal":true,"internalPort":9000}]`},
+			[]string{"services: no public service"}},
+		"error if spot and strategy": {map[string]string{"spot": "true", "capacityProviderStrategy": `[{"capacityProvider":"FARGATE","weight":1}]`},
+			[]string{"spot: conflicts with capacityProviderStrategy"}},
+		"error if provider is unknown": {map[string]string{"capacityProviderStrategy": `[{"capacityProvider":"EC2","weight":1}]`},
+			[]string{`capacityProviderStrategy[0].capacityProvider: unsupported value "EC2": supported values "FARGATE", "FARGATE_SPOT"`}},
+		"error if every weight is 0": {map[string]string{"capacityProviderStrategy": `[{"capacityProvider":"FARGATE","base":1}]`},
+			[]string{"capacityProviderStrategy: invalid value: every weight is 0"}},
+		"error if two bases": {map[string]string{"capacityProviderStrategy": `[{"capacityProvider":"FARGATE","base":1,"weight":1},{"capacityProvider":"FARGATE_SPOT","base":1,"weight":1}]`},
+			[]string{"capacityProviderStrategy: invalid value: 2 providers have a base"}},
+		"error if a strategy field is misspelled": {map[string]string{"capacityProviderStrategy": `[{"capacityProvider":"FARGATE","wieght":1}]`},
+			[]string{`capacityProviderStrategy[0].wieght: unknown setting; did you mean "weight"?`}},
+		"error if desired is below min": {map[string]string{"desiredCount": "1", "autoscaling": `{"min":2,"max":4,"cpuTarget":50}`},
+			[]string{"desiredCount: invalid value 1: must be between autoscaling.min (2) and autoscaling.max (4)"}},
+		"error if min exceeds max": {map[string]string{"autoscaling": `{"min":5,"max":4,"cpuTarget":50}`},
+			[]string{"autoscaling.min: invalid value 5: must not exceed autoscaling.max (4)"}},
+		"error if no scaling target": {map[string]string{"autoscaling": `{"min":1,"max":4}`},
+			[]string{"autoscaling: missing value: give cpuTarget (percent) and/or requestsPerTarget"}},
+		"error if cpu target out of range": {map[string]string{"autoscaling": `{"min":1,"max":4,"cpuTarget":95}`},
+			[]string{"autoscaling.cpuTarget: invalid value 95: must be between 10 and 90"}},
+		"error if requests target is negative": {map[string]string{"autoscaling": `{"min":1,"max":4,"requestsPerTarget":-5}`},
+			[]string{"autoscaling.requestsPerTarget: invalid value -5: must be between 1 and 1000000"}},
+		"error if an autoscaling field has the wrong type": {map[string]string{"autoscaling": `{"min":"one","max":4,"cpuTarget":50}`},
+			[]string{`autoscaling.min: invalid value "one": must be a whole number`}},
+		"error if a service key is misspelled": {map[string]string{"services": `[{"name":"web","desiredcount":3}]`},
+			[]string{`services[0].desiredcount: unknown setting; did you mean "desiredCount"?`}},
+		"error if a service value has the wrong type": {map[string]string{"services": `[{"name":"web","cpu":"lots"}]`},
+			[]string{`services[0].cpu: invalid value "lots": must be a whole number`}},
+		"error in a service's inherited rule is reported on the service": {map[string]string{"services": `[{"name":"web","memory":4096}]`},
+			[]string{"services[0].memory: invalid value 4096 for cpu 256"}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			m, _, err := run(t, tc.config, true)
+			if err == nil {
+				t.Fatalf("config %v: want an error, got none", tc.config)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error does not say %q:\n%v", w, err)
+				}
+			}
+			if n := m.count(); n != 0 {
+				t.Errorf("%d resources were registered before the error; want none", n)
+			}
+		})
+	}
+}
