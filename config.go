@@ -58,6 +58,17 @@ var settings = []setting{
 	{name: "nlbHealthCheckPath", kind: kindString, def: "/healthz"},
 	{name: "nlbHealthCheckRulePriority", kind: kindInt, def: 50000},
 	{name: "deletionProtection", kind: kindBool, def: false},
+	// HTTPS, DNS and PrivateLink (all off by default)
+	{name: "certificateArn", kind: kindString, def: ""},
+	{name: "createCertificate", kind: kindBool, def: false},
+	{name: "httpsListenerPort", kind: kindInt, def: 443},
+	{name: "sslPolicy", kind: kindString, def: "ELBSecurityPolicy-TLS13-1-2-2021-06"},
+	{name: "redirectHttp", kind: kindBool, def: true},
+	{name: "domain", kind: kindString, def: ""},
+	{name: "hostedZoneId", kind: kindString, def: ""},
+	{name: "hostedZoneName", kind: kindString, def: ""},
+	{name: "privateLink", kind: kindObjects, def: map[string]any{},
+		fields: []field{{"allowedPrincipals", kindStrings}, {"acceptanceRequired", kindBool}, {"enforceSecurityGroupRules", kindBool}}},
 	// service (top-level values are the single service, and defaults for `services`)
 	{name: "image", kind: kindString, def: "", perService: true},
 	{name: "build", kind: kindString, def: "./app", perService: true},
@@ -117,7 +128,29 @@ type ingressConfig struct {
 	NlbHealthCheckPath         string // HTTP path the NLB probes through the ALB to a task
 	NlbHealthCheckRulePriority int    // ALB rule that routes NlbHealthCheckPath to the first service
 	DeletionProtection         bool
+
+	// TLS ends on the ALB: a TLS listener on the NLB cannot forward to an ALB-type target
+	// group, so the NLB passes TCP on HTTPSListenerPort through to the ALB's HTTPS listener.
+	CertificateArn    string
+	CreateCertificate bool // an ACM certificate for Domain, DNS-validated in the hosted zone
+	HTTPSListenerPort int  // NLB TCP listener, ALB HTTPS listener and their target group
+	SslPolicy         string
+	RedirectHTTP      bool // the HTTP listener answers 301 to HTTPS
+	Domain            string
+	HostedZoneID      string
+	HostedZoneName    string
+	PrivateLink       *privateLinkConfig // nil: no endpoint service
 }
+
+// privateLinkConfig offers the NLB to partners as a VPC endpoint service.
+type privateLinkConfig struct {
+	AllowedPrincipals         []string
+	AcceptanceRequired        bool
+	EnforceSecurityGroupRules bool
+}
+
+// https reports whether the ALB terminates TLS.
+func (in ingressConfig) https() bool { return in.CertificateArn != "" || in.CreateCertificate }
 
 type serviceConfig struct {
 	Name                   string   `json:"name"`
@@ -201,6 +234,15 @@ func loadConfig(ctx *pulumi.Context) (*stackConfig, error) {
 			NlbHealthCheckPath:         r.str("nlbHealthCheckPath"),
 			NlbHealthCheckRulePriority: r.integer("nlbHealthCheckRulePriority"),
 			DeletionProtection:         r.boolean("deletionProtection"),
+			CertificateArn:             r.str("certificateArn"),
+			CreateCertificate:          r.boolean("createCertificate"),
+			HTTPSListenerPort:          r.integer("httpsListenerPort"),
+			SslPolicy:                  r.str("sslPolicy"),
+			RedirectHTTP:               r.boolean("redirectHttp"),
+			Domain:                     strings.TrimSuffix(strings.ToLower(r.str("domain")), "."),
+			HostedZoneID:               r.str("hostedZoneId"),
+			HostedZoneName:             strings.TrimSuffix(strings.ToLower(r.str("hostedZoneName")), "."),
+			PrivateLink:                toPrivateLink(r.value("privateLink")),
 		},
 	}
 	c.Services = r.services()
@@ -211,6 +253,26 @@ func loadConfig(ctx *pulumi.Context) (*stackConfig, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// toPrivateLink turns the coerced privateLink object into its config; both safety
+// switches default to on.
+func toPrivateLink(v any) *privateLinkConfig {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil
+	}
+	pl := &privateLinkConfig{AcceptanceRequired: true, EnforceSecurityGroupRules: true}
+	if p, ok := obj["allowedPrincipals"].([]string); ok {
+		pl.AllowedPrincipals = p
+	}
+	if b, ok := obj["acceptanceRequired"].(bool); ok {
+		pl.AcceptanceRequired = b
+	}
+	if b, ok := obj["enforceSecurityGroupRules"].(bool); ok {
+		pl.EnforceSecurityGroupRules = b
+	}
+	return pl
 }
 
 // configReader reads raw config strings and converts them to typed values, recording a

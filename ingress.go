@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net/netip"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
@@ -13,6 +14,20 @@ type internalAlb struct {
 	LoadBalancer  *lb.LoadBalancer
 	SecurityGroup *ec2.SecurityGroup
 	HTTPListener  *lb.Listener
+	HTTPSListener *lb.Listener // nil without a certificate
+	// Entrances are the listeners the NLB forwards to; each carries the NLB health-check
+	// rule. Services' rules go on those that serve (not on an HTTP listener that redirects).
+	Entrances []albEntrance
+}
+
+// albEntrance is one ALB listener the NLB forwards TCP to.
+type albEntrance struct {
+	Suffix   string // "" for HTTP, "-https" for HTTPS: appended to the names of its resources
+	NlbPort  int    // the NLB's TCP listener port
+	AlbPort  int    // the ALB listener's port, and so the ALB-type target group's port
+	Protocol string // HTTP or HTTPS: the ALB listener's protocol and the NLB health check's
+	Listener *lb.Listener
+	Serves   bool // services' rules are attached here
 }
 
 // staticIPNlb is the internet-facing entry point with one Elastic IP per AZ.
@@ -20,12 +35,14 @@ type staticIPNlb struct {
 	LoadBalancer  *lb.LoadBalancer
 	SecurityGroup *ec2.SecurityGroup
 	StaticIPs     pulumi.StringArrayOutput // the EIPs' public IPv4 addresses, in AZ order
-	TargetGroup   *lb.TargetGroup          // type "alb": its one target is the internal ALB
+	StaticIPv6s   pulumi.StringArrayOutput // the NLB's fixed IPv6 address in each public subnet
+	TargetGroups  []*lb.TargetGroup        // type "alb", one per entrance
 }
 
-// newInternalAlb builds the internal ALB in the private subnets. Its listener answers
-// 200 "OK" to anything no service rule matches, as the reference pattern does.
-func newInternalAlb(ctx *pulumi.Context, cfg ingressConfig, net *network) (*internalAlb, error) {
+// newInternalAlb builds the internal ALB in the private subnets. Its listeners answer
+// 200 "OK" to anything no service rule matches, as the reference pattern does. With a
+// certificate it also terminates TLS, and HTTP may redirect to HTTPS.
+func newInternalAlb(ctx *pulumi.Context, cfg ingressConfig, net *network, certificateArn pulumi.StringInput) (*internalAlb, error) {
 	sg, err := newSecurityGroup(ctx, "alb-sg", "Internal ALB: HTTP from the NLB only", net.VpcID)
 	if err != nil {
 		return nil, err
@@ -44,16 +61,38 @@ func newInternalAlb(ctx *pulumi.Context, cfg ingressConfig, net *network) (*inte
 	if err != nil {
 		return nil, fmt.Errorf("creating internal ALB: %w", err)
 	}
-	listener, err := lb.NewListener(ctx, "alb-http-listener", &lb.ListenerArgs{
+	redirect := cfg.https() && cfg.RedirectHTTP
+	httpDefault := fixedOK()
+	if redirect {
+		httpDefault = redirectToHTTPS(cfg.HTTPSListenerPort)
+	}
+	http, err := lb.NewListener(ctx, "alb-http-listener", &lb.ListenerArgs{
 		LoadBalancerArn: alb.Arn,
 		Port:            pulumi.Int(cfg.AlbListenerPort),
 		Protocol:        pulumi.String("HTTP"),
-		DefaultActions:  lb.ListenerDefaultActionArray{fixedOK()},
+		DefaultActions:  lb.ListenerDefaultActionArray{httpDefault},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("creating ALB HTTP listener: %w", err)
 	}
-	return &internalAlb{LoadBalancer: alb, SecurityGroup: sg, HTTPListener: listener}, nil
+	out := &internalAlb{LoadBalancer: alb, SecurityGroup: sg, HTTPListener: http}
+	out.Entrances = append(out.Entrances, albEntrance{NlbPort: cfg.ListenerPort, AlbPort: cfg.AlbListenerPort, Protocol: "HTTP", Listener: http, Serves: !redirect})
+	if !cfg.https() {
+		return out, nil
+	}
+	out.HTTPSListener, err = lb.NewListener(ctx, "alb-https-listener", &lb.ListenerArgs{
+		LoadBalancerArn: alb.Arn,
+		Port:            pulumi.Int(cfg.HTTPSListenerPort),
+		Protocol:        pulumi.String("HTTPS"),
+		CertificateArn:  certificateArn,
+		SslPolicy:       pulumi.String(cfg.SslPolicy),
+		DefaultActions:  lb.ListenerDefaultActionArray{fixedOK()},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("creating ALB HTTPS listener: %w", err)
+	}
+	out.Entrances = append(out.Entrances, albEntrance{Suffix: "-https", NlbPort: cfg.HTTPSListenerPort, AlbPort: cfg.HTTPSListenerPort, Protocol: "HTTPS", Listener: out.HTTPSListener, Serves: true})
+	return out, nil
 }
 
 // fixedOK is the ALB's default action: 200 text/plain "OK" for unmatched requests.
@@ -68,23 +107,42 @@ func fixedOK() lb.ListenerDefaultActionInput {
 	}
 }
 
+// redirectToHTTPS answers plain HTTP with a permanent redirect to the same URL over TLS.
+func redirectToHTTPS(port int) lb.ListenerDefaultActionInput {
+	return lb.ListenerDefaultActionArgs{
+		Type: pulumi.String("redirect"),
+		Redirect: &lb.ListenerDefaultActionRedirectArgs{
+			Protocol:   pulumi.String("HTTPS"),
+			Port:       pulumi.String(fmt.Sprint(port)),
+			StatusCode: pulumi.String("HTTP_301"),
+		},
+	}
+}
+
 // newStaticIPNlb builds the internet-facing NLB, placed with one subnet mapping per public
-// subnet so each AZ answers on its own Elastic IP, and forwards TCP to the internal ALB.
+// subnet so each AZ answers on its own Elastic IP (and a fixed IPv6 address), and forwards
+// TCP to each ALB entrance.
 func newStaticIPNlb(ctx *pulumi.Context, cfg ingressConfig, net *network, alb *internalAlb) (*staticIPNlb, error) {
-	sg, err := newNlbSecurityGroup(ctx, cfg, net, alb)
+	sg, err := newNlbSecurityGroup(ctx, net, alb)
 	if err != nil {
 		return nil, err
 	}
 	var mappings lb.LoadBalancerSubnetMappingArray
-	var ips pulumi.StringArray
+	var ips, ipv6s pulumi.StringArray
 	for i, subnetID := range net.PublicSubnetIDs {
 		name := fmt.Sprintf("nlb-eip-%d", i)
 		eip, err := ec2.NewEip(ctx, name, &ec2.EipArgs{Domain: pulumi.String("vpc"), Tags: nameTag(ctx, name)})
 		if err != nil {
 			return nil, fmt.Errorf("creating Elastic IP %s: %w", name, err)
 		}
-		mappings = append(mappings, lb.LoadBalancerSubnetMappingArgs{SubnetId: subnetID, AllocationId: eip.AllocationId})
+		ipv6 := net.PublicSubnetIPv6[i].ApplyT(nlbIPv6).(pulumi.StringOutput)
+		mappings = append(mappings, lb.LoadBalancerSubnetMappingArgs{SubnetId: subnetID, AllocationId: eip.AllocationId, Ipv6Address: ipv6})
 		ips = append(ips, eip.PublicIp)
+		ipv6s = append(ipv6s, ipv6)
+	}
+	enforce := "on" // PrivateLink clients pass the same security group as everyone else
+	if cfg.PrivateLink != nil && !cfg.PrivateLink.EnforceSecurityGroupRules {
+		enforce = "off"
 	}
 	nlb, err := lb.NewLoadBalancer(ctx, "nlb", &lb.LoadBalancerArgs{
 		LoadBalancerType: pulumi.String("network"),
@@ -94,8 +152,8 @@ func newStaticIPNlb(ctx *pulumi.Context, cfg ingressConfig, net *network, alb *i
 		// Security groups can be set on an NLB only at creation; later changes to the
 		// rules are then possible, adding groups is not.
 		SecurityGroups: pulumi.StringArray{sg.ID()},
-		EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: pulumi.String("on"),
-		// Each AZ's EIP serves its own AZ's ALB node; cross-zone would add cost for nothing.
+		EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: pulumi.String(enforce),
+		// Each AZ's address serves its own AZ's ALB node; cross-zone would add cost for nothing.
 		EnableCrossZoneLoadBalancing: pulumi.Bool(false),
 		EnableDeletionProtection:     pulumi.Bool(cfg.DeletionProtection),
 		Tags:                         nameTag(ctx, "nlb"),
@@ -103,61 +161,69 @@ func newStaticIPNlb(ctx *pulumi.Context, cfg ingressConfig, net *network, alb *i
 	if err != nil {
 		return nil, fmt.Errorf("creating NLB: %w", err)
 	}
-	tg, err := newAlbTargetGroup(ctx, cfg, net, alb)
-	if err != nil {
-		return nil, err
+	out := &staticIPNlb{LoadBalancer: nlb, SecurityGroup: sg, StaticIPs: ips.ToStringArrayOutput(), StaticIPv6s: ipv6s.ToStringArrayOutput()}
+	for _, e := range alb.Entrances {
+		tg, err := forwardToAlb(ctx, cfg, net, nlb, alb, e)
+		if err != nil {
+			return nil, err
+		}
+		out.TargetGroups = append(out.TargetGroups, tg)
 	}
-	_, err = lb.NewListener(ctx, "nlb-tcp-listener", &lb.ListenerArgs{
-		LoadBalancerArn: nlb.Arn,
-		Port:            pulumi.Int(cfg.ListenerPort),
-		Protocol:        pulumi.String("TCP"), // TLS cannot forward to an ALB-type target group
-		DefaultActions: lb.ListenerDefaultActionArray{lb.ListenerDefaultActionArgs{
-			Type:           pulumi.String("forward"),
-			TargetGroupArn: tg.Arn,
-		}},
-	})
-	if err != nil {
-		return nil, fmt.Errorf("creating NLB TCP listener: %w", err)
-	}
-	return &staticIPNlb{LoadBalancer: nlb, SecurityGroup: sg, StaticIPs: ips.ToStringArrayOutput(), TargetGroup: tg}, nil
+	return out, nil
 }
 
-// newNlbSecurityGroup admits the listener port from the internet and lets the NLB reach
-// only the ALB's listener port (traffic and health checks obey the outbound rules). It
-// also opens the ALB's group to this group alone.
-func newNlbSecurityGroup(ctx *pulumi.Context, cfg ingressConfig, net *network, alb *internalAlb) (*ec2.SecurityGroup, error) {
-	sg, err := newSecurityGroup(ctx, "nlb-sg", "Internet-facing NLB: listener port from anywhere", net.VpcID)
+// nlbIPv6 is the NLB's address in a public subnet: a fixed host (::100) of the subnet's
+// /64, so the IPv6 addresses are as static as the EIPs and partners can allow-list them.
+func nlbIPv6(subnetBlock string) (string, error) {
+	p, err := netip.ParsePrefix(subnetBlock)
+	if err != nil {
+		return "", fmt.Errorf("parsing a public subnet's IPv6 block %q: %w", subnetBlock, err)
+	}
+	b := p.Masked().Addr().As16()
+	b[14] = 0x01
+	return netip.AddrFrom16(b).String(), nil
+}
+
+// newNlbSecurityGroup admits the NLB's listener ports from the internet and lets the NLB
+// reach only the ALB's listener ports (traffic and health checks obey the outbound rules).
+// It also opens the ALB's group on those ports to this group alone.
+func newNlbSecurityGroup(ctx *pulumi.Context, net *network, alb *internalAlb) (*ec2.SecurityGroup, error) {
+	sg, err := newSecurityGroup(ctx, "nlb-sg", "Internet-facing NLB: listener ports from anywhere", net.VpcID)
 	if err != nil {
 		return nil, err
 	}
-	err = addIngress(ctx, sg,
-		securityGroupRule{name: "nlb-from-internet-ipv4", description: "Clients over IPv4", port: cfg.ListenerPort, cidrIPv4: "0.0.0.0/0"},
-		securityGroupRule{name: "nlb-from-internet-ipv6", description: "Clients over IPv6", port: cfg.ListenerPort, cidrIPv6: "::/0"},
-	)
-	if err != nil {
-		return nil, err
-	}
-	if err := addEgress(ctx, sg, securityGroupRule{name: "nlb-to-alb", description: "Forward and health-check to the ALB", port: cfg.AlbListenerPort, peer: alb.SecurityGroup.ID()}); err != nil {
-		return nil, err
-	}
-	if err := addIngress(ctx, alb.SecurityGroup, securityGroupRule{name: "alb-from-nlb", description: "HTTP from the NLB", port: cfg.AlbListenerPort, peer: sg.ID()}); err != nil {
-		return nil, err
+	for _, e := range alb.Entrances {
+		err = addIngress(ctx, sg,
+			securityGroupRule{name: "nlb-from-internet" + e.Suffix + "-ipv4", description: "Clients over IPv4", port: e.NlbPort, cidrIPv4: "0.0.0.0/0"},
+			securityGroupRule{name: "nlb-from-internet" + e.Suffix + "-ipv6", description: "Clients over IPv6", port: e.NlbPort, cidrIPv6: "::/0"},
+		)
+		if err != nil {
+			return nil, err
+		}
+		if err := addEgress(ctx, sg, securityGroupRule{name: "nlb-to-alb" + e.Suffix, description: "Forward and health-check to the ALB", port: e.AlbPort, peer: alb.SecurityGroup.ID()}); err != nil {
+			return nil, err
+		}
+		if err := addIngress(ctx, alb.SecurityGroup, securityGroupRule{name: "alb-from-nlb" + e.Suffix, description: e.Protocol + " from the NLB", port: e.AlbPort, peer: sg.ID()}); err != nil {
+			return nil, err
+		}
 	}
 	return sg, nil
 }
 
-// newAlbTargetGroup creates the NLB's target group of type "alb" and registers the ALB.
-func newAlbTargetGroup(ctx *pulumi.Context, cfg ingressConfig, net *network, alb *internalAlb) (*lb.TargetGroup, error) {
-	tg, err := lb.NewTargetGroup(ctx, "nlb-alb-tg", &lb.TargetGroupArgs{
+// forwardToAlb creates, for one entrance, the NLB's target group of type "alb" with the
+// ALB registered in it, and the NLB's TCP listener that forwards to it. TCP, because a
+// TLS listener on an NLB cannot forward to an ALB-type target group.
+func forwardToAlb(ctx *pulumi.Context, cfg ingressConfig, net *network, nlb *lb.LoadBalancer, alb *internalAlb, e albEntrance) (*lb.TargetGroup, error) {
+	tg, err := lb.NewTargetGroup(ctx, "nlb-alb"+e.Suffix+"-tg", &lb.TargetGroupArgs{
 		TargetType: pulumi.String("alb"),
 		Protocol:   pulumi.String("TCP"),
-		Port:       pulumi.Int(cfg.AlbTargetGroupPort), // must equal the ALB listener port
+		Port:       pulumi.Int(e.AlbPort), // must equal the ALB listener port
 		VpcId:      net.VpcID,
 		// The probe goes through the ALB to a task (the health-check rule forwards it to
 		// the first service), so the NLB marks an AZ unhealthy when no task answers there,
 		// not merely when the ALB's fixed 200 default answers.
 		HealthCheck: &lb.TargetGroupHealthCheckArgs{
-			Protocol:           pulumi.String("HTTP"),
+			Protocol:           pulumi.String(e.Protocol),
 			Port:               pulumi.String("traffic-port"),
 			Path:               pulumi.String(cfg.NlbHealthCheckPath),
 			Matcher:            pulumi.String("200"),
@@ -165,36 +231,70 @@ func newAlbTargetGroup(ctx *pulumi.Context, cfg ingressConfig, net *network, alb
 			HealthyThreshold:   pulumi.Int(3),
 			UnhealthyThreshold: pulumi.Int(3),
 		},
-		Tags: nameTag(ctx, "nlb-alb-tg"),
+		Tags: nameTag(ctx, "nlb-alb"+e.Suffix+"-tg"),
 	})
 	if err != nil {
-		return nil, fmt.Errorf("creating the NLB's ALB-type target group: %w", err)
+		return nil, fmt.Errorf("creating the NLB's ALB-type target group%s: %w", e.Suffix, err)
 	}
 	// AWS refuses to register an ALB with no listener on the target group's port.
-	_, err = lb.NewTargetGroupAttachment(ctx, "nlb-alb-attachment", &lb.TargetGroupAttachmentArgs{
+	_, err = lb.NewTargetGroupAttachment(ctx, "nlb-alb"+e.Suffix+"-attachment", &lb.TargetGroupAttachmentArgs{
 		TargetGroupArn: tg.Arn,
 		TargetId:       alb.LoadBalancer.Arn,
-		Port:           pulumi.Int(cfg.AlbTargetGroupPort),
-	}, pulumi.DependsOn([]pulumi.Resource{alb.HTTPListener}))
+		Port:           pulumi.Int(e.AlbPort),
+	}, pulumi.DependsOn([]pulumi.Resource{e.Listener}))
 	if err != nil {
-		return nil, fmt.Errorf("registering the ALB in the NLB's target group: %w", err)
+		return nil, fmt.Errorf("registering the ALB in the NLB's target group%s: %w", e.Suffix, err)
+	}
+	listenerName := "nlb-tcp-listener"
+	if e.Suffix != "" {
+		listenerName = "nlb" + e.Suffix + "-listener"
+	}
+	_, err = lb.NewListener(ctx, listenerName, &lb.ListenerArgs{
+		LoadBalancerArn: nlb.Arn,
+		Port:            pulumi.Int(e.NlbPort),
+		Protocol:        pulumi.String("TCP"),
+		DefaultActions: lb.ListenerDefaultActionArray{lb.ListenerDefaultActionArgs{
+			Type:           pulumi.String("forward"),
+			TargetGroupArn: tg.Arn,
+		}},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("creating NLB listener %s: %w", listenerName, err)
 	}
 	return tg, nil
 }
 
-// newNlbHealthCheckRule routes the NLB's health-check path to a service's target group at
-// its own priority, so the probe reaches a task whatever paths the services match.
-func newNlbHealthCheckRule(ctx *pulumi.Context, cfg ingressConfig, alb *internalAlb, target *lb.TargetGroup) error {
-	_, err := lb.NewListenerRule(ctx, "nlb-health-rule", &lb.ListenerRuleArgs{
-		ListenerArn: alb.HTTPListener.Arn,
-		Priority:    pulumi.Int(cfg.NlbHealthCheckRulePriority),
-		Conditions: lb.ListenerRuleConditionArray{lb.ListenerRuleConditionArgs{
-			PathPattern: &lb.ListenerRuleConditionPathPatternArgs{Values: pulumi.StringArray{pulumi.String(cfg.NlbHealthCheckPath)}},
-		}},
-		Actions: lb.ListenerRuleActionArray{lb.ListenerRuleActionArgs{Type: pulumi.String("forward"), TargetGroupArn: target.Arn}},
-	})
-	if err != nil {
-		return fmt.Errorf("creating the NLB health-check rule: %w", err)
+// newNlbHealthCheckRules route the NLB's health-check path to a service's target group on
+// every entrance, at their own priority, so the probe reaches a task whatever paths the
+// services match, and even where HTTP otherwise redirects.
+func newNlbHealthCheckRules(ctx *pulumi.Context, cfg ingressConfig, alb *internalAlb, target *lb.TargetGroup) error {
+	for _, e := range alb.Entrances {
+		_, err := lb.NewListenerRule(ctx, "nlb-health-rule"+e.Suffix, &lb.ListenerRuleArgs{
+			ListenerArn: e.Listener.Arn,
+			Priority:    pulumi.Int(cfg.NlbHealthCheckRulePriority),
+			Conditions: lb.ListenerRuleConditionArray{lb.ListenerRuleConditionArgs{
+				PathPattern: &lb.ListenerRuleConditionPathPatternArgs{Values: pulumi.StringArray{pulumi.String(cfg.NlbHealthCheckPath)}},
+			}},
+			Actions: lb.ListenerRuleActionArray{lb.ListenerRuleActionArgs{Type: pulumi.String("forward"), TargetGroupArn: target.Arn}},
+		})
+		if err != nil {
+			return fmt.Errorf("creating the NLB health-check rule%s: %w", e.Suffix, err)
+		}
 	}
 	return nil
+}
+
+// newEndpointService offers the NLB to partners' VPCs over PrivateLink.
+func newEndpointService(ctx *pulumi.Context, cfg *privateLinkConfig, nlb *staticIPNlb) (*ec2.VpcEndpointService, error) {
+	svc, err := ec2.NewVpcEndpointService(ctx, "nlb-endpoint-service", &ec2.VpcEndpointServiceArgs{
+		NetworkLoadBalancerArns: pulumi.StringArray{nlb.LoadBalancer.Arn},
+		AcceptanceRequired:      pulumi.Bool(cfg.AcceptanceRequired),
+		AllowedPrincipals:       pulumi.ToStringArray(cfg.AllowedPrincipals),
+		SupportedIpAddressTypes: pulumi.ToStringArray([]string{"ipv4", "ipv6"}),
+		Tags:                    nameTag(ctx, "nlb-endpoint-service"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("creating the PrivateLink endpoint service: %w", err)
+	}
+	return svc, nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -26,20 +27,23 @@ func program(ctx *pulumi.Context) error {
 
 // stackOutputs holds what the stack exports; tests await these same values.
 type stackOutputs struct {
-	DNS         pulumi.StringOutput
-	URL         pulumi.StringOutput
-	StaticIPs   pulumi.StringArrayOutput
-	AlbDNS      pulumi.StringOutput
-	ClusterName pulumi.StringOutput
-	ServiceName pulumi.StringOutput
-	LogGroup    pulumi.StringOutput
-	Services    []*fargateService
-	// Internal services' URLs, reachable from inside the VPC only.
-	InternalURLs pulumi.StringMap
+	DNS          pulumi.StringOutput
+	URL          pulumi.StringOutput
+	StaticIPs    pulumi.StringArrayOutput
+	StaticIPv6s  pulumi.StringArrayOutput
+	AlbDNS       pulumi.StringOutput
+	ClusterName  pulumi.StringOutput
+	ServiceName  pulumi.StringOutput
+	LogGroup     pulumi.StringOutput
+	Services     []*fargateService
+	InternalURLs pulumi.StringMap // internal services, reachable from inside the VPC only
+	// The PrivateLink service partners create endpoints for; unset without privateLink.
+	EndpointServiceName pulumi.StringOutput
 }
 
-// deploy reads and checks the config (registering nothing if it is wrong), then builds
-// the network, the internal ALB, the static-IP NLB and the Fargate services.
+// deploy reads and checks the config and does the look-ups (registering nothing if any of
+// it is wrong), then builds the network, the internal ALB, the static-IP NLB, the Fargate
+// services, and the optional DNS records and PrivateLink service.
 func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 	cfg, err := loadConfig(ctx)
 	if err != nil {
@@ -53,12 +57,22 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 	if err != nil {
 		return nil, fmt.Errorf("looking up the AWS region: %w", err)
 	}
+	zoneID, err := hostedZoneID(ctx, cfg.Ingress)
+	if err != nil {
+		return nil, err
+	}
 
 	net, err := newNetwork(ctx, cfg.Network, zones, region.Name)
 	if err != nil {
 		return nil, err
 	}
-	alb, err := newInternalAlb(ctx, cfg.Ingress, net)
+	var cert pulumi.StringInput
+	if cfg.Ingress.https() {
+		if cert, err = certificateArn(ctx, cfg.Ingress, zoneID); err != nil {
+			return nil, err
+		}
+	}
+	alb, err := newInternalAlb(ctx, cfg.Ingress, net, cert)
 	if err != nil {
 		return nil, err
 	}
@@ -66,45 +80,69 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 	if err != nil {
 		return nil, err
 	}
-	cluster, err := newCluster(ctx)
+	services, cluster, err := newServices(ctx, cfg.Services, serviceDeps{Network: net, Alb: alb, Region: region.Name})
 	if err != nil {
 		return nil, err
 	}
-	deps := serviceDeps{Network: net, Alb: alb, Cluster: cluster, Region: region.Name, InternalPorts: map[string]int{}}
-	for _, sc := range cfg.Services {
-		if sc.Internal {
-			deps.InternalPorts[sc.Name] = sc.InternalPort
-		}
-		if len(sc.capacityStrategy()) > 0 && deps.CapacityProviders == nil {
-			if deps.CapacityProviders, err = newCapacityProviders(ctx, cluster); err != nil {
-				return nil, err
-			}
-		}
-	}
-	var services []*fargateService
-	for _, sc := range cfg.Services {
-		svc, err := newFargateService(ctx, sc, deps)
-		if err != nil {
-			return nil, err
-		}
-		services = append(services, svc)
-	}
 	first := firstPublic(services) // validation guarantees one
-	if err := newNlbHealthCheckRule(ctx, cfg.Ingress, alb, first.TargetGroup); err != nil {
+	if err := newNlbHealthCheckRules(ctx, cfg.Ingress, alb, first.TargetGroup); err != nil {
 		return nil, err
 	}
 
-	return &stackOutputs{
+	out := &stackOutputs{
 		DNS:          nlb.LoadBalancer.DnsName,
-		URL:          serviceURL(nlb.LoadBalancer.DnsName, cfg.Ingress.ListenerPort),
+		URL:          serviceURL(cfg.Ingress, nlb.LoadBalancer.DnsName),
 		StaticIPs:    nlb.StaticIPs,
+		StaticIPv6s:  nlb.StaticIPv6s,
 		AlbDNS:       alb.LoadBalancer.DnsName,
 		ClusterName:  cluster.Name,
 		ServiceName:  first.Service.Name,
 		LogGroup:     first.LogGroup.Name,
 		Services:     services,
 		InternalURLs: internalURLs(alb, services),
-	}, nil
+	}
+	if cfg.Ingress.Domain != "" {
+		if err := newAliasRecords(ctx, cfg.Ingress, zoneID, nlb); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Ingress.PrivateLink != nil {
+		svc, err := newEndpointService(ctx, cfg.Ingress.PrivateLink, nlb)
+		if err != nil {
+			return nil, err
+		}
+		out.EndpointServiceName = svc.ServiceName
+	}
+	return out, nil
+}
+
+// newServices creates the cluster (with capacity providers if any service uses them) and
+// every service in it.
+func newServices(ctx *pulumi.Context, configs []serviceConfig, deps serviceDeps) ([]*fargateService, *ecs.Cluster, error) {
+	cluster, err := newCluster(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	deps.Cluster, deps.InternalPorts = cluster, map[string]int{}
+	for _, sc := range configs {
+		if sc.Internal {
+			deps.InternalPorts[sc.Name] = sc.InternalPort
+		}
+		if len(sc.capacityStrategy()) > 0 && deps.CapacityProviders == nil {
+			if deps.CapacityProviders, err = newCapacityProviders(ctx, cluster); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	var services []*fargateService
+	for _, sc := range configs {
+		svc, err := newFargateService(ctx, sc, deps)
+		if err != nil {
+			return nil, nil, err
+		}
+		services = append(services, svc)
+	}
+	return services, cluster, nil
 }
 
 func firstPublic(services []*fargateService) *fargateService {
@@ -127,22 +165,35 @@ func internalURLs(alb *internalAlb, services []*fargateService) pulumi.StringMap
 	return urls
 }
 
-// serviceURL is the address a user curls: the NLB's name, with the port unless it is 80.
-func serviceURL(dns pulumi.StringOutput, port int) pulumi.StringOutput {
-	if port == 80 {
-		return pulumi.Sprintf("http://%s/", dns)
+// serviceURL is the address a user curls: HTTPS when the ALB has a certificate, the
+// domain when one is set (else the NLB's name), and the port unless it is the default.
+func serviceURL(cfg ingressConfig, nlbDNS pulumi.StringOutput) pulumi.StringOutput {
+	scheme, port, defaultPort := "http", cfg.ListenerPort, 80
+	if cfg.https() {
+		scheme, port, defaultPort = "https", cfg.HTTPSListenerPort, 443
 	}
-	return pulumi.Sprintf("http://%s:%d/", dns, port)
+	host := nlbDNS
+	if cfg.Domain != "" {
+		host = pulumi.String(cfg.Domain).ToStringOutput()
+	}
+	if port == defaultPort {
+		return pulumi.Sprintf("%s://%s/", scheme, host)
+	}
+	return pulumi.Sprintf("%s://%s:%d/", scheme, host, port)
 }
 
 func (o *stackOutputs) export(ctx *pulumi.Context) {
 	ctx.Export("dns", o.DNS)
 	ctx.Export("url", o.URL)
 	ctx.Export("staticIps", o.StaticIPs)
+	ctx.Export("staticIpv6s", o.StaticIPv6s)
 	ctx.Export("albDns", o.AlbDNS)
 	ctx.Export("clusterName", o.ClusterName)
 	ctx.Export("serviceName", o.ServiceName)
 	ctx.Export("logGroup", o.LogGroup)
+	if o.EndpointServiceName.OutputState != nil {
+		ctx.Export("endpointServiceName", o.EndpointServiceName)
+	}
 	if len(o.InternalURLs) > 0 {
 		ctx.Export("internalUrls", o.InternalURLs)
 	}

@@ -23,6 +23,8 @@ const (
 	testAccount = "123456789012"
 	// The /56 AWS hands the mocked VPC; subnets take /64s from it.
 	testVpcIPv6 = "2600:1f18:4a3:6d00::/56"
+	// The zone the mocked Route 53 finds for example.com.
+	testZoneByName = "Z07EXAMPLEBYNAME1234"
 )
 
 // registered is one resource the program registered, as the engine would receive it.
@@ -32,7 +34,7 @@ type registered struct {
 	State          map[string]any
 	Dependencies   []string // URNs of explicit dependencies (DependsOn)
 	IgnoreChanges  []string
-	Remote         bool     // a component served by a provider (awsx)
+	Remote         bool // a component served by a provider (awsx)
 }
 
 // mocks stands in for AWS: every resource gets the computed outputs its real provider
@@ -67,6 +69,14 @@ func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"id": testRegion, "names": names,
 			"zoneIds": []any{"use1-az1", "use1-az2", "use1-az4", "use1-az6", "use1-az3", "use1-az5"},
+		}), nil
+	case "aws:route53/getZone:getZone":
+		name, _ := args.Args["name"].V.(string)
+		if name != "example.com" {
+			return nil, fmt.Errorf("no public hosted zone named %q", name)
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id": testZoneByName, "zoneId": testZoneByName, "name": name, "privateZone": false,
 		}), nil
 	case "aws:index/getRegion:getRegion":
 		return resource.NewPropertyMapFromMap(map[string]any{
@@ -171,12 +181,38 @@ func (m *mocks) outputs(typ, name string, in map[string]any) (string, map[string
 		id = physical
 		state["arn"] = arn("logs", "log-group:"+physical)
 		state["name"] = physical
+	case "aws:route53/record:Record":
+		fqdn := strings.TrimSuffix(fmt.Sprint(in["name"]), ".")
+		id = fmt.Sprintf("%v_%s_%v", in["zoneId"], fqdn, in["type"])
+		state["fqdn"] = fqdn
+	case "aws:acm/certificate:Certificate":
+		id = arn("acm", "certificate/"+uuidOf(name))
+		state["arn"] = id
+		state["status"] = "PENDING_VALIDATION"
+		state["domainValidationOptions"] = []any{map[string]any{
+			"domainName":          in["domainName"],
+			"resourceRecordName":  "_" + hexOf(name, 32) + "." + fmt.Sprint(in["domainName"]) + ".",
+			"resourceRecordType":  "CNAME",
+			"resourceRecordValue": "_" + hexOf(name+"v", 32) + ".zfyfvmchrl.acm-validations.aws.",
+		}}
+	case "aws:acm/certificateValidation:CertificateValidation":
+		id = fmt.Sprint(in["certificateArn"])
+	case "aws:ec2/vpcEndpointService:VpcEndpointService":
+		id = "vpce-svc-" + hexOf(name, 17)
+		state["serviceName"] = "com.amazonaws.vpce." + testRegion + "." + id
+		state["arn"] = arn("ec2", "vpc-endpoint-service/"+id)
 	case "awsx:ecr:Repository":
 		state["url"] = fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s", testAccount, testRegion, physical)
 	case "awsx:ecr:Image":
 		state["imageUri"] = fmt.Sprintf("%v@sha256:%s", in["repositoryUrl"], hexOf(name, 64))
 	}
 	return id, state
+}
+
+// uuidOf is a stable UUID-shaped string, as ACM certificate ids are.
+func uuidOf(name string) string {
+	h := hexOf(name, 32)
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
 
 // byType returns the registered resources of one type token.

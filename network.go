@@ -16,8 +16,9 @@ type network struct {
 	VpcID                pulumi.StringOutput
 	VpcCidr              string
 	AvailabilityZones    []string
-	PublicSubnetIDs      pulumi.StringArray // one per AZ, in AZ order: NLB (and NAT) placement
-	PrivateSubnetIDs     pulumi.StringArray // one per AZ, in AZ order: ALB and tasks
+	PublicSubnetIDs      pulumi.StringArray    // one per AZ, in AZ order: NLB (and NAT) placement
+	PrivateSubnetIDs     pulumi.StringArray    // one per AZ, in AZ order: ALB and tasks
+	PublicSubnetIPv6     []pulumi.StringOutput // each public subnet's /64
 	privateRouteTableIDs pulumi.StringArray
 }
 
@@ -83,14 +84,15 @@ func newNetwork(ctx *pulumi.Context, cfg networkConfig, zones []string, region s
 	newBits := subnetNewBits(cfg.AzCount)
 	var natIDs []pulumi.IDOutput
 	for i, az := range zones {
-		public, err := newSubnet(ctx, fmt.Sprintf("public-%d", i), v, az, cfg.VpcCidr, newBits, i)
+		public, publicIPv6, err := newSubnet(ctx, fmt.Sprintf("public-%d", i), v, az, cfg.VpcCidr, newBits, i)
 		if err != nil {
 			return nil, err
 		}
-		private, err := newSubnet(ctx, fmt.Sprintf("private-%d", i), v, az, cfg.VpcCidr, newBits, cfg.AzCount+i)
+		private, _, err := newSubnet(ctx, fmt.Sprintf("private-%d", i), v, az, cfg.VpcCidr, newBits, cfg.AzCount+i)
 		if err != nil {
 			return nil, err
 		}
+		net.PublicSubnetIPv6 = append(net.PublicSubnetIPv6, publicIPv6)
 		net.PublicSubnetIDs = append(net.PublicSubnetIDs, public.ID())
 		net.PrivateSubnetIDs = append(net.PrivateSubnetIDs, private.ID())
 
@@ -170,24 +172,25 @@ func newVpcEndpoints(ctx *pulumi.Context, net *network, region string) error {
 
 // newSubnet creates subnet number index of the VPC: an IPv4 block carved from the VPC
 // CIDR and the index-th /64 of the VPC's IPv6 /56, with IPv6 assigned on creation.
-func newSubnet(ctx *pulumi.Context, name string, v *ec2.Vpc, az, vpcCidr string, newBits, index int) (*ec2.Subnet, error) {
+func newSubnet(ctx *pulumi.Context, name string, v *ec2.Vpc, az, vpcCidr string, newBits, index int) (*ec2.Subnet, pulumi.StringOutput, error) {
 	ipv4, err := subnetCidr(vpcCidr, newBits, index)
 	if err != nil {
-		return nil, fmt.Errorf("subnet %s: %w", name, err)
+		return nil, pulumi.StringOutput{}, fmt.Errorf("subnet %s: %w", name, err)
 	}
+	ipv6 := v.Ipv6CidrBlock.ApplyT(func(block string) (string, error) { return ipv6Subnet(block, index) }).(pulumi.StringOutput)
 	s, err := ec2.NewSubnet(ctx, name, &ec2.SubnetArgs{
 		VpcId:                       v.ID(),
 		AvailabilityZone:            pulumi.String(az),
 		CidrBlock:                   pulumi.String(ipv4),
-		Ipv6CidrBlock:               v.Ipv6CidrBlock.ApplyT(func(block string) (string, error) { return ipv6Subnet(block, index) }).(pulumi.StringOutput),
+		Ipv6CidrBlock:               ipv6,
 		AssignIpv6AddressOnCreation: pulumi.Bool(true),
 		MapPublicIpOnLaunch:         pulumi.Bool(false), // public IPv4s are the EIPs only
 		Tags:                        nameTag(ctx, name),
 	})
 	if err != nil {
-		return nil, fmt.Errorf("creating subnet %s: %w", name, err)
+		return nil, pulumi.StringOutput{}, fmt.Errorf("creating subnet %s: %w", name, err)
 	}
-	return s, nil
+	return s, ipv6, nil
 }
 
 // subnetCidr returns the index-th block of newBits more bits inside vpcCidr

@@ -79,7 +79,7 @@ func newFargateService(ctx *pulumi.Context, cfg serviceConfig, deps serviceDeps)
 	if err != nil {
 		return nil, err
 	}
-	tg, route, err := newServiceRouting(ctx, cfg, deps)
+	tg, routes, err := newServiceRouting(ctx, cfg, deps)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +118,7 @@ func newFargateService(ctx *pulumi.Context, cfg serviceConfig, deps serviceDeps)
 	capacityArgs(cfg, args)
 	// ECS refuses a target group that no listener (rule) uses yet, and a capacity
 	// provider the cluster has not registered.
-	dependsOn := []pulumi.Resource{route}
+	dependsOn := routes
 	if args.LaunchType == nil {
 		dependsOn = append(dependsOn, deps.CapacityProviders)
 	}
@@ -286,7 +286,7 @@ func internalServiceEnv(self string, deps serviceDeps) map[string]pulumi.StringI
 // newServiceRouting creates the service's ip target group and what sends requests to it:
 // a rule on the public listener for its paths and hosts, or, for an internal service, an
 // ALB listener of its own that the NLB does not forward to.
-func newServiceRouting(ctx *pulumi.Context, cfg serviceConfig, deps serviceDeps) (*lb.TargetGroup, pulumi.Resource, error) {
+func newServiceRouting(ctx *pulumi.Context, cfg serviceConfig, deps serviceDeps) (*lb.TargetGroup, []pulumi.Resource, error) {
 	tg, err := lb.NewTargetGroup(ctx, cfg.Name+"-tg", &lb.TargetGroupArgs{
 		TargetType: pulumi.String("ip"), // awsvpc tasks register by IP
 		Protocol:   pulumi.String("HTTP"),
@@ -308,18 +308,25 @@ func newServiceRouting(ctx *pulumi.Context, cfg serviceConfig, deps serviceDeps)
 	}
 	if cfg.Internal {
 		listener, err := newInternalListener(ctx, cfg, deps, tg)
-		return tg, listener, err
+		return tg, []pulumi.Resource{listener}, err
 	}
-	rule, err := lb.NewListenerRule(ctx, cfg.Name+"-rule", &lb.ListenerRuleArgs{
-		ListenerArn: deps.Alb.HTTPListener.Arn,
-		Priority:    pulumi.Int(cfg.Priority),
-		Conditions:  ruleConditions(cfg),
-		Actions:     lb.ListenerRuleActionArray{lb.ListenerRuleActionArgs{Type: pulumi.String("forward"), TargetGroupArn: tg.Arn}},
-	})
-	if err != nil {
-		return nil, nil, fmt.Errorf("service %s: creating listener rule: %w", cfg.Name, err)
+	var rules []pulumi.Resource
+	for _, e := range deps.Alb.Entrances {
+		if !e.Serves {
+			continue // an HTTP listener that redirects to HTTPS
+		}
+		rule, err := lb.NewListenerRule(ctx, cfg.Name+"-rule"+e.Suffix, &lb.ListenerRuleArgs{
+			ListenerArn: e.Listener.Arn,
+			Priority:    pulumi.Int(cfg.Priority),
+			Conditions:  ruleConditions(cfg),
+			Actions:     lb.ListenerRuleActionArray{lb.ListenerRuleActionArgs{Type: pulumi.String("forward"), TargetGroupArn: tg.Arn}},
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("service %s: creating listener rule%s: %w", cfg.Name, e.Suffix, err)
+		}
+		rules = append(rules, rule)
 	}
-	return tg, rule, nil
+	return tg, rules, nil
 }
 
 // newInternalListener gives an internal service its own ALB port, open to the VPC only.

@@ -51,6 +51,21 @@ var ecrImage = regexp.MustCompile(`^[0-9]{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.ama
 
 var serviceName = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
 
+var (
+	certificateArnPattern = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]{36}$`)
+	hostedZoneIDPattern   = regexp.MustCompile(`^Z[A-Z0-9]{1,32}$`)
+	dnsLabel              = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+	principalArn          = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:(root|role/[\w+=,.@/-]+|user/[\w+=,.@/-]+)$`)
+)
+
+// ALB security policies with TLS 1.3 (the TLS13 family).
+var sslPolicies = []string{
+	"ELBSecurityPolicy-TLS13-1-2-2021-06", "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+	"ELBSecurityPolicy-TLS13-1-3-2021-06", "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
+	"ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04", "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
+	"ELBSecurityPolicy-TLS13-1-2-PQ-2025-09",
+}
+
 // validate checks every rule and records each broken one; it never stops at the first.
 func (c *stackConfig) validate(p *problems) {
 	c.Network.validate(p, c.Services)
@@ -126,14 +141,97 @@ func (in ingressConfig) validate(p *problems) {
 	}
 	checkHTTPPath(p, "nlbHealthCheckPath", in.NlbHealthCheckPath)
 	checkRange(p, "nlbHealthCheckRulePriority", in.NlbHealthCheckRulePriority, 1, maxPriority)
+	in.validateHTTPS(p)
+	in.validateDNS(p)
+	in.validatePrivateLink(p)
+}
+
+func (in ingressConfig) validateHTTPS(p *problems) {
+	if in.CertificateArn != "" && !certificateArnPattern.MatchString(in.CertificateArn) {
+		p.add("certificateArn", "invalid value %q: must be an ACM certificate ARN such as arn:aws:acm:us-east-1:123456789012:certificate/0e6c3c2f-1234-4abc-9def-0123456789ab", in.CertificateArn)
+	}
+	if in.CertificateArn != "" && in.CreateCertificate {
+		p.add("createCertificate", "conflicts with certificateArn: use an existing certificate or create one, not both")
+	}
+	if in.CreateCertificate && (in.Domain == "" || (in.HostedZoneID == "" && in.HostedZoneName == "")) {
+		p.add("createCertificate", "missing value: a created certificate is for domain and is validated in its hosted zone; set domain and hostedZoneId (or hostedZoneName)")
+	}
+	if !in.https() {
+		return
+	}
+	checkPort(p, "httpsListenerPort", in.HTTPSListenerPort)
+	// The NLB listens on both ports, and the ALB-type target groups' ports must equal
+	// the ALB listeners' ports, so the HTTPS port cannot be either HTTP port.
+	for key, port := range map[string]int{"listenerPort": in.ListenerPort, "albListenerPort": in.AlbListenerPort} {
+		if in.HTTPSListenerPort == port {
+			p.add("httpsListenerPort", "duplicate value %d: already used by %s; the NLB and the ALB need a separate port for HTTPS", port, key)
+		}
+	}
+	if !slices.Contains(sslPolicies, in.SslPolicy) {
+		p.add("sslPolicy", "unsupported value %q: use a TLS 1.3 policy: %s", in.SslPolicy, quoteAll(sslPolicies))
+	}
+}
+
+func (in ingressConfig) validateDNS(p *problems) {
+	if in.Domain == "" {
+		if in.HostedZoneID != "" || in.HostedZoneName != "" {
+			p.add("domain", "missing value: a hosted zone is set, so give the name to create records for, e.g. api.example.com or the zone apex")
+		}
+		return
+	}
+	if !validDomain(in.Domain) {
+		p.add("domain", "invalid value %q: must be a DNS name such as api.example.com (labels of letters, digits and hyphens, at most 253 characters)", in.Domain)
+	}
+	switch {
+	case in.HostedZoneID == "" && in.HostedZoneName == "":
+		p.add("hostedZoneId", "missing value: domain is set; give the Route 53 hosted zone that holds it (hostedZoneId or hostedZoneName)")
+	case in.HostedZoneID != "" && in.HostedZoneName != "":
+		p.add("hostedZoneName", "conflicts with hostedZoneId: give one of them")
+	case in.HostedZoneID != "" && !hostedZoneIDPattern.MatchString(in.HostedZoneID):
+		p.add("hostedZoneId", "invalid value %q: must be a Route 53 zone id such as Z0123456789ABCDEFGHIJ", in.HostedZoneID)
+	case in.HostedZoneName != "" && !validDomain(in.HostedZoneName):
+		p.add("hostedZoneName", "invalid value %q: must be a DNS name such as example.com", in.HostedZoneName)
+	case in.HostedZoneName != "" && in.Domain != in.HostedZoneName && !strings.HasSuffix(in.Domain, "."+in.HostedZoneName):
+		p.add("domain", "invalid value %q: is not inside hostedZoneName %q", in.Domain, in.HostedZoneName)
+	}
+}
+
+func validDomain(name string) bool {
+	labels := strings.Split(name, ".")
+	if len(name) > 253 || len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if !dnsLabel.MatchString(l) {
+			return false
+		}
+	}
+	return true
+}
+
+func (in ingressConfig) validatePrivateLink(p *problems) {
+	if in.PrivateLink == nil {
+		return
+	}
+	for i, principal := range in.PrivateLink.AllowedPrincipals {
+		if principal != "*" && !principalArn.MatchString(principal) {
+			p.add(fmt.Sprintf("privateLink.allowedPrincipals[%d]", i), "invalid value %q: must be an IAM principal ARN such as arn:aws:iam::123456789012:root, or \"*\"", principal)
+		}
+	}
+	if !in.PrivateLink.AcceptanceRequired && slices.Contains(in.PrivateLink.AllowedPrincipals, "*") {
+		p.add("privateLink.acceptanceRequired", "invalid value false with allowedPrincipals \"*\": any AWS account could connect without approval; require acceptance or list the principals")
+	}
 }
 
 func (c *stackConfig) validateServices(p *problems) {
 	names := map[string]string{}
 	// The NLB health-check rule shares the ALB listener, so its priority is taken too.
 	priorities := map[int]string{c.Ingress.NlbHealthCheckRulePriority: "nlbHealthCheckRulePriority"}
-	// Internal services each get an ALB listener; the public listener's port is taken.
+	// Internal services each get an ALB listener; the public listeners' ports are taken.
 	ports := map[int]string{c.Ingress.AlbListenerPort: "albListenerPort"}
+	if c.Ingress.https() {
+		ports[c.Ingress.HTTPSListenerPort] = "httpsListenerPort"
+	}
 	public := 0
 	for _, s := range c.Services {
 		s.validate(p)

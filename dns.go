@@ -1,0 +1,81 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/acm"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// hostedZoneID returns the Route 53 zone for the domain: the configured id, or the public
+// zone looked up by name. It registers nothing, so a missing zone stops the program before
+// any resource exists.
+func hostedZoneID(ctx *pulumi.Context, cfg ingressConfig) (string, error) {
+	if cfg.Domain == "" || cfg.HostedZoneID != "" {
+		return cfg.HostedZoneID, nil
+	}
+	zone, err := route53.LookupZone(ctx, &route53.LookupZoneArgs{Name: pulumi.StringRef(cfg.HostedZoneName), PrivateZone: pulumi.BoolRef(false)})
+	if err != nil {
+		return "", fmt.Errorf("hostedZoneName: looking up the public hosted zone %q: %w", cfg.HostedZoneName, err)
+	}
+	return zone.ZoneId, nil
+}
+
+// certificateArn is the ALB's certificate: the configured ARN, or a new ACM certificate
+// for the domain, validated through a DNS record in the hosted zone. A created one is
+// only returned once validated, so the HTTPS listener never gets a pending certificate.
+func certificateArn(ctx *pulumi.Context, cfg ingressConfig, zoneID string) (pulumi.StringInput, error) {
+	if !cfg.CreateCertificate {
+		return pulumi.String(cfg.CertificateArn), nil
+	}
+	cert, err := acm.NewCertificate(ctx, "certificate", &acm.CertificateArgs{
+		DomainName:       pulumi.String(cfg.Domain),
+		ValidationMethod: pulumi.String("DNS"),
+		Tags:             nameTag(ctx, "certificate"),
+	}, pulumi.DeleteBeforeReplace(false))
+	if err != nil {
+		return nil, fmt.Errorf("creating ACM certificate for %s: %w", cfg.Domain, err)
+	}
+	option := cert.DomainValidationOptions.Index(pulumi.Int(0))
+	record, err := route53.NewRecord(ctx, "certificate-validation-record", &route53.RecordArgs{
+		ZoneId:         pulumi.String(zoneID),
+		Name:           option.ResourceRecordName().Elem(),
+		Type:           option.ResourceRecordType().Elem(),
+		Records:        pulumi.StringArray{option.ResourceRecordValue().Elem()},
+		Ttl:            pulumi.Int(60),
+		AllowOverwrite: pulumi.Bool(true), // a re-created certificate reuses the same record
+	})
+	if err != nil {
+		return nil, fmt.Errorf("creating the certificate's validation record: %w", err)
+	}
+	validation, err := acm.NewCertificateValidation(ctx, "certificate-validation", &acm.CertificateValidationArgs{
+		CertificateArn:        cert.Arn,
+		ValidationRecordFqdns: pulumi.StringArray{record.Fqdn},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("waiting for the certificate's validation: %w", err)
+	}
+	return validation.CertificateArn, nil
+}
+
+// newAliasRecords points the domain at the NLB with alias A and AAAA records, which work
+// at the zone apex where a CNAME cannot.
+func newAliasRecords(ctx *pulumi.Context, cfg ingressConfig, zoneID string, nlb *staticIPNlb) error {
+	for _, typ := range []string{"A", "AAAA"} {
+		_, err := route53.NewRecord(ctx, "nlb-alias-"+typ, &route53.RecordArgs{
+			ZoneId: pulumi.String(zoneID),
+			Name:   pulumi.String(cfg.Domain),
+			Type:   pulumi.String(typ),
+			Aliases: route53.RecordAliasArray{route53.RecordAliasArgs{
+				Name:                 nlb.LoadBalancer.DnsName,
+				ZoneId:               nlb.LoadBalancer.ZoneId,
+				EvaluateTargetHealth: pulumi.Bool(true),
+			}},
+		})
+		if err != nil {
+			return fmt.Errorf("creating the %s alias record for %s: %w", typ, cfg.Domain, err)
+		}
+	}
+	return nil
+}

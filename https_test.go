@@ -1,0 +1,238 @@
+package main
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const (
+	tRecord       = "aws:route53/record:Record"
+	tCertificate  = "aws:acm/certificate:Certificate"
+	tCertValid    = "aws:acm/certificateValidation:CertificateValidation"
+	tEndpointSvc  = "aws:ec2/vpcEndpointService:VpcEndpointService"
+	testCertArn   = "arn:aws:acm:us-east-1:123456789012:certificate/0e6c3c2f-1234-4abc-9def-0123456789ab"
+	testZoneID    = "Z0123456789EXAMPLE0"
+	testPrincipal = "arn:aws:iam::210987654321:root"
+)
+
+// Every option of this file is off by default, and then none of its resources exist.
+func TestDefaultStackHasNoHTTPSDNSOrPrivateLink(t *testing.T) {
+	m, out := mustRun(t, nil)
+	for _, typ := range []string{tRecord, tCertificate, tCertValid, tEndpointSvc} {
+		equal(t, typ, len(m.byType(typ)), 0)
+	}
+	equal(t, "listeners", len(m.byType(tListener)), 2) // NLB TCP :80, ALB HTTP :80
+	equal(t, "NLB target groups", len(m.byType(tTG)), 2)
+	equal(t, "NLB enforces its security group on PrivateLink traffic",
+		str(t, m.one(t, tLB, "nlb").Inputs, "enforceSecurityGroupInboundRulesOnPrivateLinkTraffic"), "on")
+	if out.EndpointServiceName.OutputState != nil {
+		t.Errorf("endpointServiceName must not be exported without privateLink")
+	}
+}
+
+func TestNlbHasStaticIPv6PerAZ(t *testing.T) {
+	m, out := mustRun(t, nil)
+	mappings := get(t, m.one(t, tLB, "nlb").Inputs, "subnetMappings")
+	want := []string{"2600:1f18:4a3:6d00::100", "2600:1f18:4a3:6d01::100"} // in public-0's and public-1's /64
+	for i, w := range want {
+		equal(t, fmt.Sprintf("mapping %d ipv6Address", i), str(t, mappings, i, "ipv6Address"), w)
+	}
+	equalSlices(t, "staticIpv6s", await(t, out.StaticIPv6s).([]string), want)
+}
+
+func TestHTTPSTerminatesOnTheAlbAndTheNlbPassesTCP(t *testing.T) {
+	m, out := mustRun(t, map[string]string{"certificateArn": testCertArn})
+	alb := m.one(t, tLB, "alb")
+	https := m.one(t, tListener, "alb-https-listener")
+	equal(t, "https listener lb", str(t, https.Inputs, "loadBalancerArn"), str(t, alb.State, "arn"))
+	equal(t, "https port", num(t, https.Inputs, "port"), 443)
+	equal(t, "https protocol", str(t, https.Inputs, "protocol"), "HTTPS")
+	equal(t, "certificate", str(t, https.Inputs, "certificateArn"), testCertArn)
+	equal(t, "TLS 1.3 policy", str(t, https.Inputs, "sslPolicy"), "ELBSecurityPolicy-TLS13-1-2-2021-06")
+	equal(t, "https default", str(t, https.Inputs, "defaultActions", 0, "fixedResponse", "messageBody"), "OK")
+
+	// Plain HTTP now redirects, permanently, to the HTTPS port.
+	httpDefault := get(t, m.one(t, tListener, "alb-http-listener").Inputs, "defaultActions", 0)
+	equal(t, "http default", str(t, httpDefault, "type"), "redirect")
+	equal(t, "redirect status", str(t, httpDefault, "redirect", "statusCode"), "HTTP_301")
+	equal(t, "redirect protocol", str(t, httpDefault, "redirect", "protocol"), "HTTPS")
+	equal(t, "redirect port", str(t, httpDefault, "redirect", "port"), "443")
+
+	// TCP :443 on the NLB → ALB-type target group on 443 → the ALB's HTTPS listener.
+	tg := m.one(t, tTG, "nlb-alb-https-tg")
+	equal(t, "https tg type", str(t, tg.Inputs, "targetType"), "alb")
+	equal(t, "https tg protocol", str(t, tg.Inputs, "protocol"), "TCP")
+	equal(t, "https tg port = ALB HTTPS listener port", num(t, tg.Inputs, "port"), num(t, https.Inputs, "port"))
+	equal(t, "https tg health protocol", str(t, tg.Inputs, "healthCheck", "protocol"), "HTTPS")
+	nlbHTTPS := m.one(t, tListener, "nlb-https-listener")
+	equal(t, "nlb https listener protocol (TLS cannot forward to an ALB)", str(t, nlbHTTPS.Inputs, "protocol"), "TCP")
+	equal(t, "nlb https listener port", num(t, nlbHTTPS.Inputs, "port"), 443)
+	equal(t, "nlb https listener target", str(t, nlbHTTPS.Inputs, "defaultActions", 0, "targetGroupArn"), tg.ID)
+	att := m.one(t, tAttachment, "nlb-alb-https-attachment")
+	equal(t, "https attachment target", str(t, att.Inputs, "targetId"), str(t, alb.State, "arn"))
+	equal(t, "https attachment port", num(t, att.Inputs, "port"), 443)
+	if !slices.Contains(att.Dependencies, urn(tListener, "alb-https-listener")) {
+		t.Errorf("the HTTPS attachment must wait for the ALB's HTTPS listener; dependencies %v", att.Dependencies)
+	}
+
+	// Service rules serve on HTTPS only; the health check path is routed on both.
+	m.one(t, tRule, "web-rule-https")
+	for _, r := range m.byType(tRule) {
+		if r.Name == "web-rule" {
+			t.Errorf("with redirectHttp, the HTTP listener must not forward service traffic")
+		}
+	}
+	equal(t, "https rule listener", str(t, m.one(t, tRule, "web-rule-https").Inputs, "listenerArn"), https.ID)
+	equal(t, "https health rule", str(t, m.one(t, tRule, "nlb-health-rule-https").Inputs, "listenerArn"), https.ID)
+	equal(t, "http health rule", str(t, m.one(t, tRule, "nlb-health-rule").Inputs, "listenerArn"), m.one(t, tListener, "alb-http-listener").ID)
+	if !slices.Contains(m.one(t, tService, "web-service").Dependencies, urn(tRule, "web-rule-https")) {
+		t.Errorf("the service must wait for its HTTPS rule")
+	}
+
+	equalSlices(t, "security group rules", sgEdges(t, m), []string{
+		"alb-sg in 443 nlb-sg", "alb-sg in 80 nlb-sg", "alb-sg out 8080 web-sg",
+		"nlb-sg in 443 0.0.0.0/0", "nlb-sg in 443 ::/0", "nlb-sg in 80 0.0.0.0/0", "nlb-sg in 80 ::/0",
+		"nlb-sg out 443 alb-sg", "nlb-sg out 80 alb-sg",
+		"web-sg in 8080 alb-sg", "web-sg out 443 0.0.0.0/0", "web-sg out 443 ::/0",
+	})
+	dns := await(t, out.DNS).(string)
+	equal(t, "url", await(t, out.URL).(string), "https://"+dns+"/")
+}
+
+func TestHTTPSWithoutRedirectServesBoth(t *testing.T) {
+	m, _ := mustRun(t, map[string]string{"certificateArn": testCertArn, "redirectHttp": "false", "httpsListenerPort": "8443"})
+	equal(t, "http default", str(t, m.one(t, tListener, "alb-http-listener").Inputs, "defaultActions", 0, "type"), "fixed-response")
+	equal(t, "http rule", str(t, m.one(t, tRule, "web-rule").Inputs, "listenerArn"), m.one(t, tListener, "alb-http-listener").ID)
+	equal(t, "https rule", str(t, m.one(t, tRule, "web-rule-https").Inputs, "listenerArn"), m.one(t, tListener, "alb-https-listener").ID)
+	equal(t, "https listener port", num(t, m.one(t, tListener, "alb-https-listener").Inputs, "port"), 8443)
+	equal(t, "https tg port", num(t, m.one(t, tTG, "nlb-alb-https-tg").Inputs, "port"), 8443)
+	equal(t, "nlb https port", num(t, m.one(t, tListener, "nlb-https-listener").Inputs, "port"), 8443)
+}
+
+func TestAliasRecordsForTheDomain(t *testing.T) {
+	m, out := mustRun(t, map[string]string{"domain": "example.com", "hostedZoneId": testZoneID})
+	nlb := m.one(t, tLB, "nlb")
+	for _, typ := range []string{"A", "AAAA"} {
+		r := m.one(t, tRecord, "nlb-alias-"+typ)
+		equal(t, typ+" zone", str(t, r.Inputs, "zoneId"), testZoneID)
+		equal(t, typ+" name", str(t, r.Inputs, "name"), "example.com")
+		equal(t, typ+" type", str(t, r.Inputs, "type"), typ)
+		equal(t, typ+" alias name", str(t, r.Inputs, "aliases", 0, "name"), str(t, nlb.State, "dnsName"))
+		equal(t, typ+" alias zone", str(t, r.Inputs, "aliases", 0, "zoneId"), str(t, nlb.State, "zoneId"))
+		equal(t, typ+" health", get(t, r.Inputs, "aliases", 0, "evaluateTargetHealth"), any(true))
+	}
+	equal(t, "url", await(t, out.URL).(string), "http://example.com/")
+}
+
+func TestHostedZoneByName(t *testing.T) {
+	m, _ := mustRun(t, map[string]string{"domain": "www.example.com", "hostedZoneName": "example.com"})
+	equal(t, "zone", str(t, m.one(t, tRecord, "nlb-alias-A").Inputs, "zoneId"), testZoneByName)
+
+	m, _, err := run(t, map[string]string{"domain": "www.example.org", "hostedZoneName": "example.org"}, true)
+	if err == nil || !strings.Contains(err.Error(), `hostedZoneName: looking up the public hosted zone "example.org"`) {
+		t.Fatalf("a missing zone must be reported on hostedZoneName, got %v", err)
+	}
+	equal(t, "resources registered before the zone look-up failed", m.count(), 0)
+}
+
+func TestCreatedCertificateIsValidatedBeforeUse(t *testing.T) {
+	m, out := mustRun(t, map[string]string{"createCertificate": "true", "domain": "example.com", "hostedZoneId": testZoneID})
+	cert := m.one(t, tCertificate, "certificate")
+	equal(t, "certificate domain", str(t, cert.Inputs, "domainName"), "example.com")
+	equal(t, "validation method", str(t, cert.Inputs, "validationMethod"), "DNS")
+	record := m.one(t, tRecord, "certificate-validation-record")
+	dvo := get(t, cert.State, "domainValidationOptions", 0)
+	equal(t, "validation record zone", str(t, record.Inputs, "zoneId"), testZoneID)
+	equal(t, "validation record name", str(t, record.Inputs, "name"), str(t, dvo, "resourceRecordName"))
+	equal(t, "validation record type", str(t, record.Inputs, "type"), "CNAME")
+	equalSlices(t, "validation record value", strs(t, record.Inputs, "records"), []string{str(t, dvo, "resourceRecordValue")})
+	validation := m.one(t, tCertValid, "certificate-validation")
+	equal(t, "validation certificate", str(t, validation.Inputs, "certificateArn"), cert.ID)
+	equalSlices(t, "validation fqdns", strs(t, validation.Inputs, "validationRecordFqdns"), []string{str(t, record.State, "fqdn")})
+	equal(t, "HTTPS listener uses the validated certificate", str(t, m.one(t, tListener, "alb-https-listener").Inputs, "certificateArn"), validation.ID)
+	equal(t, "url", await(t, out.URL).(string), "https://example.com/")
+}
+
+func TestPrivateLinkEndpointService(t *testing.T) {
+	m, out := mustRun(t, map[string]string{"privateLink": `{"allowedPrincipals":["` + testPrincipal + `"]}`})
+	svc := m.one(t, tEndpointSvc, "nlb-endpoint-service")
+	equalSlices(t, "NLB", strs(t, svc.Inputs, "networkLoadBalancerArns"), []string{str(t, m.one(t, tLB, "nlb").State, "arn")})
+	equal(t, "acceptance required by default", get(t, svc.Inputs, "acceptanceRequired"), any(true))
+	equalSlices(t, "principals", strs(t, svc.Inputs, "allowedPrincipals"), []string{testPrincipal})
+	equal(t, "endpointServiceName", await(t, out.EndpointServiceName).(string), str(t, svc.State, "serviceName"))
+	equal(t, "security group still applies to PrivateLink traffic",
+		str(t, m.one(t, tLB, "nlb").Inputs, "enforceSecurityGroupInboundRulesOnPrivateLinkTraffic"), "on")
+
+	optOut, _ := mustRun(t, map[string]string{"privateLink": `{"allowedPrincipals":["` + testPrincipal + `"],"acceptanceRequired":false,"enforceSecurityGroupRules":false}`})
+	equal(t, "opt-out", str(t, optOut.one(t, tLB, "nlb").Inputs, "enforceSecurityGroupInboundRulesOnPrivateLinkTraffic"), "off")
+	equal(t, "acceptance off", get(t, optOut.one(t, tEndpointSvc, "nlb-endpoint-service").Inputs, "acceptanceRequired"), any(false))
+}
+
+func TestHTTPSExample(t *testing.T) {
+	m, _, err := runRaw(t, loadStackFiles(t, "examples/https.yaml"), false)
+	if err != nil {
+		t.Fatalf("examples/https.yaml: %v", err)
+	}
+	for _, name := range []string{"alb-https-listener", "nlb-https-listener"} {
+		m.one(t, tListener, name)
+	}
+	m.one(t, tCertValid, "certificate-validation")
+	m.one(t, tRecord, "nlb-alias-AAAA")
+	m.one(t, tEndpointSvc, "nlb-endpoint-service")
+}
+
+func TestHTTPSDNSPrivateLinkValidation(t *testing.T) {
+	tests := map[string]struct {
+		config map[string]string
+		want   string
+	}{
+		"error if the certificate ARN is malformed": {map[string]string{"certificateArn": "arn:aws:iam::123456789012:server-certificate/x"},
+			`certificateArn: invalid value "arn:aws:iam::123456789012:server-certificate/x": must be an ACM certificate ARN`},
+		"error if both certificate options": {map[string]string{"certificateArn": testCertArn, "createCertificate": "true", "domain": "example.com", "hostedZoneId": testZoneID},
+			"createCertificate: conflicts with certificateArn"},
+		"error if a created certificate has no domain": {map[string]string{"createCertificate": "true"},
+			"createCertificate: missing value: a created certificate is for domain"},
+		"error if HTTPS uses the HTTP port": {map[string]string{"certificateArn": testCertArn, "httpsListenerPort": "80"},
+			"httpsListenerPort: duplicate value 80: already used by"},
+		"error if the HTTPS port is out of range": {map[string]string{"certificateArn": testCertArn, "httpsListenerPort": "0"},
+			"httpsListenerPort: invalid value 0: must be between 1 and 65535"},
+		"error if the TLS policy is old": {map[string]string{"certificateArn": testCertArn, "sslPolicy": "ELBSecurityPolicy-2016-08"},
+			`sslPolicy: unsupported value "ELBSecurityPolicy-2016-08": use a TLS 1.3 policy`},
+		"error if an internal port is the HTTPS port": {map[string]string{"certificateArn": testCertArn, "services": `[{"name":"web"},{"name":"api","internal":true,"internalPort":443}]`},
+			"services[1].internalPort: duplicate value 443: already used by httpsListenerPort"},
+		"error if the domain is not a DNS name": {map[string]string{"domain": "bad_name..com", "hostedZoneId": testZoneID},
+			`domain: invalid value "bad_name..com": must be a DNS name`},
+		"error if the domain has no zone": {map[string]string{"domain": "example.com"},
+			"hostedZoneId: missing value: domain is set"},
+		"error if a zone has no domain": {map[string]string{"hostedZoneId": testZoneID},
+			"domain: missing value: a hosted zone is set"},
+		"error if both zone options": {map[string]string{"domain": "example.com", "hostedZoneId": testZoneID, "hostedZoneName": "example.com"},
+			"hostedZoneName: conflicts with hostedZoneId"},
+		"error if the zone id is malformed": {map[string]string{"domain": "example.com", "hostedZoneId": "example.com"},
+			`hostedZoneId: invalid value "example.com": must be a Route 53 zone id`},
+		"error if the domain is outside the zone": {map[string]string{"domain": "api.example.org", "hostedZoneName": "example.com"},
+			`domain: invalid value "api.example.org": is not inside hostedZoneName "example.com"`},
+		"error if a principal is not an ARN": {map[string]string{"privateLink": `{"allowedPrincipals":["210987654321"]}`},
+			`privateLink.allowedPrincipals[0]: invalid value "210987654321": must be an IAM principal ARN`},
+		"error if anyone may connect unapproved": {map[string]string{"privateLink": `{"allowedPrincipals":["*"],"acceptanceRequired":false}`},
+			`privateLink.acceptanceRequired: invalid value false with allowedPrincipals "*"`},
+		"error if a privateLink key is misspelled": {map[string]string{"privateLink": `{"allowedPrinciples":[]}`},
+			`privateLink.allowedPrinciples: unknown setting; did you mean "allowedPrincipals"?`},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			m, _, err := run(t, tc.config, true)
+			if err == nil {
+				t.Fatalf("config %v: want an error, got none", tc.config)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error does not say %q:\n%v", tc.want, err)
+			}
+			if n := m.count(); n != 0 {
+				t.Errorf("%d resources were registered before the error; want none", n)
+			}
+		})
+	}
+}
