@@ -33,7 +33,7 @@ func certificateArn(ctx *pulumi.Context, cfg ingressConfig, zoneID string) (pulu
 		DomainName:       pulumi.String(cfg.Domain),
 		ValidationMethod: pulumi.String("DNS"),
 		Tags:             nameTag(ctx, "certificate"),
-	}, pulumi.DeleteBeforeReplace(false))
+	})
 	if err != nil {
 		return nil, fmt.Errorf("creating ACM certificate for %s: %w", cfg.Domain, err)
 	}

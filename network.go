@@ -287,15 +287,24 @@ type securityGroupRule struct {
 	peer        pulumi.IDOutput // referenced security group
 }
 
-func (r securityGroupRule) source() (cidr4, cidr6 pulumi.StringPtrInput, peer pulumi.StringPtrInput) {
+// args are the rule's properties: one TCP port from (or to) exactly one source.
+func (r securityGroupRule) args(sg *ec2.SecurityGroup) *vpc.SecurityGroupIngressRuleArgs {
+	a := &vpc.SecurityGroupIngressRuleArgs{
+		SecurityGroupId: sg.ID(),
+		Description:     pulumi.String(r.description),
+		IpProtocol:      pulumi.String("tcp"),
+		FromPort:        pulumi.Int(r.port),
+		ToPort:          pulumi.Int(r.port),
+	}
 	switch {
 	case r.cidrIPv4 != "":
-		return pulumi.String(r.cidrIPv4), nil, nil
+		a.CidrIpv4 = pulumi.String(r.cidrIPv4)
 	case r.cidrIPv6 != "":
-		return nil, pulumi.String(r.cidrIPv6), nil
+		a.CidrIpv6 = pulumi.String(r.cidrIPv6)
 	default:
-		return nil, nil, r.peer.ToStringOutput()
+		a.ReferencedSecurityGroupId = r.peer.ToStringOutput()
 	}
+	return a
 }
 
 // newSecurityGroup creates a group whose only rules are the given ones. The provider
@@ -314,18 +323,7 @@ func newSecurityGroup(ctx *pulumi.Context, name, description string, vpcID pulum
 
 func addIngress(ctx *pulumi.Context, sg *ec2.SecurityGroup, rules ...securityGroupRule) error {
 	for _, r := range rules {
-		c4, c6, peer := r.source()
-		_, err := vpc.NewSecurityGroupIngressRule(ctx, r.name, &vpc.SecurityGroupIngressRuleArgs{
-			SecurityGroupId:           sg.ID(),
-			Description:               pulumi.String(r.description),
-			IpProtocol:                pulumi.String("tcp"),
-			FromPort:                  pulumi.Int(r.port),
-			ToPort:                    pulumi.Int(r.port),
-			CidrIpv4:                  c4,
-			CidrIpv6:                  c6,
-			ReferencedSecurityGroupId: peer,
-		})
-		if err != nil {
+		if _, err := vpc.NewSecurityGroupIngressRule(ctx, r.name, r.args(sg)); err != nil {
 			return fmt.Errorf("creating ingress rule %s: %w", r.name, err)
 		}
 	}
@@ -334,18 +332,8 @@ func addIngress(ctx *pulumi.Context, sg *ec2.SecurityGroup, rules ...securityGro
 
 func addEgress(ctx *pulumi.Context, sg *ec2.SecurityGroup, rules ...securityGroupRule) error {
 	for _, r := range rules {
-		c4, c6, peer := r.source()
-		_, err := vpc.NewSecurityGroupEgressRule(ctx, r.name, &vpc.SecurityGroupEgressRuleArgs{
-			SecurityGroupId:           sg.ID(),
-			Description:               pulumi.String(r.description),
-			IpProtocol:                pulumi.String("tcp"),
-			FromPort:                  pulumi.Int(r.port),
-			ToPort:                    pulumi.Int(r.port),
-			CidrIpv4:                  c4,
-			CidrIpv6:                  c6,
-			ReferencedSecurityGroupId: peer,
-		})
-		if err != nil {
+		// Egress rules take the same properties as ingress rules.
+		if _, err := vpc.NewSecurityGroupEgressRule(ctx, r.name, (*vpc.SecurityGroupEgressRuleArgs)(r.args(sg))); err != nil {
 			return fmt.Errorf("creating egress rule %s: %w", r.name, err)
 		}
 	}
