@@ -1,0 +1,3 @@
+module github.com/example/nlb-alb-fargate/app
+
+go 1.25.0

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+)
+
+const (
+	contentTypeText = "text/plain; charset=utf-8"
+	contentTypeJSON = "application/json"
+)
+
+// app holds the handlers' state: responses built once at start-up, and whether the
+// shutdown has begun.
+type app struct {
+	hello    response // GET /
+	whoami   response // GET /whoami, or / with Accept: application/json
+	healthy  response // GET /healthz while serving
+	draining response // GET /healthz once the shutdown has begun
+
+	shuttingDown atomic.Bool
+}
+
+// response is a complete answer, prepared once so that serving it encodes nothing.
+type response struct {
+	status        int
+	contentType   []string
+	contentLength []string
+	body          []byte
+}
+
+func newResponse(status int, contentType string, body []byte) response {
+	return response{
+		status:        status,
+		contentType:   []string{contentType},
+		contentLength: []string{strconv.Itoa(len(body))},
+		body:          body,
+	}
+}
+
+// newApp prepares every response; info is the task this process runs in.
+func newApp(info taskInfo) (*app, error) {
+	whoami, err := json.Marshal(info)
+	if err != nil {
+		return nil, fmt.Errorf("encode task info: %w", err)
+	}
+	return &app{
+		hello:    newResponse(http.StatusOK, contentTypeText, []byte("Hello from AWS Fargate\n")),
+		whoami:   newResponse(http.StatusOK, contentTypeJSON, append(whoami, '\n')),
+		healthy:  newResponse(http.StatusOK, contentTypeText, []byte("ok\n")),
+		draining: newResponse(http.StatusServiceUnavailable, contentTypeText, []byte("shutting down\n")),
+	}, nil
+}
+
+// routes returns the router. Patterns with a method give HEAD for GET, 405 with an Allow
+// header for other methods, and 404 for other paths.
+func (a *app) routes() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", a.handleRoot)
+	mux.HandleFunc("GET /whoami", a.handleWhoami)
+	mux.HandleFunc("GET /healthz", a.handleHealthz)
+	return mux
+}
+
+// startDraining makes /healthz answer 503 from now on, so the ALB stops routing here.
+func (a *app) startDraining() { a.shuttingDown.Store(true) }
+
+func (a *app) handleRoot(w http.ResponseWriter, r *http.Request) {
+	// The answer depends on Accept, so tell caches.
+	w.Header()["Vary"] = varyAccept
+	if acceptsJSON(r.Header["Accept"]) {
+		a.whoami.write(w, r)
+		return
+	}
+	a.hello.write(w, r)
+}
+
+func (a *app) handleWhoami(w http.ResponseWriter, r *http.Request) {
+	a.whoami.write(w, r)
+}
+
+func (a *app) handleHealthz(w http.ResponseWriter, r *http.Request) {
+	if a.shuttingDown.Load() {
+		a.draining.write(w, r)
+		return
+	}
+	a.healthy.write(w, r)
+}
+
+var varyAccept = []string{"Accept"}
+
+// write sends resp, without its body to a HEAD request. The header slices are shared
+// between requests and never modified.
+func (resp *response) write(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h["Content-Type"] = resp.contentType
+	h["Content-Length"] = resp.contentLength
+	w.WriteHeader(resp.status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(resp.body) // the client has gone; nothing to do
+	}
+}
+
+// acceptsJSON reports whether an Accept header lists application/json with a quality
+// above zero. Nothing else is negotiated: plain text is the default.
+func acceptsJSON(accept []string) bool {
+	for _, line := range accept {
+		for _, item := range strings.Split(line, ",") {
+			mediaType, params, _ := strings.Cut(item, ";")
+			mediaType = strings.TrimSpace(mediaType)
+			if strings.EqualFold(mediaType, contentTypeJSON) && !zeroQuality(params) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// zeroQuality reports whether media-type parameters say q=0, "not acceptable".
+func zeroQuality(params string) bool {
+	for _, p := range strings.Split(params, ";") {
+		k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
+		if strings.EqualFold(strings.TrimSpace(k), "q") {
+			q, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			return err == nil && q == 0
+		}
+	}
+	return false
+}
