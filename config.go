@@ -529,7 +529,7 @@ func (r *configReader) reportUnknownKeys(project, pulumiConfig string) {
 		if !ok {
 			continue // another namespace, e.g. aws:region
 		}
-		if !contains(known, key) {
+		if !slices.Contains(known, key) {
 			r.problems.add(key, "unknown setting%s", suggestion(key, known))
 		}
 	}
@@ -638,13 +638,4 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
