@@ -4,10 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
@@ -80,21 +78,10 @@ func TestBadConfigIsRefusedBeforeAnyResource(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			m, _, err := run(t, tc.config, true)
-			if err == nil {
-				t.Fatalf("config %v: want an error, got none", tc.config)
-			}
+			err := mustRefuse(t, tc.config, tc.want...)
 			var ce *configError
 			if !errors.As(err, &ce) {
 				t.Errorf("want a *configError, got %T: %v", err, err)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error does not say %q:\n%v", w, err)
-				}
-			}
-			if n := m.count(); n != 0 {
-				t.Errorf("%d resources were registered before the error; want none", n)
 			}
 		})
 	}
@@ -189,18 +176,8 @@ func TestDevStackFilesMatchTheProgram(t *testing.T) {
 		t.Fatalf("program with the dev stack files: %v", err)
 	}
 	fromDefaults, _ := mustRun(t, nil)
-	summary := func(m *mocks) string {
-		var lines []string
-		for _, r := range m.resources {
-			lines = append(lines, fmt.Sprintf("%s %s %v", r.Type, r.Name, r.Inputs))
-		}
-		sort.Strings(lines)
-		return strings.Join(lines, "\n")
-	}
 	equal(t, "resource count", fromFiles.count(), fromDefaults.count())
-	if a, b := summary(fromFiles), summary(fromDefaults); a != b {
-		t.Errorf("the dev stack files give another stack than the code defaults:\nfiles:\n%s\ndefaults:\n%s", a, b)
-	}
+	equalSlices(t, "the dev stack files' stack (vs the code defaults')", stackSummary(fromFiles), stackSummary(fromDefaults))
 }
 
 // Pulumi.yaml declares exactly the keys the program reads, with the code's defaults.

@@ -311,6 +311,26 @@ func mustRun(t *testing.T, cfg map[string]string) (*mocks, *stackOutputs) {
 	return m, out
 }
 
+// mustRefuse runs the program in preview with a bad config and asserts that it fails with
+// every wanted fragment in the message, and that nothing was registered before it did.
+// It returns the error for further checks.
+func mustRefuse(t *testing.T, cfg map[string]string, want ...string) error {
+	t.Helper()
+	m, _, err := run(t, cfg, true)
+	if err == nil {
+		t.Fatalf("config %v: want an error, got none", cfg)
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error does not say %q:\n%v", w, err)
+		}
+	}
+	if n := m.count(); n != 0 {
+		t.Errorf("%d resources were registered before the error; want none", n)
+	}
+	return err
+}
+
 // await returns the resolved value of an output.
 func await(t *testing.T, o pulumi.Output) any {
 	t.Helper()

@@ -256,18 +256,7 @@ func TestServicesValidation(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			m, _, err := run(t, tc.config, true)
-			if err == nil {
-				t.Fatalf("config %v: want an error, got none", tc.config)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error does not say %q:\n%v", w, err)
-				}
-			}
-			if n := m.count(); n != 0 {
-				t.Errorf("%d resources were registered before the error; want none", n)
-			}
+			mustRefuse(t, tc.config, tc.want...)
 		})
 	}
 }
