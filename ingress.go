@@ -36,7 +36,6 @@ type staticIPNlb struct {
 	SecurityGroup *ec2.SecurityGroup
 	StaticIPs     pulumi.StringArrayOutput // the EIPs' public IPv4 addresses, in AZ order
 	StaticIPv6s   pulumi.StringArrayOutput // the NLB's fixed IPv6 address in each public subnet
-	TargetGroups  []*lb.TargetGroup        // type "alb", one per entrance
 }
 
 // newInternalAlb builds the internal ALB in the private subnets. Its listeners answer
@@ -163,11 +162,9 @@ func newStaticIPNlb(ctx *pulumi.Context, cfg ingressConfig, net *network, alb *i
 	}
 	out := &staticIPNlb{LoadBalancer: nlb, SecurityGroup: sg, StaticIPs: ips.ToStringArrayOutput(), StaticIPv6s: ipv6s.ToStringArrayOutput()}
 	for _, e := range alb.Entrances {
-		tg, err := forwardToAlb(ctx, cfg, net, nlb, alb, e)
-		if err != nil {
+		if err := forwardToAlb(ctx, cfg, net, nlb, alb, e); err != nil {
 			return nil, err
 		}
-		out.TargetGroups = append(out.TargetGroups, tg)
 	}
 	return out, nil
 }
@@ -213,7 +210,7 @@ func newNlbSecurityGroup(ctx *pulumi.Context, net *network, alb *internalAlb) (*
 // forwardToAlb creates, for one entrance, the NLB's target group of type "alb" with the
 // ALB registered in it, and the NLB's TCP listener that forwards to it. TCP, because a
 // TLS listener on an NLB cannot forward to an ALB-type target group.
-func forwardToAlb(ctx *pulumi.Context, cfg ingressConfig, net *network, nlb *lb.LoadBalancer, alb *internalAlb, e albEntrance) (*lb.TargetGroup, error) {
+func forwardToAlb(ctx *pulumi.Context, cfg ingressConfig, net *network, nlb *lb.LoadBalancer, alb *internalAlb, e albEntrance) error {
 	tg, err := lb.NewTargetGroup(ctx, "nlb-alb"+e.Suffix+"-tg", &lb.TargetGroupArgs{
 		TargetType: pulumi.String("alb"),
 		Protocol:   pulumi.String("TCP"),
@@ -234,7 +231,7 @@ func forwardToAlb(ctx *pulumi.Context, cfg ingressConfig, net *network, nlb *lb.
 		Tags: nameTag(ctx, "nlb-alb"+e.Suffix+"-tg"),
 	})
 	if err != nil {
-		return nil, fmt.Errorf("creating the NLB's ALB-type target group%s: %w", e.Suffix, err)
+		return fmt.Errorf("creating the NLB's ALB-type target group%s: %w", e.Suffix, err)
 	}
 	// AWS refuses to register an ALB with no listener on the target group's port.
 	_, err = lb.NewTargetGroupAttachment(ctx, "nlb-alb"+e.Suffix+"-attachment", &lb.TargetGroupAttachmentArgs{
@@ -243,7 +240,7 @@ func forwardToAlb(ctx *pulumi.Context, cfg ingressConfig, net *network, nlb *lb.
 		Port:           pulumi.Int(e.AlbPort),
 	}, pulumi.DependsOn([]pulumi.Resource{e.Listener}))
 	if err != nil {
-		return nil, fmt.Errorf("registering the ALB in the NLB's target group%s: %w", e.Suffix, err)
+		return fmt.Errorf("registering the ALB in the NLB's target group%s: %w", e.Suffix, err)
 	}
 	listenerName := "nlb-tcp-listener"
 	if e.Suffix != "" {
@@ -259,9 +256,9 @@ func forwardToAlb(ctx *pulumi.Context, cfg ingressConfig, net *network, nlb *lb.
 		}},
 	})
 	if err != nil {
-		return nil, fmt.Errorf("creating NLB listener %s: %w", listenerName, err)
+		return fmt.Errorf("creating NLB listener %s: %w", listenerName, err)
 	}
-	return tg, nil
+	return nil
 }
 
 // newNlbHealthCheckRules route the NLB's health-check path to a service's target group on

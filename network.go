@@ -15,7 +15,6 @@ import (
 type network struct {
 	VpcID                pulumi.StringOutput
 	VpcCidr              string
-	AvailabilityZones    []string
 	PublicSubnetIDs      pulumi.StringArray    // one per AZ, in AZ order: NLB (and NAT) placement
 	PrivateSubnetIDs     pulumi.StringArray    // one per AZ, in AZ order: ALB and tasks
 	PublicSubnetIPv6     []pulumi.StringOutput // each public subnet's /64
@@ -60,7 +59,7 @@ func newNetwork(ctx *pulumi.Context, cfg networkConfig, zones []string, region s
 	if err != nil {
 		return nil, fmt.Errorf("creating VPC: %w", err)
 	}
-	net := &network{VpcID: v.ID().ToStringOutput(), VpcCidr: cfg.VpcCidr, AvailabilityZones: zones}
+	net := &network{VpcID: v.ID().ToStringOutput(), VpcCidr: cfg.VpcCidr}
 
 	// Internet gateway: public subnets' IPv4 and IPv6 route to the internet.
 	igw, err := ec2.NewInternetGateway(ctx, "igw", &ec2.InternetGatewayArgs{VpcId: v.ID(), Tags: nameTag(ctx, "igw")})

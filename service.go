@@ -36,7 +36,6 @@ type fargateService struct {
 	TargetGroup   *lb.TargetGroup
 	SecurityGroup *ec2.SecurityGroup
 	LogGroup      *cloudwatch.LogGroup
-	Image         pulumi.StringOutput
 }
 
 // newCluster creates the ECS cluster the services run in.
@@ -139,7 +138,7 @@ func newFargateService(ctx *pulumi.Context, cfg serviceConfig, deps serviceDeps)
 	}
 	return &fargateService{
 		Name: n, Internal: cfg.Internal, InternalPort: cfg.InternalPort,
-		Service: svc, TargetGroup: tg, SecurityGroup: sg, LogGroup: logGroup, Image: image,
+		Service: svc, TargetGroup: tg, SecurityGroup: sg, LogGroup: logGroup,
 	}, nil
 }
 
