@@ -118,6 +118,7 @@ type networkConfig struct {
 	AzCount      int
 	NatGateways  string // perAz | single | none
 	VpcEndpoints bool   // interface endpoints for ECR and CloudWatch Logs, S3 gateway endpoint
+	ExecEndpoint bool   // some service has ECS Exec: with VpcEndpoints, an ssmmessages endpoint too
 }
 
 type ingressConfig struct {
@@ -194,13 +195,18 @@ type autoscalingConfig struct {
 	RequestsPerTarget int `json:"requestsPerTarget"` // ALB requests per task, 0: no request policy
 }
 
-// capacityStrategy is the service's capacity provider strategy: none means the FARGATE
-// launch type; `spot` is shorthand for all FARGATE_SPOT.
+// capacityStrategy is the service's capacity provider strategy: `spot` is shorthand for
+// all FARGATE_SPOT, and without either setting all tasks run on FARGATE. A service always
+// has a strategy, never a launch type: the provider replaces a service whose strategy goes
+// from none to some or back, but changes one strategy to another in place.
 func (s serviceConfig) capacityStrategy() []capacityProviderStrategy {
-	if s.Spot {
+	switch {
+	case s.Spot:
 		return []capacityProviderStrategy{{CapacityProvider: "FARGATE_SPOT", Weight: 1}}
+	case len(s.CapacityProviderStrategy) > 0:
+		return s.CapacityProviderStrategy
 	}
-	return s.CapacityProviderStrategy
+	return []capacityProviderStrategy{{CapacityProvider: "FARGATE", Weight: 1}}
 }
 
 // builtFromBundledApp reports whether the image is built from this repository's app/,
@@ -246,6 +252,9 @@ func loadConfig(ctx *pulumi.Context) (*stackConfig, error) {
 		},
 	}
 	c.Services = r.services()
+	for _, svc := range c.Services {
+		c.Network.ExecEndpoint = c.Network.ExecEndpoint || svc.EnableExecuteCommand
+	}
 	if r.problems.empty() {
 		c.validate(r.problems)
 	}

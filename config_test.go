@@ -26,10 +26,10 @@ func TestBadConfigIsRefusedBeforeAnyResource(t *testing.T) {
 		"error if azCount is not a number":     {map[string]string{"azCount": "two"}, []string{`azCount: invalid value "two": must be a whole number`}},
 		"error if vpcCidr is not a CIDR":       {map[string]string{"vpcCidr": "10.0.0.0"}, []string{`vpcCidr: invalid value "10.0.0.0": must be an IPv4 CIDR block`}},
 		"error if vpcCidr is IPv6":             {map[string]string{"vpcCidr": "fd00::/56"}, []string{`vpcCidr: invalid value "fd00::/56": must be an IPv4 CIDR block`}},
-		"error if vpcCidr is /8":               {map[string]string{"vpcCidr": "10.0.0.0/8"}, []string{`vpcCidr: invalid value "10.0.0.0/8": prefix length must be between /16 and /24`}},
-		"error if vpcCidr is /25":              {map[string]string{"vpcCidr": "10.0.0.0/25"}, []string{`vpcCidr: invalid value "10.0.0.0/25": prefix length must be between /16 and /24`}},
+		"error if vpcCidr is /8":               {map[string]string{"vpcCidr": "10.0.0.0/8"}, []string{`vpcCidr: invalid value "10.0.0.0/8": prefix length must be between /16 and /23`}},
+		"error if vpcCidr is /25":              {map[string]string{"vpcCidr": "10.0.0.0/25"}, []string{`vpcCidr: invalid value "10.0.0.0/25": prefix length must be between /16 and /23`}},
 		"error if vpcCidr has host bits":       {map[string]string{"vpcCidr": "10.0.1.0/16"}, []string{`vpcCidr: invalid value "10.0.1.0/16": host bits are set; did you mean "10.0.0.0/16"?`}},
-		"error if vpcCidr cannot hold subnets": {map[string]string{"vpcCidr": "10.0.0.0/24", "azCount": "5"}, []string{`vpcCidr: invalid value "10.0.0.0/24": 5 AZs need 10 subnets of /28, but an ALB subnet must be /27 or larger; use a /23 or larger VPC CIDR, or fewer AZs`}},
+		"error if vpcCidr cannot hold subnets": {map[string]string{"vpcCidr": "10.0.0.0/24"}, []string{`vpcCidr: invalid value "10.0.0.0/24": prefix length must be between /16 and /23: the VPC is split into 16 equal blocks (a public and a private subnet for each of up to 6 AZs, at fixed places so that adding an AZ never moves a subnet), and each must be /27 or larger to hold an ALB`}},
 		"error if listener port is 0":          {map[string]string{"listenerPort": "0"}, []string{"listenerPort: invalid value 0: must be between 1 and 65535"}},
 		"error if container port is 70000":     {map[string]string{"containerPort": "70000"}, []string{"containerPort: invalid value 70000: must be between 1 and 65535"}},
 		"error if listener protocol is TLS":    {map[string]string{"listenerProtocol": "TLS"}, []string{`listenerProtocol: unsupported value "TLS": a TLS listener on a Network Load Balancer cannot forward to an ALB-type target group`}},
@@ -90,7 +90,7 @@ func TestBadConfigIsRefusedBeforeAnyResource(t *testing.T) {
 // The limits of every range are allowed.
 func TestEdgeValuesAreAccepted(t *testing.T) {
 	tests := map[string]map[string]string{
-		"min AZs, /24 VPC":         {"azCount": "2", "vpcCidr": "192.168.10.0/24"},
+		"min AZs, /23 VPC":         {"azCount": "2", "vpcCidr": "192.168.10.0/23"},
 		"max AZs, /16 VPC":         {"azCount": "6", "vpcCidr": "172.16.0.0/16"},
 		"max AZs in a /23":         {"azCount": "6", "vpcCidr": "10.1.0.0/23"},
 		"min ports":                {"listenerPort": "1", "albListenerPort": "1", "albTargetGroupPort": "1", "containerPort": "1"},

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"net/netip"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
@@ -35,7 +34,7 @@ type staticIPNlb struct {
 	LoadBalancer  *lb.LoadBalancer
 	SecurityGroup *ec2.SecurityGroup
 	StaticIPs     pulumi.StringArrayOutput // the EIPs' public IPv4 addresses, in AZ order
-	StaticIPv6s   pulumi.StringArrayOutput // the NLB's fixed IPv6 address in each public subnet
+	StaticIPv6s   pulumi.StringArrayOutput // the NLB's IPv6 address in each public subnet, in AZ order
 }
 
 // newInternalAlb builds the internal ALB in the private subnets. Its listeners answer
@@ -46,7 +45,9 @@ func newInternalAlb(ctx *pulumi.Context, cfg ingressConfig, net *network, certif
 	if err != nil {
 		return nil, err
 	}
-	// Internal and IPv4: NLB-to-ALB traffic is IPv4 only, even for a dual-stack ALB.
+	// Internal and IPv4: NLB-to-ALB traffic is IPv4 only, even for a dual-stack ALB, and
+	// an ALB-type target group has no proxy protocol: for a client on IPv6 the ALB (and
+	// X-Forwarded-For) sees the NLB's private IPv4 address.
 	alb, err := lb.NewLoadBalancer(ctx, "alb", &lb.LoadBalancerArgs{
 		LoadBalancerType:         pulumi.String("application"),
 		Internal:                 pulumi.Bool(true),
@@ -56,7 +57,9 @@ func newInternalAlb(ctx *pulumi.Context, cfg ingressConfig, net *network, certif
 		DropInvalidHeaderFields:  pulumi.Bool(true), // refuse header smuggling tricks
 		EnableDeletionProtection: pulumi.Bool(cfg.DeletionProtection),
 		Tags:                     nameTag(ctx, "alb"),
-	})
+		// An ALB cannot move to another VPC (its subnets change in place only within its
+		// own), so a new VPC (vpcCidr) gets a new ALB.
+	}, pulumi.ReplacementTrigger(net.VpcID))
 	if err != nil {
 		return nil, fmt.Errorf("creating internal ALB: %w", err)
 	}
@@ -119,25 +122,25 @@ func redirectToHTTPS(port int) lb.ListenerDefaultActionInput {
 }
 
 // newStaticIPNlb builds the internet-facing NLB, placed with one subnet mapping per public
-// subnet so each AZ answers on its own Elastic IP (and a fixed IPv6 address), and forwards
-// TCP to each ALB entrance.
+// subnet so each AZ answers on its own Elastic IP, and forwards TCP to each ALB entrance.
 func newStaticIPNlb(ctx *pulumi.Context, cfg ingressConfig, net *network, alb *internalAlb) (*staticIPNlb, error) {
 	sg, err := newNlbSecurityGroup(ctx, net, alb)
 	if err != nil {
 		return nil, err
 	}
 	var mappings lb.LoadBalancerSubnetMappingArray
-	var ips, ipv6s pulumi.StringArray
+	var ips pulumi.StringArray
 	for i, subnetID := range net.PublicSubnetIDs {
 		name := fmt.Sprintf("nlb-eip-%d", i)
 		eip, err := ec2.NewEip(ctx, name, &ec2.EipArgs{Domain: pulumi.String("vpc"), Tags: nameTag(ctx, name)})
 		if err != nil {
 			return nil, fmt.Errorf("creating Elastic IP %s: %w", name, err)
 		}
-		ipv6 := net.PublicSubnetIPv6[i].ApplyT(nlbIPv6).(pulumi.StringOutput)
-		mappings = append(mappings, lb.LoadBalancerSubnetMappingArgs{SubnetId: subnetID, AllocationId: eip.AllocationId, Ipv6Address: ipv6})
+		// No Ipv6Address: AWS gives the NLB a fixed IPv6 address in each subnet anyway, and
+		// the provider's Read loses a pinned one next to an EIP, after which every plan
+		// replaces the NLB (terraform-provider-aws issue 49531). nlbIPv6s reads them back.
+		mappings = append(mappings, lb.LoadBalancerSubnetMappingArgs{SubnetId: subnetID, AllocationId: eip.AllocationId})
 		ips = append(ips, eip.PublicIp)
-		ipv6s = append(ipv6s, ipv6)
 	}
 	enforce := "on" // PrivateLink clients pass the same security group as everyone else
 	if cfg.PrivateLink != nil && !cfg.PrivateLink.EnforceSecurityGroupRules {
@@ -156,11 +159,19 @@ func newStaticIPNlb(ctx *pulumi.Context, cfg ingressConfig, net *network, alb *i
 		EnableCrossZoneLoadBalancing: pulumi.Bool(false),
 		EnableDeletionProtection:     pulumi.Bool(cfg.DeletionProtection),
 		Tags:                         nameTag(ctx, "nlb"),
-	})
+		// What replaces the NLB (a new VPC block, fewer AZs) must free the EIPs first: AWS
+		// refuses a new NLB the allocations the old one still holds. Delete-first keeps the
+		// static IPs, at the price of the minutes between the two NLBs.
+	}, pulumi.DeleteBeforeReplace(true))
 	if err != nil {
 		return nil, fmt.Errorf("creating NLB: %w", err)
 	}
-	out := &staticIPNlb{LoadBalancer: nlb, SecurityGroup: sg, StaticIPs: ips.ToStringArrayOutput(), StaticIPv6s: ipv6s.ToStringArrayOutput()}
+	out := &staticIPNlb{
+		LoadBalancer:  nlb,
+		SecurityGroup: sg,
+		StaticIPs:     ips.ToStringArrayOutput(),
+		StaticIPv6s:   nlbIPv6s(ctx, nlb, net.PublicSubnetIDs),
+	}
 	for _, e := range alb.Entrances {
 		if err := forwardToAlb(ctx, cfg, net, nlb, alb, e); err != nil {
 			return nil, err
@@ -169,16 +180,22 @@ func newStaticIPNlb(ctx *pulumi.Context, cfg ingressConfig, net *network, alb *i
 	return out, nil
 }
 
-// nlbIPv6 is the NLB's address in a public subnet: a fixed host (::100) of the subnet's
-// /64, so the IPv6 addresses are as static as the EIPs and partners can allow-list them.
-func nlbIPv6(subnetBlock string) (string, error) {
-	p, err := netip.ParsePrefix(subnetBlock)
-	if err != nil {
-		return "", fmt.Errorf("parsing a public subnet's IPv6 block %q: %w", subnetBlock, err)
+// nlbIPv6s are the IPv6 addresses AWS gave the NLB, one per public subnet in AZ order.
+// Each AZ's address lives on the NLB's network interface in that subnet (described "ELB
+// net/<name>/<id>"), which stays as long as the NLB and the subnet do, so partners can
+// allow-list these like the EIPs.
+func nlbIPv6s(ctx *pulumi.Context, nlb *lb.LoadBalancer, publicSubnetIDs pulumi.StringArray) pulumi.StringArrayOutput {
+	var ipv6s pulumi.StringArray
+	for _, subnetID := range publicSubnetIDs {
+		eni := ec2.LookupNetworkInterfaceOutput(ctx, ec2.LookupNetworkInterfaceOutputArgs{
+			Filters: ec2.GetNetworkInterfaceFilterArray{
+				ec2.GetNetworkInterfaceFilterArgs{Name: pulumi.String("description"), Values: pulumi.StringArray{pulumi.Sprintf("ELB %s", nlb.ArnSuffix)}},
+				ec2.GetNetworkInterfaceFilterArgs{Name: pulumi.String("subnet-id"), Values: pulumi.StringArray{subnetID}},
+			},
+		})
+		ipv6s = append(ipv6s, eni.Ipv6Addresses().Index(pulumi.Int(0)))
 	}
-	b := p.Masked().Addr().As16()
-	b[14] = 0x01
-	return netip.AddrFrom16(b).String(), nil
+	return ipv6s.ToStringArrayOutput()
 }
 
 // newNlbSecurityGroup admits the NLB's listener ports from the internet and lets the NLB
@@ -217,16 +234,17 @@ func forwardToAlb(ctx *pulumi.Context, cfg ingressConfig, net *network, nlb *lb.
 		Port:       pulumi.Int(e.AlbPort), // must equal the ALB listener port
 		VpcId:      net.VpcID,
 		// The probe goes through the ALB to a task (the health-check rule forwards it to
-		// the first service), so the NLB marks an AZ unhealthy when no task answers there,
-		// not merely when the ALB's fixed 200 default answers.
+		// the first service), so the NLB sees whether any task answers, not merely the
+		// ALB's fixed 200 default. Any task, not that AZ's: the ALB's cross-zone load
+		// balancing is always on, so the ALB node of one AZ may ask a task in another.
+		// An ALB-type target group's success codes, timeout and unhealthy threshold are
+		// fixed by AWS, so they are left to it.
 		HealthCheck: &lb.TargetGroupHealthCheckArgs{
-			Protocol:           pulumi.String(e.Protocol),
-			Port:               pulumi.String("traffic-port"),
-			Path:               pulumi.String(cfg.NlbHealthCheckPath),
-			Matcher:            pulumi.String("200"),
-			Interval:           pulumi.Int(10),
-			HealthyThreshold:   pulumi.Int(3),
-			UnhealthyThreshold: pulumi.Int(3),
+			Protocol:         pulumi.String(e.Protocol),
+			Port:             pulumi.String("traffic-port"),
+			Path:             pulumi.String(cfg.NlbHealthCheckPath),
+			Interval:         pulumi.Int(10),
+			HealthyThreshold: pulumi.Int(3),
 		},
 		Tags: nameTag(ctx, "nlb-alb"+e.Suffix+"-tg"),
 	})

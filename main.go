@@ -116,22 +116,20 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 	return out, nil
 }
 
-// newServices creates the cluster (with capacity providers if any service uses them) and
+// newServices creates the cluster, its FARGATE and FARGATE_SPOT capacity providers, and
 // every service in it.
 func newServices(ctx *pulumi.Context, configs []serviceConfig, deps serviceDeps) ([]*fargateService, *ecs.Cluster, error) {
 	cluster, err := newCluster(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
+	if deps.CapacityProviders, err = newCapacityProviders(ctx, cluster); err != nil {
+		return nil, nil, err
+	}
 	deps.Cluster, deps.InternalPorts = cluster, map[string]int{}
 	for _, sc := range configs {
 		if sc.Internal {
 			deps.InternalPorts[sc.Name] = sc.InternalPort
-		}
-		if len(sc.capacityStrategy()) > 0 && deps.CapacityProviders == nil {
-			if deps.CapacityProviders, err = newCapacityProviders(ctx, cluster); err != nil {
-				return nil, nil, err
-			}
 		}
 	}
 	var services []*fargateService

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"sort"
 	"strings"
@@ -46,12 +47,17 @@ func TestNetworkIsDualStackWithSubnetsPerAZ(t *testing.T) {
 	equal(t, "vpc enableDnsHostnames", get(t, vpc.Inputs, "enableDnsHostnames"), any(true))
 	equal(t, "vpc assignGeneratedIpv6CidrBlock", get(t, vpc.Inputs, "assignGeneratedIpv6CidrBlock"), any(true))
 
-	// The reference layout: /18s, public first, then private; /64s in the same order.
-	want := []struct{ name, az, ipv4, ipv6 string }{
-		{"public-0", "us-east-1a", "10.0.0.0/18", "2600:1f18:4a3:6d00::/64"},
-		{"public-1", "us-east-1b", "10.0.64.0/18", "2600:1f18:4a3:6d01::/64"},
-		{"private-0", "us-east-1a", "10.0.128.0/18", "2600:1f18:4a3:6d02::/64"},
-		{"private-1", "us-east-1b", "10.0.192.0/18", "2600:1f18:4a3:6d03::/64"},
+	// 16 equal blocks: public subnets in the first half, private ones in the second; the
+	// /64s of the VPC's /56 are numbered the same way.
+	vpcIPv6 := netip.MustParsePrefix(str(t, vpc.State, "ipv6CidrBlock"))
+	want := []struct {
+		name, az, ipv4 string
+		block          int
+	}{
+		{"public-0", "us-east-1a", "10.0.0.0/20", 0},
+		{"public-1", "us-east-1b", "10.0.16.0/20", 1},
+		{"private-0", "us-east-1a", "10.0.128.0/20", 8},
+		{"private-1", "us-east-1b", "10.0.144.0/20", 9},
 	}
 	equal(t, "subnet count", len(m.byType(tSubnet)), len(want))
 	for _, w := range want {
@@ -59,9 +65,34 @@ func TestNetworkIsDualStackWithSubnetsPerAZ(t *testing.T) {
 		equal(t, w.name+" vpcId", str(t, s.Inputs, "vpcId"), vpc.ID)
 		equal(t, w.name+" availabilityZone", str(t, s.Inputs, "availabilityZone"), w.az)
 		equal(t, w.name+" cidrBlock", str(t, s.Inputs, "cidrBlock"), w.ipv4)
-		equal(t, w.name+" ipv6CidrBlock", str(t, s.Inputs, "ipv6CidrBlock"), w.ipv6)
+		b := vpcIPv6.Addr().As16()
+		b[7] = byte(w.block)
+		equal(t, w.name+" ipv6CidrBlock", str(t, s.Inputs, "ipv6CidrBlock"), netip.PrefixFrom(netip.AddrFrom16(b), 64).String())
 		equal(t, w.name+" assignIpv6AddressOnCreation", get(t, s.Inputs, "assignIpv6AddressOnCreation"), any(true))
 		equal(t, w.name+" mapPublicIpOnLaunch", get(t, s.Inputs, "mapPublicIpOnLaunch"), any(false))
+	}
+}
+
+// Adding an AZ must never move a subnet: a subnet's block cannot change in place, so a
+// move would replace the subnet, its NAT gateway, the NLB's mapping and the tasks in it.
+func TestAddingAnAZKeepsEverySubnet(t *testing.T) {
+	for _, cidr := range []string{"10.0.0.0/16", "10.1.0.0/23"} {
+		blocks := map[string]string{} // subnet name → IPv4 and IPv6 blocks, from the smallest azCount that has it
+		for az := minAzCount; az <= maxAzCount; az++ {
+			m, _ := mustRun(t, map[string]string{"vpcCidr": cidr, "azCount": fmt.Sprint(az)})
+			for _, s := range m.byType(tSubnet) {
+				got := str(t, s.Inputs, "cidrBlock") + " " + str(t, s.Inputs, "ipv6CidrBlock")
+				if before, ok := blocks[s.Name]; ok && before != got {
+					t.Errorf("vpcCidr %s: %s moves from %s to %s when azCount becomes %d", cidr, s.Name, before, got, az)
+				}
+				blocks[s.Name] = got
+				// Every subnet holds an ALB: /27 or larger, so at least 27 usable addresses.
+				if p := netip.MustParsePrefix(str(t, s.Inputs, "cidrBlock")); p.Bits() > 27 {
+					t.Errorf("vpcCidr %s, azCount %d: %s is %s, smaller than the /27 an ALB needs", cidr, az, s.Name, p)
+				}
+			}
+		}
+		equal(t, "subnets seen for vpcCidr "+cidr, len(blocks), 2*maxAzCount)
 	}
 }
 
@@ -329,7 +360,11 @@ func TestFargateService(t *testing.T) {
 	equal(t, "cluster", str(t, svc.Inputs, "cluster"), str(t, m.one(t, tCluster, "cluster").State, "arn"))
 	equal(t, "taskDefinition", str(t, svc.Inputs, "taskDefinition"), str(t, m.one(t, tTaskDef, "web-task").State, "arn"))
 	equal(t, "desiredCount", num(t, svc.Inputs, "desiredCount"), 2)
-	equal(t, "launchType", str(t, svc.Inputs, "launchType"), "FARGATE")
+	// A strategy, never a launch type: switching between the two replaces the service.
+	equal(t, "launchType", get(t, svc.Inputs, "launchType"), nil)
+	equal(t, "strategy provider", str(t, svc.Inputs, "capacityProviderStrategies", 0, "capacityProvider"), "FARGATE")
+	equal(t, "strategy weight", num(t, svc.Inputs, "capacityProviderStrategies", 0, "weight"), 1)
+	equal(t, "forceNewDeployment (a strategy change then updates in place)", get(t, svc.Inputs, "forceNewDeployment"), any(true))
 	nc := get(t, svc.Inputs, "networkConfiguration")
 	equalSlices(t, "subnets", strs(t, nc, "subnets"), []string{m.idOf(t, tSubnet, "private-0"), m.idOf(t, tSubnet, "private-1")})
 	equal(t, "assignPublicIp", get(t, nc, "assignPublicIp"), any(false))
@@ -425,7 +460,7 @@ func TestOutputs(t *testing.T) {
 func TestResourceNamesAreUnique(t *testing.T) {
 	m, _ := mustRun(t, nil)
 	seen := map[string]bool{}
-	for _, r := range m.resources {
+	for _, r := range m.Resources() {
 		key := r.Type + "::" + r.Name
 		if seen[key] {
 			t.Errorf("duplicate resource %s: the engine would reject the URN", key)
@@ -444,7 +479,7 @@ func TestPreviewRegistersTheSameResources(t *testing.T) {
 	}
 	names := func(m *mocks) []string {
 		var out []string
-		for _, r := range m.resources {
+		for _, r := range m.Resources() {
 			out = append(out, r.Type+"::"+r.Name)
 		}
 		sort.Strings(out)

@@ -2,16 +2,13 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/example/nlb-alb-fargate/internal/standin"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 )
@@ -20,207 +17,22 @@ const (
 	testProject = "nlb-alb-fargate" // must equal Pulumi.yaml's name
 	testStack   = "dev"
 	testRegion  = "us-east-1"
-	testAccount = "123456789012"
-	// The /56 AWS hands the mocked VPC; subnets take /64s from it.
-	testVpcIPv6 = "2600:1f18:4a3:6d00::/56"
-	// The zone the mocked Route 53 finds for example.com.
-	testZoneByName = "Z07EXAMPLEBYNAME1234"
 )
 
 // registered is one resource the program registered, as the engine would receive it.
-type registered struct {
-	Type, Name, ID string
-	Inputs         map[string]any
-	State          map[string]any
-	Dependencies   []string // URNs of explicit dependencies (DependsOn)
-	IgnoreChanges  []string
-	Remote         bool // a component served by a provider (awsx)
-}
+type registered = standin.Registered
 
-// mocks stands in for AWS: every resource gets the computed outputs its real provider
-// returns, with realistic shapes, and is recorded for assertions. Registrations arrive
-// concurrently, hence the mutex.
+// mocks runs the program against the stand-in AWS of internal/standin, the same fake the
+// engine tests use: every resource gets what the provider would store (autonamed names,
+// ARNs, DNS names, addresses, what Read normalises), and is recorded for assertions.
 type mocks struct {
-	mu        sync.Mutex
-	resources []registered
-	eips      int
-}
-
-func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	inputs := args.Inputs.Mappable()
-	id, state := m.outputs(args.TypeToken, args.Name, inputs)
-	r := registered{Type: args.TypeToken, Name: args.Name, ID: id, Inputs: inputs, State: state}
-	if rpc := args.RegisterRPC; rpc != nil {
-		r.Dependencies = rpc.GetDependencies()
-		r.Remote = rpc.GetRemote()
-		r.IgnoreChanges = rpc.GetIgnoreChanges()
-	}
-	m.resources = append(m.resources, r)
-	return id, resource.NewPropertyMapFromMap(state), nil
-}
-
-// Call answers the invokes the program makes and fails loudly on any other.
-func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
-	switch args.Token {
-	case "aws:index/getAvailabilityZones:getAvailabilityZones":
-		names := []any{"us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1e", "us-east-1f"}
-		return resource.NewPropertyMapFromMap(map[string]any{
-			"id": testRegion, "names": names,
-			"zoneIds": []any{"use1-az1", "use1-az2", "use1-az4", "use1-az6", "use1-az3", "use1-az5"},
-		}), nil
-	case "aws:route53/getZone:getZone":
-		name, _ := args.Args["name"].V.(string)
-		if name != "example.com" {
-			return nil, fmt.Errorf("no public hosted zone named %q", name)
-		}
-		return resource.NewPropertyMapFromMap(map[string]any{
-			"id": testZoneByName, "zoneId": testZoneByName, "name": name, "privateZone": false,
-		}), nil
-	case "aws:index/getRegion:getRegion":
-		return resource.NewPropertyMapFromMap(map[string]any{
-			"id": testRegion, "name": testRegion, "endpoint": "ec2.us-east-1.amazonaws.com",
-		}), nil
-	}
-	return nil, fmt.Errorf("unexpected invoke %s", args.Token)
-}
-
-// hexOf is a stable pseudo-random hex string for a resource, as AWS ids look.
-func hexOf(name string, n int) string {
-	sum := sha256.Sum256([]byte(name))
-	return hex.EncodeToString(sum[:])[:n]
-}
-
-// outputs returns the id and state a real provider would: the inputs plus computed
-// properties (autonamed names, ARNs, DNS names, addresses).
-func (m *mocks) outputs(typ, name string, in map[string]any) (string, map[string]any) {
-	state := map[string]any{}
-	for k, v := range in {
-		state[k] = v
-	}
-	physical := name + "-" + hexOf(name, 7) // Pulumi's autonaming
-	if n, ok := in["name"].(string); ok && n != "" {
-		physical = n
-	}
-	region := "arn:aws:%s:" + testRegion + ":" + testAccount + ":%s"
-	arn := func(service, rest string) string { return fmt.Sprintf(region, service, rest) }
-	id := name + "-id"
-	switch typ {
-	case "aws:ec2/vpc:Vpc":
-		id = "vpc-" + hexOf(name, 17)
-		state["ipv6CidrBlock"] = testVpcIPv6
-		state["arn"] = arn("ec2", "vpc/"+id)
-	case "aws:ec2/subnet:Subnet":
-		id = "subnet-" + hexOf(name, 17)
-		state["arn"] = arn("ec2", "subnet/"+id)
-	case "aws:ec2/internetGateway:InternetGateway":
-		id = "igw-" + hexOf(name, 17)
-	case "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway":
-		id = "eigw-" + hexOf(name, 17)
-	case "aws:ec2/routeTable:RouteTable":
-		id = "rtb-" + hexOf(name, 17)
-	case "aws:ec2/natGateway:NatGateway":
-		id = "nat-" + hexOf(name, 17)
-	case "aws:ec2/eip:Eip":
-		id = "eipalloc-" + hexOf(name, 17)
-		m.eips++
-		state["allocationId"] = id
-		state["publicIp"] = fmt.Sprintf("3.%d.%d.%d", 210+m.eips, int(hexOf(name, 2)[0]), 10+m.eips)
-		state["publicDns"] = "ec2-" + strings.ReplaceAll(state["publicIp"].(string), ".", "-") + ".compute-1.amazonaws.com"
-	case "aws:ec2/securityGroup:SecurityGroup":
-		id = "sg-" + hexOf(name, 17)
-		state["arn"] = arn("ec2", "security-group/"+id)
-	case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":
-		id = "sgr-" + hexOf(name, 17)
-	case "aws:ec2/vpcEndpoint:VpcEndpoint":
-		id = "vpce-" + hexOf(name, 17)
-	case "aws:lb/loadBalancer:LoadBalancer":
-		kind, short := "app", "app"
-		if in["loadBalancerType"] == "network" {
-			kind, short = "net", "net"
-		}
-		lbName := physical[:min(len(physical), 32)]
-		suffix := fmt.Sprintf("%s/%s/%s", short, lbName, hexOf(name, 16))
-		id = arn("elasticloadbalancing", "loadbalancer/"+suffix)
-		state["arn"], state["arnSuffix"], state["name"] = id, suffix, lbName
-		dns := fmt.Sprintf("%s-%s.elb.%s.amazonaws.com", lbName, hexOf(name, 16), testRegion)
-		if in["internal"] == true {
-			dns = fmt.Sprintf("internal-%s-%s.%s.elb.amazonaws.com", lbName, hexOf(name, 10), testRegion)
-		}
-		state["dnsName"] = dns
-		state["zoneId"] = map[string]string{"net": "Z26RNL4JYFTOTI", "app": "Z35SXDOTRQ7X7K"}[kind]
-	case "aws:lb/targetGroup:TargetGroup":
-		suffix := fmt.Sprintf("targetgroup/%s/%s", physical, hexOf(name, 16))
-		id = arn("elasticloadbalancing", suffix)
-		state["arn"], state["arnSuffix"], state["name"] = id, suffix, physical
-	case "aws:lb/listener:Listener":
-		id = arn("elasticloadbalancing", "listener/"+hexOf(name, 16))
-		state["arn"] = id
-	case "aws:lb/listenerRule:ListenerRule":
-		id = arn("elasticloadbalancing", "listener-rule/"+hexOf(name, 16))
-		state["arn"] = id
-	case "aws:lb/targetGroupAttachment:TargetGroupAttachment":
-		id = fmt.Sprintf("%v-%s", in["targetGroupArn"], hexOf(name, 8))
-	case "aws:ecs/cluster:Cluster":
-		id = arn("ecs", "cluster/"+physical)
-		state["arn"], state["name"] = id, physical
-	case "aws:ecs/taskDefinition:TaskDefinition":
-		family, _ := in["family"].(string)
-		id = family
-		state["arn"] = arn("ecs", "task-definition/"+family+":1")
-		state["revision"] = 1
-	case "aws:ecs/service:Service":
-		id = arn("ecs", "service/cluster/"+physical)
-		state["name"] = physical
-	case "aws:iam/role:Role":
-		id = physical
-		state["arn"] = fmt.Sprintf("arn:aws:iam::%s:role/%s", testAccount, physical)
-		state["name"] = physical
-	case "aws:cloudwatch/logGroup:LogGroup":
-		id = physical
-		state["arn"] = arn("logs", "log-group:"+physical)
-		state["name"] = physical
-	case "aws:route53/record:Record":
-		fqdn := strings.TrimSuffix(fmt.Sprint(in["name"]), ".")
-		id = fmt.Sprintf("%v_%s_%v", in["zoneId"], fqdn, in["type"])
-		state["fqdn"] = fqdn
-	case "aws:acm/certificate:Certificate":
-		id = arn("acm", "certificate/"+uuidOf(name))
-		state["arn"] = id
-		state["status"] = "PENDING_VALIDATION"
-		state["domainValidationOptions"] = []any{map[string]any{
-			"domainName":          in["domainName"],
-			"resourceRecordName":  "_" + hexOf(name, 32) + "." + fmt.Sprint(in["domainName"]) + ".",
-			"resourceRecordType":  "CNAME",
-			"resourceRecordValue": "_" + hexOf(name+"v", 32) + ".zfyfvmchrl.acm-validations.aws.",
-		}}
-	case "aws:acm/certificateValidation:CertificateValidation":
-		id = fmt.Sprint(in["certificateArn"])
-	case "aws:ec2/vpcEndpointService:VpcEndpointService":
-		id = "vpce-svc-" + hexOf(name, 17)
-		state["serviceName"] = "com.amazonaws.vpce." + testRegion + "." + id
-		state["arn"] = arn("ec2", "vpc-endpoint-service/"+id)
-	case "awsx:ecr:Repository":
-		state["url"] = fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s", testAccount, testRegion, physical)
-	case "awsx:ecr:Image":
-		state["imageUri"] = fmt.Sprintf("%v@sha256:%s", in["repositoryUrl"], hexOf(name, 64))
-	}
-	return id, state
-}
-
-// uuidOf is a stable UUID-shaped string, as ACM certificate ids are.
-func uuidOf(name string) string {
-	h := hexOf(name, 32)
-	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+	*standin.Mocks
 }
 
 // byType returns the registered resources of one type token.
 func (m *mocks) byType(typ string) []registered {
-	m.mu.Lock()
-	defer m.mu.Unlock()
 	var out []registered
-	for _, r := range m.resources {
+	for _, r := range m.Resources() {
 		if r.Type == typ {
 			out = append(out, r)
 		}
@@ -242,9 +54,7 @@ func (m *mocks) one(t *testing.T, typ, name string) registered {
 
 // ignoresChanges reports whether a resource was registered with ignoreChanges on a property.
 func (m *mocks) ignoresChanges(name, property string) bool {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	for _, r := range m.resources {
+	for _, r := range m.Resources() {
 		if r.Name == name && slices.Contains(r.IgnoreChanges, property) {
 			return true
 		}
@@ -252,11 +62,7 @@ func (m *mocks) ignoresChanges(name, property string) bool {
 	return false
 }
 
-func (m *mocks) count() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return len(m.resources)
-}
+func (m *mocks) count() int { return len(m.Resources()) }
 
 // idOf returns the id the mock gave a resource: what other resources see as its ID().
 func (m *mocks) idOf(t *testing.T, typ, name string) string {
@@ -282,12 +88,18 @@ func run(t *testing.T, cfg map[string]string, dryRun bool) (*mocks, *stackOutput
 // runRaw is run with fully qualified config keys.
 func runRaw(t *testing.T, cfg map[string]string, dryRun bool) (*mocks, *stackOutputs, error) {
 	t.Helper()
+	return runStack(t, testStack, cfg, dryRun)
+}
+
+// runStack is runRaw for a stack of another name.
+func runStack(t *testing.T, stack string, cfg map[string]string, dryRun bool) (*mocks, *stackOutputs, error) {
+	t.Helper()
 	raw, err := json.Marshal(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("PULUMI_CONFIG", string(raw))
-	m := &mocks{}
+	m := &mocks{standin.NewMocks(testProject, stack, testRegion)}
 	var out *stackOutputs
 	err = pulumi.RunErr(func(ctx *pulumi.Context) error {
 		var err error
@@ -297,7 +109,7 @@ func runRaw(t *testing.T, cfg map[string]string, dryRun bool) (*mocks, *stackOut
 		}
 		out.export(ctx)
 		return nil
-	}, pulumi.WithMocks(testProject, testStack, m), func(info *pulumi.RunInfo) { info.DryRun = dryRun })
+	}, pulumi.WithMocks(testProject, stack, m.Mocks), func(info *pulumi.RunInfo) { info.DryRun = dryRun })
 	return m, out, err
 }
 

@@ -15,11 +15,24 @@ import (
 type network struct {
 	VpcID                pulumi.StringOutput
 	VpcCidr              string
-	PublicSubnetIDs      pulumi.StringArray    // one per AZ, in AZ order: NLB (and NAT) placement
-	PrivateSubnetIDs     pulumi.StringArray    // one per AZ, in AZ order: ALB and tasks
-	PublicSubnetIPv6     []pulumi.StringOutput // each public subnet's /64
+	PublicSubnetIDs      pulumi.StringArray // one per AZ, in AZ order: NLB (and NAT) placement
+	PrivateSubnetIDs     pulumi.StringArray // one per AZ, in AZ order: ALB and tasks
 	privateRouteTableIDs pulumi.StringArray
 }
+
+// The subnet layout. The VPC block is split into 16 equal blocks whatever azCount is:
+// the public subnet of AZ i takes block i and its private subnet block 8+i, and the /64s
+// of the VPC's IPv6 /56 are numbered the same way. Adding an AZ takes new blocks and never
+// moves an existing subnet: a subnet's IPv4 block cannot change, EC2 replaces the subnet
+// (and with it the NLB's mapping, the NAT gateway and every task in it). Blocks 6, 7, 14
+// and 15 stay free (azCount is at most 6).
+const (
+	subnetBlockBits = 4 // 16 blocks: a /16 VPC gives /20 subnets
+	privateBlocks   = 8 // the second half of the VPC holds the private subnets
+)
+
+func publicBlock(az int) int  { return az }
+func privateBlock(az int) int { return privateBlocks + az }
 
 // availabilityZones picks the first azCount available AZs of the region. It registers
 // nothing, so a region with too few AZs is reported before any resource exists.
@@ -62,7 +75,10 @@ func newNetwork(ctx *pulumi.Context, cfg networkConfig, zones []string, region s
 	net := &network{VpcID: v.ID().ToStringOutput(), VpcCidr: cfg.VpcCidr}
 
 	// Internet gateway: public subnets' IPv4 and IPv6 route to the internet.
-	igw, err := ec2.NewInternetGateway(ctx, "igw", &ec2.InternetGatewayArgs{VpcId: v.ID(), Tags: nameTag(ctx, "igw")})
+	// The provider would move it to a new VPC in place, which EC2 refuses while the old
+	// VPC's NAT gateways and NLB still map public addresses: a new VPC gets a new gateway.
+	igw, err := ec2.NewInternetGateway(ctx, "igw", &ec2.InternetGatewayArgs{VpcId: v.ID(), Tags: nameTag(ctx, "igw")},
+		pulumi.ReplaceOnChanges([]string{"vpcId"}))
 	if err != nil {
 		return nil, fmt.Errorf("creating internet gateway: %w", err)
 	}
@@ -80,18 +96,16 @@ func newNetwork(ctx *pulumi.Context, cfg networkConfig, zones []string, region s
 		return nil, err
 	}
 
-	newBits := subnetNewBits(cfg.AzCount)
 	var natIDs []pulumi.IDOutput
 	for i, az := range zones {
-		public, publicIPv6, err := newSubnet(ctx, fmt.Sprintf("public-%d", i), v, az, cfg.VpcCidr, newBits, i)
+		public, err := newSubnet(ctx, fmt.Sprintf("public-%d", i), v, az, cfg.VpcCidr, publicBlock(i))
 		if err != nil {
 			return nil, err
 		}
-		private, _, err := newSubnet(ctx, fmt.Sprintf("private-%d", i), v, az, cfg.VpcCidr, newBits, cfg.AzCount+i)
+		private, err := newSubnet(ctx, fmt.Sprintf("private-%d", i), v, az, cfg.VpcCidr, privateBlock(i))
 		if err != nil {
 			return nil, err
 		}
-		net.PublicSubnetIPv6 = append(net.PublicSubnetIPv6, publicIPv6)
 		net.PublicSubnetIDs = append(net.PublicSubnetIDs, public.ID())
 		net.PrivateSubnetIDs = append(net.PrivateSubnetIDs, private.ID())
 
@@ -123,7 +137,7 @@ func newNetwork(ctx *pulumi.Context, cfg networkConfig, zones []string, region s
 		net.privateRouteTableIDs = append(net.privateRouteTableIDs, privateRT.ID())
 	}
 	if cfg.VpcEndpoints {
-		if err := newVpcEndpoints(ctx, net, region); err != nil {
+		if err := newVpcEndpoints(ctx, net, region, cfg.ExecEndpoint); err != nil {
 			return nil, err
 		}
 	}
@@ -131,9 +145,10 @@ func newNetwork(ctx *pulumi.Context, cfg networkConfig, zones []string, region s
 }
 
 // newVpcEndpoints lets tasks in private subnets pull from ECR and write logs without a
-// NAT gateway: interface endpoints for the ECR API, the registry and CloudWatch Logs, and
-// a gateway endpoint for S3, where ECR keeps image layers.
-func newVpcEndpoints(ctx *pulumi.Context, net *network, region string) error {
+// NAT gateway: interface endpoints for the ECR API, the registry and CloudWatch Logs (and
+// Systems Manager's ssmmessages when a service has ECS Exec), and a gateway endpoint for
+// S3, where ECR keeps image layers.
+func newVpcEndpoints(ctx *pulumi.Context, net *network, region string, execCommand bool) error {
 	sg, err := newSecurityGroup(ctx, "endpoints-sg", "VPC interface endpoints: HTTPS from inside the VPC", net.VpcID)
 	if err != nil {
 		return err
@@ -141,7 +156,12 @@ func newVpcEndpoints(ctx *pulumi.Context, net *network, region string) error {
 	if err := addIngress(ctx, sg, securityGroupRule{name: "endpoints-https-from-vpc", description: "HTTPS from the VPC", port: 443, cidrIPv4: net.VpcCidr}); err != nil {
 		return err
 	}
-	for _, svc := range []string{"ecr.api", "ecr.dkr", "logs"} {
+	services := []string{"ecr.api", "ecr.dkr", "logs"}
+	if execCommand {
+		// ECS Exec's agent opens its session channels to Systems Manager's ssmmessages.
+		services = append(services, "ssmmessages")
+	}
+	for _, svc := range services {
 		name := "endpoint-" + strings.ReplaceAll(svc, ".", "-")
 		_, err := ec2.NewVpcEndpoint(ctx, name, &ec2.VpcEndpointArgs{
 			VpcId:             net.VpcID,
@@ -169,14 +189,14 @@ func newVpcEndpoints(ctx *pulumi.Context, net *network, region string) error {
 	return nil
 }
 
-// newSubnet creates subnet number index of the VPC: an IPv4 block carved from the VPC
-// CIDR and the index-th /64 of the VPC's IPv6 /56, with IPv6 assigned on creation.
-func newSubnet(ctx *pulumi.Context, name string, v *ec2.Vpc, az, vpcCidr string, newBits, index int) (*ec2.Subnet, pulumi.StringOutput, error) {
-	ipv4, err := subnetCidr(vpcCidr, newBits, index)
+// newSubnet creates the subnet in block number block of the VPC: that block of the VPC's
+// IPv4 range and that /64 of its IPv6 /56, with IPv6 assigned on creation.
+func newSubnet(ctx *pulumi.Context, name string, v *ec2.Vpc, az, vpcCidr string, block int) (*ec2.Subnet, error) {
+	ipv4, err := subnetCidr(vpcCidr, subnetBlockBits, block)
 	if err != nil {
-		return nil, pulumi.StringOutput{}, fmt.Errorf("subnet %s: %w", name, err)
+		return nil, fmt.Errorf("subnet %s: %w", name, err)
 	}
-	ipv6 := v.Ipv6CidrBlock.ApplyT(func(block string) (string, error) { return ipv6Subnet(block, index) }).(pulumi.StringOutput)
+	ipv6 := v.Ipv6CidrBlock.ApplyT(func(vpcBlock string) (string, error) { return ipv6Subnet(vpcBlock, block) }).(pulumi.StringOutput)
 	s, err := ec2.NewSubnet(ctx, name, &ec2.SubnetArgs{
 		VpcId:                       v.ID(),
 		AvailabilityZone:            pulumi.String(az),
@@ -187,13 +207,13 @@ func newSubnet(ctx *pulumi.Context, name string, v *ec2.Vpc, az, vpcCidr string,
 		Tags:                        nameTag(ctx, name),
 	})
 	if err != nil {
-		return nil, pulumi.StringOutput{}, fmt.Errorf("creating subnet %s: %w", name, err)
+		return nil, fmt.Errorf("creating subnet %s: %w", name, err)
 	}
-	return s, ipv6, nil
+	return s, nil
 }
 
 // subnetCidr returns the index-th block of newBits more bits inside vpcCidr
-// (10.0.0.0/16, 2 bits, index 2 → 10.0.128.0/18).
+// (10.0.0.0/16, 4 bits, index 8 → 10.0.128.0/20).
 func subnetCidr(vpcCidr string, newBits, index int) (string, error) {
 	vpcPrefix, err := netip.ParsePrefix(vpcCidr)
 	if err != nil {
@@ -268,7 +288,9 @@ func newNatGateway(ctx *pulumi.Context, name string, public *ec2.Subnet) (*ec2.N
 		SubnetId:     public.ID(),
 		AllocationId: eip.AllocationId,
 		Tags:         nameTag(ctx, name),
-	})
+		// A replacement (its subnet replaced) keeps the EIP, which AWS lets only one NAT
+		// gateway hold: the old one must go first.
+	}, pulumi.DeleteBeforeReplace(true))
 	if err != nil {
 		return nil, fmt.Errorf("creating NAT gateway %s: %w", name, err)
 	}

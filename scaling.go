@@ -11,13 +11,13 @@ import (
 )
 
 // newCapacityProviders registers FARGATE and FARGATE_SPOT with the cluster, which a
-// service needs before it can use a capacity provider strategy.
+// service needs before it can use them in its capacity provider strategy.
 func newCapacityProviders(ctx *pulumi.Context, cluster *ecs.Cluster) (*ecs.ClusterCapacityProviders, error) {
 	cp, err := ecs.NewClusterCapacityProviders(ctx, "cluster-capacity-providers", &ecs.ClusterCapacityProvidersArgs{
 		ClusterName:       cluster.Name,
 		CapacityProviders: pulumi.ToStringArray(capacityProviders),
-		// Services without a strategy keep the FARGATE launch type; this default only
-		// applies to tasks run without either.
+		// Every service names its own strategy; this default only applies to tasks run
+		// without one (e.g. a one-off `aws ecs run-task`).
 		DefaultCapacityProviderStrategies: ecs.ClusterCapacityProvidersDefaultCapacityProviderStrategyArray{
 			ecs.ClusterCapacityProvidersDefaultCapacityProviderStrategyArgs{CapacityProvider: pulumi.String("FARGATE"), Weight: pulumi.Int(1)},
 		},
@@ -28,16 +28,14 @@ func newCapacityProviders(ctx *pulumi.Context, cluster *ecs.Cluster) (*ecs.Clust
 	return cp, nil
 }
 
-// capacityArgs sets either the FARGATE launch type or the service's capacity provider
-// strategy; ECS refuses a service with both.
+// capacityArgs sets the service's capacity provider strategy (never a launch type: ECS
+// refuses both, and the provider replaces a service that switches between them). With
+// forceNewDeployment, the provider changes one strategy to another in place, which ECS
+// allows only together with a new deployment; the price is that every update of the
+// service rolls its tasks.
 func capacityArgs(cfg serviceConfig, args *ecs.ServiceArgs) {
-	strategy := cfg.capacityStrategy()
-	if len(strategy) == 0 {
-		args.LaunchType = pulumi.String("FARGATE")
-		return
-	}
 	var items ecs.ServiceCapacityProviderStrategyArray
-	for _, s := range strategy {
+	for _, s := range cfg.capacityStrategy() {
 		items = append(items, ecs.ServiceCapacityProviderStrategyArgs{
 			CapacityProvider: pulumi.String(s.CapacityProvider),
 			Base:             pulumi.Int(s.Base),
@@ -45,6 +43,7 @@ func capacityArgs(cfg serviceConfig, args *ecs.ServiceArgs) {
 		})
 	}
 	args.CapacityProviderStrategies = items
+	args.ForceNewDeployment = pulumi.Bool(true)
 }
 
 // ECS Exec runs the SSM agent in the container; it needs these channels.

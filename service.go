@@ -21,7 +21,7 @@ type serviceDeps struct {
 	Alb     *internalAlb
 	Cluster *ecs.Cluster
 	Region  string
-	// Registered only when some service uses a capacity provider strategy.
+	// FARGATE and FARGATE_SPOT, registered with the cluster before any service uses them.
 	CapacityProviders *ecs.ClusterCapacityProviders
 	// ALB listener ports of internal services, which every service may call.
 	InternalPorts map[string]int
@@ -117,11 +117,7 @@ func newFargateService(ctx *pulumi.Context, cfg serviceConfig, deps serviceDeps)
 	capacityArgs(cfg, args)
 	// ECS refuses a target group that no listener (rule) uses yet, and a capacity
 	// provider the cluster has not registered.
-	dependsOn := routes
-	if args.LaunchType == nil {
-		dependsOn = append(dependsOn, deps.CapacityProviders)
-	}
-	opts := []pulumi.ResourceOption{pulumi.DependsOn(dependsOn)}
+	opts := []pulumi.ResourceOption{pulumi.DependsOn(append(routes, deps.CapacityProviders))}
 	if cfg.Autoscaling != nil {
 		// Scaling owns the desired count; `pulumi up` must not reset it.
 		opts = append(opts, pulumi.IgnoreChanges([]string{"desiredCount"}))
@@ -201,7 +197,7 @@ type taskDefinitionInputs struct {
 // newTaskDefinition describes the task: size, one essential container, its logs.
 func newTaskDefinition(ctx *pulumi.Context, cfg serviceConfig, in taskDefinitionInputs) (*ecs.TaskDefinition, error) {
 	td, err := ecs.NewTaskDefinition(ctx, cfg.Name+"-task", &ecs.TaskDefinitionArgs{
-		Family:                  pulumi.Sprintf("%s-%s-%s", ctx.Project(), ctx.Stack(), cfg.Name),
+		Family:                  pulumi.String(taskFamily(ctx.Project(), ctx.Stack(), cfg.Name)),
 		Cpu:                     pulumi.String(strconv.Itoa(cfg.Cpu)),
 		Memory:                  pulumi.String(strconv.Itoa(cfg.Memory)),
 		NetworkMode:             pulumi.String("awsvpc"),
@@ -219,6 +215,29 @@ func newTaskDefinition(ctx *pulumi.Context, cfg serviceConfig, in taskDefinition
 	}
 	return td, nil
 }
+
+// taskFamily names the task definition after the project, stack and service. ECS allows
+// letters, digits, underscores and hyphens, at most 255; Pulumi's project and stack names
+// may also hold dots (and a project name other characters), so anything else becomes a
+// hyphen, and a long prefix is cut, never the service name.
+func taskFamily(project, stack, service string) string {
+	clean := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r == '-' || r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
+				return r
+			}
+			return '-'
+		}, s)
+	}
+	prefix := clean(project + "-" + stack + "-")
+	if limit := maxTaskFamily - len(service); len(prefix) > limit {
+		prefix = prefix[:limit]
+	}
+	return prefix + clean(service)
+}
+
+// maxTaskFamily is ECS's limit on a task definition family's length.
+const maxTaskFamily = 255
 
 func containerDefinition(cfg serviceConfig, in taskDefinitionInputs) pulumi.Map {
 	c := pulumi.Map{
@@ -242,6 +261,11 @@ func containerDefinition(cfg serviceConfig, in taskDefinitionInputs) pulumi.Map 
 				"max-buffer-size": pulumi.String("25m"),
 			},
 		},
+	}
+	if cfg.EnableExecuteCommand {
+		// An init process reaps the SSM agent's child processes that ECS Exec sessions
+		// leave behind, as AWS recommends for Exec.
+		c["linuxParameters"] = pulumi.Map{"initProcessEnabled": pulumi.Bool(true)}
 	}
 	if cfg.builtFromBundledApp() {
 		// The bundled app writes no files and has its own probe, so the image (without a

@@ -19,7 +19,7 @@ const (
 // same summary would get the same plan.
 func stackSummary(m *mocks) []string {
 	var lines []string
-	for _, r := range m.resources {
+	for _, r := range m.Resources() {
 		lines = append(lines, fmt.Sprintf("%s %s %v", r.Type, r.Name, r.Inputs))
 	}
 	sort.Strings(lines)
@@ -34,9 +34,10 @@ func TestSingleServiceDefaultIsUnchanged(t *testing.T) {
 	emptyList, _ := mustRun(t, map[string]string{"desiredCount": "3", "services": `[]`})
 	equalSlices(t, "services: [{name: web}]", stackSummary(listed), stackSummary(plain))
 	equalSlices(t, "services: []", stackSummary(emptyList), stackSummary(plain))
-	for _, typ := range []string{tCapacity, tInlinePolicy, tScalingTarget, tScalingPolicy} {
+	for _, typ := range []string{tInlinePolicy, tScalingTarget, tScalingPolicy} {
 		equal(t, typ+" in the default stack", len(plain.byType(typ)), 0)
 	}
+	equal(t, "capacity providers in the default stack", len(plain.byType(tCapacity)), 1)
 }
 
 func TestThreeServicesExample(t *testing.T) {
@@ -144,14 +145,14 @@ func TestCapacityProviders(t *testing.T) {
 	web, users, api := m.one(t, tService, "web-service"), m.one(t, tService, "users-service"), m.one(t, tService, "api-service")
 	equalSlices(t, "web mixed strategy", strategy(web), []string{"FARGATE base=1 weight=1", "FARGATE_SPOT base=0 weight=3"})
 	equalSlices(t, "users spot", strategy(users), []string{"FARGATE_SPOT base=0 weight=1"})
-	for _, svc := range []registered{web, users} {
+	equalSlices(t, "api on FARGATE", strategy(api), []string{"FARGATE base=0 weight=1"})
+	for _, svc := range []registered{web, users, api} {
 		equal(t, svc.Name+" launchType (conflicts with a strategy)", get(t, svc.Inputs, "launchType"), nil)
+		equal(t, svc.Name+" forceNewDeployment", get(t, svc.Inputs, "forceNewDeployment"), any(true))
 		if !slices.Contains(svc.Dependencies, urn(tCapacity, "cluster-capacity-providers")) {
 			t.Errorf("%s must wait for the cluster's capacity providers; dependencies %v", svc.Name, svc.Dependencies)
 		}
 	}
-	equal(t, "api launchType", str(t, api.Inputs, "launchType"), "FARGATE")
-	equal(t, "api strategy", len(strategy(api)), 0)
 }
 
 func TestExecuteCommand(t *testing.T) {
@@ -166,10 +167,26 @@ func TestExecuteCommand(t *testing.T) {
 	}
 	c := containerDefs(t, m.one(t, tTaskDef, "web-task"))[0]
 	equal(t, "readonlyRootFilesystem (the SSM agent writes)", get(t, c, "readonlyRootFilesystem"), nil)
+	equal(t, "initProcessEnabled (reaps the agent's children)", get(t, c, "linuxParameters", "initProcessEnabled"), any(true))
+	equal(t, "no ssmmessages endpoint without vpcEndpoints", len(m.byType(tEndpoint)), 0)
 
-	off, _ := mustRun(t, nil)
+	// Without NAT, the SSM agent reaches Systems Manager through an interface endpoint.
+	private, _ := mustRun(t, map[string]string{"enableExecuteCommand": "true", "natGateways": "none", "vpcEndpoints": "true"})
+	ssm := private.one(t, tEndpoint, "endpoint-ssmmessages")
+	equal(t, "ssmmessages endpoint", str(t, ssm.Inputs, "serviceName"), "com.amazonaws.us-east-1.ssmmessages")
+	equal(t, "ssmmessages private DNS", get(t, ssm.Inputs, "privateDnsEnabled"), any(true))
+	equalSlices(t, "ssmmessages subnets", strs(t, ssm.Inputs, "subnetIds"),
+		[]string{private.idOf(t, tSubnet, "private-0"), private.idOf(t, tSubnet, "private-1")})
+
+	off, _ := mustRun(t, map[string]string{"natGateways": "none", "vpcEndpoints": "true"})
 	equal(t, "Exec off by default", get(t, off.one(t, tService, "web-service").Inputs, "enableExecuteCommand"), any(false))
 	equal(t, "no Exec policy by default", len(off.byType(tInlinePolicy)), 0)
+	equal(t, "no init process by default", get(t, containerDefs(t, off.one(t, tTaskDef, "web-task"))[0], "linuxParameters"), nil)
+	for _, e := range off.byType(tEndpoint) {
+		if e.Name == "endpoint-ssmmessages" {
+			t.Errorf("an ssmmessages endpoint without ECS Exec")
+		}
+	}
 }
 
 func TestAutoscaling(t *testing.T) {

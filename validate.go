@@ -14,8 +14,9 @@ const (
 	minAzCount       = 2  // an ALB needs subnets in at least two AZs
 	maxAzCount       = 6  // the most AZs any commercial region offers
 	minVpcPrefix     = 16 // AWS allows VPC CIDRs from /16 ...
-	maxVpcPrefix     = 24 // ... and we stop at /24 so every subnet can hold an ALB
-	maxAlbSubnetBits = 27 // an ALB subnet must be /27 or larger
+	maxAlbSubnetBits = 27 // an ALB subnet must be /27 or larger (with 8 free addresses)
+	// ... and we stop where the 16 subnet blocks (see network.go) are still /27s: a /23.
+	maxVpcPrefix     = maxAlbSubnetBits - subnetBlockBits
 	maxPriority      = 50000
 	maxRuleValues    = 5    // condition values per ALB listener rule
 	maxPatternLength = 128  // characters per path pattern or host header
@@ -95,8 +96,8 @@ func (n networkConfig) validate(p *problems, services []serviceConfig) {
 	}
 }
 
-// validateCidr checks the VPC block and that it can be split into one public and one
-// private subnet per AZ, each large enough for an ALB.
+// validateCidr checks the VPC block: IPv4, host bits clear, and room for the 16 equal
+// subnet blocks of the layout (network.go), each large enough for an ALB.
 func (n networkConfig) validateCidr(p *problems) {
 	prefix, err := netip.ParsePrefix(n.VpcCidr)
 	if err != nil || !prefix.Addr().Is4() {
@@ -108,16 +109,8 @@ func (n networkConfig) validateCidr(p *problems) {
 		return
 	}
 	if prefix.Bits() < minVpcPrefix || prefix.Bits() > maxVpcPrefix {
-		p.add("vpcCidr", "invalid value %q: prefix length must be between /%d and /%d", n.VpcCidr, minVpcPrefix, maxVpcPrefix)
-		return
-	}
-	if n.AzCount < minAzCount || n.AzCount > maxAzCount {
-		return // reported on azCount
-	}
-	subnetBits := prefix.Bits() + subnetNewBits(n.AzCount)
-	if subnetBits > maxAlbSubnetBits {
-		p.add("vpcCidr", "invalid value %q: %d AZs need %d subnets of /%d, but an ALB subnet must be /%d or larger; use a /%d or larger VPC CIDR, or fewer AZs",
-			n.VpcCidr, n.AzCount, 2*n.AzCount, subnetBits, maxAlbSubnetBits, maxAlbSubnetBits-subnetNewBits(n.AzCount))
+		p.add("vpcCidr", "invalid value %q: prefix length must be between /%d and /%d: the VPC is split into %d equal blocks (a public and a private subnet for each of up to %d AZs, at fixed places so that adding an AZ never moves a subnet), and each must be /%d or larger to hold an ALB",
+			n.VpcCidr, minVpcPrefix, maxVpcPrefix, 1<<subnetBlockBits, maxAzCount, maxAlbSubnetBits)
 	}
 }
 
@@ -413,16 +406,6 @@ func checkHTTPPath(p *problems, key, v string) {
 	if !strings.HasPrefix(v, "/") || len(v) > maxHealthPath || strings.ContainsAny(v, " \t\r\n?#") {
 		p.add(key, "invalid value %q: must be a URL path starting with \"/\", without spaces, query or fragment, at most %d characters", v, maxHealthPath)
 	}
-}
-
-// subnetNewBits is how many bits each subnet adds to the VPC prefix: one public and one
-// private subnet per AZ, so 2 AZs give /18s in a /16, as in the reference pattern.
-func subnetNewBits(azCount int) int {
-	bits := 0
-	for 1<<bits < 2*azCount {
-		bits++
-	}
-	return bits
 }
 
 func steps(from, to, step int) []int {

@@ -1,0 +1,489 @@
+package main
+
+// Change safety under the real engine: the dev stack is deployed once, then every
+// documented setting is changed on it, one at a time (default → another valid value;
+// structured ones from the examples), previewed, applied, checked to converge, and
+// reverted. No Elastic IP, NLB, subnet, ALB or ECS service may be replaced or deleted,
+// except where a change lists it as allowed. What each change did is the README's "What a
+// change does" table, which this test regenerates and compares:
+//
+//	go test -run TestChangeSafety -update .   # rewrite the table after a deliberate change
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/example/nlb-alb-fargate/internal/standin"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+)
+
+var update = flag.Bool("update", false, "rewrite the README's change table from the engine's plans")
+
+// settingChange is one row of the README's table.
+type settingChange struct {
+	change string         // the README's first column: which settings, from what to what
+	base   map[string]any // settings of the stack it starts from, over the dev stack's
+	set    map[string]any // the settings it changes, over base
+	effect string         // the README's last column: what it means for the addresses and traffic
+	// allowed are the protected resources (Elastic IPs, load balancers, subnets, ECS
+	// services) it may replace or delete, by logical name; anything else fails the test.
+	allowed []string
+}
+
+// protectedTypes are what partners and traffic depend on.
+var protectedTypes = map[tokens.Type]string{
+	"aws:ec2/eip:Eip":                  "Elastic IP",
+	"aws:lb/loadBalancer:LoadBalancer": "load balancer",
+	"aws:ec2/subnet:Subnet":            "subnet",
+	"aws:ecs/service:Service":          "ECS service",
+}
+
+// settingChanges covers every key of the settings registry (TestChangeSafetyCoversEverySetting).
+func settingChanges(t *testing.T) []settingChange {
+	services := exampleConfig(t, "examples/services.yaml")
+	https := exampleConfig(t, "examples/https.yaml")
+	webEntry := services["services"].([]any)[0].(map[string]any)
+	withHTTPS := map[string]any{"certificateArn": testCertArn}
+	renamed := cloneJSON(services["services"]).([]any)
+	// A new service's rule is created before the old one's is deleted: at the same
+	// priority ELB refuses it (PriorityInUse), so a rename takes a new priority.
+	renamed[1].(map[string]any)["name"], renamed[1].(map[string]any)["priority"] = "accounts", 11
+	apiPublic := cloneJSON(services["services"]).([]any)
+	api := apiPublic[2].(map[string]any)
+	delete(api, "internalPort")
+	api["internal"], api["priority"], api["pathPatterns"] = false, 20, []any{"/api/*"}
+	apiPort := cloneJSON(services["services"]).([]any)
+	apiPort[2].(map[string]any)["internalPort"] = 8082
+
+	return []settingChange{
+		// network
+		{change: "`vpcCidr` 10.0.0.0/16 → 10.1.0.0/16", set: map[string]any{"vpcCidr": "10.1.0.0/16"},
+			allowed: []string{"alb", "nlb", "private-0", "private-1", "public-0", "public-1"},
+			effect:  "Everything in the VPC is built anew. The NLB is replaced delete-first, so its static IPv4 addresses stay (the Elastic IPs are kept and mapped again), its IPv6 addresses change, and traffic stops for the minutes until the new NLB is active."},
+		{change: "`azCount` 2 → 3", set: map[string]any{"azCount": 3},
+			effect: "A third Elastic IP and IPv6 address join the NLB; the first two stay. No interruption."},
+		{change: "`azCount` 3 → 2", base: map[string]any{"azCount": 3}, set: map[string]any{"azCount": 2},
+			allowed: []string{"nat-2-eip", "nlb", "nlb-eip-2", "private-2", "public-2"},
+			effect:  "The provider replaces an NLB that loses a subnet: delete-first, the two remaining static IPv4 addresses stay, the third AZ's Elastic IP is released, IPv6 addresses change, and traffic stops for minutes. Avoid on a live stack."},
+		{change: "`natGateways` perAz → single", set: map[string]any{"natGateways": "single"},
+			allowed: []string{"nat-1-eip"},
+			effect:  "The second AZ's NAT gateway and its Elastic IP (an egress address) are released; tasks there reach the internet through the first AZ's. Ingress is untouched."},
+		{change: "`natGateways` perAz → none with `vpcEndpoints` true", set: map[string]any{"natGateways": "none", "vpcEndpoints": true},
+			allowed: []string{"nat-0-eip", "nat-1-eip"},
+			effect:  "Both NAT gateways and their egress Elastic IPs are released; tasks reach ECR, S3 and CloudWatch Logs through VPC endpoints only. Ingress is untouched."},
+		{change: "`vpcEndpoints` false → true", set: map[string]any{"vpcEndpoints": true},
+			effect: "Adds interface endpoints and an S3 gateway endpoint. No interruption."},
+		// ingress
+		{change: "`listenerPort` 80 → 8080", set: map[string]any{"listenerPort": 8080},
+			effect: "Clients move to the new port on the same addresses; the old port stops answering at once."},
+		{change: "`listenerProtocol`", set: map[string]any{},
+			effect: "Only TCP is valid (a TLS listener cannot forward to an ALB-type target group): nothing to change."},
+		{change: "`albListenerPort` and `albTargetGroupPort` 80 → 8000", set: map[string]any{"albListenerPort": 8000, "albTargetGroupPort": 8000},
+			effect: "The NLB forwards to the ALB's new port through a new ALB-type target group. Connections in flight may be reset."},
+		{change: "`nlbHealthCheckPath` /healthz → /health", set: map[string]any{"nlbHealthCheckPath": "/health"},
+			effect: "The NLB probes the new path. No interruption if the service answers it."},
+		{change: "`nlbHealthCheckRulePriority` 50000 → 49999", set: map[string]any{"nlbHealthCheckRulePriority": 49999},
+			effect: "No interruption."},
+		{change: "`deletionProtection` false → true", set: map[string]any{"deletionProtection": true},
+			effect: "No interruption; `pulumi destroy` then stops at the load balancers."},
+		{change: "`certificateArn` set", set: map[string]any{"certificateArn": testCertArn},
+			effect: "HTTPS on port 443 on the same addresses; plain HTTP now redirects to it."},
+		{change: "`createCertificate` true with `domain` and `hostedZoneId`", set: map[string]any{"createCertificate": true, "domain": "example.com", "hostedZoneId": "Z0123456789EXAMPLE0"},
+			effect: "A validated certificate, HTTPS on 443 and alias records. No interruption."},
+		{change: "`httpsListenerPort` 443 → 8443 (with HTTPS)", base: withHTTPS, set: map[string]any{"httpsListenerPort": 8443},
+			effect: "HTTPS moves to the new port through a new ALB-type target group; the old port stops answering."},
+		{change: "`sslPolicy` → TLS 1.3 only (with HTTPS)", base: withHTTPS, set: map[string]any{"sslPolicy": "ELBSecurityPolicy-TLS13-1-3-2021-06"},
+			effect: "New TLS handshakes use the new policy. No interruption."},
+		{change: "`redirectHttp` true → false (with HTTPS)", base: withHTTPS, set: map[string]any{"redirectHttp": false},
+			effect: "Plain HTTP serves the services again instead of redirecting. No interruption."},
+		{change: "`domain` and `hostedZoneId` set", set: map[string]any{"domain": "example.com", "hostedZoneId": "Z0123456789EXAMPLE0"},
+			effect: "Alias A and AAAA records point the name at the NLB. No interruption."},
+		{change: "`domain` and `hostedZoneName` set", set: map[string]any{"domain": "www.example.com", "hostedZoneName": "example.com"},
+			effect: "The same, with the zone looked up by name."},
+		{change: "`privateLink` as in examples/https.yaml", set: map[string]any{"privateLink": https["privateLink"]},
+			effect: "An endpoint service on the NLB for the listed partners. No interruption."},
+		// service
+		{change: "`image` → public.ecr.aws/nginx/nginx:1.27", set: map[string]any{"image": "public.ecr.aws/nginx/nginx:1.27"},
+			effect: "A new task definition; ECS replaces the tasks in a rolling deployment. No interruption."},
+		{change: "`build` → another directory", set: map[string]any{"build": otherBuildDir(t)},
+			effect: "A new image and task definition; a rolling deployment. No interruption."},
+		{change: "`containerPort` 8080 → 9090", set: map[string]any{"containerPort": 9090},
+			effect: "A new target group on the new port; a rolling deployment moves the tasks to it. No interruption."},
+		{change: "`cpu` 256 → 512 with `memory` 1024", set: map[string]any{"cpu": 512, "memory": 1024},
+			effect: "A new task definition; a rolling deployment. No interruption."},
+		{change: "`memory` 512 → 1024", set: map[string]any{"memory": 1024},
+			effect: "A new task definition; a rolling deployment. No interruption."},
+		{change: "`containerMemory` 256 → 384", set: map[string]any{"containerMemory": 384},
+			effect: "A new task definition; a rolling deployment. No interruption."},
+		{change: "`desiredCount` 2 → 3", set: map[string]any{"desiredCount": 3},
+			effect: "One more task; the service also rolls its tasks (every service update forces a new deployment). No interruption."},
+		{change: "`healthCheckPath` / → /healthz", set: map[string]any{"healthCheckPath": "/healthz"},
+			effect: "No interruption."},
+		{change: "`healthCheckInterval` 10 → 15", set: map[string]any{"healthCheckInterval": 15},
+			effect: "No interruption."},
+		{change: "`healthCheckTimeout` 5 → 4", set: map[string]any{"healthCheckTimeout": 4},
+			effect: "No interruption."},
+		{change: "`healthCheckGracePeriod` 60 → 90", set: map[string]any{"healthCheckGracePeriod": 90},
+			effect: "A rolling deployment. No interruption."},
+		{change: "`deregistrationDelay` 10 → 20", set: map[string]any{"deregistrationDelay": 20},
+			effect: "No interruption."},
+		{change: "`priority` 1 → 2", set: map[string]any{"priority": 2},
+			effect: "No interruption."},
+		{change: "`pathPatterns` [\"*\"] → [\"/*\"]", set: map[string]any{"pathPatterns": []any{"/*"}},
+			effect: "Requests the rule no longer matches get the ALB's fixed 200 `OK`."},
+		{change: "`hostHeaders` [] → [www.example.com]", set: map[string]any{"hostHeaders": []any{"www.example.com"}},
+			effect: "Requests for other hosts get the ALB's fixed 200 `OK`."},
+		{change: "`logRetentionDays` 30 → 7", set: map[string]any{"logRetentionDays": 7},
+			effect: "No interruption."},
+		{change: "`spot` false → true", set: map[string]any{"spot": true},
+			effect: "The tasks move to Fargate Spot in a rolling deployment. No interruption (Spot tasks can be reclaimed later)."},
+		{change: "`capacityProviderStrategy` as web in examples/services.yaml", set: map[string]any{"capacityProviderStrategy": webEntry["capacityProviderStrategy"]},
+			effect: "A rolling deployment onto the FARGATE/FARGATE_SPOT mix. No interruption."},
+		{change: "`enableExecuteCommand` false → true", set: map[string]any{"enableExecuteCommand": true},
+			effect: "A new task definition (writable root filesystem, init process) and task-role policy; a rolling deployment. No interruption."},
+		{change: "`autoscaling` as web in examples/services.yaml", set: map[string]any{"autoscaling": webEntry["autoscaling"]},
+			effect: "Target tracking takes over the task count. No interruption."},
+		{change: "`services` [] → examples/services.yaml", set: map[string]any{"services": services["services"]},
+			effect: "web keeps its resources and rolls onto the new settings; users and api are added. No interruption."},
+		{change: "`services[1].name` users → accounts, `priority` 10 → 11", base: map[string]any{"services": services["services"]}, set: map[string]any{"services": renamed},
+			allowed: []string{"users-service"},
+			effect:  "A renamed service is a new service: accounts starts, then users is deleted; until accounts' tasks are healthy its path is served by users. Keeping the priority fails: ELB refuses a second rule at it (PriorityInUse)."},
+		{change: "`services[2].internal` true → false", base: map[string]any{"services": services["services"]}, set: map[string]any{"services": apiPublic},
+			effect: "api leaves its internal port and joins the public listener on /api/*. No interruption for the other services."},
+		{change: "`services[2].internalPort` 8081 → 8082", base: map[string]any{"services": services["services"]}, set: map[string]any{"services": apiPort},
+			effect: "api moves to the new internal port; web and users get the new API_URL in a rolling deployment."},
+	}
+}
+
+// settingsCovered maps a row to the registry settings it exercises.
+func settingsCovered(c settingChange) []string {
+	var keys []string
+	for k := range c.set {
+		keys = append(keys, k)
+	}
+	for _, k := range regexp.MustCompile("`([a-zA-Z]+)(?:\\[\\d+\\]\\.([a-zA-Z]+))?`").FindAllStringSubmatch(c.change, -1) {
+		keys = append(keys, k[1])
+		if k[2] != "" {
+			keys = append(keys, k[2])
+		}
+	}
+	return keys
+}
+
+// Every setting of the registry has a row, so a new setting cannot skip the table.
+func TestChangeSafetyCoversEverySetting(t *testing.T) {
+	covered := map[string]bool{}
+	for _, c := range settingChanges(t) {
+		for _, k := range settingsCovered(c) {
+			covered[k] = true
+		}
+	}
+	for _, k := range append(topLevelKeys(), serviceKeys()...) {
+		if !covered[k] {
+			t.Errorf("setting %s has no row in settingChanges: add one (and run go test -run TestChangeSafety -update)", k)
+		}
+	}
+}
+
+// TestChangeSafety applies every row's change to a deployed dev stack. The rows run in two
+// lanes, each on a stack of its own, to use both cores of a small machine.
+func TestChangeSafety(t *testing.T) {
+	skipShort(t)
+	changes := settingChanges(t)
+	cli := standin.PulumiCLI(t)
+	const lanes = 2
+	rows := make([]string, len(changes)) // each lane writes its own rows
+	t.Run("lanes", func(t *testing.T) {
+		for lane := range lanes {
+			t.Run(fmt.Sprint(lane), func(t *testing.T) {
+				t.Parallel()
+				var mine []int
+				for i := lane; i < len(changes); i += lanes {
+					mine = append(mine, i)
+				}
+				e := standin.NewStack(t, cli, standin.StackOptions{Name: "dev", ConfigFile: "Pulumi.dev.yaml", Program: program})
+				applyChanges(t, e, changes, mine, rows)
+			})
+		}
+	})
+	if !t.Failed() {
+		checkReadmeTable(t, rows)
+	}
+}
+
+// applyChanges applies the rows idx in turn to the stack, each from its base and back,
+// and writes their README rows. Rows with the same base run one after the other, from
+// one deployment of that base.
+func applyChanges(t *testing.T, e *standin.Stack, changes []settingChange, idx []int, rows []string) {
+	dev := devConfig(t)
+	apply := func(settings map[string]any) (standin.Plan, standin.Plan) {
+		t.Helper()
+		e.SetConfig(t, stackYAML(dev, settings))
+		preview := e.Preview(t)
+		_, applied := e.Up(t)
+		return preview, applied
+	}
+	sort.SliceStable(idx, func(i, j int) bool { return baseKey(changes[idx[i]]) < baseKey(changes[idx[j]]) })
+	deployedBase := "-"
+	for _, i := range idx {
+		c := changes[i]
+		if key := baseKey(c); key != deployedBase {
+			apply(c.base)
+			deployedBase = key
+		}
+		preview, applied := apply(merge(c.base, c.set))
+		if err := e.Preview(t).NoChanges(); err != nil {
+			t.Errorf("%s: the changed stack does not converge: %v", c.change, err)
+		}
+		checkProtected(t, c, preview, applied)
+		rows[i] = tableRow(c, applied.Effects())
+		apply(c.base) // back to the base for the next row
+	}
+	apply(nil)
+	if err := e.Preview(t).NoChanges(); err != nil {
+		t.Errorf("back on the dev config, the stack does not converge: %v", err)
+	}
+	e.Destroy(t)
+}
+
+func baseKey(c settingChange) string {
+	b, _ := json.Marshal(c.base)
+	if c.base == nil {
+		return ""
+	}
+	return string(b)
+}
+
+// checkProtected fails on a protected resource the change replaces or deletes without
+// listing it, lists without doing it, or a preview warns of and up does not do.
+func checkProtected(t *testing.T, c settingChange, preview, applied standin.Plan) {
+	t.Helper()
+	var got []string
+	for urn, effect := range applied.Effects() {
+		if _, protected := protectedTypes[urn.Type()]; protected && (effect == standin.Replaced || effect == standin.Deleted) {
+			got = append(got, urn.Name())
+		}
+	}
+	sort.Strings(got)
+	if !slices.Equal(got, c.allowed) {
+		t.Errorf("%s: replaces or deletes %v of the protected resources, the row allows %v", c.change, got, c.allowed)
+	}
+	planned, done := preview.Effects(), applied.Effects()
+	for urn, effect := range planned {
+		if (effect == standin.Replaced || effect == standin.Deleted) && done[urn] != effect {
+			t.Errorf("%s: the preview plans %s %s, up did %q", c.change, effect, urn, done[urn])
+		}
+	}
+	for urn, effect := range done {
+		if effect == standin.Replaced && planned[urn] != effect {
+			// The provider decides some replacements only once new ids are known (an NLB's
+			// subnet mappings in a new VPC): the preview shows an update there.
+			t.Logf("%s: the preview plans %q for %s, up replaced it", c.change, planned[urn], urn)
+		}
+	}
+}
+
+// tableRow is the README row: the change, what it replaced, updated, added or removed,
+// and its effect. Resource names with an AZ number are folded: nat-{0,1}-eip.
+func tableRow(c settingChange, effects map[resource.URN]standin.Effect) string {
+	by := map[standin.Effect][]string{}
+	for urn, effect := range effects {
+		if urn.Type() == "pulumi:pulumi:Stack" || strings.HasPrefix(string(urn.Type()), "pulumi:providers:") {
+			continue
+		}
+		name := urn.Name()
+		if effect == standin.Deleted {
+			name = "−" + name
+		} else if effect == standin.Created {
+			name = "+" + name
+		}
+		by[effect] = append(by[effect], name)
+	}
+	cell := func(names ...[]string) string {
+		var all []string
+		for _, n := range names {
+			all = append(all, n...)
+		}
+		if len(all) == 0 {
+			return "–"
+		}
+		return strings.Join(foldNames(all), ", ")
+	}
+	return fmt.Sprintf("| %s | %s | %s | %s | %s |", c.change, cell(by[standin.Replaced]), cell(by[standin.Updated]),
+		cell(by[standin.Created], by[standin.Deleted]), c.effect)
+}
+
+var azNumber = regexp.MustCompile(`-(\d)(-|$)`)
+
+// foldNames sorts names and folds those that differ only in an AZ number.
+func foldNames(names []string) []string {
+	groups := map[string][]string{}
+	var keys []string
+	for _, n := range names {
+		key := n
+		num := ""
+		if m := azNumber.FindStringSubmatchIndex(n); m != nil {
+			num = n[m[2]:m[3]]
+			key = n[:m[2]] + "{}" + n[m[3]:]
+		}
+		if _, seen := groups[key]; !seen {
+			keys = append(keys, key)
+		}
+		groups[key] = append(groups[key], num)
+	}
+	sort.Strings(keys)
+	var out []string
+	for _, k := range keys {
+		nums := groups[k]
+		sort.Strings(nums)
+		if !strings.Contains(k, "{}") {
+			out = append(out, k)
+			continue
+		}
+		if len(nums) == 1 {
+			out = append(out, strings.Replace(k, "{}", nums[0], 1))
+			continue
+		}
+		out = append(out, strings.Replace(k, "{}", "{"+strings.Join(nums, ",")+"}", 1))
+	}
+	return out
+}
+
+const (
+	tableBegin = "<!-- BEGIN change table: generated by `go test -run TestChangeSafety -update .` -->"
+	tableEnd   = "<!-- END change table -->"
+)
+
+// checkReadmeTable compares the README's table with the rows, or rewrites it with -update.
+func checkReadmeTable(t *testing.T, rows []string) {
+	t.Helper()
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, rest, ok1 := strings.Cut(string(readme), tableBegin)
+	_, after, ok2 := strings.Cut(rest, tableEnd)
+	if !ok1 || !ok2 {
+		t.Fatalf("README.md has no change table between %q and %q", tableBegin, tableEnd)
+	}
+	table := strings.Join(append([]string{
+		"| Change | Replaced | Updated in place | Added (+) / removed (−) | Static IPs and traffic |",
+		"|---|---|---|---|---|",
+	}, rows...), "\n")
+	want := before + tableBegin + "\n" + table + "\n" + tableEnd + after
+	if want == string(readme) {
+		return
+	}
+	if *update {
+		if err := os.WriteFile("README.md", []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("README.md: change table rewritten")
+		return
+	}
+	t.Errorf("README.md's change table is not what the changes do; rerun with -update to rewrite it. It should read:\n%s", table)
+}
+
+// devConfig is the dev stack file's config, the base of every change.
+func devConfig(t *testing.T) map[string]any {
+	t.Helper()
+	out := map[string]any{}
+	for k, v := range loadStackFiles(t, "Pulumi.dev.yaml") {
+		if !strings.HasPrefix(k, testProject+":") {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// exampleConfig is an example's project settings, structured ones decoded.
+func exampleConfig(t *testing.T, path string) map[string]any {
+	t.Helper()
+	out := map[string]any{}
+	for k, v := range loadStackFiles(t, path) {
+		key, ok := strings.CutPrefix(k, testProject+":")
+		if !ok {
+			continue
+		}
+		var decoded any
+		if err := json.Unmarshal([]byte(v), &decoded); err == nil && (strings.HasPrefix(v, "{") || strings.HasPrefix(v, "[")) {
+			out[key] = decoded
+		} else {
+			out[key] = v
+		}
+	}
+	return out
+}
+
+// stackYAML is a stack file: provider config as the dev stack has it, project settings
+// as JSON (which YAML reads as flow style).
+func stackYAML(dev, settings map[string]any) []byte {
+	var b strings.Builder
+	b.WriteString("config:\n")
+	all := map[string]any{}
+	for k, v := range dev {
+		all[k] = v
+	}
+	for k, v := range settings {
+		all[testProject+":"+k] = v
+	}
+	for _, k := range sortedKeys(all) {
+		v, _ := json.Marshal(all[k])
+		fmt.Fprintf(&b, "  %s: %s\n", k, v)
+	}
+	return []byte(b.String())
+}
+
+func merge(a, b map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
+}
+
+func cloneJSON(v any) any {
+	var out any
+	b, _ := json.Marshal(v)
+	_ = json.Unmarshal(b, &out)
+	return out
+}
+
+// otherBuildDir is a copy of app/ with one more line in its main.go: another build context.
+func otherBuildDir(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "app")
+	err := filepath.WalkDir("app", func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dir, strings.TrimPrefix(path, "app"))
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if d.Name() == "main.go" {
+			data = append(data, "\n// Another build of the service.\n"...)
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+	if err != nil {
+		t.Fatalf("copying app/: %v", err)
+	}
+	return dir
+}

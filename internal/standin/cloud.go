@@ -1,0 +1,479 @@
+package standin
+
+// The Cloud: one fake AWS account and region, and the lifecycle the provider runs on it.
+//
+// It does what pulumi-aws does, in the order the provider does it:
+//   - Check fills in schema defaults and Pulumi's auto-names (the bridge's Check).
+//   - Diff plans the new inputs against the STORED STATE, the outputs of the last Create,
+//     Update or Read, not against the old inputs: that is what the bridge hands to the
+//     provider's PlanResourceChange. An attribute the program left out keeps its stored
+//     value when it is Optional+Computed; ForceNew attributes and CustomizeDiff rules
+//     decide replacement.
+//   - Create and Update store what the provider's Read stores afterwards (both end with
+//     Read), which is what AWS returns, not what was sent.
+// A resource type without a model fails loudly rather than being guessed at.
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+// Account is the AWS account every ARN and registry of the stand-in lives in.
+const Account = "123456789012"
+
+// Cloud is the fake AWS account. It is safe for concurrent use: the engine registers
+// resources in parallel.
+type Cloud struct {
+	mu        sync.Mutex
+	region    string
+	objects   map[string]*object   // live objects by id
+	live      map[resource.URN]int // cloud objects per URN: +1 per Create, -1 per Delete
+	creates   map[resource.URN]int // Creates per URN, so a replacement gets new ids
+	revisions map[string]int       // ECS task definition revisions per family, as ECS counts them
+	enis      map[string]*eni      // network interfaces AWS made for load balancers, by id
+	eipHolder map[string]string    // Elastic IP allocation id → id of the NLB or NAT gateway holding it
+	off       map[string]bool      // rules switched off, for the tests that prove each one bites
+	invoked   map[string]int       // data sources served, by token
+}
+
+type object struct {
+	urn   resource.URN
+	state resource.PropertyMap
+	// outputs are the attributes AWS computed that the program did not set: Computed
+	// attributes, which a program never plans.
+	outputs map[resource.PropertyKey]bool
+}
+
+// NewCloud returns an empty account in us-east-1 (Configure may change the region).
+func NewCloud() *Cloud {
+	return &Cloud{
+		region:    "us-east-1",
+		objects:   map[string]*object{},
+		live:      map[resource.URN]int{},
+		creates:   map[resource.URN]int{},
+		revisions: map[string]int{},
+		enis:      map[string]*eni{},
+		eipHolder: map[string]string{},
+		off:       map[string]bool{},
+		invoked:   map[string]int{},
+	}
+}
+
+// Configure sets the region. One Cloud serves one region: every aws provider instance of
+// a stack talks to it, and resource calls do not say which instance they come from.
+func (c *Cloud) Configure(region string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.objects) > 0 && c.region != region {
+		return fmt.Errorf("providers for two regions (%s, %s) are not supported by the stand-in", c.region, region)
+	}
+	c.region = region
+	return nil
+}
+
+// Region is the account's region.
+func (c *Cloud) Region() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.region
+}
+
+// Off switches a rule off (an id from RuleIDs), so a test can show the plan it changes.
+func (c *Cloud) Off(id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.off[id] = true
+}
+
+func (c *Cloud) on(m *model, rule string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return !c.off[m.tf+" "+rule]
+}
+
+func modelOf(urn resource.URN) (*model, error) {
+	m, ok := models[urn.Type()]
+	if !ok {
+		return nil, fmt.Errorf("%s: the stand-in has no model of this resource type; add one to internal/standin", urn.Type())
+	}
+	return m, nil
+}
+
+// Check returns the inputs as the provider's Check does: schema defaults filled in, and
+// an auto-generated `name` (`<logical name>-<7 hex>`) where the program set none, kept
+// from the old inputs on later runs. Defaulted keys are listed in `__defaults`, as the
+// bridge does; a replacement is checked again without olds, so it gets a new name.
+func (c *Cloud) Check(urn resource.URN, olds, news resource.PropertyMap) (resource.PropertyMap, []string, error) {
+	m, err := modelOf(urn)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := news.Copy()
+	var defaulted []string
+	if c.on(m, factDefaults) {
+		defaulted = applyDefaults(m.defaults, out)
+	}
+	if m.autoname > 0 && !out.HasValue("name") {
+		oldDefaults := strs(olds, "__defaults")
+		if olds.HasValue("name") && !out.HasValue("namePrefix") && (len(oldDefaults) == 0 || contains(oldDefaults, "name")) {
+			out["name"] = olds["name"]
+		} else {
+			c.mu.Lock()
+			generation := c.creates[urn]
+			c.mu.Unlock()
+			put(out, "name", autoname(urn, str(out, "namePrefix"), m, generation))
+		}
+		defaulted = append(defaulted, "name")
+	}
+	sort.Strings(defaulted)
+	vals := make([]any, len(defaulted))
+	for i, d := range defaulted {
+		vals[i] = d
+	}
+	put(out, "__defaults", vals)
+	var failures []string
+	if m.validate != nil && !out.ContainsUnknowns() {
+		failures = m.validate(out)
+	}
+	return out, failures, nil
+}
+
+// applyDefaults fills in schema defaults ("attr" or "block.attr") and returns the
+// top-level keys it set.
+func applyDefaults(defaults map[string]any, in resource.PropertyMap) []string {
+	var set []string
+	for key, v := range defaults {
+		if block, attr, nested := strings.Cut(key, "."); nested {
+			if b := obj(in, block); b != nil && !b.HasValue(resource.PropertyKey(attr)) {
+				put(b, attr, v)
+			}
+			continue
+		}
+		if !in.HasValue(resource.PropertyKey(key)) {
+			put(in, key, v)
+			set = append(set, key)
+		}
+	}
+	return set
+}
+
+// autoname is `<prefix or logical name>-<7 hex>`, cut to the type's length limit; the hex
+// depends on the URN and on how many objects it had before.
+func autoname(urn resource.URN, prefix string, m *model, generation int) string {
+	base := prefix
+	if base == "" {
+		base = urn.Name() + "-"
+	}
+	suffix := hexOf(7, string(urn), "autoname", fmt.Sprint(generation))
+	if len(base)+len(suffix) > m.autoname {
+		base = base[:m.autoname-len(suffix)]
+	}
+	name := base + suffix
+	if m.lower {
+		name = strings.ToLower(name)
+	}
+	return name
+}
+
+// DiffResult is the plan for one resource.
+type DiffResult struct {
+	Changed             []string // top-level attributes that change
+	Replaces            []string // those that force a replacement
+	DeleteBeforeReplace bool     // the old object must go first (an explicit name would clash)
+}
+
+// Diff plans the checked inputs against the stored state of object id, as the provider's
+// plan does.
+func (c *Cloud) Diff(urn resource.URN, id string, state, oldInputs, news resource.PropertyMap) DiffResult {
+	m, err := modelOf(urn)
+	if err != nil {
+		// Without a model nothing can be planned; replacing is the honest answer.
+		return DiffResult{Changed: []string{"__meta"}, Replaces: []string{"__meta"}}
+	}
+	keys := unionKeys(news, oldInputs, state)
+	var changed []string
+	for _, k := range sortedPropertyKeys(keys) {
+		if isReserved(k) {
+			continue
+		}
+		if !c.attributeChanges(m, id, k, state, oldInputs, news) {
+			continue
+		}
+		changed = append(changed, string(k))
+	}
+	var replaces []string
+	if c.on(m, factForceNew) {
+		for _, k := range changed {
+			if m.isForceNew(k) {
+				replaces = append(replaces, k)
+			}
+		}
+	}
+	if len(changed) > 0 {
+		for _, r := range m.rules {
+			if r.customize != nil && c.on(m, r.name) {
+				replaces = append(replaces, r.customize(c, state, news, changed)...)
+			}
+		}
+	}
+	replaces = dedupe(replaces)
+	named := news.HasValue("name") && !contains(strs(news, "__defaults"), "name")
+	return DiffResult{
+		Changed:             changed,
+		Replaces:            replaces,
+		DeleteBeforeReplace: len(replaces) > 0 && m.autoname > 0 && named,
+	}
+}
+
+// attributeChanges decides one attribute of the plan.
+func (c *Cloud) attributeChanges(m *model, id string, k resource.PropertyKey, state, oldInputs, news resource.PropertyMap) bool {
+	n, s := news[k], state[k]
+	for _, r := range m.rules {
+		if r.same != nil && r.attr == string(k) && c.on(m, r.name) && !n.ContainsUnknowns() && r.same(s, n, news) {
+			return false
+		}
+	}
+	if !n.HasValue() {
+		// Left out of the program. Optional+Computed, or computed only: the stored value
+		// stands. Otherwise SDKv2 plans a removal, a change if something is stored.
+		if c.on(m, factComputed) && contains(m.computed, string(k)) {
+			return false
+		}
+		if c.isOutput(id, k) {
+			return false
+		}
+		return !isZero(s)
+	}
+	if n.ContainsUnknowns() {
+		return true
+	}
+	if c.on(m, factSets) && contains(m.sets, string(k)) {
+		return !coversSet(s, n)
+	}
+	return !covers(s, n)
+}
+
+func dedupe(list []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range list {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Create makes the object and returns its id and what the provider stores: the inputs,
+// what AWS computes, then what Read makes of them. In preview the computed values are
+// unknown and nothing is made.
+func (c *Cloud) Create(urn resource.URN, inputs resource.PropertyMap, preview bool) (string, resource.PropertyMap, error) {
+	m, err := modelOf(urn)
+	if err != nil {
+		return "", nil, err
+	}
+	c.mu.Lock()
+	generation := c.creates[urn] + 1
+	if !preview {
+		c.creates[urn] = generation
+	}
+	c.mu.Unlock()
+
+	in := withoutReserved(inputs)
+	id, computed, err := m.create(&op{c: c, urn: urn, in: in, generation: generation, preview: preview})
+	if err != nil {
+		return "", nil, err
+	}
+	outs := in.Copy()
+	outputs := map[resource.PropertyKey]bool{"tagsAll": true}
+	for k, v := range computed {
+		if in.HasValue(resource.PropertyKey(k)) {
+			continue // what the program set wins
+		}
+		outputs[resource.PropertyKey(k)] = true
+		if preview {
+			outs[resource.PropertyKey(k)] = resource.MakeComputed(resource.NewStringProperty(""))
+			continue
+		}
+		put(outs, k, v)
+	}
+	if m.tagged {
+		c.tagsAll(outs, preview)
+	}
+	if preview {
+		return "", outs, nil
+	}
+	if id == "" {
+		return "", nil, fmt.Errorf("no id computed for %s", urn.Type())
+	}
+	if h := c.hook(urn); h.created != nil {
+		if err := h.created(c, id, outs); err != nil {
+			c.mu.Lock()
+			c.creates[urn]--
+			c.mu.Unlock()
+			return "", nil, err
+		}
+	}
+	c.readBack(m, outs)
+	c.mu.Lock()
+	c.live[urn]++
+	c.objects[id] = &object{urn: urn, state: outs, outputs: outputs}
+	c.mu.Unlock()
+	return id, outs.Copy(), nil
+}
+
+// tagsAll is the provider's computed tags_all: the resource's tags merged with the
+// provider's default tags (none are configured here).
+func (c *Cloud) tagsAll(outs resource.PropertyMap, preview bool) {
+	if v, ok := outs["tags"]; ok && v.ContainsUnknowns() && preview {
+		outs["tagsAll"] = resource.MakeComputed(resource.NewStringProperty(""))
+		return
+	}
+	if v, ok := outs["tags"]; ok && v.IsObject() {
+		outs["tagsAll"] = v
+		return
+	}
+	outs["tagsAll"] = resource.NewObjectProperty(resource.PropertyMap{})
+}
+
+// readBack applies the model's Read rules to the state about to be stored.
+func (c *Cloud) readBack(m *model, state resource.PropertyMap) {
+	for _, r := range m.rules {
+		if r.read != nil && c.on(m, r.name) {
+			r.read(c, state)
+		}
+	}
+}
+
+// Update changes the object in place: the new inputs replace the stored values, an input
+// the program dropped is removed unless Optional+Computed, and Read runs again.
+func (c *Cloud) Update(urn resource.URN, id string, state, oldInputs, news resource.PropertyMap, preview bool) (resource.PropertyMap, error) {
+	m, err := modelOf(urn)
+	if err != nil {
+		return nil, err
+	}
+	outs := state.Copy()
+	for k, v := range withoutReserved(news) {
+		outs[k] = v
+	}
+	for k := range oldInputs {
+		if !isReserved(k) && !news.HasValue(k) && !contains(m.computed, string(k)) {
+			delete(outs, k)
+		}
+	}
+	if m.tagged {
+		c.tagsAll(outs, preview)
+	}
+	if preview {
+		return outs, nil
+	}
+	if h := c.hook(urn); h.updated != nil {
+		if err := h.updated(c, id, state, outs); err != nil {
+			return nil, err
+		}
+	}
+	c.readBack(m, outs)
+	c.mu.Lock()
+	var outputs map[resource.PropertyKey]bool
+	if o, ok := c.objects[id]; ok {
+		outputs = o.outputs
+	}
+	c.objects[id] = &object{urn: urn, state: outs, outputs: outputs}
+	c.mu.Unlock()
+	return outs.Copy(), nil
+}
+
+// Read returns the object as the Cloud holds it (refresh, or a resource read by id).
+func (c *Cloud) Read(id string) (resource.PropertyMap, bool) {
+	s := c.objectState(id)
+	return s, s != nil
+}
+
+// isOutput reports whether attribute k of object id is one AWS computed.
+func (c *Cloud) isOutput(id string, k resource.PropertyKey) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	o, ok := c.objects[id]
+	return ok && o.outputs[k]
+}
+
+func (c *Cloud) objectState(id string) resource.PropertyMap {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if o, ok := c.objects[id]; ok {
+		return o.state.Copy()
+	}
+	return nil
+}
+
+// Delete removes the object. Deleting something never created is an engine bug worth
+// failing on.
+func (c *Cloud) Delete(urn resource.URN, id string) error {
+	c.mu.Lock()
+	if c.live[urn] <= 0 {
+		c.mu.Unlock()
+		return fmt.Errorf("Delete %s (id %s): no such object was created", urn, id)
+	}
+	c.live[urn]--
+	var state resource.PropertyMap
+	if o, ok := c.objects[id]; ok {
+		state = o.state
+	}
+	if c.live[urn] == 0 {
+		// Only now: a replacement may have reused the id (a task definition's is its family).
+		delete(c.objects, id)
+	}
+	c.mu.Unlock()
+	if h := c.hook(urn); h.deleted != nil && state != nil {
+		h.deleted(c, id, state)
+	}
+	return nil
+}
+
+// Live lists the URNs the Cloud still holds an object for.
+func (c *Cloud) Live() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var urns []string
+	for urn, n := range c.live {
+		if n != 0 {
+			urns = append(urns, fmt.Sprintf("%s (%d)", urn, n))
+		}
+	}
+	sort.Strings(urns)
+	return urns
+}
+
+// objectHook is what creating, updating or deleting an object does to other AWS objects
+// (the network interfaces of a load balancer, an Elastic IP's association).
+type objectHook struct {
+	created func(c *Cloud, id string, state resource.PropertyMap) error
+	updated func(c *Cloud, id string, old, new resource.PropertyMap) error
+	deleted func(c *Cloud, id string, state resource.PropertyMap)
+}
+
+var hooks = map[string]objectHook{} // by type token
+
+func (c *Cloud) hook(urn resource.URN) objectHook { return hooks[string(urn.Type())] }
+
+// hexOf is the stand-in's deterministic "randomness": n hex digits from the parts.
+func hexOf(n int, parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	s := hex.EncodeToString(h.Sum(nil))
+	for len(s) < n {
+		s += s
+	}
+	return s[:n]
+}

@@ -1,0 +1,214 @@
+package standin
+
+// What AWS itself refuses or does, beyond the provider's plan: each check fails where a
+// real deploy would fail, so an engine test that passes could also deploy.
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+)
+
+// try creates an object and returns the error AWS would give.
+func try(c *Cloud, typ tokens.Type, name string, in map[string]any) (string, error) {
+	urn := resource.NewURN("test", "standin", "", typ, name)
+	checked, failures, err := c.Check(urn, nil, resource.NewPropertyMapFromMap(in))
+	if err != nil {
+		return "", err
+	}
+	if len(failures) > 0 {
+		return "", &checkFailure{failures}
+	}
+	id, _, err := c.Create(urn, checked, false)
+	return id, err
+}
+
+type checkFailure struct{ reasons []string }
+
+func (f *checkFailure) Error() string { return "check failed: " + strings.Join(f.reasons, "; ") }
+
+func wantError(t *testing.T, err error, fragment string) {
+	t.Helper()
+	if err == nil || !strings.Contains(err.Error(), fragment) {
+		t.Fatalf("got error %v, want one saying %q", err, fragment)
+	}
+}
+
+func TestAnElasticIPIsHeldByOneThingAtATime(t *testing.T) {
+	c := NewCloud()
+	subnets, eips := publicSubnets(t, c)
+	first, err := try(c, tLoadBalancer, "nlb", nlbWith(subnets, eips, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A replacement created before the old NLB is gone cannot have its EIPs.
+	_, err = try(c, tLoadBalancer, "nlb-replacement", nlbWith(subnets, eips, nil))
+	wantError(t, err, "allocation IDs are not available for use")
+	_, err = try(c, "aws:ec2/natGateway:NatGateway", "nat", map[string]any{"subnetId": subnets[0], "allocationId": eips[0]})
+	wantError(t, err, "is already associated")
+
+	// Deleted first, its EIPs are free again.
+	if err := c.Delete(resource.NewURN("test", "standin", "", tLoadBalancer, "nlb"), first); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := try(c, tLoadBalancer, "nlb-replacement", nlbWith(subnets, eips, nil)); err != nil {
+		t.Fatalf("after the old NLB is deleted: %v", err)
+	}
+}
+
+func TestNlbInterfacesKeepTheirIPv6Addresses(t *testing.T) {
+	c := NewCloud()
+	subnets, eips := publicSubnets(t, c)
+	urn := resource.NewURN("test", "standin", "", tLoadBalancer, "nlb")
+	in := nlbWith(subnets[:1], eips[:1], nil)
+	checked, _, _ := c.Check(urn, nil, resource.NewPropertyMapFromMap(in))
+	id, state, err := c.Create(urn, checked, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lookup := func(subnet string) resource.PropertyMap {
+		t.Helper()
+		eni, err := c.Invoke("aws:ec2/getNetworkInterface:getNetworkInterface", resource.NewPropertyMapFromMap(map[string]any{
+			"filters": []any{
+				map[string]any{"name": "description", "values": []any{"ELB " + str(state, "arnSuffix")}},
+				map[string]any{"name": "subnet-id", "values": []any{subnet}},
+			},
+		}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return eni
+	}
+	before := strs(lookup(subnets[0]), "ipv6Addresses")
+	if len(before) != 1 {
+		t.Fatalf("the NLB's interface has IPv6 addresses %v, want one", before)
+	}
+	// The interface answers on the mapping's Elastic IP.
+	if a := objs(lookup(subnets[0]), "associations"); len(a) != 1 || str(a[0], "publicIp") != str(c.objectState(eips[0]), "publicIp") {
+		t.Errorf("the NLB's interface is associated with %v, want the mapping's EIP %s", a, str(c.objectState(eips[0]), "publicIp"))
+	}
+
+	// Adding an AZ: the first interface keeps its address, the new one gets its own.
+	more := nlbWith(subnets, eips, nil)
+	news, _, _ := c.Check(urn, checked, resource.NewPropertyMapFromMap(more))
+	if d := c.Diff(urn, id, state, checked, news); len(d.Replaces) > 0 || len(d.Changed) == 0 {
+		t.Fatalf("adding a mapping: plan %+v, want an in-place update", d)
+	}
+	if _, err := c.Update(urn, id, state, checked, news, false); err != nil {
+		t.Fatal(err)
+	}
+	if after := strs(lookup(subnets[0]), "ipv6Addresses"); strings.Join(after, ",") != strings.Join(before, ",") {
+		t.Errorf("the first AZ's IPv6 address moved from %v to %v", before, after)
+	}
+	second := strs(lookup(subnets[1]), "ipv6Addresses")
+	if len(second) != 1 || second[0] == before[0] {
+		t.Errorf("the new AZ's interface has %v, want an address of its own", second)
+	}
+
+	// Without the subnet filter two interfaces match, which the data source refuses.
+	_, err = c.Invoke("aws:ec2/getNetworkInterface:getNetworkInterface", resource.NewPropertyMapFromMap(map[string]any{
+		"filters": []any{map[string]any{"name": "description", "values": []any{"ELB " + str(state, "arnSuffix")}}},
+	}))
+	wantError(t, err, "multiple EC2 Network Interfaces matched")
+	_, err = c.Invoke("aws:ec2/getNetworkInterface:getNetworkInterface", resource.NewPropertyMapFromMap(map[string]any{
+		"filters": []any{map[string]any{"name": "description", "values": []any{"ELB net/other/0"}}},
+	}))
+	wantError(t, err, "no matching EC2 Network Interface found")
+}
+
+func TestSubnetsMustFitTheVpcAndNotOverlap(t *testing.T) {
+	c := NewCloud()
+	vpc, _ := made(t, c, "aws:ec2/vpc:Vpc", "vpc", map[string]any{"cidrBlock": "10.0.0.0/16"})
+	made(t, c, "aws:ec2/subnet:Subnet", "a", map[string]any{"vpcId": vpc, "availabilityZone": "us-east-1a", "cidrBlock": "10.0.0.0/20"})
+	_, err := try(c, "aws:ec2/subnet:Subnet", "b", map[string]any{"vpcId": vpc, "availabilityZone": "us-east-1b", "cidrBlock": "10.0.8.0/21"})
+	wantError(t, err, "InvalidSubnet.Conflict")
+	_, err = try(c, "aws:ec2/subnet:Subnet", "c", map[string]any{"vpcId": vpc, "availabilityZone": "us-east-1b", "cidrBlock": "10.1.0.0/20"})
+	wantError(t, err, "InvalidSubnet.Range")
+	_, err = try(c, "aws:ec2/subnet:Subnet", "d", map[string]any{"vpcId": vpc, "availabilityZone": "eu-west-1a", "cidrBlock": "10.0.16.0/20"})
+	wantError(t, err, "availabilityZone is invalid")
+}
+
+func TestLoadBalancerRefusals(t *testing.T) {
+	c := NewCloud()
+	alb, _ := made(t, c, tLoadBalancer, "alb", map[string]any{"internal": true, "subnets": []any{"subnet-1", "subnet-2"}})
+	tg, _ := made(t, c, tTargetGroup, "tg", map[string]any{"targetType": "alb", "protocol": "TCP", "port": 80, "vpcId": "vpc-1"})
+
+	// An ALB without a listener on the port cannot be registered in an ALB-type group.
+	_, err := try(c, "aws:lb/targetGroupAttachment:TargetGroupAttachment", "att", map[string]any{"targetGroupArn": tg, "targetId": alb, "port": 80})
+	wantError(t, err, "has no listener on port 80")
+	listener, _ := made(t, c, tListener, "http", map[string]any{"loadBalancerArn": alb, "port": 80, "protocol": "HTTP"})
+	if _, err := try(c, "aws:lb/targetGroupAttachment:TargetGroupAttachment", "att", map[string]any{"targetGroupArn": tg, "targetId": alb, "port": 80}); err != nil {
+		t.Fatalf("with the listener: %v", err)
+	}
+	_, err = try(c, tListener, "http-again", map[string]any{"loadBalancerArn": alb, "port": 80, "protocol": "HTTP"})
+	wantError(t, err, "DuplicateListener")
+
+	made(t, c, tListenerRule, "a", map[string]any{"listenerArn": listener, "priority": 10})
+	_, err = try(c, tListenerRule, "b", map[string]any{"listenerArn": listener, "priority": 10})
+	wantError(t, err, "PriorityInUse")
+
+	_, err = try(c, tTargetGroup, "tg-again", map[string]any{"name": str(c.objectState(tg), "name"), "protocol": "HTTP", "port": 80})
+	wantError(t, err, "DuplicateTargetGroupName")
+}
+
+func TestEcsAndFriendsRefusals(t *testing.T) {
+	c := NewCloud()
+	_, err := try(c, "aws:ecs/taskDefinition:TaskDefinition", "td", map[string]any{"family": "nlb-alb-fargate-my.stack-web", "containerDefinitions": containers})
+	wantError(t, err, `family: "nlb-alb-fargate-my.stack-web" must be 1 to 255 letters, digits, underscores and hyphens`)
+
+	_, err = try(c, "aws:appautoscaling/target:Target", "target", map[string]any{"serviceNamespace": "ecs", "resourceId": "service/c/web", "scalableDimension": "ecs:service:DesiredCount"})
+	wantError(t, err, "ECS service doesn't exist")
+
+	fargateCluster(t, c)
+	_, err = try(c, tService, "svc", map[string]any{"cluster": "arn:aws:ecs:us-east-1:1:cluster/c", "launchType": "FARGATE",
+		"capacityProviderStrategies": []any{map[string]any{"capacityProvider": "FARGATE", "weight": 1}}})
+	wantError(t, err, "Specifying both a launch type and capacity provider strategy is not supported")
+	_, err = try(c, tService, "svc", map[string]any{"cluster": "arn:aws:ecs:us-east-1:1:cluster/other",
+		"capacityProviderStrategies": []any{map[string]any{"capacityProvider": "FARGATE_SPOT", "weight": 1}}})
+	wantError(t, err, "is not in the cluster's capacity providers")
+
+	made(t, c, tLogGroup, "logs", map[string]any{"name": "/ecs/web"})
+	_, err = try(c, tLogGroup, "logs-again", map[string]any{"name": "/ecs/web"})
+	wantError(t, err, "ResourceAlreadyExistsException")
+
+	cert, _ := made(t, c, "aws:acm/certificate:Certificate", "cert", map[string]any{"domainName": "example.com", "validationMethod": "DNS"})
+	_, err = try(c, "aws:acm/certificateValidation:CertificateValidation", "v", map[string]any{"certificateArn": cert, "validationRecordFqdns": []any{"other.example.com"}})
+	wantError(t, err, "missing example.com DNS validation record")
+}
+
+func TestTheStandinFailsLoudlyWhereItHasNoModel(t *testing.T) {
+	c := NewCloud()
+	_, err := try(c, "aws:s3/bucket:Bucket", "b", map[string]any{})
+	wantError(t, err, "the stand-in has no model of this resource type")
+	_, err = c.Invoke("aws:s3/getBucket:getBucket", resource.PropertyMap{})
+	wantError(t, err, "invoke aws:s3/getBucket:getBucket is not served by the stand-in")
+	_, err = c.Invoke("aws:index/getAvailabilityZones:getAvailabilityZones", resource.NewPropertyMapFromMap(map[string]any{
+		"filters": []any{map[string]any{"name": "zone-color", "values": []any{"blue"}}},
+	}))
+	wantError(t, err, `filter "zone-color" is not modelled`)
+	err = c.Delete(resource.NewURN("test", "standin", "", tLogGroup, "never"), "never")
+	wantError(t, err, "no such object was created")
+}
+
+// A created resource with an explicit name is replaced delete-first (the bridge's
+// nameRequiresDeleteBeforeReplace), an auto-named one create-first.
+func TestExplicitNamesAreReplacedDeleteFirst(t *testing.T) {
+	c := NewCloud()
+	for name, in := range map[string]map[string]any{"explicit": {"name": "/ecs/web", "logGroupClass": "STANDARD"}, "autonamed": {"logGroupClass": "STANDARD"}} {
+		urn := resource.NewURN("test", "standin", "", tLogGroup, name)
+		checked, _, _ := c.Check(urn, nil, resource.NewPropertyMapFromMap(in))
+		id, state, err := c.Create(urn, checked, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		next := merge(in, nil)
+		next["logGroupClass"] = "INFREQUENT_ACCESS"
+		news, _, _ := c.Check(urn, checked, resource.NewPropertyMapFromMap(next))
+		d := c.Diff(urn, id, state, checked, news)
+		if len(d.Replaces) == 0 || d.DeleteBeforeReplace != (name == "explicit") {
+			t.Errorf("%s log group: plan %+v, want a replacement, delete-first only with an explicit name", name, d)
+		}
+	}
+}

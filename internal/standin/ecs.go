@@ -1,0 +1,400 @@
+package standin
+
+// ECS and Application Auto Scaling resources (terraform-provider-aws internal/service/ecs,
+// internal/service/appautoscaling).
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+)
+
+const (
+	tService          = "aws:ecs/service:Service"
+	tCapacityProvider = "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders"
+)
+
+// validTaskDefinitionFamily is the provider's ValidateFunc on family (and ECS's rule):
+// 1 to 255 letters, digits, underscores and hyphens.
+var validTaskDefinitionFamily = regexp.MustCompile(`^[0-9A-Za-z_-]{1,255}$`)
+
+// validClusterName is validateClusterName.
+var validClusterName = regexp.MustCompile(`^[0-9A-Za-z_-]{1,255}$`)
+
+func init() {
+	register(map[tokens.Type]*model{
+		"aws:ecs/cluster:Cluster": {
+			tf: "aws_ecs_cluster", source: "internal/service/ecs/cluster.go",
+			forceNew: []string{"name"},
+			computed: []string{"name", "settings"},
+			sets:     []string{"settings"},
+			autoname: 255,
+			tagged:   true,
+			create: func(o *op) (string, map[string]any, error) {
+				arn := o.arn("ecs", "cluster/"+str(o.in, "name"))
+				return arn, map[string]any{"arn": arn, "settings": []any{map[string]any{"name": "containerInsights", "value": "disabled"}}}, nil
+			},
+			validate: func(in resource.PropertyMap) []string {
+				if name := str(in, "name"); !validClusterName.MatchString(name) {
+					return []string{fmt.Sprintf("name: %q must be 1 to 255 letters, digits, hyphens and underscores", name)}
+				}
+				return nil
+			},
+		},
+		tCapacityProvider: {
+			tf: "aws_ecs_cluster_capacity_providers", source: "internal/service/ecs/cluster_capacity_providers.go",
+			forceNew: []string{"clusterName"},
+			sets:     []string{"capacityProviders", "defaultCapacityProviderStrategies"},
+			create: func(o *op) (string, map[string]any, error) {
+				return str(o.in, "clusterName"), map[string]any{}, nil
+			},
+		},
+		"aws:ecs/taskDefinition:TaskDefinition": {
+			tf: "aws_ecs_task_definition", source: "internal/service/ecs/task_definition.go",
+			forceNew: []string{"*"}, // registered revisions are immutable
+			notNew:   []string{"tags", "tagsAll", "skipDestroy", "trackLatest"},
+			computed: []string{"networkMode", "enableFaultInjection"},
+			sets:     []string{"requiresCompatibilities", "placementConstraints", "volumes", "inferenceAccelerators"},
+			tagged:   true,
+			create:   createTaskDefinition,
+			validate: func(in resource.PropertyMap) []string {
+				if f := str(in, "family"); !validTaskDefinitionFamily.MatchString(f) {
+					return []string{fmt.Sprintf("family: %q must be 1 to 255 letters, digits, underscores and hyphens", f)}
+				}
+				return nil
+			},
+			rules: []rule{
+				{
+					name: "resourceTaskDefinitionRead",
+					why:  "Read stores the container definitions ECS returns: sorted, with ECS's defaults filled in",
+					read: func(_ *Cloud, state resource.PropertyMap) {
+						if defs, err := parseContainerDefinitions(str(state, "containerDefinitions")); err == nil {
+							put(state, "containerDefinitions", canonicalJSON(ecsFilledContainerDefinitions(defs, str(state, "networkMode") == "awsvpc")))
+						}
+					},
+				},
+				{
+					name: "containerDefinitionsAreEquivalent", attr: "containerDefinitions",
+					why: "container definitions equal after ECS's normalisation plan no new revision",
+					same: func(s, n resource.PropertyValue, news resource.PropertyMap) bool {
+						s, n = unwrap(s), unwrap(n)
+						if !s.IsString() || !n.IsString() {
+							return false
+						}
+						return containerDefinitionsAreEquivalent(s.StringValue(), n.StringValue(), str(news, "networkMode") == "awsvpc")
+					},
+				},
+			},
+		},
+		tService: {
+			tf: "aws_ecs_service", source: "internal/service/ecs/service.go",
+			forceNew: []string{"name", "cluster", "iamRole", "launchType", "schedulingStrategy", "deploymentController"},
+			computed: []string{"cluster", "iamRole", "launchType", "platformVersion", "triggers"},
+			sets:     []string{"capacityProviderStrategies", "loadBalancers", "placementConstraints"},
+			defaults: map[string]any{
+				"schedulingStrategy": "REPLICA", "deploymentMaximumPercent": 200, "deploymentMinimumHealthyPercent": 100,
+				"availabilityZoneRebalancing": "DISABLED",
+			},
+			autoname: 255,
+			tagged:   true,
+			create:   createService,
+			rules: []rule{
+				{
+					name: "capacityProviderStrategyCustomizeDiff",
+					why:  "a strategy change replaces the service unless forceNewDeployment is set and neither the old nor the new strategy is empty",
+					customize: func(_ *Cloud, state, news resource.PropertyMap, changed []string) []string {
+						if !contains(changed, "capacityProviderStrategies") {
+							return nil
+						}
+						if !boolean(news, "forceNewDeployment") {
+							return []string{"capacityProviderStrategies"}
+						}
+						o, n := len(objs(state, "capacityProviderStrategies")), len(objs(news, "capacityProviderStrategies"))
+						if (o == 0) != (n == 0) {
+							return []string{"capacityProviderStrategies"}
+						}
+						return nil
+					},
+				},
+				{
+					name: "resourceServiceRead: capacity_provider_strategy",
+					why:  "a service with neither a launch type nor a strategy reports the cluster's default strategy, which then plans a replacement every time (issues 11351, 22823)",
+					read: func(c *Cloud, state resource.PropertyMap) {
+						if str(state, "launchType") != "" || len(objs(state, "capacityProviderStrategies")) > 0 {
+							return
+						}
+						cluster := str(state, "cluster")
+						cluster = cluster[strings.LastIndex(cluster, "/")+1:]
+						for _, cp := range c.liveOfType(tCapacityProvider) {
+							if str(cp, "clusterName") == cluster && len(objs(cp, "defaultCapacityProviderStrategies")) > 0 {
+								state["capacityProviderStrategies"] = cp["defaultCapacityProviderStrategies"]
+							}
+						}
+					},
+				},
+			},
+		},
+		"aws:appautoscaling/target:Target": {
+			tf: "aws_appautoscaling_target", source: "internal/service/appautoscaling/target.go",
+			forceNew: []string{"resourceId", "scalableDimension", "serviceNamespace"},
+			computed: []string{"roleArn", "suspendedState"},
+			tagged:   true,
+			create:   createScalingTarget,
+		},
+		"aws:appautoscaling/policy:Policy": {
+			tf: "aws_appautoscaling_policy", source: "internal/service/appautoscaling/policy.go",
+			forceNew: []string{"name", "resourceId", "scalableDimension", "serviceNamespace"},
+			defaults: map[string]any{"policyType": "StepScaling"},
+			autoname: 255,
+			create: func(o *op) (string, map[string]any, error) {
+				name := str(o.in, "name")
+				var alarms []any
+				if str(o.in, "policyType") == "TargetTrackingScaling" {
+					// Target tracking makes two CloudWatch alarms, one each way.
+					for _, dir := range []string{"AlarmHigh", "AlarmLow"} {
+						alarms = append(alarms, o.arn("cloudwatch", fmt.Sprintf("alarm:TargetTracking-%s-%s-%s", str(o.in, "resourceId"), dir, uuid(o.hex(dir, 32)))))
+					}
+				}
+				return name, map[string]any{
+					"arn": o.arn("autoscaling", fmt.Sprintf("scalingPolicy:%s:resource/%s/%s:policyName/%s",
+						uuid(o.hex("uuid", 32)), str(o.in, "serviceNamespace"), str(o.in, "resourceId"), name)),
+					"alarmArns": alarms,
+				}, nil
+			},
+		},
+	})
+}
+
+func createTaskDefinition(o *op) (string, map[string]any, error) {
+	family := str(o.in, "family")
+	if _, err := parseContainerDefinitions(str(o.in, "containerDefinitions")); err != nil && !o.preview {
+		return "", nil, fmt.Errorf("ClientException: Container definitions are invalid: %v", err)
+	}
+	revision := o.c.nextRevision(family, o.preview)
+	base := o.arn("ecs", "task-definition/"+family)
+	return family, map[string]any{"arn": fmt.Sprintf("%s:%d", base, revision), "arnWithoutRevision": base, "revision": revision, "networkMode": "bridge"}, nil
+}
+
+// nextRevision counts registrations of a family, as ECS does.
+func (c *Cloud) nextRevision(family string, preview bool) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if preview {
+		return c.revisions[family] + 1
+	}
+	c.revisions[family]++
+	return c.revisions[family]
+}
+
+func createService(o *op) (string, map[string]any, error) {
+	cluster := str(o.in, "cluster")
+	cluster = cluster[strings.LastIndex(cluster, "/")+1:]
+	arn := o.arn("ecs", fmt.Sprintf("service/%s/%s", cluster, str(o.in, "name")))
+	outs := map[string]any{
+		"platformVersion": "LATEST", "launchType": str(o.in, "launchType"), "iamRole": "", "triggers": map[string]any{},
+		"deploymentController": map[string]any{"type": "ECS"}, "propagateTags": "NONE",
+	}
+	if !o.preview {
+		if strategies := objs(o.in, "capacityProviderStrategies"); len(strategies) > 0 && o.in.HasValue("launchType") {
+			return "", nil, fmt.Errorf("InvalidParameterException: Specifying both a launch type and capacity provider strategy is not supported")
+		}
+		for _, s := range objs(o.in, "capacityProviderStrategies") {
+			if !o.c.clusterHasCapacityProvider(cluster, str(s, "capacityProvider")) {
+				return "", nil, fmt.Errorf("InvalidParameterException: The specified capacity provider %s is not in the cluster's capacity providers", str(s, "capacityProvider"))
+			}
+		}
+	}
+	return arn, outs, nil
+}
+
+func (c *Cloud) clusterHasCapacityProvider(cluster, provider string) bool {
+	for _, cp := range c.liveOfType(tCapacityProvider) {
+		if str(cp, "clusterName") == cluster && contains(strs(cp, "capacityProviders"), provider) {
+			return true
+		}
+	}
+	return false
+}
+
+// createScalingTarget registers a scalable target; Application Auto Scaling refuses one
+// for an ECS service that does not exist yet.
+func createScalingTarget(o *op) (string, map[string]any, error) {
+	resourceID := str(o.in, "resourceId")
+	if !o.preview && str(o.in, "serviceNamespace") == "ecs" {
+		found := false
+		for id := range o.c.liveOfType(tService) {
+			if strings.HasSuffix(id, ":"+resourceID) {
+				found = true
+			}
+		}
+		if !found {
+			return "", nil, fmt.Errorf("ValidationException: ECS service doesn't exist: %s", resourceID)
+		}
+	}
+	return resourceID, map[string]any{
+		"arn": o.arn("application-autoscaling", "scalable-target/"+o.hex("id", 32)),
+		"roleArn": fmt.Sprintf("arn:aws:iam::%s:role/aws-service-role/ecs.application-autoscaling.amazonaws.com/"+
+			"AWSServiceRoleForApplicationAutoScaling_ECSService", Account),
+		"suspendedState": map[string]any{"dynamicScalingInSuspended": false, "dynamicScalingOutSuspended": false, "scheduledScalingSuspended": false},
+	}, nil
+}
+
+func parseContainerDefinitions(s string) ([]any, error) {
+	var defs []any
+	if err := json.Unmarshal([]byte(s), &defs); err != nil {
+		return nil, err
+	}
+	for i, d := range defs {
+		if m, ok := d.(map[string]any); !ok || len(m) == 0 {
+			return nil, fmt.Errorf("container definition %d is empty", i)
+		}
+	}
+	return defs, nil
+}
+
+// ecsFilledContainerDefinitions is what DescribeTaskDefinition returns for what was
+// registered: containers, environment and secrets sorted by name (the provider's Read
+// orders them), and ECS's defaults filled in.
+func ecsFilledContainerDefinitions(defs []any, awsvpc bool) []any {
+	out := deepCopyJSON(defs).([]any)
+	for _, d := range out {
+		c := d.(map[string]any)
+		setDefault(c, "essential", true)
+		setDefault(c, "cpu", float64(0))
+		for _, k := range []string{"environment", "mountPoints", "volumesFrom", "systemControls"} {
+			setDefault(c, k, []any{})
+		}
+		if pms, ok := c["portMappings"].([]any); ok {
+			for _, pm := range pms {
+				if p, ok := pm.(map[string]any); ok {
+					setDefault(p, "protocol", "tcp")
+					if awsvpc {
+						setDefault(p, "hostPort", p["containerPort"])
+					}
+				}
+			}
+		}
+	}
+	orderContainerDefinitions(out)
+	return out
+}
+
+func setDefault(m map[string]any, k string, v any) {
+	if _, ok := m[k]; !ok {
+		m[k] = v
+	}
+}
+
+// containerDefinitionsAreEquivalent compares two container-definition JSON documents
+// after the provider's reduce(): order of containers, environment and secrets; empty
+// lists and missing ones; essential missing and true; protocol "tcp" and missing;
+// hostPort 0, missing, or (awsvpc) equal to containerPort; cpu 0 and missing; health-check
+// interval 30, retries 3, timeout 5 and missing. Anything else is a difference.
+func containerDefinitionsAreEquivalent(a, b string, awsvpc bool) bool {
+	da, errA := parseContainerDefinitions(a)
+	db, errB := parseContainerDefinitions(b)
+	if errA != nil || errB != nil {
+		return false
+	}
+	return canonicalJSON(reduceContainerDefinitions(da, awsvpc)) == canonicalJSON(reduceContainerDefinitions(db, awsvpc))
+}
+
+// containerDefinitionLists are the list fields reduce() drops when empty.
+var containerDefinitionLists = []string{"command", "credentialSpecs", "dependsOn", "dnsSearchDomains", "dnsServers",
+	"dockerSecurityOptions", "entryPoint", "environment", "environmentFiles", "extraHosts", "links", "mountPoints",
+	"portMappings", "resourceRequirements", "secrets", "systemControls", "ulimits", "volumesFrom"}
+
+func reduceContainerDefinitions(defs []any, awsvpc bool) []any {
+	out := deepCopyJSON(defs).([]any)
+	orderContainerDefinitions(out)
+	for _, d := range out {
+		c := d.(map[string]any)
+		setDefault(c, "essential", true)
+		setDefault(c, "cpu", float64(0))
+		if hc, ok := c["healthCheck"].(map[string]any); ok {
+			setDefault(hc, "interval", float64(30))
+			setDefault(hc, "retries", float64(3))
+			setDefault(hc, "timeout", float64(5))
+		}
+		if pms, ok := c["portMappings"].([]any); ok {
+			for _, pm := range pms {
+				p, ok := pm.(map[string]any)
+				if !ok {
+					continue
+				}
+				if p["protocol"] == "tcp" {
+					delete(p, "protocol")
+				}
+				if p["hostPort"] == float64(0) {
+					delete(p, "hostPort")
+				}
+				if _, set := p["hostPort"]; awsvpc && !set {
+					p["hostPort"] = p["containerPort"]
+				}
+			}
+		}
+		for _, k := range containerDefinitionLists {
+			if l, ok := c[k].([]any); ok {
+				var kept []any
+				for _, e := range l {
+					if m, isMap := e.(map[string]any); !isMap || len(m) > 0 {
+						kept = append(kept, e)
+					}
+				}
+				if len(kept) == 0 {
+					delete(c, k)
+				} else {
+					c[k] = kept
+				}
+			} else if v, present := c[k]; present && v == nil {
+				delete(c, k)
+			}
+		}
+	}
+	return out
+}
+
+// orderContainerDefinitions sorts containers, and each one's environment and secrets, by name.
+func orderContainerDefinitions(defs []any) {
+	name := func(v any) string {
+		if m, ok := v.(map[string]any); ok {
+			s, _ := m["name"].(string)
+			return s
+		}
+		return ""
+	}
+	sort.SliceStable(defs, func(i, j int) bool { return name(defs[i]) < name(defs[j]) })
+	for _, d := range defs {
+		c, _ := d.(map[string]any)
+		for _, k := range []string{"environment", "secrets"} {
+			if l, ok := c[k].([]any); ok {
+				sort.SliceStable(l, func(i, j int) bool { return name(l[i]) < name(l[j]) })
+			}
+		}
+	}
+}
+
+// canonicalJSON is structure.NormalizeJsonString: compact, keys sorted.
+func canonicalJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+func deepCopyJSON(v any) any {
+	var out any
+	b, _ := json.Marshal(v)
+	_ = json.Unmarshal(b, &out)
+	return out
+}
+
+func uuid(h string) string {
+	return fmt.Sprintf("%s-%s-%s-%s-%s", h[:8], h[8:12], h[12:16], h[16:20], h[20:32])
+}

@@ -1,0 +1,577 @@
+package standin
+
+// Elastic Load Balancing v2 resources (terraform-provider-aws internal/service/elbv2).
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+)
+
+const (
+	tLoadBalancer = "aws:lb/loadBalancer:LoadBalancer"
+	tTargetGroup  = "aws:lb/targetGroup:TargetGroup"
+	tListener     = "aws:lb/listener:Listener"
+	tListenerRule = "aws:lb/listenerRule:ListenerRule"
+)
+
+func init() {
+	register(map[tokens.Type]*model{
+		tLoadBalancer: {
+			tf: "aws_lb", source: "internal/service/elbv2/load_balancer.go",
+			forceNew: []string{"loadBalancerType", "name", "namePrefix", "internal", "customerOwnedIpv4Pool"},
+			computed: []string{"name", "namePrefix", "internal", "ipAddressType", "securityGroups", "subnets", "subnetMappings",
+				"enforceSecurityGroupInboundRulesOnPrivateLinkTraffic"},
+			sets: []string{"securityGroups", "subnets", "subnetMappings"},
+			// Defaults that are false are planned as unset by SDKv2 and left out.
+			defaults: map[string]any{
+				"loadBalancerType": "application", "enableHttp2": true, "idleTimeout": 60, "desyncMitigationMode": "defensive",
+				"xffHeaderProcessingMode": "append", "dnsRecordClientRoutingPolicy": "any_availability_zone", "clientKeepAlive": 3600,
+			},
+			autoname: 32,
+			tagged:   true,
+			create:   createLoadBalancer,
+			rules: []rule{
+				{
+					name: "flattenSubnetMappingsFromAvailabilityZones",
+					why:  "Read keeps only the first of each AZ's addresses: with an EIP that is the IPv4 entry, so a pinned ipv6Address reads back empty",
+					read: readSubnetMappings,
+				},
+				{
+					name: "flattenSubnetsFromAvailabilityZones",
+					why:  "Read derives subnets from the load balancer's AZs, whatever placed it",
+					read: func(_ *Cloud, state resource.PropertyMap) {
+						var ids []any
+						for _, m := range objs(state, "subnetMappings") {
+							ids = append(ids, str(m, "subnetId"))
+						}
+						if len(ids) > 0 {
+							put(state, "subnets", ids)
+						}
+					},
+				},
+				{
+					name: "loadBalancerAttributes.flatten",
+					why:  "Read stores what AWS reports: an ALB's cross-zone load balancing is always on",
+					read: func(_ *Cloud, state resource.PropertyMap) {
+						if str(state, "loadBalancerType") == "application" {
+							put(state, "enableCrossZoneLoadBalancing", true)
+						}
+					},
+				},
+				{
+					name: "suppressIfLBType(application)", attr: "enableCrossZoneLoadBalancing",
+					why: "an ALB's cross-zone setting never plans a change",
+					same: func(_, _ resource.PropertyValue, news resource.PropertyMap) bool {
+						return str(news, "loadBalancerType") == "application"
+					},
+				},
+				{
+					name: "flattenLoadBalancerAccessLogsAttributes",
+					why:  "Read always stores one access_logs block, disabled when none is configured",
+					read: func(_ *Cloud, state resource.PropertyMap) {
+						if obj(state, "accessLogs") == nil {
+							put(state, "accessLogs", map[string]any{"bucket": "", "enabled": false, "prefix": ""})
+						}
+					},
+				},
+				{
+					name: "verify.SuppressMissingOptionalConfigurationBlock", attr: "accessLogs",
+					why:  "an access_logs block AWS reports but the program leaves out plans no change",
+					same: func(_, n resource.PropertyValue, _ resource.PropertyMap) bool { return n.IsNull() },
+				},
+				{
+					name:      "customizeDiffLoadBalancerNLB",
+					why:       "an NLB whose subnet mappings change or shrink is replaced (adding mappings updates in place), as is one whose security groups go from none to some or back",
+					customize: customizeDiffLoadBalancerNLB,
+				},
+			},
+		},
+		tTargetGroup: {
+			tf: "aws_lb_target_group", source: "internal/service/elbv2/target_group.go",
+			forceNew: []string{"name", "namePrefix", "port", "protocol", "protocolVersion", "vpcId", "targetType", "ipAddressType"},
+			computed: []string{"name", "namePrefix", "healthCheck", "protocolVersion", "ipAddressType", "stickiness", "targetFailovers",
+				"targetGroupHealth", "targetHealthStates", "loadBalancingAlgorithmType", "loadBalancingAnomalyMitigation",
+				"loadBalancingCrossZoneEnabled", "connectionTermination", "preserveClientIp"},
+			defaults: map[string]any{
+				"targetType": "instance", "deregistrationDelay": 300,
+				"healthCheck.enabled": true, "healthCheck.healthyThreshold": 3, "healthCheck.interval": 30,
+				"healthCheck.port": "traffic-port", "healthCheck.protocol": "HTTP", "healthCheck.unhealthyThreshold": 3,
+			},
+			autoname: 32,
+			tagged:   true,
+			create:   createTargetGroup,
+			rules: []rule{{
+				name: "flattenTargetGroupHealthCheck",
+				why:  "Read stores the health check AWS reports, its defaults filled in where the program set none",
+				read: readTargetGroupHealthCheck,
+			}},
+		},
+		tListener: {
+			tf: "aws_lb_listener", source: "internal/service/elbv2/listener.go",
+			forceNew: []string{"loadBalancerArn"}, // port, protocol, certificate and actions change in place (ModifyListener)
+			computed: []string{"protocol", "sslPolicy", "mutualAuthentication", "tcpIdleTimeoutSeconds"},
+			tagged:   true,
+			create:   createListener,
+			rules: []rule{{
+				name: "flattenListenerActions",
+				why:  "Read stores each action's order and a redirect's defaulted parts",
+				read: func(_ *Cloud, state resource.PropertyMap) { readActions(state, "defaultActions") },
+			}},
+		},
+		tListenerRule: {
+			tf: "aws_lb_listener_rule", source: "internal/service/elbv2/listener_rule.go",
+			forceNew: []string{"listenerArn"}, // priority changes in place (SetRulePriorities)
+			computed: []string{"priority"},
+			sets:     []string{"conditions"},
+			tagged:   true,
+			create:   createListenerRule,
+			rules: []rule{{
+				name: "flattenListenerActions",
+				why:  "Read stores each action's order",
+				read: func(_ *Cloud, state resource.PropertyMap) { readActions(state, "actions") },
+			}},
+		},
+		"aws:lb/targetGroupAttachment:TargetGroupAttachment": {
+			tf: "aws_lb_target_group_attachment", source: "internal/service/elbv2/target_group_attachment.go",
+			forceNew: []string{"targetGroupArn", "targetId", "port", "availabilityZone"}, // no Update
+			create:   createTargetGroupAttachment,
+		},
+	})
+	hooks[tLoadBalancer] = objectHook{created: nlbCreated, updated: lbUpdated, deleted: nlbDeleted}
+	hooks[tListener] = objectHook{updated: listenerUpdated}
+	hooks[tListenerRule] = objectHook{updated: ruleUpdated}
+}
+
+func createLoadBalancer(o *op) (string, map[string]any, error) {
+	name := str(o.in, "name")
+	lbType := str(o.in, "loadBalancerType")
+	suffix := o.hex("lb", 16)
+	var kind, dns, zone string
+	switch lbType {
+	case "network":
+		kind, zone = "net", map[string]string{"us-east-1": "Z26RNL4JYFTOTI"}[o.region()]
+		dns = fmt.Sprintf("%s-%s.elb.%s.amazonaws.com", name, suffix, o.region())
+	default:
+		kind, zone = "app", map[string]string{"us-east-1": "Z35SXDOTRQ7X7K"}[o.region()]
+		dns = fmt.Sprintf("%s-%s.%s.elb.amazonaws.com", name, o.digits("dns", 10), o.region())
+		if boolean(o.in, "internal") {
+			dns = "internal-" + dns
+		}
+	}
+	if zone == "" {
+		zone = "Z" + strings.ToUpper(o.hex("zone", 13))
+	}
+	arnSuffix := fmt.Sprintf("%s/%s/%s", kind, name, suffix)
+	arn := o.arn("elasticloadbalancing", "loadbalancer/"+arnSuffix)
+	outs := map[string]any{
+		"arn": arn, "arnSuffix": arnSuffix, "dnsName": strings.ToLower(dns), "zoneId": zone,
+		"internal": false, "ipAddressType": "ipv4", "vpcId": "", "securityGroups": []any{}, "namePrefix": "",
+		"customerOwnedIpv4Pool": "", "enforceSecurityGroupInboundRulesOnPrivateLinkTraffic": "",
+	}
+	subnets := strs(o.in, "subnets")
+	for _, m := range objs(o.in, "subnetMappings") {
+		subnets = append(subnets, str(m, "subnetId"))
+	}
+	var mappings []any
+	for _, id := range subnets {
+		if subnet := o.lookup(id); subnet != nil {
+			outs["vpcId"] = str(subnet, "vpcId")
+		}
+		mappings = append(mappings, map[string]any{"subnetId": id})
+	}
+	outs["subnetMappings"] = mappings
+	if lbType == "network" && len(strs(o.in, "securityGroups")) > 0 {
+		outs["enforceSecurityGroupInboundRulesOnPrivateLinkTraffic"] = "on"
+	}
+	if !o.preview {
+		for _, other := range o.c.liveOfType(tLoadBalancer) {
+			if str(other, "name") == name {
+				return "", nil, fmt.Errorf("DuplicateLoadBalancerName: A load balancer with the name '%s' already exists", name)
+			}
+		}
+	}
+	return arn, outs, nil
+}
+
+// readSubnetMappings models flattenSubnetMappingsFromAvailabilityZones: one mapping per
+// AZ from LoadBalancerAddresses[0]. AWS lists an AZ's IPv4 entry (the EIP, or the pinned
+// private address) before its IPv6 entry, so for a dual-stack NLB with EIPs the IPv6
+// address is lost (hashicorp/terraform-provider-aws#49531).
+func readSubnetMappings(c *Cloud, state resource.PropertyMap) {
+	owner := str(state, "arn")
+	dual := strings.HasPrefix(str(state, "ipAddressType"), "dualstack")
+	var out []resource.PropertyMap
+	for _, m := range objs(state, "subnetMappings") {
+		type address struct{ allocationID, privateIPv4, ipv6 string }
+		var addrs []address
+		if a, p := str(m, "allocationId"), str(m, "privateIpv4Address"); a != "" || p != "" {
+			addrs = append(addrs, address{allocationID: a, privateIPv4: p})
+		}
+		if dual && str(state, "loadBalancerType") == "network" {
+			if e := c.eniOf(owner, str(m, "subnetId")); e != nil && e.ipv6 != "" {
+				addrs = append(addrs, address{ipv6: e.ipv6})
+			}
+		}
+		read := resource.PropertyMap{}
+		put(read, "subnetId", str(m, "subnetId"))
+		put(read, "outpostId", "")
+		put(read, "allocationId", "")
+		put(read, "ipv6Address", "")
+		put(read, "privateIpv4Address", "")
+		if len(addrs) > 0 {
+			put(read, "allocationId", addrs[0].allocationID)
+			put(read, "ipv6Address", addrs[0].ipv6)
+			put(read, "privateIpv4Address", addrs[0].privateIPv4)
+		}
+		out = append(out, read)
+	}
+	putObjs(state, "subnetMappings", out)
+}
+
+// customizeDiffLoadBalancerNLB: for a network load balancer, a subnet mapping set that
+// changes with the same or a smaller count forces a new load balancer; a larger one
+// updates in place only if every stored mapping is still there. Security groups going
+// from none to some, or some to none, force a new one too.
+func customizeDiffLoadBalancerNLB(_ *Cloud, state, news resource.PropertyMap, changed []string) []string {
+	if str(state, "loadBalancerType") != "network" {
+		return nil
+	}
+	var replaces []string
+	if contains(changed, "subnetMappings") && !news["subnetMappings"].ContainsUnknowns() {
+		olds, nws := objs(state, "subnetMappings"), objs(news, "subnetMappings")
+		switch {
+		case len(nws) <= len(olds):
+			replaces = append(replaces, "subnetMappings")
+		default:
+			for _, o := range olds {
+				kept := false
+				for _, n := range nws {
+					if covers(resource.NewObjectProperty(o), resource.NewObjectProperty(n)) && covers(resource.NewObjectProperty(n), resource.NewObjectProperty(o)) {
+						kept = true
+					}
+				}
+				if !kept {
+					replaces = append(replaces, "subnetMappings")
+					break
+				}
+			}
+		}
+	}
+	if contains(changed, "securityGroups") && !news["securityGroups"].ContainsUnknowns() {
+		o, n := len(strs(state, "securityGroups")), len(strs(news, "securityGroups"))
+		if (o == 0) != (n == 0) {
+			replaces = append(replaces, "securityGroups")
+		}
+	}
+	return replaces
+}
+
+// nlbCreated gives a network load balancer its network interfaces, one per subnet
+// mapping, and takes the mappings' Elastic IPs, which AWS refuses while another object
+// holds one ("allocation IDs are not available for use", issue 15031).
+func nlbCreated(c *Cloud, id string, state resource.PropertyMap) error {
+	if str(state, "loadBalancerType") != "network" {
+		return nil
+	}
+	return c.addNlbInterfaces(id, state, objs(state, "subnetMappings"))
+}
+
+// lbUpdated checks what ELB checks on SetSubnets: a load balancer stays in its VPC.
+func lbUpdated(c *Cloud, id string, old, new resource.PropertyMap) error {
+	if o, n := strs(old, "subnets"), strs(new, "subnets"); len(n) > 0 && strings.Join(o, ",") != strings.Join(n, ",") {
+		// SetSubnets with subnets: the load balancer's AZs are now those subnets, which Read
+		// reports as its mappings too.
+		var mappings []resource.PropertyMap
+		for _, s := range n {
+			m := resource.PropertyMap{}
+			put(m, "subnetId", s)
+			mappings = append(mappings, m)
+		}
+		putObjs(new, "subnetMappings", mappings)
+	}
+	subnets := strs(new, "subnets")
+	for _, m := range objs(new, "subnetMappings") {
+		subnets = append(subnets, str(m, "subnetId"))
+	}
+	for _, sid := range subnets {
+		if subnet := c.objectState(sid); subnet != nil && str(old, "vpcId") != "" && str(subnet, "vpcId") != str(old, "vpcId") {
+			return fmt.Errorf("InvalidConfigurationRequest: subnet %s is not in the load balancer's VPC %s", sid, str(old, "vpcId"))
+		}
+	}
+	return nlbUpdated(c, id, old, new)
+}
+
+func nlbUpdated(c *Cloud, id string, old, new resource.PropertyMap) error {
+	if str(new, "loadBalancerType") != "network" {
+		return nil
+	}
+	before := map[string]bool{}
+	for _, m := range objs(old, "subnetMappings") {
+		before[str(m, "subnetId")] = true
+	}
+	after := map[string]bool{}
+	var added []resource.PropertyMap
+	for _, m := range objs(new, "subnetMappings") {
+		after[str(m, "subnetId")] = true
+		if !before[str(m, "subnetId")] {
+			added = append(added, m)
+		}
+	}
+	for _, m := range objs(old, "subnetMappings") {
+		if !after[str(m, "subnetId")] {
+			c.removeNlbInterface(id, m)
+		}
+	}
+	return c.addNlbInterfaces(id, new, added)
+}
+
+func nlbDeleted(c *Cloud, id string, state resource.PropertyMap) {
+	for _, m := range objs(state, "subnetMappings") {
+		c.removeNlbInterface(id, m)
+	}
+	// The stored mappings may have lost what was sent; release by holder too.
+	c.mu.Lock()
+	for a, h := range c.eipHolder {
+		if h == id {
+			delete(c.eipHolder, a)
+		}
+	}
+	for eid, e := range c.enis {
+		if e.owner == id {
+			delete(c.enis, eid)
+		}
+	}
+	c.mu.Unlock()
+}
+
+func (c *Cloud) addNlbInterfaces(lbID string, lb resource.PropertyMap, mappings []resource.PropertyMap) error {
+	var allocations []string
+	for _, m := range mappings {
+		allocations = append(allocations, str(m, "allocationId"))
+	}
+	if err := c.holdEIPs(lbID, "InvalidConfigurationRequest: The allocation IDs are not available for use (%s is associated elsewhere)", allocations...); err != nil {
+		return err
+	}
+	dual := strings.HasPrefix(str(lb, "ipAddressType"), "dualstack")
+	for _, m := range mappings {
+		subnetID := str(m, "subnetId")
+		subnet := c.objectState(subnetID)
+		if subnet == nil {
+			return fmt.Errorf("InvalidSubnet: The subnet ID '%s' is not valid", subnetID)
+		}
+		e := &eni{
+			id: "eni-0" + hexOf(16, lbID, subnetID), owner: lbID, description: "ELB " + str(lb, "arnSuffix"),
+			subnetID: subnetID, vpcID: str(subnet, "vpcId"), az: str(subnet, "availabilityZone"),
+			privateIP:     hostIn(str(subnet, "cidrBlock"), hexOf(8, lbID, subnetID, "ipv4")),
+			interfaceType: "network_load_balancer", requesterID: "amazon-elb",
+		}
+		if v := str(m, "privateIpv4Address"); v != "" {
+			e.privateIP = v
+		}
+		if dual {
+			e.ipv6 = str(m, "ipv6Address")
+			if e.ipv6 == "" {
+				e.ipv6 = hostIn(str(subnet, "ipv6CidrBlock"), hexOf(8, lbID, subnetID, "ipv6"))
+			}
+		}
+		if a := str(m, "allocationId"); a != "" {
+			e.allocationID = a
+			if eip := c.objectState(a); eip != nil {
+				e.publicIP = str(eip, "publicIp")
+			}
+		}
+		c.mu.Lock()
+		c.enis[e.id] = e
+		c.mu.Unlock()
+	}
+	return nil
+}
+
+func (c *Cloud) removeNlbInterface(lbID string, m resource.PropertyMap) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for id, e := range c.enis {
+		if e.owner == lbID && e.subnetID == str(m, "subnetId") {
+			if c.eipHolder[e.allocationID] == lbID {
+				delete(c.eipHolder, e.allocationID)
+			}
+			delete(c.enis, id)
+		}
+	}
+}
+
+func (c *Cloud) eniOf(owner, subnetID string) *eni {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, e := range c.enis {
+		if e.owner == owner && e.subnetID == subnetID {
+			return e
+		}
+	}
+	return nil
+}
+
+func createTargetGroup(o *op) (string, map[string]any, error) {
+	name := str(o.in, "name")
+	arnSuffix := fmt.Sprintf("targetgroup/%s/%s", name, o.hex("tg", 16))
+	arn := o.arn("elasticloadbalancing", arnSuffix)
+	protocol := str(o.in, "protocol")
+	outs := map[string]any{
+		"arn": arn, "arnSuffix": arnSuffix, "loadBalancerArns": []any{}, "ipAddressType": "ipv4", "namePrefix": "",
+		"protocolVersion": "", "connectionTermination": false, "loadBalancingAlgorithmType": "round_robin",
+		"loadBalancingAnomalyMitigation": "off", "loadBalancingCrossZoneEnabled": "use_load_balancer_configuration",
+		"targetFailovers": []any{map[string]any{}}, "targetHealthStates": []any{},
+	}
+	if protocol == "HTTP" || protocol == "HTTPS" {
+		outs["protocolVersion"] = "HTTP1"
+		outs["stickiness"] = map[string]any{"enabled": false, "type": "lb_cookie", "cookieDuration": 86400}
+	} else {
+		outs["stickiness"] = map[string]any{"enabled": false, "type": "source_ip"}
+	}
+	if !o.preview {
+		for _, other := range o.c.liveOfType(tTargetGroup) {
+			if str(other, "name") == name {
+				return "", nil, fmt.Errorf("DuplicateTargetGroupName: A target group with the same name '%s' exists", name)
+			}
+		}
+	}
+	return arn, outs, nil
+}
+
+// readTargetGroupHealthCheck fills in what AWS reports for health-check settings the
+// program left out: the timeout, the success codes and the path of its protocol.
+func readTargetGroupHealthCheck(_ *Cloud, state resource.PropertyMap) {
+	hc := obj(state, "healthCheck")
+	if hc == nil {
+		hc = resource.PropertyMap{}
+		state["healthCheck"] = resource.NewObjectProperty(hc)
+	}
+	tcpGroup := str(state, "protocol") == "TCP" || str(state, "protocol") == "TLS"
+	hcProtocol := strings.ToUpper(str(hc, "protocol"))
+	if hcProtocol == "" {
+		hcProtocol = "HTTP"
+	}
+	defaults := map[string]any{"enabled": true, "healthyThreshold": 5, "unhealthyThreshold": 2, "interval": 30, "port": "traffic-port", "protocol": hcProtocol}
+	switch {
+	case tcpGroup && hcProtocol == "HTTP":
+		defaults["timeout"], defaults["matcher"], defaults["path"] = 6, "200-399", "/"
+	case tcpGroup && hcProtocol == "HTTPS":
+		defaults["timeout"], defaults["matcher"], defaults["path"] = 10, "200-399", "/"
+	case tcpGroup:
+		defaults["timeout"] = 10
+	default:
+		defaults["timeout"], defaults["matcher"], defaults["path"] = 5, "200", "/"
+	}
+	for k, v := range defaults {
+		if !hc.HasValue(resource.PropertyKey(k)) {
+			put(hc, k, v)
+		}
+	}
+}
+
+func createListener(o *op) (string, map[string]any, error) {
+	// listener/<net|app>/<lb name>/<lb id>/<listener id>
+	lbArn := str(o.in, "loadBalancerArn")
+	arn := strings.Replace(lbArn, ":loadbalancer/", ":listener/", 1) + "/" + o.hex("listener", 16)
+	protocol := str(o.in, "protocol")
+	if protocol == "" {
+		protocol = "HTTP"
+		if strings.Contains(lbArn, "loadbalancer/net/") {
+			protocol = "TCP"
+		}
+	}
+	outs := map[string]any{"arn": arn, "protocol": protocol, "sslPolicy": "", "alpnPolicy": "", "certificateArn": ""}
+	switch protocol {
+	case "TCP":
+		outs["tcpIdleTimeoutSeconds"] = 350
+	case "HTTPS":
+		outs["sslPolicy"] = "ELBSecurityPolicy-2016-08"
+		outs["mutualAuthentication"] = map[string]any{"mode": "off"}
+	}
+	if !o.preview {
+		if err := o.c.checkListenerPort("", o.in); err != nil {
+			return "", nil, err
+		}
+	}
+	return arn, outs, nil
+}
+
+// checkListenerPort refuses a second listener on a load balancer's port, as ELB does.
+func (c *Cloud) checkListenerPort(self string, in resource.PropertyMap) error {
+	for id, other := range c.liveOfType(tListener) {
+		if id != self && str(other, "loadBalancerArn") == str(in, "loadBalancerArn") && number(other, "port") == number(in, "port") {
+			return fmt.Errorf("DuplicateListener: A listener already exists on port %v of this load balancer", number(in, "port"))
+		}
+	}
+	return nil
+}
+
+func listenerUpdated(c *Cloud, id string, _, new resource.PropertyMap) error {
+	return c.checkListenerPort(id, new)
+}
+
+// readActions stores each action's order (its place, counting from 1) and fills a
+// redirect's unset parts with ELB's placeholders.
+func readActions(state resource.PropertyMap, key string) {
+	actions := objs(state, key)
+	for i, a := range actions {
+		if !a.HasValue("order") {
+			put(a, "order", i+1)
+		}
+		if r := obj(a, "redirect"); r != nil {
+			for k, v := range map[string]string{"host": "#{host}", "path": "/#{path}", "port": "#{port}", "protocol": "#{protocol}", "query": "#{query}"} {
+				if !r.HasValue(resource.PropertyKey(k)) {
+					put(r, k, v)
+				}
+			}
+		}
+	}
+	if actions != nil {
+		putObjs(state, key, actions)
+	}
+}
+
+func createListenerRule(o *op) (string, map[string]any, error) {
+	arn := strings.Replace(str(o.in, "listenerArn"), ":listener/", ":listener-rule/", 1) + "/" + o.hex("rule", 16)
+	if !o.preview {
+		if err := o.c.checkRulePriority("", o.in); err != nil {
+			return "", nil, err
+		}
+	}
+	return arn, map[string]any{"arn": arn}, nil
+}
+
+// checkRulePriority refuses a second rule at a listener's priority (PriorityInUse).
+func (c *Cloud) checkRulePriority(self string, in resource.PropertyMap) error {
+	for id, other := range c.liveOfType(tListenerRule) {
+		if id != self && str(other, "listenerArn") == str(in, "listenerArn") && number(other, "priority") == number(in, "priority") {
+			return fmt.Errorf("PriorityInUse: Priority '%v' is currently in use", number(in, "priority"))
+		}
+	}
+	return nil
+}
+
+func ruleUpdated(c *Cloud, id string, _, new resource.PropertyMap) error {
+	return c.checkRulePriority(id, new)
+}
+
+// createTargetGroupAttachment registers a target. ELB refuses an Application Load
+// Balancer that has no listener on the target group's port yet.
+func createTargetGroupAttachment(o *op) (string, map[string]any, error) {
+	tg, target := str(o.in, "targetGroupArn"), str(o.in, "targetId")
+	if !o.preview && strings.Contains(target, ":loadbalancer/app/") {
+		found := false
+		for _, l := range o.c.liveOfType(tListener) {
+			if str(l, "loadBalancerArn") == target && number(l, "port") == number(o.in, "port") {
+				found = true
+			}
+		}
+		if !found {
+			return "", nil, fmt.Errorf("InvalidTarget: The Application Load Balancer %s has no listener on port %v", target, number(o.in, "port"))
+		}
+	}
+	return tg + "-" + o.digits("id", 26), map[string]any{}, nil
+}

@@ -1,0 +1,442 @@
+package standin
+
+// Each rule of the stand-in must bite: a scenario that plans one way with the rule and
+// another way without it. A rule without a scenario, or one whose scenarios plan the same
+// without it, fails TestEveryRuleBites.
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+)
+
+// outcome is what a plan does to one resource.
+type outcome string
+
+const (
+	none    outcome = "no change"
+	update  outcome = "update"
+	replace outcome = "replace"
+)
+
+// scenario creates one resource and plans the next inputs, or checks what was stored.
+type scenario struct {
+	rule   string         // the rule id it proves, from RuleIDs
+	typ    tokens.Type    // the resource
+	create map[string]any // inputs at creation
+	next   map[string]any // inputs of the next plan; nil: the same as create (or changed by change)
+	change func(next map[string]any)
+	want   outcome // the plan with the rule on
+	// stored, for Read rules: a property of the stored state that holds with the rule on
+	// and not without it.
+	stored func(state resource.PropertyMap) bool
+	setup  func(t *testing.T, c *Cloud) map[string]any // objects it needs; merged into create and next
+}
+
+func (s scenario) run(t *testing.T, off bool) (outcome, bool) {
+	t.Helper()
+	c := NewCloud()
+	extra := map[string]any{}
+	if s.setup != nil {
+		extra = s.setup(t, c)
+	}
+	if off {
+		c.Off(s.rule)
+	}
+	urn := resource.NewURN("test", "standin", "", s.typ, "it")
+	create, next := merge(s.create, extra), merge(s.next, extra)
+	if s.next == nil {
+		next = merge(create, nil)
+	}
+	if s.change != nil {
+		s.change(next)
+	}
+	checked, failures, err := c.Check(urn, nil, resource.NewPropertyMapFromMap(create))
+	if err != nil || len(failures) > 0 {
+		t.Fatalf("%s: check: %v %v", s.rule, err, failures)
+	}
+	id, state, err := c.Create(urn, checked, false)
+	if err != nil {
+		t.Fatalf("%s: create: %v", s.rule, err)
+	}
+	if s.stored != nil {
+		return "", s.stored(state)
+	}
+	news, _, err := c.Check(urn, checked, resource.NewPropertyMapFromMap(next))
+	if err != nil {
+		t.Fatalf("%s: check: %v", s.rule, err)
+	}
+	d := c.Diff(urn, id, state, checked, news)
+	switch {
+	case len(d.Replaces) > 0:
+		return replace, false
+	case len(d.Changed) > 0:
+		return update, false
+	}
+	return none, false
+}
+
+func merge(a, b map[string]any) map[string]any {
+	if a == nil && b == nil {
+		return nil
+	}
+	out := map[string]any{}
+	for k, v := range b {
+		out[k] = v
+	}
+	for k, v := range a {
+		out[k] = v
+	}
+	return out
+}
+
+// made creates an object the scenario needs and returns its id and state.
+func made(t *testing.T, c *Cloud, typ tokens.Type, name string, in map[string]any) (string, resource.PropertyMap) {
+	t.Helper()
+	urn := resource.NewURN("test", "standin", "", typ, name)
+	checked, failures, err := c.Check(urn, nil, resource.NewPropertyMapFromMap(in))
+	if err != nil || len(failures) > 0 {
+		t.Fatalf("%s: check: %v %v", urn, err, failures)
+	}
+	id, state, err := c.Create(urn, checked, false)
+	if err != nil {
+		t.Fatalf("%s: create: %v", urn, err)
+	}
+	return id, state
+}
+
+// publicSubnets makes a dual-stack VPC with two subnets and an EIP for each.
+func publicSubnets(t *testing.T, c *Cloud) (subnets, eips []string) {
+	vpc, vpcState := made(t, c, "aws:ec2/vpc:Vpc", "vpc", map[string]any{"cidrBlock": "10.0.0.0/16", "assignGeneratedIpv6CidrBlock": true})
+	block := str(vpcState, "ipv6CidrBlock")
+	for i, az := range []string{"a", "b"} {
+		id, _ := made(t, c, "aws:ec2/subnet:Subnet", "public-"+az, map[string]any{
+			"vpcId": vpc, "availabilityZone": "us-east-1" + az, "cidrBlock": fmt.Sprintf("10.0.%d.0/20", 16*i),
+			"ipv6CidrBlock": strings.Replace(block, "00::/56", fmt.Sprintf("%02x::/64", i), 1),
+		})
+		eip, _ := made(t, c, "aws:ec2/eip:Eip", "eip-"+az, map[string]any{"domain": "vpc"})
+		subnets, eips = append(subnets, id), append(eips, eip)
+	}
+	return subnets, eips
+}
+
+// nlb is a dual-stack NLB mapped into two subnets with their EIPs.
+func nlb(t *testing.T, c *Cloud) map[string]any {
+	subnets, eips := publicSubnets(t, c)
+	return nlbWith(subnets, eips, nil)
+}
+
+// nlbWith makes the scenario's NLB inputs: mappings of the two subnets with their EIPs,
+// and each mapping changed by pin.
+func nlbWith(subnets, eips []string, pin func(i int, m map[string]any)) map[string]any {
+	var mappings []any
+	for i := range subnets {
+		m := map[string]any{"subnetId": subnets[i], "allocationId": eips[i]}
+		if pin != nil {
+			pin(i, m)
+		}
+		mappings = append(mappings, m)
+	}
+	return map[string]any{"loadBalancerType": "network", "ipAddressType": "dualstack", "subnetMappings": mappings, "securityGroups": []any{"sg-1"}}
+}
+
+const policy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+
+// samePolicy is policy as another writer would: other key order, whitespace, lists.
+const samePolicy = `{
+  "Statement": [{"Action": ["sts:AssumeRole"], "Effect": "Allow", "Principal": {"Service": ["ecs-tasks.amazonaws.com"]}}],
+  "Version": "2012-10-17"
+}`
+
+const containers = `[{"name":"web","image":"nginx","memory":256,"essential":true,"portMappings":[{"containerPort":8080}],
+"environment":[{"name":"PORT","value":"8080"},{"name":"API_URL","value":"http://api"}]}]`
+
+// namedScenarios prove the named rules; schema facts get generated ones (factScenarios).
+var namedScenarios = []scenario{
+	{rule: "aws_vpc resourceVPCCustomizeDiff", typ: "aws:ec2/vpc:Vpc",
+		create: map[string]any{"cidrBlock": "10.0.0.0/16", "instanceTenancy": "default"},
+		next:   map[string]any{"cidrBlock": "10.0.0.0/16", "instanceTenancy": "dedicated"}, want: replace},
+	{rule: "aws_vpc_security_group_ingress_rule securityGroupRuleResource.ModifyPlan", typ: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+		create: map[string]any{"securityGroupId": "sg-1", "ipProtocol": "tcp", "fromPort": 80, "toPort": 80, "cidrIpv4": "0.0.0.0/0"},
+		next:   map[string]any{"securityGroupId": "sg-1", "ipProtocol": "tcp", "fromPort": 80, "toPort": 80, "referencedSecurityGroupId": "sg-2"}, want: replace},
+	{rule: "aws_vpc_security_group_egress_rule securityGroupRuleResource.ModifyPlan", typ: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+		create: map[string]any{"securityGroupId": "sg-1", "ipProtocol": "tcp", "fromPort": 80, "toPort": 80, "cidrIpv6": "::/0"},
+		next:   map[string]any{"securityGroupId": "sg-1", "ipProtocol": "tcp", "fromPort": 80, "toPort": 80, "cidrIpv4": "0.0.0.0/0"}, want: replace},
+	{rule: "aws_vpc_security_group_ingress_rule ipProtocolType.StringSemanticEquals", typ: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+		create: map[string]any{"securityGroupId": "sg-1", "ipProtocol": "tcp", "cidrIpv4": "0.0.0.0/0"},
+		next:   map[string]any{"securityGroupId": "sg-1", "ipProtocol": "6", "cidrIpv4": "0.0.0.0/0"}, want: none},
+	{rule: "aws_vpc_security_group_egress_rule ipProtocolType.StringSemanticEquals", typ: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+		create: map[string]any{"securityGroupId": "sg-1", "ipProtocol": "-1", "cidrIpv4": "0.0.0.0/0"},
+		next:   map[string]any{"securityGroupId": "sg-1", "ipProtocol": "all", "cidrIpv4": "0.0.0.0/0"}, want: none},
+	{rule: "aws_vpc_endpoint verify.SuppressEquivalentPolicyDiffs", typ: "aws:ec2/vpcEndpoint:VpcEndpoint",
+		create: map[string]any{"vpcId": "vpc-1", "serviceName": "com.amazonaws.us-east-1.s3", "policy": policy},
+		next:   map[string]any{"vpcId": "vpc-1", "serviceName": "com.amazonaws.us-east-1.s3", "policy": samePolicy}, want: none},
+
+	// The NLB: a pinned IPv6 address next to an EIP reads back empty, and the next plan
+	// replaces the load balancer (hashicorp/terraform-provider-aws#49531).
+	{rule: "aws_lb flattenSubnetMappingsFromAvailabilityZones", typ: tLoadBalancer, want: replace,
+		setup: func(t *testing.T, c *Cloud) map[string]any {
+			subnets, eips := publicSubnets(t, c)
+			return nlbWith(subnets, eips, func(i int, m map[string]any) {
+				block := str(c.objectState(subnets[i]), "ipv6CidrBlock")
+				m["ipv6Address"] = strings.TrimSuffix(block, "/64") + "100"
+			})
+		}, create: map[string]any{}},
+	{rule: "aws_lb flattenSubnetsFromAvailabilityZones", typ: tLoadBalancer,
+		setup: nlb, create: map[string]any{}, stored: func(s resource.PropertyMap) bool { return len(strs(s, "subnets")) == 2 }},
+	{rule: "aws_lb loadBalancerAttributes.flatten", typ: tLoadBalancer,
+		create: map[string]any{"loadBalancerType": "application", "subnets": []any{"subnet-1", "subnet-2"}},
+		stored: func(s resource.PropertyMap) bool { return boolean(s, "enableCrossZoneLoadBalancing") }},
+	{rule: "aws_lb suppressIfLBType(application)", typ: tLoadBalancer,
+		create: map[string]any{"loadBalancerType": "application", "subnets": []any{"subnet-1", "subnet-2"}, "enableCrossZoneLoadBalancing": false},
+		want:   none},
+	{rule: "aws_lb flattenLoadBalancerAccessLogsAttributes", typ: tLoadBalancer,
+		create: map[string]any{"subnets": []any{"subnet-1", "subnet-2"}},
+		stored: func(s resource.PropertyMap) bool { return obj(s, "accessLogs") != nil }},
+	{rule: "aws_lb verify.SuppressMissingOptionalConfigurationBlock", typ: tLoadBalancer,
+		create: map[string]any{"subnets": []any{"subnet-1", "subnet-2"}}, want: none},
+	{rule: "aws_lb customizeDiffLoadBalancerNLB", typ: tLoadBalancer, want: replace, create: map[string]any{}, setup: nlb,
+		// One mapping fewer: removing a subnet from an NLB replaces it.
+		change: func(next map[string]any) { next["subnetMappings"] = next["subnetMappings"].([]any)[:1] }},
+	{rule: "aws_lb customizeDiffLoadBalancerNLB", typ: tLoadBalancer, want: replace, create: map[string]any{}, setup: nlb,
+		// Security groups from some to none.
+		change: func(next map[string]any) { next["securityGroups"] = []any{} }},
+
+	{rule: "aws_lb_target_group flattenTargetGroupHealthCheck", typ: tTargetGroup,
+		create: map[string]any{"targetType": "ip", "protocol": "HTTP", "port": 8080, "vpcId": "vpc-1", "healthCheck": map[string]any{"path": "/"}},
+		stored: func(s resource.PropertyMap) bool { return number(obj(s, "healthCheck"), "timeout") == 5 }},
+	{rule: "aws_lb_listener flattenListenerActions", typ: tListener,
+		create: map[string]any{"loadBalancerArn": "arn:lb", "port": 80, "defaultActions": []any{map[string]any{"type": "redirect", "redirect": map[string]any{"statusCode": "HTTP_301"}}}},
+		stored: func(s resource.PropertyMap) bool {
+			a := objs(s, "defaultActions")
+			return len(a) == 1 && number(a[0], "order") == 1 && str(obj(a[0], "redirect"), "host") == "#{host}"
+		}},
+	{rule: "aws_lb_listener_rule flattenListenerActions", typ: tListenerRule,
+		create: map[string]any{"listenerArn": "arn:listener", "priority": 1, "actions": []any{map[string]any{"type": "forward", "targetGroupArn": "arn:tg"}}},
+		stored: func(s resource.PropertyMap) bool {
+			a := objs(s, "actions")
+			return len(a) == 1 && number(a[0], "order") == 1
+		}},
+
+	{rule: "aws_ecs_task_definition resourceTaskDefinitionRead", typ: "aws:ecs/taskDefinition:TaskDefinition",
+		create: map[string]any{"family": "web", "networkMode": "awsvpc", "containerDefinitions": containers},
+		stored: func(s resource.PropertyMap) bool {
+			d := str(s, "containerDefinitions")
+			return strings.Contains(d, `"mountPoints":[]`) && strings.Contains(d, `"hostPort":8080`) && strings.Index(d, "API_URL") < strings.Index(d, `"PORT"`)
+		}},
+	{rule: "aws_ecs_task_definition containerDefinitionsAreEquivalent", typ: "aws:ecs/taskDefinition:TaskDefinition",
+		create: map[string]any{"family": "web", "networkMode": "awsvpc", "containerDefinitions": containers}, want: none},
+	{rule: "aws_ecs_service capacityProviderStrategyCustomizeDiff", typ: tService, want: replace,
+		create: map[string]any{"cluster": "arn:aws:ecs:us-east-1:1:cluster/c", "capacityProviderStrategies": []any{map[string]any{"capacityProvider": "FARGATE", "weight": 1}}},
+		next:   map[string]any{"cluster": "arn:aws:ecs:us-east-1:1:cluster/c", "capacityProviderStrategies": []any{map[string]any{"capacityProvider": "FARGATE_SPOT", "weight": 1}}},
+		setup:  fargateCluster},
+	{rule: "aws_ecs_service resourceServiceRead: capacity_provider_strategy", typ: tService, want: replace,
+		create: map[string]any{"cluster": "arn:aws:ecs:us-east-1:1:cluster/c", "desiredCount": 1},
+		setup:  fargateCluster},
+
+	{rule: "aws_iam_role verify.SuppressEquivalentPolicyDiffs", typ: "aws:iam/role:Role",
+		create: map[string]any{"assumeRolePolicy": policy}, next: map[string]any{"assumeRolePolicy": samePolicy}, want: none},
+	{rule: "aws_iam_role structure.NormalizeJsonString", typ: "aws:iam/role:Role",
+		create: map[string]any{"assumeRolePolicy": samePolicy},
+		stored: func(s resource.PropertyMap) bool { return !strings.Contains(str(s, "assumeRolePolicy"), "\n") }},
+	{rule: "aws_iam_role_policy verify.SuppressEquivalentPolicyDiffs", typ: "aws:iam/rolePolicy:RolePolicy",
+		create: map[string]any{"role": "r", "policy": policy}, next: map[string]any{"role": "r", "policy": samePolicy}, want: none},
+	{rule: "aws_iam_role_policy verify.LegacyPolicyNormalize", typ: "aws:iam/rolePolicy:RolePolicy",
+		create: map[string]any{"role": "r", "policy": samePolicy},
+		stored: func(s resource.PropertyMap) bool { return !strings.Contains(str(s, "policy"), "\n") }},
+	{rule: "aws_route53_record StateFunc: name lowercased, trailing dot removed", typ: "aws:route53/record:Record",
+		create: map[string]any{"zoneId": "Z1", "name": "www.example.com", "type": "A", "records": []any{"1.2.3.4"}},
+		next:   map[string]any{"zoneId": "Z1", "name": "WWW.Example.com.", "type": "A", "records": []any{"1.2.3.4"}}, want: none},
+	{rule: "aws_route53_record normalizeAliasName", typ: "aws:route53/record:Record",
+		create: map[string]any{"zoneId": "Z1", "name": "example.com", "type": "A", "aliases": []any{map[string]any{"name": "NLB.elb.amazonaws.com.", "zoneId": "Z2", "evaluateTargetHealth": true}}},
+		stored: func(s resource.PropertyMap) bool {
+			a := objs(s, "aliases")
+			return len(a) == 1 && str(a[0], "name") == "nlb.elb.amazonaws.com"
+		}},
+	{rule: "aws_route53_record sdkv2.SuppressEquivalentStringCaseInsensitive", typ: "aws:route53/record:Record",
+		create: map[string]any{"zoneId": "Z1", "name": "example.com", "type": "A", "aliases": []any{map[string]any{"name": "NLB.elb.amazonaws.com", "zoneId": "Z2", "evaluateTargetHealth": true}}},
+		want:   none},
+	{rule: "aws_acm_certificate resourceCertificateRead: subject_alternative_names", typ: "aws:acm/certificate:Certificate",
+		create: map[string]any{"domainName": "example.com", "validationMethod": "DNS"},
+		stored: func(s resource.PropertyMap) bool { return len(strs(s, "subjectAlternativeNames")) == 1 }},
+	{rule: "aws_ecr_repository resourceRepositoryRead", typ: "aws:ecr/repository:Repository", create: map[string]any{},
+		stored: func(s resource.PropertyMap) bool { return len(objs(s, "encryptionConfigurations")) == 1 }},
+	{rule: "aws_ecr_repository verify.SuppressMissingOptionalConfigurationBlock", typ: "aws:ecr/repository:Repository", create: map[string]any{}, want: none},
+	{rule: "aws_ecr_repository verify.SuppressMissingOptionalConfigurationBlock (scanning)", typ: "aws:ecr/repository:Repository", create: map[string]any{}, want: none},
+}
+
+// fargateCluster registers FARGATE and FARGATE_SPOT, FARGATE the default, with cluster "c".
+func fargateCluster(t *testing.T, c *Cloud) map[string]any {
+	made(t, c, tCapacityProvider, "cp", map[string]any{
+		"clusterName": "c", "capacityProviders": []any{"FARGATE", "FARGATE_SPOT"},
+		"defaultCapacityProviderStrategies": []any{map[string]any{"capacityProvider": "FARGATE", "weight": 1}},
+	})
+	return map[string]any{}
+}
+
+// factScenarios prove each model's schema facts, attribute by attribute:
+//   - ForceNew: a new value of each listed attribute replaces the resource;
+//   - Optional+Computed: dropping each listed attribute plans nothing;
+//   - TypeSet: reordering the first set plans nothing;
+//   - Default: leaving out an attribute that has a (non-zero) default plans nothing.
+func factScenarios() []scenario {
+	var out []scenario
+	for typ, m := range models {
+		base, setup := baseInputs(typ)
+		with := func(attr string, v any) map[string]any {
+			in := merge(base, nil)
+			in[attr] = v
+			return in
+		}
+		attrs := m.forceNew
+		if len(attrs) == 1 && attrs[0] == "*" {
+			attrs = []string{"cpu", "containerDefinitions"}
+		}
+		for _, a := range attrs {
+			out = append(out, scenario{rule: m.tf + " " + factForceNew, typ: typ, setup: setup,
+				create: merge(base, nil), next: with(a, "changed-"+a), want: replace})
+		}
+		for _, a := range m.computed {
+			if a == "name" && m.autoname > 0 {
+				continue // dropping an explicit name makes Check pick an auto-name: a change, rightly
+			}
+			v, realistic := factValues[a]
+			if !realistic {
+				v = "set-" + a
+			}
+			create := with(a, v)
+			out = append(out, scenario{rule: m.tf + " " + factComputed, typ: typ, setup: setup, create: create, next: without(create, a), want: none})
+		}
+		if len(m.sets) > 0 {
+			a := m.sets[0]
+			reverse := func(next map[string]any) {
+				l := slices.Clone(next[a].([]any))
+				slices.Reverse(l)
+				next[a] = l
+			}
+			create := with(a, []any{"x", "y"})
+			if setupGives[typ] {
+				create = merge(base, nil) // the setup's own list, of two
+			}
+			out = append(out, scenario{rule: m.tf + " " + factSets, typ: typ, setup: setup, create: create, change: reverse, want: none})
+		}
+		for _, a := range sortedKeys(m.defaults) {
+			if strings.Contains(a, ".") {
+				continue
+			}
+			create := with(a, m.defaults[a])
+			out = append(out, scenario{rule: m.tf + " " + factDefaults, typ: typ, setup: setup, create: create, next: without(create, a), want: none})
+		}
+	}
+	return out
+}
+
+// factValues are values a type's create accepts for attributes it checks or reads.
+var factValues = map[string]any{
+	"availabilityZone":        "us-east-1a",
+	"cidrBlock":               "10.0.0.0/16",
+	"subnetMappings":          []any{map[string]any{"subnetId": "subnet-1"}}, // Read rebuilds the mappings from the AZs
+	"subjectAlternativeNames": []any{"www.example.com"},
+}
+
+// setupGives are the types whose setup supplies their first set attribute.
+var setupGives = map[tokens.Type]bool{"aws:acm/certificateValidation:CertificateValidation": true}
+
+// baseInputs are the inputs, and the objects, a type's create needs to succeed.
+func baseInputs(typ tokens.Type) (map[string]any, func(*testing.T, *Cloud) map[string]any) {
+	switch typ {
+	case "aws:ecs/taskDefinition:TaskDefinition":
+		return map[string]any{"family": "web", "containerDefinitions": containers}, nil
+	case "aws:ec2/vpc:Vpc":
+		return map[string]any{"cidrBlock": "10.0.0.0/16"}, nil
+	case "aws:ec2/subnet:Subnet":
+		return map[string]any{"availabilityZone": "us-east-1a", "cidrBlock": "10.0.0.0/20"}, func(t *testing.T, c *Cloud) map[string]any {
+			vpc, _ := made(t, c, "aws:ec2/vpc:Vpc", "vpc", map[string]any{"cidrBlock": "10.0.0.0/16"})
+			return map[string]any{"vpcId": vpc}
+		}
+	case tCapacityProvider:
+		return map[string]any{"clusterName": "c"}, nil
+	case "aws:appautoscaling/target:Target":
+		return map[string]any{"resourceId": "r", "serviceNamespace": "custom-resource", "scalableDimension": "custom-resource:ResourceType:Property"}, nil
+	case "aws:acm/certificateValidation:CertificateValidation":
+		return map[string]any{}, func(t *testing.T, c *Cloud) map[string]any {
+			arn, cert := made(t, c, "aws:acm/certificate:Certificate", "cert", map[string]any{
+				"domainName": "example.com", "subjectAlternativeNames": []any{"www.example.com"}, "validationMethod": "DNS",
+			})
+			var fqdns []any
+			for _, d := range objs(cert, "domainValidationOptions") {
+				fqdns = append(fqdns, str(d, "resourceRecordName"))
+			}
+			return map[string]any{"certificateArn": arn, "validationRecordFqdns": fqdns}
+		}
+	}
+	return map[string]any{}, nil
+}
+
+func without(m map[string]any, key string) map[string]any {
+	out := map[string]any{}
+	for k, v := range m {
+		if k != key {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// TestEveryRuleBites runs every scenario with its rule on (it must plan what it says) and
+// off (it must plan, or store, something else), and checks that every rule has one.
+func TestEveryRuleBites(t *testing.T) {
+	all := append(append([]scenario{}, namedScenarios...), factScenarios()...)
+	covered := map[string]bool{}
+	for _, s := range all {
+		name := s.rule
+		if s.next != nil {
+			b, _ := json.Marshal(s.next)
+			name += " " + string(b)
+		}
+		t.Run(name, func(t *testing.T) {
+			if s.stored != nil {
+				if _, ok := s.run(t, false); !ok {
+					t.Fatalf("with the rule, the stored state lacks what the rule stores")
+				}
+				if _, ok := s.run(t, true); ok {
+					t.Fatalf("without the rule, the stored state still has it: the scenario does not prove the rule")
+				}
+				return
+			}
+			got, _ := s.run(t, false)
+			if got != s.want {
+				t.Fatalf("with the rule: plan %s, want %s", got, s.want)
+			}
+			if off, _ := s.run(t, true); off == s.want {
+				t.Fatalf("without the rule the plan is the same (%s): the scenario does not prove the rule", off)
+			}
+		})
+		covered[s.rule] = true
+	}
+	for _, id := range RuleIDs() {
+		if !covered[id] {
+			t.Errorf("rule %q has no scenario that shows it bites", id)
+		}
+	}
+	for id := range covered {
+		if !contains(RuleIDs(), id) {
+			t.Errorf("scenario for %q, which is no rule of the stand-in", id)
+		}
+	}
+}
