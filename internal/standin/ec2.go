@@ -359,6 +359,17 @@ func (c *Cloud) liveOfType(typ string) map[string]resource.PropertyMap {
 	return out
 }
 
+// taken reports whether a live object of a type has this value of attr: AWS refuses a
+// second load balancer, target group or log group of one name.
+func (c *Cloud) taken(typ, attr, value string) bool {
+	for _, other := range c.liveOfType(typ) {
+		if str(other, attr) == value {
+			return true
+		}
+	}
+	return false
+}
+
 // holdEIPs associates Elastic IPs with holder, failing as AWS does when another live
 // object holds one.
 func (c *Cloud) holdEIPs(holder, conflict string, allocationIDs ...string) error {

@@ -186,12 +186,8 @@ func createLoadBalancer(o *op) (string, map[string]any, error) {
 	if lbType == "network" && len(strs(o.in, "securityGroups")) > 0 {
 		outs["enforceSecurityGroupInboundRulesOnPrivateLinkTraffic"] = "on"
 	}
-	if !o.preview {
-		for _, other := range o.c.liveOfType(tLoadBalancer) {
-			if str(other, "name") == name {
-				return "", nil, fmt.Errorf("DuplicateLoadBalancerName: A load balancer with the name '%s' already exists", name)
-			}
-		}
+	if !o.preview && o.c.taken(tLoadBalancer, "name", name) {
+		return "", nil, fmt.Errorf("DuplicateLoadBalancerName: A load balancer with the name '%s' already exists", name)
 	}
 	return arn, outs, nil
 }
@@ -431,12 +427,8 @@ func createTargetGroup(o *op) (string, map[string]any, error) {
 	} else {
 		outs["stickiness"] = map[string]any{"enabled": false, "type": "source_ip"}
 	}
-	if !o.preview {
-		for _, other := range o.c.liveOfType(tTargetGroup) {
-			if str(other, "name") == name {
-				return "", nil, fmt.Errorf("DuplicateTargetGroupName: A target group with the same name '%s' exists", name)
-			}
-		}
+	if !o.preview && o.c.taken(tTargetGroup, "name", name) {
+		return "", nil, fmt.Errorf("DuplicateTargetGroupName: A target group with the same name '%s' exists", name)
 	}
 	return arn, outs, nil
 }

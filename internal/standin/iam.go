@@ -85,12 +85,8 @@ func init() {
 			tagged:   true,
 			create: func(o *op) (string, map[string]any, error) {
 				name := str(o.in, "name")
-				if !o.preview {
-					for id := range o.c.liveOfType(tLogGroup) {
-						if id == name {
-							return "", nil, fmt.Errorf("ResourceAlreadyExistsException: The specified log group already exists: %s", name)
-						}
-					}
+				if !o.preview && o.c.taken(tLogGroup, "name", name) {
+					return "", nil, fmt.Errorf("ResourceAlreadyExistsException: The specified log group already exists: %s", name)
 				}
 				return name, map[string]any{"arn": o.arn("logs", "log-group:"+name), "logGroupClass": "STANDARD", "kmsKeyId": "", "namePrefix": ""}, nil
 			},
