@@ -89,7 +89,7 @@ func settingChanges(t *testing.T) []settingChange {
 			effect: "Only TCP is valid (a TLS listener cannot forward to an ALB-type target group): nothing to change."},
 		{change: "`albListenerPort` and `albTargetGroupPort` 80 → 8000", set: map[string]any{"albListenerPort": 8000, "albTargetGroupPort": 8000},
 			effect: "The NLB forwards to the ALB's new port through a new ALB-type target group. Connections in flight may be reset."},
-		{change: "`nlbHealthCheckPath` /healthz → /health", set: map[string]any{"nlbHealthCheckPath": "/health"},
+		{change: "`nlbHealthCheckPath` unset (/healthz) → /health", set: map[string]any{"nlbHealthCheckPath": "/health"},
 			effect: "The NLB probes the new path. No interruption if the service answers it."},
 		{change: "`nlbHealthCheckRulePriority` 50000 → 49999", set: map[string]any{"nlbHealthCheckRulePriority": 49999},
 			effect: "No interruption."},
@@ -113,9 +113,9 @@ func settingChanges(t *testing.T) []settingChange {
 			effect: "An endpoint service on the NLB for the listed partners. No interruption."},
 		// service
 		{change: "`image` → public.ecr.aws/nginx/nginx:1.27", set: map[string]any{"image": "public.ecr.aws/nginx/nginx:1.27"},
-			effect: "A new task definition; ECS replaces the tasks in a rolling deployment. No interruption."},
+			effect: "A new task definition; ECS replaces the tasks in a rolling deployment, and the NLB now probes the service's healthCheckPath. No interruption."},
 		{change: "`build` → another directory", set: map[string]any{"build": otherBuildDir(t)},
-			effect: "A new image and task definition; a rolling deployment. No interruption."},
+			effect: "A new image and task definition; a rolling deployment, and the NLB probes healthCheckPath (not the bundled app). No interruption."},
 		{change: "`containerPort` 8080 → 9090", set: map[string]any{"containerPort": 9090},
 			effect: "A new target group on the new port; a rolling deployment moves the tasks to it. No interruption."},
 		{change: "`cpu` 256 → 512 with `memory` 1024", set: map[string]any{"cpu": 512, "memory": 1024},
@@ -142,6 +142,13 @@ func settingChanges(t *testing.T) []settingChange {
 			effect: "Requests the rule no longer matches get the ALB's fixed 200 `OK`."},
 		{change: "`hostHeaders` [] → [www.example.com]", set: map[string]any{"hostHeaders": []any{"www.example.com"}},
 			effect: "Requests for other hosts get the ALB's fixed 200 `OK`."},
+		{change: "`containerHealthCheck` set", set: map[string]any{"containerHealthCheck": map[string]any{"command": []any{"CMD", "/server", "-healthcheck"}, "interval": 30}},
+			effect: "A new task definition; a rolling deployment. No interruption."},
+		{change: "`imageCredentialsSecretArn` set (with a private registry's `image`)", base: map[string]any{"image": "registry.example.com/team/web:1.4.2"},
+			set:    map[string]any{"image": "registry.example.com/team/web:1.4.2", "imageCredentialsSecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:registry/team-AbC123"},
+			effect: "A new task definition that pulls with the credentials; a rolling deployment. No interruption."},
+		{change: "`taskIdentity` false → true", set: map[string]any{"taskIdentity": true},
+			effect: "A new task definition; a rolling deployment. /whoami then tells clients the task's ARN, AZ and private IP."},
 		{change: "`logRetentionDays` 30 → 7", set: map[string]any{"logRetentionDays": 7},
 			effect: "No interruption."},
 		{change: "`spot` false → true", set: map[string]any{"spot": true},
@@ -187,7 +194,7 @@ func TestChangeSafetyCoversEverySetting(t *testing.T) {
 			covered[k] = true
 		}
 	}
-	for _, k := range append(topLevelKeys(), serviceKeys()...) {
+	for _, k := range slices.Compact(slices.Sorted(slices.Values(append(topLevelKeys(), serviceKeys()...)))) {
 		if !covered[k] {
 			t.Errorf("setting %s has no row in settingChanges: add one (and run go test -run TestChangeSafety -update)", k)
 		}

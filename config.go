@@ -55,7 +55,7 @@ var settings = []setting{
 	{name: "listenerProtocol", kind: kindString, def: "TCP"},
 	{name: "albListenerPort", kind: kindInt, def: 80},
 	{name: "albTargetGroupPort", kind: kindInt, def: 80},
-	{name: "nlbHealthCheckPath", kind: kindString, def: "/healthz"},
+	{name: "nlbHealthCheckPath", kind: kindString, def: ""}, // "": the first public service's (nlbProbePath)
 	{name: "nlbHealthCheckRulePriority", kind: kindInt, def: 50000},
 	{name: "deletionProtection", kind: kindBool, def: false},
 	// HTTPS, DNS and PrivateLink (all off by default)
@@ -94,6 +94,10 @@ var settings = []setting{
 	{name: "enableExecuteCommand", kind: kindBool, def: false, perService: true},
 	{name: "autoscaling", kind: kindObjects, def: map[string]any{}, perService: true,
 		fields: []field{{"min", kindInt}, {"max", kindInt}, {"cpuTarget", kindInt}, {"requestsPerTarget", kindInt}}},
+	{name: "containerHealthCheck", kind: kindObjects, def: map[string]any{}, perService: true,
+		fields: []field{{"command", kindStrings}, {"interval", kindInt}, {"timeout", kindInt}, {"retries", kindInt}, {"startPeriod", kindInt}}},
+	{name: "imageCredentialsSecretArn", kind: kindString, def: "", perService: true},
+	{name: "taskIdentity", kind: kindBool, def: false, perService: true},
 }
 
 // lookupSetting returns the registry entry for a key.
@@ -126,7 +130,7 @@ type ingressConfig struct {
 	ListenerProtocol           string // only TCP can forward to an ALB-type target group
 	AlbListenerPort            int    // internal ALB HTTP listener
 	AlbTargetGroupPort         int    // port of the NLB's ALB-type target group; must equal AlbListenerPort
-	NlbHealthCheckPath         string // HTTP path the NLB probes through the ALB to a task
+	NlbHealthCheckPath         string // HTTP path the NLB probes through the ALB to a task (resolved: never "")
 	NlbHealthCheckRulePriority int    // ALB rule that routes NlbHealthCheckPath to the first service
 	DeletionProtection         bool
 
@@ -178,8 +182,25 @@ type serviceConfig struct {
 	CapacityProviderStrategy []capacityProviderStrategy `json:"capacityProviderStrategy"`
 	EnableExecuteCommand     bool                       `json:"enableExecuteCommand"`
 	Autoscaling              *autoscalingConfig         `json:"autoscaling"` // nil: fixed desiredCount
+	// The container's own health check (ECS's), for an image other than the bundled app;
+	// nil: the bundled app's probe, or none.
+	ContainerHealthCheck *containerHealthCheck `json:"containerHealthCheck"`
+	// A Secrets Manager secret with the user name and password of a private registry
+	// outside ECR, for image.
+	ImageCredentialsSecretArn string `json:"imageCredentialsSecretArn"`
+	// The bundled app's /whoami: the task's ARN (with the account id), AZ and private IP.
+	TaskIdentity bool `json:"taskIdentity"`
 
 	path string // where the service is configured, for error messages: "" or "services[1]."
+}
+
+// containerHealthCheck is ECS's container health check; a zero number means ECS's default.
+type containerHealthCheck struct {
+	Command     []string `json:"command"`
+	Interval    int      `json:"interval"`
+	Timeout     int      `json:"timeout"`
+	Retries     int      `json:"retries"`
+	StartPeriod int      `json:"startPeriod"`
 }
 
 type capacityProviderStrategy struct {
@@ -261,8 +282,32 @@ func loadConfig(ctx *pulumi.Context) (*stackConfig, error) {
 	if err := r.problems.err(); err != nil {
 		return nil, err
 	}
+	c.Ingress.NlbHealthCheckPath = c.nlbProbePath()
 	return c, nil
 }
+
+// nlbProbePath is the path the NLB's health check asks for through the ALB:
+// nlbHealthCheckPath when set, else the first public service's own. That is /healthz for
+// the bundled app, which turns it 503 while draining, and otherwise the service's ALB
+// health-check path, which the ALB already shows the service answers.
+func (c *stackConfig) nlbProbePath() string {
+	if c.Ingress.NlbHealthCheckPath != "" {
+		return c.Ingress.NlbHealthCheckPath
+	}
+	for _, s := range c.Services {
+		if s.Internal {
+			continue
+		}
+		if s.builtFromBundledApp() {
+			return bundledAppHealthPath
+		}
+		return s.HealthCheckPath
+	}
+	return bundledAppHealthPath // validation guarantees a public service
+}
+
+// bundledAppHealthPath is the bundled app's health endpoint.
+const bundledAppHealthPath = "/healthz"
 
 // toPrivateLink turns the coerced privateLink object into its config; both safety
 // switches default to on.

@@ -57,6 +57,9 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 	if err != nil {
 		return nil, fmt.Errorf("looking up the AWS region: %w", err)
 	}
+	if err := cfg.regionProblems(region.Name); err != nil {
+		return nil, err
+	}
 	zoneID, err := hostedZoneID(ctx, cfg.Ingress)
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strconv"
@@ -68,6 +69,11 @@ func newFargateService(ctx *pulumi.Context, cfg serviceConfig, deps serviceDeps)
 	}
 	if cfg.EnableExecuteCommand {
 		if err := newExecCommandPolicy(ctx, n, taskRole); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.ImageCredentialsSecretArn != "" {
+		if err := newRegistryCredentialsPolicy(ctx, n, execRole, cfg.ImageCredentialsSecretArn); err != nil {
 			return nil, err
 		}
 	}
@@ -185,6 +191,28 @@ func newTaskRoles(ctx *pulumi.Context, name string) (exec, task *iam.Role, err e
 	return exec, task, nil
 }
 
+// newRegistryCredentialsPolicy lets the execution role, which pulls the image, read the
+// private registry's credentials: that one secret and nothing else.
+func newRegistryCredentialsPolicy(ctx *pulumi.Context, name string, execRole *iam.Role, secretArn string) error {
+	policy, err := json.Marshal(map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []any{map[string]any{
+			"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": secretArn,
+		}},
+	})
+	if err != nil {
+		return fmt.Errorf("service %s: encoding the registry credentials policy: %w", name, err)
+	}
+	_, err = iam.NewRolePolicy(ctx, name+"-registry-credentials", &iam.RolePolicyArgs{
+		Role:   execRole.Name,
+		Policy: pulumi.String(policy),
+	})
+	if err != nil {
+		return fmt.Errorf("service %s: granting the registry credentials: %w", name, err)
+	}
+	return nil
+}
+
 type taskDefinitionInputs struct {
 	Environment      map[string]pulumi.StringInput // besides PORT
 	Image            pulumi.StringOutput
@@ -267,27 +295,50 @@ func containerDefinition(cfg serviceConfig, in taskDefinitionInputs) pulumi.Map 
 		// leave behind, as AWS recommends for Exec.
 		c["linuxParameters"] = pulumi.Map{"initProcessEnabled": pulumi.Bool(true)}
 	}
-	if cfg.builtFromBundledApp() {
-		// The bundled app writes no files and has its own probe, so the image (without a
-		// shell) can run on a read-only root filesystem with a container health check.
+	if cfg.builtFromBundledApp() && !cfg.EnableExecuteCommand {
+		// The bundled app writes no files, so it runs on a read-only root filesystem.
 		// ECS Exec's agent must write into the container, so Exec keeps it writable.
-		if !cfg.EnableExecuteCommand {
-			c["readonlyRootFilesystem"] = pulumi.Bool(true)
-		}
-		c["healthCheck"] = pulumi.Map{
-			"command":     pulumi.ToStringArray([]string{"CMD", "/server", "-healthcheck"}),
-			"interval":    pulumi.Int(10),
-			"timeout":     pulumi.Int(5),
-			"retries":     pulumi.Int(3),
-			"startPeriod": pulumi.Int(10),
-		}
+		c["readonlyRootFilesystem"] = pulumi.Bool(true)
+	}
+	if hc := containerHealthCheckOf(cfg); hc != nil {
+		c["healthCheck"] = hc
+	}
+	if cfg.ImageCredentialsSecretArn != "" {
+		c["repositoryCredentials"] = pulumi.Map{"credentialsParameter": pulumi.String(cfg.ImageCredentialsSecretArn)}
 	}
 	return c
 }
 
-// containerEnvironment is PORT plus the given variables, sorted for a stable definition.
+// bundledAppHealthCheck is the bundled app's probe: its own binary asks /healthz, as the
+// image has no shell.
+var bundledAppHealthCheck = containerHealthCheck{Command: []string{"CMD", "/server", "-healthcheck"}, Interval: 10, Timeout: 5, Retries: 3, StartPeriod: 10}
+
+// containerHealthCheckOf is the container's ECS health check: the configured one, the
+// bundled app's probe, or none (an image's own probe is not known).
+func containerHealthCheckOf(cfg serviceConfig) pulumi.Map {
+	hc := cfg.ContainerHealthCheck
+	if hc == nil && cfg.builtFromBundledApp() {
+		hc = &bundledAppHealthCheck
+	}
+	if hc == nil {
+		return nil
+	}
+	m := pulumi.Map{"command": pulumi.ToStringArray(hc.Command)}
+	for k, v := range map[string]int{"interval": hc.Interval, "timeout": hc.Timeout, "retries": hc.Retries, "startPeriod": hc.StartPeriod} {
+		if v != 0 { // unset: ECS's default
+			m[k] = pulumi.Int(v)
+		}
+	}
+	return m
+}
+
+// containerEnvironment is PORT (and the bundled app's TASK_IDENTITY when on) plus the
+// given variables, sorted for a stable definition.
 func containerEnvironment(cfg serviceConfig, extra map[string]pulumi.StringInput) pulumi.Array {
 	env := pulumi.Array{pulumi.Map{"name": pulumi.String("PORT"), "value": pulumi.String(strconv.Itoa(cfg.ContainerPort))}}
+	if cfg.TaskIdentity {
+		env = append(env, pulumi.Map{"name": pulumi.String("TASK_IDENTITY"), "value": pulumi.String("true")})
+	}
 	for _, k := range sortedKeys(extra) {
 		env = append(env, pulumi.Map{"name": pulumi.String(k), "value": extra[k]})
 	}

@@ -132,7 +132,9 @@ func (in ingressConfig) validate(p *problems) {
 		p.add("albTargetGroupPort", "invalid value %d: an ALB-type target group's port must equal the port of the ALB listener it targets (albListenerPort is %d); set both to the same port",
 			in.AlbTargetGroupPort, in.AlbListenerPort)
 	}
-	checkHTTPPath(p, "nlbHealthCheckPath", in.NlbHealthCheckPath)
+	if in.NlbHealthCheckPath != "" { // unset follows the first public service
+		checkHTTPPath(p, "nlbHealthCheckPath", in.NlbHealthCheckPath)
+	}
 	checkRange(p, "nlbHealthCheckRulePriority", in.NlbHealthCheckRulePriority, 1, maxPriority)
 	in.validateHTTPS(p)
 	in.validateDNS(p)
@@ -289,6 +291,7 @@ func (s serviceConfig) validate(p *problems) {
 	}
 	s.validateCapacity(p)
 	s.validateAutoscaling(p)
+	s.validateImageOptions(p)
 	if !slices.Contains(logRetentionDays, s.LogRetentionDays) {
 		p.add(key("logRetentionDays"), "unsupported value %d: CloudWatch Logs allows %s (0 keeps logs forever)", s.LogRetentionDays, joinInts(logRetentionDays))
 	}
@@ -367,6 +370,91 @@ func (s serviceConfig) validateAutoscaling(p *problems) {
 	if a.RequestsPerTarget != 0 {
 		checkRange(p, key+".requestsPerTarget", a.RequestsPerTarget, 1, 1000000)
 	}
+}
+
+// ECS's limits on a container health check (HealthCheck in the ECS API reference).
+var (
+	healthCheckIntervalRange    = [2]int{5, 300}
+	healthCheckTimeoutRange     = [2]int{2, 60}
+	healthCheckRetriesRange     = [2]int{1, 10}
+	healthCheckStartPeriodRange = [2]int{0, 300}
+)
+
+// secretArn is a Secrets Manager secret's full ARN: its name ends in a hyphen and the six
+// characters Secrets Manager adds, which IAM needs to match the exact secret.
+var secretArn = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):secretsmanager:([a-z0-9-]+):[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$`)
+
+// validateImageOptions checks the settings for images other than the bundled app: the
+// container health check, registry credentials, and the app's identity endpoint.
+func (s serviceConfig) validateImageOptions(p *problems) {
+	key := func(k string) string { return s.path + k }
+	if hc := s.ContainerHealthCheck; hc != nil {
+		hk := key("containerHealthCheck")
+		switch {
+		case len(hc.Command) == 0:
+			p.add(hk+".command", `missing value: give the command as ECS takes it, e.g. ["CMD-SHELL", "curl -f http://localhost/ || exit 1"] or ["CMD", "/bin/probe"]`)
+		case hc.Command[0] == "CMD-SHELL" && len(hc.Command) != 2:
+			p.add(hk+".command", `invalid value %s: "CMD-SHELL" takes one shell command string after it`, compactJSON(hc.Command))
+		case hc.Command[0] == "CMD" && len(hc.Command) < 2:
+			p.add(hk+".command", `invalid value %s: "CMD" takes the program and its arguments after it`, compactJSON(hc.Command))
+		case hc.Command[0] != "CMD" && hc.Command[0] != "CMD-SHELL":
+			p.add(hk+".command", `invalid value %s: must start with "CMD" (run the arguments) or "CMD-SHELL" (run in the image's shell)`, compactJSON(hc.Command))
+		}
+		for _, f := range []struct {
+			name  string
+			value int
+			r     [2]int
+		}{{"interval", hc.Interval, healthCheckIntervalRange}, {"timeout", hc.Timeout, healthCheckTimeoutRange}, {"retries", hc.Retries, healthCheckRetriesRange}, {"startPeriod", hc.StartPeriod, healthCheckStartPeriodRange}} {
+			if f.value != 0 || f.name == "startPeriod" {
+				checkRange(p, hk+"."+f.name, f.value, f.r[0], f.r[1])
+			}
+		}
+	}
+	if a := s.ImageCredentialsSecretArn; a != "" {
+		switch {
+		case !secretArn.MatchString(a):
+			p.add(key("imageCredentialsSecretArn"), "invalid value %q: must be a Secrets Manager secret's full ARN such as arn:aws:secretsmanager:us-east-1:123456789012:secret:registry/team-AbC123", a)
+		case s.Image == "":
+			p.add(key("imageCredentialsSecretArn"), "invalid value %q: registry credentials are for image, from a private registry; set image, or leave this empty to build %s", a, s.Build)
+		case ecrImage.MatchString(s.Image):
+			p.add(key("imageCredentialsSecretArn"), "invalid value %q: image %q is in ECR, which ECS pulls from with the execution role; leave this empty", a, s.Image)
+		}
+	}
+	if s.TaskIdentity && !s.builtFromBundledApp() {
+		p.add(key("taskIdentity"), "invalid value true: only the bundled app (build ./app) serves /whoami; your image serves its own paths")
+	}
+}
+
+// regionProblems reports ARNs in the config that name another region or partition than
+// the stack's: ECS, IAM and the ALB can use only those of their own region.
+func (c *stackConfig) regionProblems(region string) error {
+	p := &problems{}
+	partition := partitionOf(region)
+	check := func(key, arn, what string) {
+		parts := strings.SplitN(arn, ":", 5)
+		if arn == "" || len(parts) < 5 {
+			return
+		}
+		if parts[1] != partition || parts[3] != region {
+			p.add(key, "invalid value %q: is in %s/%s, the stack in %s/%s; %s must be in the stack's region", arn, parts[1], parts[3], partition, region, what)
+		}
+	}
+	check("certificateArn", c.Ingress.CertificateArn, "an ALB's certificate")
+	for _, s := range c.Services {
+		check(s.path+"imageCredentialsSecretArn", s.ImageCredentialsSecretArn, "a task definition's registry credentials")
+	}
+	return p.err()
+}
+
+// partitionOf is the AWS partition of a region.
+func partitionOf(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	}
+	return "aws"
 }
 
 // validateConditions checks the ALB listener rule's path and host conditions.

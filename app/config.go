@@ -41,6 +41,10 @@ type config struct {
 	host        string // LISTEN_HOST: address to listen on; empty means all interfaces
 	port        int    // PORT: TCP port; 0 picks a free one (tests)
 	metadataURI string // ECS_CONTAINER_METADATA_URI_V4, set by ECS on Fargate
+	// TASK_IDENTITY: answer /whoami (and / with Accept: application/json) with the task's
+	// ARN, cluster, AZ, private IP and hostname. Off unless set: the ARN holds the AWS
+	// account id, and the addresses are the VPC's, which a public service need not tell.
+	taskIdentity bool
 
 	healthcheck       bool // -healthcheck: probe a running server and exit
 	readHeaderTimeout time.Duration
@@ -86,6 +90,13 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 			errs = append(errs, fmt.Errorf("PORT: invalid value %q: must be an integer between 0 and 65535", v))
 		}
 		cfg.port = p
+	}
+	if v := getenv("TASK_IDENTITY"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("TASK_IDENTITY: invalid value %q: must be true or false", v))
+		}
+		cfg.taskIdentity = b
 	}
 	if cfg.readHeaderTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("-read-header-timeout: invalid value %s: must be greater than 0", cfg.readHeaderTimeout))

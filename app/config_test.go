@@ -26,7 +26,7 @@ func TestParseConfigDefaults(t *testing.T) {
 }
 
 func TestParseConfigOverrides(t *testing.T) {
-	env := map[string]string{"PORT": "9000", "LISTEN_HOST": "127.0.0.1"}
+	env := map[string]string{"PORT": "9000", "LISTEN_HOST": "127.0.0.1", "TASK_IDENTITY": "true"}
 	args := []string{"-healthcheck", "-read-header-timeout=250ms", "-drain-delay=0s", "-shutdown-timeout=3s"}
 
 	got, err := parseConfig(args, func(k string) string { return env[k] }, io.Discard)
@@ -37,6 +37,7 @@ func TestParseConfigOverrides(t *testing.T) {
 		host:              "127.0.0.1",
 		port:              9000,
 		healthcheck:       true,
+		taskIdentity:      true,
 		readHeaderTimeout: 250 * time.Millisecond,
 		drain:             drainTimings{delay: 0, timeout: 3 * time.Second},
 	}
@@ -58,6 +59,10 @@ func TestParseConfigErrors(t *testing.T) {
 		"error if PORT is out of range": {
 			env:  map[string]string{"PORT": "70000"},
 			want: `PORT: invalid value "70000": must be an integer between 0 and 65535`,
+		},
+		"error if TASK_IDENTITY is not a boolean": {
+			env:  map[string]string{"TASK_IDENTITY": "yes"},
+			want: `TASK_IDENTITY: invalid value "yes": must be true or false`,
 		},
 		"error if read header timeout is 0": {
 			args: []string{"-read-header-timeout=0s"},

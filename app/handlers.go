@@ -18,7 +18,8 @@ const (
 // shutdown has begun.
 type app struct {
 	hello    response // GET /
-	whoami   response // GET /whoami, or / with Accept: application/json
+	whoami   response // GET /whoami, or / with Accept: application/json; only with identity
+	identity bool     // whether the task's identity is served at all
 	healthy  response // GET /healthz while serving
 	draining response // GET /healthz once the shutdown has begun
 
@@ -42,13 +43,15 @@ func newResponse(status int, contentType string, body []byte) response {
 	}
 }
 
-// newApp prepares every response; info is the task this process runs in.
-func newApp(info taskInfo) (*app, error) {
+// newApp prepares every response; info is the task this process runs in, which clients
+// see only with identity.
+func newApp(info taskInfo, identity bool) (*app, error) {
 	whoami, err := json.Marshal(info)
 	if err != nil {
 		return nil, fmt.Errorf("encode task info: %w", err)
 	}
 	return &app{
+		identity: identity,
 		hello:    newResponse(http.StatusOK, contentTypeText, []byte("Hello from AWS Fargate\n")),
 		whoami:   newResponse(http.StatusOK, contentTypeJSON, append(whoami, '\n')),
 		healthy:  newResponse(http.StatusOK, contentTypeText, []byte("ok\n")),
@@ -61,7 +64,9 @@ func newApp(info taskInfo) (*app, error) {
 func (a *app) routes() *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", a.handleRoot)
-	mux.HandleFunc("GET /whoami", a.handleWhoami)
+	if a.identity {
+		mux.HandleFunc("GET /whoami", a.handleWhoami)
+	}
 	mux.HandleFunc("GET /healthz", a.handleHealthz)
 	return mux
 }
@@ -72,7 +77,7 @@ func (a *app) startDraining() { a.shuttingDown.Store(true) }
 func (a *app) handleRoot(w http.ResponseWriter, r *http.Request) {
 	// The answer depends on Accept, so tell caches.
 	w.Header()["Vary"] = varyAccept
-	if acceptsJSON(r.Header["Accept"]) {
+	if a.identity && acceptsJSON(r.Header["Accept"]) {
 		a.whoami.write(w, r)
 		return
 	}

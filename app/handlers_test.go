@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -23,9 +24,10 @@ const (
 	drainBody   = "shutting down\n"
 )
 
+// newTestApp is the app with the task's identity served (TASK_IDENTITY=true).
 func newTestApp(t *testing.T) *app {
 	t.Helper()
-	a, err := newApp(testInfo)
+	a, err := newApp(testInfo, true)
 	if err != nil {
 		t.Fatalf("newApp: %v", err)
 	}
@@ -235,4 +237,24 @@ func mustJSON(t *testing.T, v any) string {
 		t.Fatalf("marshal %+v: %v", v, err)
 	}
 	return string(b)
+}
+
+// Without TASK_IDENTITY (the default), nothing about the task reaches clients.
+func TestIdentityIsOffByDefault(t *testing.T) {
+	a, err := newApp(testInfo, false)
+	if err != nil {
+		t.Fatalf("newApp: %v", err)
+	}
+	if rec := serveRequest(t, a, "GET", "/whoami", nil); rec.Code != http.StatusNotFound {
+		t.Errorf("GET /whoami: got status %d, want 404", rec.Code)
+	}
+	rec := serveRequest(t, a, "GET", "/", http.Header{"Accept": {"application/json"}})
+	if rec.Code != http.StatusOK || rec.Body.String() != helloBody {
+		t.Errorf("GET / with Accept JSON: got %d %q, want 200 %q", rec.Code, rec.Body.String(), helloBody)
+	}
+	for _, path := range []string{"/", "/whoami", "/healthz"} {
+		if body := serveRequest(t, a, "GET", path, http.Header{"Accept": {"application/json"}}).Body.String(); strings.Contains(body, testInfo.TaskARN) || strings.Contains(body, testInfo.PrivateIP) {
+			t.Errorf("GET %s tells the task's ARN or address: %q", path, body)
+		}
+	}
 }

@@ -1,7 +1,8 @@
 // Command server is the container that runs on AWS Fargate behind NLB -> internal ALB.
 //
 // It answers "Hello from AWS Fargate" on /, says which task answered on /whoami (or on /
-// with Accept: application/json), reports its health on /healthz, writes one JSON access
+// with Accept: application/json) when TASK_IDENTITY is true, reports its health on
+// /healthz, writes one JSON access
 // log line per request to stdout, and drains gracefully on SIGTERM. Run with -healthcheck
 // it probes a running server instead, for the ECS container health check in an image
 // that has no shell.
@@ -48,7 +49,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	logger := slog.New(slog.NewJSONHandler(logOut, nil))
 
 	info := loadTaskInfo(ctx, cfg.metadataURI, metadataTimeout, logger)
-	a, err := newApp(info)
+	a, err := newApp(info, cfg.taskIdentity)
 	if err != nil {
 		return err
 	}
