@@ -37,6 +37,11 @@ type settingChange struct {
 	// allowed are the protected resources (Elastic IPs, load balancers, subnets, ECS
 	// services) it may replace or delete, by logical name; anything else fails the test.
 	allowed []string
+	// prepare, when set, runs once the base is deployed and adds settings that depend on
+	// it (the base's own Elastic IPs, addresses made in the account).
+	prepare func(t *testing.T, e *standin.Stack) map[string]any
+	// verify, when set, checks the account after the change.
+	verify func(t *testing.T, e *standin.Stack, set map[string]any)
 }
 
 // protectedTypes are what partners and traffic depend on.
@@ -109,6 +114,17 @@ func settingChanges(t *testing.T) []settingChange {
 			effect: "Alias A and AAAA records point the name at the NLB. No interruption."},
 		{change: "`domain` and `hostedZoneName` set", set: map[string]any{"domain": "www.example.com", "hostedZoneName": "example.com"},
 			effect: "The same, with the zone looked up by name."},
+		{change: "`retainStaticIps` false → true", set: map[string]any{"retainStaticIps": true},
+			effect: "Nothing changes in AWS; from now on the Elastic IPs outlive the stack."},
+		{change: "`eipAllocationIds` → the stack's own Elastic IPs (with `retainStaticIps`)", base: map[string]any{"retainStaticIps": true},
+			set: map[string]any{"retainStaticIps": true}, prepare: ownAllocationIDs, verify: stillAllocated,
+			allowed: []string{"nlb-eip-0", "nlb-eip-1"},
+			effect:  "The stack lets go of its Elastic IPs without releasing them (kept) and maps the same addresses as your own. No interruption."},
+		{change: "`eipAllocationIds` → other Elastic IPs", prepare: freeAllocationIDs,
+			allowed: []string{"nlb", "nlb-eip-0", "nlb-eip-1"},
+			effect:  "New addresses: the NLB is replaced delete-first onto them (minutes of downtime), and the stack's old Elastic IPs are released. Set `retainStaticIps` first to keep those."},
+		{change: "`preflight` true → false", set: map[string]any{"preflight": false},
+			effect: "Nothing changes in AWS; the quota check no longer runs."},
 		{change: "`privateLink` as in examples/https.yaml", set: map[string]any{"privateLink": https["privateLink"]},
 			effect: "An endpoint service on the NLB for the listed partners. No interruption."},
 		// service
@@ -171,6 +187,37 @@ func settingChanges(t *testing.T) []settingChange {
 	}
 }
 
+// ownAllocationIDs are the deployed stack's own Elastic IPs, as eipAllocationIds.
+func ownAllocationIDs(t *testing.T, e *standin.Stack) map[string]any {
+	ids, _ := e.Outputs(t)["staticIpAllocationIds"].Value.([]any)
+	if len(ids) == 0 {
+		t.Fatalf("%s: no staticIpAllocationIds output", e.Name)
+	}
+	return map[string]any{"eipAllocationIds": ids}
+}
+
+// freeAllocationIDs are two Elastic IPs allocated in the account outside the stack.
+func freeAllocationIDs(t *testing.T, e *standin.Stack) map[string]any {
+	var ids []any
+	for i := range 2 {
+		id, err := e.AWS.Cloud.Seed("aws:ec2/eip:Eip", fmt.Sprintf("partner-allow-listed-%d", i), map[string]any{"domain": "vpc"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	return map[string]any{"eipAllocationIds": ids}
+}
+
+// stillAllocated checks that the Elastic IPs the stack let go of still exist.
+func stillAllocated(t *testing.T, e *standin.Stack, set map[string]any) {
+	for _, id := range set["eipAllocationIds"].([]any) {
+		if _, err := e.AWS.Cloud.Invoke("aws:ec2/getElasticIp:getElasticIp", resource.NewPropertyMapFromMap(map[string]any{"id": id})); err != nil {
+			t.Errorf("Elastic IP %v was released: %v", id, err)
+		}
+	}
+}
+
 // settingsCovered maps a row to the registry settings it exercises.
 func settingsCovered(c settingChange) []string {
 	var keys []string
@@ -218,6 +265,9 @@ func TestChangeSafety(t *testing.T) {
 					mine = append(mine, i)
 				}
 				e := standin.NewStack(t, cli, standin.StackOptions{Name: "dev", ConfigFile: "Pulumi.dev.yaml", Program: program})
+				// An account whose Elastic IP quota was raised: three AZs with a NAT gateway
+				// each take 6 of the default 5, and kept Elastic IPs stay allocated.
+				e.AWS.Cloud.SetQuota("ec2", "L-0263D0A3", 20)
 				applyChanges(t, e, changes, mine, rows)
 			})
 		}
@@ -232,11 +282,15 @@ func TestChangeSafety(t *testing.T) {
 // one deployment of that base.
 func applyChanges(t *testing.T, e *standin.Stack, changes []settingChange, idx []int, rows []string) {
 	dev := devConfig(t)
+	var kept []string // resources whose objects the stack let go of without deleting them
 	apply := func(settings map[string]any) (standin.Plan, standin.Plan) {
 		t.Helper()
 		e.SetConfig(t, stackYAML(dev, settings))
 		preview := e.Preview(t)
 		_, applied := e.Up(t)
+		for urn := range applied.Retained() {
+			kept = append(kept, urn.Name())
+		}
 		return preview, applied
 	}
 	sort.SliceStable(idx, func(i, j int) bool { return baseKey(changes[idx[i]]) < baseKey(changes[idx[j]]) })
@@ -247,19 +301,26 @@ func applyChanges(t *testing.T, e *standin.Stack, changes []settingChange, idx [
 			apply(c.base)
 			deployedBase = key
 		}
-		preview, applied := apply(merge(c.base, c.set))
+		set := merge(c.base, c.set)
+		if c.prepare != nil {
+			set = merge(set, c.prepare(t, e))
+		}
+		preview, applied := apply(set)
+		if c.verify != nil {
+			c.verify(t, e, set)
+		}
 		if err := e.Preview(t).NoChanges(); err != nil {
 			t.Errorf("%s: the changed stack does not converge: %v", c.change, err)
 		}
 		checkProtected(t, c, preview, applied)
-		rows[i] = tableRow(c, applied.Effects())
+		rows[i] = tableRow(c, applied)
 		apply(c.base) // back to the base for the next row
 	}
 	apply(nil)
 	if err := e.Preview(t).NoChanges(); err != nil {
 		t.Errorf("back on the dev config, the stack does not converge: %v", err)
 	}
-	e.Destroy(t)
+	e.Destroy(t, kept...)
 }
 
 func baseKey(c settingChange) string {
@@ -301,15 +362,19 @@ func checkProtected(t *testing.T, c settingChange, preview, applied standin.Plan
 
 // tableRow is the README row: the change, what it replaced, updated, added or removed,
 // and its effect. Resource names with an AZ number are folded: nat-{0,1}-eip.
-func tableRow(c settingChange, effects map[resource.URN]standin.Effect) string {
+func tableRow(c settingChange, applied standin.Plan) string {
 	by := map[standin.Effect][]string{}
-	for urn, effect := range effects {
+	kept := applied.Retained()
+	for urn, effect := range applied.Effects() {
 		if urn.Type() == "pulumi:pulumi:Stack" || strings.HasPrefix(string(urn.Type()), "pulumi:providers:") {
 			continue
 		}
 		name := urn.Name()
 		if effect == standin.Deleted {
 			name = "−" + name
+			if kept[urn] {
+				name += " (kept)"
+			}
 		} else if effect == standin.Created {
 			name = "+" + name
 		}
@@ -329,7 +394,7 @@ func tableRow(c settingChange, effects map[resource.URN]standin.Effect) string {
 		cell(by[standin.Created], by[standin.Deleted]), c.effect)
 }
 
-var azNumber = regexp.MustCompile(`-(\d)(-|$)`)
+var azNumber = regexp.MustCompile(`-(\d)(-|\s|$)`)
 
 // foldNames sorts names and folds those that differ only in an AZ number.
 func foldNames(names []string) []string {
@@ -493,4 +558,9 @@ func otherBuildDir(t *testing.T) string {
 		t.Fatalf("copying app/: %v", err)
 	}
 	return dir
+}
+
+func TestFoldNames(t *testing.T) {
+	got := foldNames([]string{"nat-1-eip", "nat-0-eip", "−nlb-eip-0 (kept)", "−nlb-eip-1 (kept)", "alb", "private-0", "private-1", "nlb-alias-A", "public-2"})
+	equalSlices(t, "folded", got, []string{"alb", "nat-{0,1}-eip", "nlb-alias-A", "private-{0,1}", "public-2", "−nlb-eip-{0,1} (kept)"})
 }

@@ -69,6 +69,10 @@ var settings = []setting{
 	{name: "hostedZoneName", kind: kindString, def: ""},
 	{name: "privateLink", kind: kindObjects, def: map[string]any{},
 		fields: []field{{"allowedPrincipals", kindStrings}, {"acceptanceRequired", kindBool}, {"enforceSecurityGroupRules", kindBool}}},
+	// static IPs and the account check
+	{name: "eipAllocationIds", kind: kindStrings, def: []string{}},
+	{name: "retainStaticIps", kind: kindBool, def: false},
+	{name: "preflight", kind: kindBool, def: true},
 	// service (top-level values are the single service, and defaults for `services`)
 	{name: "image", kind: kindString, def: "", perService: true},
 	{name: "build", kind: kindString, def: "./app", perService: true},
@@ -115,6 +119,9 @@ type stackConfig struct {
 	Network  networkConfig
 	Ingress  ingressConfig
 	Services []serviceConfig
+	// Preflight compares what the config needs with the account's quotas before anything
+	// is created (preflight.go).
+	Preflight bool
 }
 
 type networkConfig struct {
@@ -145,6 +152,11 @@ type ingressConfig struct {
 	HostedZoneID      string
 	HostedZoneName    string
 	PrivateLink       *privateLinkConfig // nil: no endpoint service
+
+	// The NLB's Elastic IPs: the user's own, one per AZ in AZ order (never released by the
+	// stack), or, when empty, allocated by the stack and kept on destroy if RetainStaticIPs.
+	EipAllocationIDs []string
+	RetainStaticIPs  bool
 }
 
 // privateLinkConfig offers the NLB to partners as a VPC endpoint service.
@@ -270,7 +282,10 @@ func loadConfig(ctx *pulumi.Context) (*stackConfig, error) {
 			HostedZoneID:               r.str("hostedZoneId"),
 			HostedZoneName:             strings.TrimSuffix(strings.ToLower(r.str("hostedZoneName")), "."),
 			PrivateLink:                toPrivateLink(r.value("privateLink")),
+			EipAllocationIDs:           r.strs("eipAllocationIds"),
+			RetainStaticIPs:            r.boolean("retainStaticIps"),
 		},
+		Preflight: r.boolean("preflight"),
 	}
 	c.Services = r.services()
 	for _, svc := range c.Services {
@@ -422,7 +437,11 @@ func (r *configReader) object(fields []field, path string, v any) any {
 	return out
 }
 
-func (r *configReader) str(name string) string  { return r.value(name).(string) }
+func (r *configReader) str(name string) string { return r.value(name).(string) }
+func (r *configReader) strs(name string) []string {
+	v, _ := r.value(name).([]string)
+	return v
+}
 func (r *configReader) integer(name string) int { return r.value(name).(int) }
 func (r *configReader) boolean(name string) bool {
 	return r.value(name).(bool)
@@ -663,16 +682,23 @@ func (p *problems) err() error {
 	return &configError{Problems: p.list}
 }
 
-// configError lists every problem found in the stack config.
-type configError struct{ Problems []string }
+// configError lists every problem found in the stack config (or, with a Title, by the
+// preflight), all of them at once.
+type configError struct {
+	Title    string // "" is "invalid stack config"
+	Problems []string
+}
 
 func (e *configError) Error() string {
-	noun := "problem"
+	title, noun := e.Title, "problem"
+	if title == "" {
+		title = "invalid stack config"
+	}
 	if len(e.Problems) > 1 {
 		noun = "problems"
 	}
-	return fmt.Sprintf("invalid stack config (%d %s; nothing was deployed):\n  - %s",
-		len(e.Problems), noun, strings.Join(e.Problems, "\n  - "))
+	return fmt.Sprintf("%s (%d %s; nothing was deployed):\n  - %s",
+		title, len(e.Problems), noun, strings.Join(e.Problems, "\n  - "))
 }
 
 func quote(s string) string { return strconv.Quote(s) }

@@ -117,7 +117,8 @@ func TestEdgeValuesAreAccepted(t *testing.T) {
 	}
 	for name, cfg := range tests {
 		t.Run(name, func(t *testing.T) {
-			if _, _, err := run(t, cfg, true); err != nil {
+			// An account large enough for 6 AZs: the quotas are preflight_test.go's business.
+			if _, _, err := runIn(t, largeAccount, testStack, qualified(cfg), true); err != nil {
 				t.Fatalf("config %v: %v", cfg, err)
 			}
 		})

@@ -442,3 +442,43 @@ func sortedHosts(m map[string]bool) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// TestEngineStaticIPsOutliveTheStack: a stack with retainStaticIps is destroyed, which
+// leaves its Elastic IPs out of the delete steps; a second stack in the same account takes
+// them with eipAllocationIds and answers on the same addresses, and leaves them allocated
+// when it is destroyed in turn.
+func TestEngineStaticIPsOutliveTheStack(t *testing.T) {
+	skipShort(t)
+	cli := standin.PulumiCLI(t)
+	dev := devConfig(t)
+	first := standin.NewStack(t, cli, standin.StackOptions{Name: "first", ConfigFile: "Pulumi.dev.yaml", Program: program})
+	first.SetConfig(t, stackYAML(dev, map[string]any{"retainStaticIps": true}))
+	res, _ := first.Up(t)
+	ips, ids := res.Outputs["staticIps"].Value, res.Outputs["staticIpAllocationIds"].Value
+	destroyed := first.Destroy(t, "nlb-eip-0", "nlb-eip-1")
+	kept := destroyed.Retained()
+	for _, st := range destroyed.Steps {
+		if st.URN.Type() == "aws:ec2/eip:Eip" && kept[st.URN] != strings.HasPrefix(st.URN.Name(), "nlb-eip") {
+			t.Errorf("destroy: %s kept %v, want only the NLB's Elastic IPs kept", st.URN.Name(), kept[st.URN])
+		}
+	}
+	if len(kept) != 2 {
+		t.Errorf("destroy kept %d resources, want the 2 NLB Elastic IPs", len(kept))
+	}
+
+	second := standin.NewStack(t, cli, standin.StackOptions{Name: "second", ConfigFile: "Pulumi.dev.yaml", Program: program, Cloud: first.AWS.Cloud})
+	second.SetConfig(t, stackYAML(dev, map[string]any{"eipAllocationIds": ids}))
+	res, _ = second.Up(t)
+	if got := fmt.Sprint(res.Outputs["staticIps"].Value); got != fmt.Sprint(ips) {
+		t.Errorf("the second stack answers on %s, want the first's %s", got, fmt.Sprint(ips))
+	}
+	if err := second.Preview(t).NoChanges(); err != nil {
+		t.Errorf("second stack: %v", err)
+	}
+	second.Destroy(t)
+	for _, id := range ids.([]any) {
+		if _, err := second.AWS.Cloud.Invoke("aws:ec2/getElasticIp:getElasticIp", resource.NewPropertyMapFromMap(map[string]any{"id": id})); err != nil {
+			t.Errorf("Elastic IP %v is gone after the second stack's destroy: %v", id, err)
+		}
+	}
+}

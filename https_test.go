@@ -40,7 +40,7 @@ func TestDefaultStackHasNoHTTPSDNSOrPrivateLink(t *testing.T) {
 // subnet, not pinned in the subnet mappings: the provider's Read loses a pinned IPv6
 // address next to an EIP and then replaces the NLB on every update.
 func TestNlbHasStaticIPv6PerAZ(t *testing.T) {
-	m, out := mustRun(t, map[string]string{"azCount": "3"})
+	m, out := mustRunIn(t, largeAccount, map[string]string{"azCount": "3"})
 	nlb := m.one(t, tLB, "nlb")
 	ipv6s := await(t, out.StaticIPv6s).([]string)
 	equal(t, "staticIpv6s", len(ipv6s), 3)

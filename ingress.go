@@ -34,6 +34,7 @@ type staticIPNlb struct {
 	LoadBalancer  *lb.LoadBalancer
 	SecurityGroup *ec2.SecurityGroup
 	StaticIPs     pulumi.StringArrayOutput // the EIPs' public IPv4 addresses, in AZ order
+	AllocationIDs pulumi.StringArrayOutput // and their allocation ids
 	StaticIPv6s   pulumi.StringArrayOutput // the NLB's IPv6 address in each public subnet, in AZ order
 }
 
@@ -56,7 +57,7 @@ func newInternalAlb(ctx *pulumi.Context, cfg ingressConfig, net *network, certif
 		SecurityGroups:           pulumi.StringArray{sg.ID()},
 		DropInvalidHeaderFields:  pulumi.Bool(true), // refuse header smuggling tricks
 		EnableDeletionProtection: pulumi.Bool(cfg.DeletionProtection),
-		Tags:                     nameTag(ctx, "alb"),
+		Tags:                     ownedTags(ctx, "alb"),
 		// An ALB cannot move to another VPC (its subnets change in place only within its
 		// own), so a new VPC (vpcCidr) gets a new ALB.
 	}, pulumi.ReplacementTrigger(net.VpcID))
@@ -122,25 +123,23 @@ func redirectToHTTPS(port int) lb.ListenerDefaultActionInput {
 }
 
 // newStaticIPNlb builds the internet-facing NLB, placed with one subnet mapping per public
-// subnet so each AZ answers on its own Elastic IP, and forwards TCP to each ALB entrance.
-func newStaticIPNlb(ctx *pulumi.Context, cfg ingressConfig, net *network, alb *internalAlb) (*staticIPNlb, error) {
+// subnet so each AZ answers on its own Elastic IP (the user's own, or one the stack
+// allocates), and forwards TCP to each ALB entrance.
+func newStaticIPNlb(ctx *pulumi.Context, cfg ingressConfig, net *network, alb *internalAlb, own []ownEIP) (*staticIPNlb, error) {
 	sg, err := newNlbSecurityGroup(ctx, net, alb)
 	if err != nil {
 		return nil, err
 	}
+	allocations, ips, err := nlbElasticIPs(ctx, cfg, len(net.PublicSubnetIDs), own)
+	if err != nil {
+		return nil, err
+	}
 	var mappings lb.LoadBalancerSubnetMappingArray
-	var ips pulumi.StringArray
 	for i, subnetID := range net.PublicSubnetIDs {
-		name := fmt.Sprintf("nlb-eip-%d", i)
-		eip, err := ec2.NewEip(ctx, name, &ec2.EipArgs{Domain: pulumi.String("vpc"), Tags: nameTag(ctx, name)})
-		if err != nil {
-			return nil, fmt.Errorf("creating Elastic IP %s: %w", name, err)
-		}
 		// No Ipv6Address: AWS gives the NLB a fixed IPv6 address in each subnet anyway, and
 		// the provider's Read loses a pinned one next to an EIP, after which every plan
 		// replaces the NLB (terraform-provider-aws issue 49531). nlbIPv6s reads them back.
-		mappings = append(mappings, lb.LoadBalancerSubnetMappingArgs{SubnetId: subnetID, AllocationId: eip.AllocationId})
-		ips = append(ips, eip.PublicIp)
+		mappings = append(mappings, lb.LoadBalancerSubnetMappingArgs{SubnetId: subnetID, AllocationId: allocations[i]})
 	}
 	enforce := "on" // PrivateLink clients pass the same security group as everyone else
 	if cfg.PrivateLink != nil && !cfg.PrivateLink.EnforceSecurityGroupRules {
@@ -158,7 +157,7 @@ func newStaticIPNlb(ctx *pulumi.Context, cfg ingressConfig, net *network, alb *i
 		// Each AZ's address serves its own AZ's ALB node; cross-zone would add cost for nothing.
 		EnableCrossZoneLoadBalancing: pulumi.Bool(false),
 		EnableDeletionProtection:     pulumi.Bool(cfg.DeletionProtection),
-		Tags:                         nameTag(ctx, "nlb"),
+		Tags:                         ownedTags(ctx, "nlb"),
 		// What replaces the NLB (a new VPC block, fewer AZs) must free the EIPs first: AWS
 		// refuses a new NLB the allocations the old one still holds. Delete-first keeps the
 		// static IPs, at the price of the minutes between the two NLBs.
@@ -170,6 +169,7 @@ func newStaticIPNlb(ctx *pulumi.Context, cfg ingressConfig, net *network, alb *i
 		LoadBalancer:  nlb,
 		SecurityGroup: sg,
 		StaticIPs:     ips.ToStringArrayOutput(),
+		AllocationIDs: allocations.ToStringArrayOutput(),
 		StaticIPv6s:   nlbIPv6s(ctx, nlb, net.PublicSubnetIDs),
 	}
 	for _, e := range alb.Entrances {
@@ -178,6 +178,29 @@ func newStaticIPNlb(ctx *pulumi.Context, cfg ingressConfig, net *network, alb *i
 		}
 	}
 	return out, nil
+}
+
+// nlbElasticIPs are the NLB's Elastic IPs, one per AZ: the user's own, or new ones, which
+// stay allocated on destroy and replacement with retainStaticIps.
+func nlbElasticIPs(ctx *pulumi.Context, cfg ingressConfig, azs int, own []ownEIP) (allocations, ips pulumi.StringArray, err error) {
+	if len(own) > 0 {
+		for _, e := range own {
+			allocations = append(allocations, pulumi.String(e.AllocationID))
+			ips = append(ips, pulumi.String(e.PublicIP))
+		}
+		return allocations, ips, nil
+	}
+	for i := range azs {
+		name := fmt.Sprintf("nlb-eip-%d", i)
+		eip, err := ec2.NewEip(ctx, name, &ec2.EipArgs{Domain: pulumi.String("vpc"), Tags: ownedTags(ctx, name)},
+			pulumi.RetainOnDelete(cfg.RetainStaticIPs))
+		if err != nil {
+			return nil, nil, fmt.Errorf("creating Elastic IP %s: %w", name, err)
+		}
+		allocations = append(allocations, eip.AllocationId)
+		ips = append(ips, eip.PublicIp)
+	}
+	return allocations, ips, nil
 }
 
 // nlbIPv6s are the IPv6 addresses AWS gave the NLB, one per public subnet in AZ order.

@@ -27,23 +27,25 @@ func program(ctx *pulumi.Context) error {
 
 // stackOutputs holds what the stack exports; tests await these same values.
 type stackOutputs struct {
-	DNS          pulumi.StringOutput
-	URL          pulumi.StringOutput
-	StaticIPs    pulumi.StringArrayOutput
-	StaticIPv6s  pulumi.StringArrayOutput
-	AlbDNS       pulumi.StringOutput
-	ClusterName  pulumi.StringOutput
-	ServiceName  pulumi.StringOutput
-	LogGroup     pulumi.StringOutput
-	Services     []*fargateService
-	InternalURLs pulumi.StringMap // internal services, reachable from inside the VPC only
+	DNS       pulumi.StringOutput
+	URL       pulumi.StringOutput
+	StaticIPs pulumi.StringArrayOutput
+	// The NLB's Elastic IPs' allocation ids, for eipAllocationIds in another stack.
+	AllocationIDs pulumi.StringArrayOutput
+	StaticIPv6s   pulumi.StringArrayOutput
+	AlbDNS        pulumi.StringOutput
+	ClusterName   pulumi.StringOutput
+	ServiceName   pulumi.StringOutput
+	LogGroup      pulumi.StringOutput
+	Services      []*fargateService
+	InternalURLs  pulumi.StringMap // internal services, reachable from inside the VPC only
 	// The PrivateLink service partners create endpoints for; unset without privateLink.
 	EndpointServiceName pulumi.StringOutput
 }
 
-// deploy reads and checks the config and does the look-ups (registering nothing if any of
-// it is wrong), then builds the network, the internal ALB, the static-IP NLB, the Fargate
-// services, and the optional DNS records and PrivateLink service.
+// deploy reads and checks the config, does the look-ups and the preflight (registering
+// nothing if any of it is wrong), then builds the network, the internal ALB, the
+// static-IP NLB, the Fargate services, and the optional DNS records and PrivateLink service.
 func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 	cfg, err := loadConfig(ctx)
 	if err != nil {
@@ -59,6 +61,15 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 	}
 	if err := cfg.regionProblems(region.Name); err != nil {
 		return nil, err
+	}
+	own, err := lookupOwnEIPs(ctx, cfg.Ingress.EipAllocationIDs)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Preflight {
+		if err := runPreflight(ctx, cfg, zones, region.Name); err != nil {
+			return nil, err
+		}
 	}
 	zoneID, err := hostedZoneID(ctx, cfg.Ingress)
 	if err != nil {
@@ -79,7 +90,7 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 	if err != nil {
 		return nil, err
 	}
-	nlb, err := newStaticIPNlb(ctx, cfg.Ingress, net, alb)
+	nlb, err := newStaticIPNlb(ctx, cfg.Ingress, net, alb, own)
 	if err != nil {
 		return nil, err
 	}
@@ -93,16 +104,17 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 	}
 
 	out := &stackOutputs{
-		DNS:          nlb.LoadBalancer.DnsName,
-		URL:          serviceURL(cfg.Ingress, nlb.LoadBalancer.DnsName),
-		StaticIPs:    nlb.StaticIPs,
-		StaticIPv6s:  nlb.StaticIPv6s,
-		AlbDNS:       alb.LoadBalancer.DnsName,
-		ClusterName:  cluster.Name,
-		ServiceName:  first.Service.Name,
-		LogGroup:     first.LogGroup.Name,
-		Services:     services,
-		InternalURLs: internalURLs(alb, services),
+		DNS:           nlb.LoadBalancer.DnsName,
+		URL:           serviceURL(cfg.Ingress, nlb.LoadBalancer.DnsName),
+		StaticIPs:     nlb.StaticIPs,
+		AllocationIDs: nlb.AllocationIDs,
+		StaticIPv6s:   nlb.StaticIPv6s,
+		AlbDNS:        alb.LoadBalancer.DnsName,
+		ClusterName:   cluster.Name,
+		ServiceName:   first.Service.Name,
+		LogGroup:      first.LogGroup.Name,
+		Services:      services,
+		InternalURLs:  internalURLs(alb, services),
 	}
 	if cfg.Ingress.Domain != "" {
 		if err := newAliasRecords(ctx, cfg.Ingress, zoneID, nlb); err != nil {
@@ -187,6 +199,7 @@ func (o *stackOutputs) export(ctx *pulumi.Context) {
 	ctx.Export("dns", o.DNS)
 	ctx.Export("url", o.URL)
 	ctx.Export("staticIps", o.StaticIPs)
+	ctx.Export("staticIpAllocationIds", o.AllocationIDs)
 	ctx.Export("staticIpv6s", o.StaticIPv6s)
 	ctx.Export("albDns", o.AlbDNS)
 	ctx.Export("clusterName", o.ClusterName)

@@ -79,7 +79,7 @@ func TestAddingAnAZKeepsEverySubnet(t *testing.T) {
 	for _, cidr := range []string{"10.0.0.0/16", "10.1.0.0/23"} {
 		blocks := map[string]string{} // subnet name → IPv4 and IPv6 blocks, from the smallest azCount that has it
 		for az := minAzCount; az <= maxAzCount; az++ {
-			m, _ := mustRun(t, map[string]string{"vpcCidr": cidr, "azCount": fmt.Sprint(az)})
+			m, _ := mustRunIn(t, largeAccount, map[string]string{"vpcCidr": cidr, "azCount": fmt.Sprint(az)})
 			for _, s := range m.byType(tSubnet) {
 				got := str(t, s.Inputs, "cidrBlock") + " " + str(t, s.Inputs, "ipv6CidrBlock")
 				if before, ok := blocks[s.Name]; ok && before != got {
@@ -186,7 +186,7 @@ func TestVpcEndpointsReplaceNat(t *testing.T) {
 }
 
 func TestNlbHasOneElasticIPPerAZViaSubnetMappings(t *testing.T) {
-	m, out := mustRun(t, map[string]string{"azCount": "3"})
+	m, out := mustRunIn(t, largeAccount, map[string]string{"azCount": "3"})
 
 	nlb := m.one(t, tLB, "nlb")
 	equal(t, "nlb type", str(t, nlb.Inputs, "loadBalancerType"), "network")

@@ -78,11 +78,16 @@ func urn(typ, name string) string {
 // the project prefix; values as Pulumi passes them, i.e. strings, JSON for structures).
 func run(t *testing.T, cfg map[string]string, dryRun bool) (*mocks, *stackOutputs, error) {
 	t.Helper()
+	return runRaw(t, qualified(cfg), dryRun)
+}
+
+// qualified is cfg with the project prefix on its keys, and the region.
+func qualified(cfg map[string]string) map[string]string {
 	all := map[string]string{"aws:region": testRegion}
 	for k, v := range cfg {
 		all[testProject+":"+k] = v
 	}
-	return runRaw(t, all, dryRun)
+	return all
 }
 
 // runRaw is run with fully qualified config keys.
@@ -94,12 +99,44 @@ func runRaw(t *testing.T, cfg map[string]string, dryRun bool) (*mocks, *stackOut
 // runStack is runRaw for a stack of another name.
 func runStack(t *testing.T, stack string, cfg map[string]string, dryRun bool) (*mocks, *stackOutputs, error) {
 	t.Helper()
+	return runIn(t, nil, stack, cfg, dryRun)
+}
+
+// anAccount prepares the stand-in account before the program runs: quotas, objects that
+// exist outside the stack. nil is a new account with AWS's default quotas.
+type anAccount func(c *standin.Cloud)
+
+// largeAccount has raised quotas, for configs beyond AWS's defaults: 20 Elastic IPs (3 AZs
+// with a NAT gateway each take 6 of the default 5), and 4000 Fargate vCPU each, On-Demand
+// and Spot (what established accounts have; a new one has 6).
+func largeAccount(c *standin.Cloud) {
+	c.SetQuota("ec2", "L-0263D0A3", 20)
+	c.SetQuota("fargate", "L-3032A538", 4000)
+	c.SetQuota("fargate", "L-36FBB829", 4000)
+}
+
+// mustRunIn runs the program in a prepared account and fails the test on error.
+func mustRunIn(t *testing.T, acct anAccount, cfg map[string]string) (*mocks, *stackOutputs) {
+	t.Helper()
+	m, out, err := runIn(t, acct, testStack, qualified(cfg), false)
+	if err != nil {
+		t.Fatalf("program failed: %v", err)
+	}
+	return m, out
+}
+
+// runIn runs the program in an account prepared by acct, with fully qualified config keys.
+func runIn(t *testing.T, acct anAccount, stack string, cfg map[string]string, dryRun bool) (*mocks, *stackOutputs, error) {
+	t.Helper()
 	raw, err := json.Marshal(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("PULUMI_CONFIG", string(raw))
 	m := &mocks{standin.NewMocks(testProject, stack, testRegion)}
+	if acct != nil {
+		acct(m.Cloud)
+	}
 	var out *stackOutputs
 	err = pulumi.RunErr(func(ctx *pulumi.Context) error {
 		var err error

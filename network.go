@@ -67,7 +67,7 @@ func newNetwork(ctx *pulumi.Context, cfg networkConfig, zones []string, region s
 		EnableDnsSupport:             pulumi.Bool(true),
 		EnableDnsHostnames:           pulumi.Bool(true),
 		AssignGeneratedIpv6CidrBlock: pulumi.Bool(true),
-		Tags:                         nameTag(ctx, "vpc"),
+		Tags:                         ownedTags(ctx, "vpc"),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("creating VPC: %w", err)
@@ -280,14 +280,14 @@ func associate(ctx *pulumi.Context, name string, s *ec2.Subnet, rt *ec2.RouteTab
 
 // newNatGateway gives private subnets IPv4 egress (image pulls, logs) through a public subnet.
 func newNatGateway(ctx *pulumi.Context, name string, public *ec2.Subnet) (*ec2.NatGateway, error) {
-	eip, err := ec2.NewEip(ctx, name+"-eip", &ec2.EipArgs{Domain: pulumi.String("vpc"), Tags: nameTag(ctx, name+"-eip")})
+	eip, err := ec2.NewEip(ctx, name+"-eip", &ec2.EipArgs{Domain: pulumi.String("vpc"), Tags: ownedTags(ctx, name+"-eip")})
 	if err != nil {
 		return nil, fmt.Errorf("creating EIP for %s: %w", name, err)
 	}
 	nat, err := ec2.NewNatGateway(ctx, name, &ec2.NatGatewayArgs{
 		SubnetId:     public.ID(),
 		AllocationId: eip.AllocationId,
-		Tags:         nameTag(ctx, name),
+		Tags:         ownedTags(ctx, name),
 		// A replacement (its subnet replaced) keeps the EIP, which AWS lets only one NAT
 		// gateway hold: the old one must go first.
 	}, pulumi.DeleteBeforeReplace(true))
@@ -364,4 +364,18 @@ func addEgress(ctx *pulumi.Context, sg *ec2.SecurityGroup, rules ...securityGrou
 // nameTag gives a resource a Name tag (what the console shows) prefixed with the stack.
 func nameTag(ctx *pulumi.Context, name string) pulumi.StringMap {
 	return pulumi.StringMap{"Name": pulumi.String(ctx.Stack() + "-" + name)}
+}
+
+// stackTagKey tags what counts against the account's quotas, with <project>/<stack>, so
+// preflight tells this stack's own Elastic IPs, VPC, NAT gateways and load balancers from
+// the rest of the account, and a running stack's NLB from someone else's.
+const stackTagKey = "pulumi-stack"
+
+func stackTagValue(ctx *pulumi.Context) string { return ctx.Project() + "/" + ctx.Stack() }
+
+// ownedTags are nameTag plus the stack tag.
+func ownedTags(ctx *pulumi.Context, name string) pulumi.StringMap {
+	tags := nameTag(ctx, name)
+	tags[stackTagKey] = pulumi.String(stackTagValue(ctx))
+	return tags
 }

@@ -71,7 +71,33 @@ var sslPolicies = []string{
 func (c *stackConfig) validate(p *problems) {
 	c.Network.validate(p, c.Services)
 	c.Ingress.validate(p)
+	c.Ingress.validateStaticIPs(p, c.Network.AzCount)
 	c.validateServices(p)
+}
+
+// eipAllocationID is an Elastic IP's allocation id: eipalloc- and 8 or 17 hex digits.
+var eipAllocationID = regexp.MustCompile(`^eipalloc-([0-9a-f]{8}|[0-9a-f]{17})$`)
+
+// validateStaticIPs checks the user's own Elastic IPs: one per AZ, well formed, each once.
+// Whether they exist and are free is looked up later (lookupOwnEIPs).
+func (in ingressConfig) validateStaticIPs(p *problems, azCount int) {
+	ids := in.EipAllocationIDs
+	if len(ids) == 0 {
+		return
+	}
+	if len(ids) != azCount {
+		p.add("eipAllocationIds", "invalid value: %d allocation ids for azCount %d: give one Elastic IP per AZ, in AZ order", len(ids), azCount)
+	}
+	seen := map[string]int{}
+	for i, id := range ids {
+		key := fmt.Sprintf("eipAllocationIds[%d]", i)
+		if !eipAllocationID.MatchString(id) {
+			p.add(key, "invalid value %q: must be an Elastic IP allocation id such as eipalloc-0123456789abcdef0", id)
+		} else if j, dup := seen[id]; dup {
+			p.add(key, "duplicate value %q: already used by eipAllocationIds[%d]; each AZ needs an Elastic IP of its own", id, j)
+		}
+		seen[id] = i
+	}
 }
 
 func (n networkConfig) validate(p *problems, services []serviceConfig) {

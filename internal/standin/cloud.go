@@ -40,6 +40,9 @@ type Cloud struct {
 	eipHolder map[string]string    // Elastic IP allocation id → id of the NLB or NAT gateway holding it
 	off       map[string]bool      // rules switched off, for the tests that prove each one bites
 	invoked   map[string]int       // data sources served, by token
+
+	quotas      map[string]float64 // Service Quotas values that differ from AWS's defaults
+	quotaErrors map[string]string  // quotas that cannot be read, and why
 }
 
 type object struct {
@@ -62,6 +65,9 @@ func NewCloud() *Cloud {
 		eipHolder: map[string]string{},
 		off:       map[string]bool{},
 		invoked:   map[string]int{},
+
+		quotas:      map[string]float64{},
+		quotaErrors: map[string]string{},
 	}
 }
 
@@ -436,6 +442,19 @@ func (c *Cloud) Delete(urn resource.URN, id string) error {
 		h.deleted(c, id, state)
 	}
 	return nil
+}
+
+// liveURNs are the URNs the Cloud holds an object for.
+func (c *Cloud) liveURNs() []resource.URN {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var urns []resource.URN
+	for urn, n := range c.live {
+		if n > 0 {
+			urns = append(urns, urn)
+		}
+	}
+	return urns
 }
 
 // Live lists the URNs the Cloud still holds an object for.

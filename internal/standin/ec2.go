@@ -396,11 +396,19 @@ func (c *Cloud) releaseEIPs(holder string, allocationIDs ...string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, a := range allocationIDs {
-		if c.eipHolder[a] == holder {
-			delete(c.eipHolder, a)
-			if eip, ok := c.objects[a]; ok {
-				put(eip.state, "associationId", "")
-			}
+		c.releaseEIPLocked(holder, a)
+	}
+}
+
+// releaseEIPLocked disassociates an Elastic IP from holder; c.mu is held.
+func (c *Cloud) releaseEIPLocked(holder, allocationID string) {
+	if c.eipHolder[allocationID] != holder {
+		return
+	}
+	delete(c.eipHolder, allocationID)
+	if eip, ok := c.objects[allocationID]; ok {
+		for _, k := range []string{"associationId", "networkInterface", "instance"} {
+			put(eip.state, k, "")
 		}
 	}
 }

@@ -332,7 +332,7 @@ func nlbDeleted(c *Cloud, id string, state resource.PropertyMap) {
 	c.mu.Lock()
 	for a, h := range c.eipHolder {
 		if h == id {
-			delete(c.eipHolder, a)
+			c.releaseEIPLocked(id, a)
 		}
 	}
 	for eid, e := range c.enis {
@@ -373,13 +373,14 @@ func (c *Cloud) addNlbInterfaces(lbID string, lb resource.PropertyMap, mappings 
 				e.ipv6 = hostIn(str(subnet, "ipv6CidrBlock"), hexOf(8, lbID, subnetID, "ipv6"))
 			}
 		}
+		c.mu.Lock()
 		if a := str(m, "allocationId"); a != "" {
 			e.allocationID = a
-			if eip := c.objectState(a); eip != nil {
-				e.publicIP = str(eip, "publicIp")
+			if eip, ok := c.objects[a]; ok {
+				e.publicIP = str(eip.state, "publicIp")
+				put(eip.state, "networkInterface", e.id)
 			}
 		}
-		c.mu.Lock()
 		c.enis[e.id] = e
 		c.mu.Unlock()
 	}
@@ -391,9 +392,7 @@ func (c *Cloud) removeNlbInterface(lbID string, m resource.PropertyMap) {
 	defer c.mu.Unlock()
 	for id, e := range c.enis {
 		if e.owner == lbID && e.subnetID == str(m, "subnetId") {
-			if c.eipHolder[e.allocationID] == lbID {
-				delete(c.eipHolder, e.allocationID)
-			}
+			c.releaseEIPLocked(lbID, e.allocationID)
 			delete(c.enis, id)
 		}
 	}

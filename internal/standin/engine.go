@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -29,10 +30,12 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -69,6 +72,7 @@ type StackOptions struct {
 	Name       string         // stack name
 	ConfigFile string         // the stack's config file, relative to the project directory
 	Program    pulumi.RunFunc // the program, run inline in the test process
+	Cloud      *Cloud         // the AWS account to run in; nil: a new, empty one
 }
 
 // Stack is one stack of the project on a fresh file backend, with its own stand-ins.
@@ -110,7 +114,11 @@ func NewStack(t *testing.T, cli auto.PulumiCommand, o StackOptions) *Stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	aws := Serve(t, "aws", strings.TrimPrefix(awsVersion, "v"), NewCloud())
+	cloud := o.Cloud
+	if cloud == nil {
+		cloud = NewCloud()
+	}
+	aws := Serve(t, "aws", strings.TrimPrefix(awsVersion, "v"), cloud)
 	awsx := Serve(t, "awsx", strings.TrimPrefix(awsxVersion, "v"), aws.Cloud)
 
 	ctx := t.Context()
@@ -171,6 +179,7 @@ type Step struct {
 	URN      resource.URN
 	Diffs    []string // the properties that changed
 	Replaces []string // the properties that force a replacement
+	Retained bool     // a delete that leaves the cloud object in place (retainOnDelete)
 }
 
 // Plan is what a preview says an update would do.
@@ -242,7 +251,9 @@ func planOf(changes map[apitype.OpType]int, evts []events.EngineEvent) Plan {
 		if m.Op == apitype.OpSame || m.Op == apitype.OpRead {
 			continue
 		}
-		plan.Steps = append(plan.Steps, Step{Op: m.Op, URN: resource.URN(m.URN), Diffs: m.Diffs, Replaces: m.Keys})
+		st := Step{Op: m.Op, URN: resource.URN(m.URN), Diffs: m.Diffs, Replaces: m.Keys}
+		st.Retained = m.Old != nil && m.Old.RetainOnDelete
+		plan.Steps = append(plan.Steps, st)
 	}
 	sort.SliceStable(plan.Steps, func(i, j int) bool { return plan.Steps[i].URN < plan.Steps[j].URN })
 	return plan
@@ -304,6 +315,17 @@ func (p Plan) Effects() map[resource.URN]Effect {
 	return out
 }
 
+// Retained are the resources the plan deletes but whose cloud objects stay (retainOnDelete).
+func (p Plan) Retained() map[resource.URN]bool {
+	out := map[resource.URN]bool{}
+	for _, st := range p.Steps {
+		if st.Retained && (st.Op == apitype.OpDelete || st.Op == apitype.OpDeleteReplaced) {
+			out[st.URN] = true
+		}
+	}
+	return out
+}
+
 // Up runs `pulumi up`, which must succeed, and returns its result and the steps it took.
 func (s *Stack) Up(t *testing.T) (auto.UpResult, Plan) {
 	t.Helper()
@@ -341,11 +363,17 @@ func (s *Stack) TryUp(t *testing.T) (auto.UpResult, Plan, error) {
 	return res, planOf(changes, evts), nil
 }
 
-// Destroy runs `pulumi destroy` and checks nothing is left, in the state or the stand-in.
-func (s *Stack) Destroy(t *testing.T) {
+// Destroy runs `pulumi destroy` and checks nothing is left, in the state or the stand-in,
+// but the objects of the resources named in retained (retainOnDelete). It returns the
+// steps the destroy took.
+func (s *Stack) Destroy(t *testing.T, retained ...string) Plan {
 	t.Helper()
 	start := time.Now()
-	res, err := s.stack.Destroy(s.ctx)
+	var res auto.DestroyResult
+	evts, err := s.withEvents(func(ch chan<- events.EngineEvent) (err error) {
+		res, err = s.stack.Destroy(s.ctx, optdestroy.EventStreams(ch))
+		return err
+	})
 	if err != nil {
 		t.Fatalf("%s: destroy: %v", s.Name, err)
 	}
@@ -359,10 +387,27 @@ func (s *Stack) Destroy(t *testing.T) {
 		}
 		t.Errorf("%s: %d resources left in the state after destroy:\n  %s", s.Name, len(left), strings.Join(urns, "\n  "))
 	}
-	if live := s.AWS.Cloud.Live(); len(live) > 0 {
-		t.Errorf("%s: the aws stand-in still holds objects after destroy:\n  %s", s.Name, strings.Join(live, "\n  "))
+	var left []string
+	for _, urn := range s.AWS.Cloud.liveURNs() {
+		if urn.Stack() == tokens.QName(s.Name) && !slices.Contains(retained, urn.Name()) {
+			left = append(left, string(urn))
+		}
 	}
-	t.Logf("%s: destroy took %s: %v, nothing left", s.Name, time.Since(start).Round(time.Millisecond), SummaryChanges(res.Summary))
+	if len(left) > 0 {
+		t.Errorf("%s: the aws stand-in still holds objects after destroy:\n  %s", s.Name, strings.Join(left, "\n  "))
+	}
+	t.Logf("%s: destroy took %s: %v, nothing left but %v", s.Name, time.Since(start).Round(time.Millisecond), SummaryChanges(res.Summary), retained)
+	return planOf(nil, evts)
+}
+
+// Outputs returns the stack's outputs.
+func (s *Stack) Outputs(t *testing.T) auto.OutputMap {
+	t.Helper()
+	out, err := s.stack.Outputs(s.ctx)
+	if err != nil {
+		t.Fatalf("%s: stack outputs: %v", s.Name, err)
+	}
+	return out
 }
 
 // Resources returns the stack's resources from `pulumi stack export`.

@@ -27,6 +27,7 @@ type Registered struct {
 	DeleteBeforeReplace bool
 	ReplaceOnChanges    []string
 	ReplacementTrigger  any
+	RetainOnDelete      bool // deleting it leaves the cloud object
 }
 
 // Mocks implements pulumi.MockResourceMonitor on a Cloud. Registrations arrive
@@ -74,6 +75,7 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		r.IgnoreChanges = rpc.GetIgnoreChanges()
 		r.DeleteBeforeReplace = rpc.GetDeleteBeforeReplace()
 		r.ReplaceOnChanges = rpc.GetReplaceOnChanges()
+		r.RetainOnDelete = rpc.GetRetainOnDelete()
 		if v := rpc.GetReplacementTrigger(); v != nil {
 			r.ReplacementTrigger = v.AsInterface()
 		}

@@ -1,0 +1,267 @@
+package main
+
+// Static IPs that outlive the stack, and the preflight (project issue 11).
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/example/nlb-alb-fargate/internal/standin"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+)
+
+func resourceArgs(m map[string]any) resource.PropertyMap { return resource.NewPropertyMapFromMap(m) }
+
+const testStackTag = testProject + "/" + testStack
+
+// seed makes objects outside the stack and returns their ids.
+func seed(t *testing.T, c *standin.Cloud, typ tokens.Type, n int, in func(i int) map[string]any) []string {
+	t.Helper()
+	var ids []string
+	for i := range n {
+		id, err := c.Seed(typ, fmt.Sprintf("%s-%d", typ.Name(), i), in(i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+func eipsOf(tags map[string]any) func(int) map[string]any {
+	return func(int) map[string]any { return map[string]any{"domain": "vpc", "tags": tags} }
+}
+
+// refusedIn runs the program in a prepared account, which must refuse it with every
+// wanted fragment, before registering anything.
+func refusedIn(t *testing.T, acct anAccount, cfg map[string]string, want ...string) error {
+	t.Helper()
+	m, _, err := runIn(t, acct, testStack, qualified(cfg), true)
+	if err == nil {
+		t.Fatalf("config %v: want an error, got none", cfg)
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error does not say %q:\n%v", w, err)
+		}
+	}
+	if n := m.count(); n != 0 {
+		t.Errorf("%d resources were registered before the error; want none", n)
+	}
+	return err
+}
+
+func TestPreflightStopsBeforeTheQuotaIsReached(t *testing.T) {
+	err := refusedIn(t, nil, map[string]string{"azCount": "3"},
+		`preflight: the account cannot hold this stack (1 problem; nothing was deployed)`,
+		`Elastic IPs: this config needs 6, this stack holds 0, and 0 of the 5 allowed in us-east-1 ("EC2-VPC Elastic IPs", quota L-0263D0A3) are in use: 1 short; raise the quota in Service Quotas, or release Elastic IPs you do not use, or need fewer (natGateways: single, eipAllocationIds)`)
+	var ce *configError
+	if !errors.As(err, &ce) {
+		t.Errorf("want a *configError, got %T", err)
+	}
+
+	// Others' objects count; every shortfall is reported at once.
+	crowded := func(c *standin.Cloud) {
+		seed(t, c, "aws:ec2/eip:Eip", 3, eipsOf(nil))
+		seed(t, c, "aws:ec2/vpc:Vpc", 5, func(i int) map[string]any { return map[string]any{"cidrBlock": fmt.Sprintf("10.%d.0.0/16", 100+i)} })
+	}
+	refusedIn(t, crowded, nil, "(2 problems; nothing was deployed)",
+		`Elastic IPs: this config needs 4, this stack holds 0, and 3 of the 5 allowed in us-east-1 ("EC2-VPC Elastic IPs", quota L-0263D0A3) are in use: 2 short`,
+		`VPCs: this config needs 1, this stack holds 0, and 5 of the 5 allowed in us-east-1 ("VPCs per Region", quota L-F678F1CE) are in use: 1 short; raise the quota in Service Quotas, or delete a VPC you do not use`)
+
+	// NAT gateways are counted per AZ, where their quota applies.
+	busyAZ := func(c *standin.Cloud) {
+		c.SetQuota("ec2", "L-0263D0A3", 20)
+		vpc := seed(t, c, "aws:ec2/vpc:Vpc", 1, func(int) map[string]any { return map[string]any{"cidrBlock": "10.200.0.0/16"} })[0]
+		subnet := seed(t, c, "aws:ec2/subnet:Subnet", 1, func(int) map[string]any {
+			return map[string]any{"vpcId": vpc, "availabilityZone": "us-east-1a", "cidrBlock": "10.200.0.0/20"}
+		})[0]
+		eips := seed(t, c, "aws:ec2/eip:Eip", 5, eipsOf(nil))
+		seed(t, c, "aws:ec2/natGateway:NatGateway", 5, func(i int) map[string]any { return map[string]any{"subnetId": subnet, "allocationId": eips[i]} })
+	}
+	refusedIn(t, busyAZ, nil, "(1 problem;",
+		`NAT gateways in us-east-1a: this config needs 1, this stack holds 0, and 5 of the 5 allowed in us-east-1a ("NAT gateways per Availability Zone", quota L-FE5A380F) are in use: 1 short`)
+
+	// The services' vCPU at their desired counts.
+	refusedIn(t, nil, map[string]string{"desiredCount": "30"},
+		`Fargate On-Demand vCPU: the services need 7.5 at their desired counts, more than the 6 allowed ("Fargate On-Demand vCPU resource count", quota L-3032A538)`)
+	refusedIn(t, nil, map[string]string{"spot": "true", "cpu": "1024", "memory": "2048", "desiredCount": "7"},
+		`Fargate Spot vCPU: the services need 7 at their desired counts, more than the 6 allowed ("Fargate Spot vCPU resource count", quota L-36FBB829)`)
+}
+
+// A running stack holds its own Elastic IPs already: they are not needed twice.
+func TestPreflightCountsTheStacksOwnOnce(t *testing.T) {
+	running := func(c *standin.Cloud) {
+		seed(t, c, "aws:ec2/eip:Eip", 4, eipsOf(map[string]any{"pulumi-stack": testStackTag}))
+		seed(t, c, "aws:ec2/eip:Eip", 1, eipsOf(map[string]any{"pulumi-stack": testProject + "/prod"}))
+	}
+	if _, _, err := runIn(t, running, testStack, qualified(nil), true); err != nil {
+		t.Fatalf("5 of 5 in use, 4 of them this stack's: %v", err)
+	}
+	// The stack's own resources are tagged so.
+	m, _ := mustRun(t, nil)
+	for _, typ := range []string{tEip, tVpc, tNat, tLB} {
+		for _, r := range m.byType(typ) {
+			equal(t, r.Name+" stack tag", str(t, r.Inputs, "tags", "pulumi-stack"), testStackTag)
+		}
+	}
+}
+
+func TestPreflightCanBeSkipped(t *testing.T) {
+	if _, _, err := runIn(t, nil, testStack, qualified(map[string]string{"azCount": "3", "preflight": "false"}), true); err != nil {
+		t.Fatalf("preflight: false: %v", err)
+	}
+}
+
+// fakeAccount answers preflight's reads from fields, for what the stand-in cannot show:
+// a warning that does not stop the program.
+type fakeAccount struct {
+	quotas map[string]float64
+	failed map[string]error
+}
+
+func (a fakeAccount) quota(q quota) (float64, error) {
+	if err := a.failed[q.code]; err != nil {
+		return 0, err
+	}
+	return a.quotas[q.code], nil
+}
+func (fakeAccount) eips(bool) (int, error)                        { return 0, nil }
+func (fakeAccount) vpcs(bool) (int, error)                        { return 0, nil }
+func (fakeAccount) loadBalancers(bool) (int, int, error)          { return 0, 0, nil }
+func (fakeAccount) natGatewaysPerAZ(bool) (map[string]int, error) { return map[string]int{}, nil }
+
+func TestPreflightWarnsAndGoesOn(t *testing.T) {
+	acct := fakeAccount{
+		quotas: map[string]float64{"L-F678F1CE": 5, "L-FE5A380F": 5, "L-53DA6B97": 50, "L-69A177A2": 50, "L-3032A538": 6, "L-36FBB829": 6},
+		failed: map[string]error{"L-0263D0A3": errors.New("AccessDeniedException: not authorized to perform servicequotas:GetServiceQuota")},
+	}
+	cfg := &stackConfig{Network: networkConfig{NatGateways: "perAz"}, Services: []serviceConfig{{Cpu: 256, DesiredCount: 2, Autoscaling: &autoscalingConfig{Max: 40}}}}
+	r := preflight(acct, demandOf(cfg, []string{"us-east-1a", "us-east-1b", "us-east-1c"}), "us-east-1")
+	if len(r.problems.list) != 0 {
+		t.Errorf("problems %v; want none: an unreadable quota is not a shortfall", r.problems.list)
+	}
+	want := []string{
+		`preflight: could not read its value of "EC2-VPC Elastic IPs" (quota ec2/L-0263D0A3), so it is not checked: AccessDeniedException`,
+		`preflight: Fargate On-Demand vCPU: the services need 10 at their autoscaling maxima, more than the 6 allowed ("Fargate On-Demand vCPU resource count", quota L-3032A538): scaling will stop short`,
+	}
+	got := strings.Join(r.warnings, "\n")
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			t.Errorf("warnings do not say %q:\n%s", w, got)
+		}
+	}
+	// And the program goes on when Service Quotas denies it the quota.
+	denied := func(c *standin.Cloud) { c.FailQuota("ec2", "L-0263D0A3", "AccessDeniedException: not authorized") }
+	if _, _, err := runIn(t, denied, testStack, qualified(map[string]string{"azCount": "3"}), true); err != nil {
+		t.Fatalf("with the Elastic IP quota unreadable: %v", err)
+	}
+}
+
+func TestSplitTasksBetweenFargateAndSpot(t *testing.T) {
+	mix := []capacityProviderStrategy{{CapacityProvider: "FARGATE", Base: 1, Weight: 1}, {CapacityProvider: "FARGATE_SPOT", Weight: 3}}
+	for _, tc := range []struct {
+		n, onDemand, spot int
+		strategy          []capacityProviderStrategy
+	}{
+		{10, 10, 0, []capacityProviderStrategy{{CapacityProvider: "FARGATE", Weight: 1}}},
+		{10, 0, 10, []capacityProviderStrategy{{CapacityProvider: "FARGATE_SPOT", Weight: 1}}},
+		{10, 4, 7, mix}, // base 1, then 9 by 1:3, rounded up each way
+		{1, 1, 0, mix},
+	} {
+		od, spot := splitTasks(tc.n, tc.strategy)
+		if od != tc.onDemand || spot != tc.spot {
+			t.Errorf("%d tasks on %v: got %d On-Demand and %d Spot, want %d and %d", tc.n, tc.strategy, od, spot, tc.onDemand, tc.spot)
+		}
+	}
+}
+
+// freeEIPs is an account with n Elastic IPs of its own, unassociated, and their ids (the
+// stand-in's ids are the same in every account seeded alike).
+func freeEIPs(t *testing.T, n int) (anAccount, []string) {
+	t.Helper()
+	ids := seed(t, standin.NewCloud(), "aws:ec2/eip:Eip", n, eipsOf(nil))
+	return func(c *standin.Cloud) {
+		if got := seed(t, c, "aws:ec2/eip:Eip", n, eipsOf(nil)); strings.Join(got, ",") != strings.Join(ids, ",") {
+			t.Fatalf("seeded Elastic IPs %v, want %v", got, ids)
+		}
+	}, ids
+}
+
+func idsConfig(ids []string) string {
+	return `["` + strings.Join(ids, `","`) + `"]`
+}
+
+// Your own Elastic IPs: the NLB maps them, the stack allocates none, and reports them.
+func TestOwnElasticIPs(t *testing.T) {
+	acct, ids := freeEIPs(t, 2)
+	m, out := mustRunIn(t, acct, map[string]string{"eipAllocationIds": idsConfig(ids)})
+	equal(t, "Elastic IPs the stack allocates for the NLB", len(m.byType(tEip)), 2) // the NAT gateways' only
+	for _, e := range m.byType(tEip) {
+		if strings.HasPrefix(e.Name, "nlb-eip") {
+			t.Errorf("%s allocated though eipAllocationIds are given", e.Name)
+		}
+	}
+	mappings := get(t, m.one(t, tLB, "nlb").Inputs, "subnetMappings")
+	var ips []string
+	for i, id := range ids {
+		equal(t, fmt.Sprintf("mapping %d allocationId", i), str(t, mappings, i, "allocationId"), id)
+		eip, err := m.Cloud.Invoke("aws:ec2/getElasticIp:getElasticIp", resourceArgs(map[string]any{"id": id}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ips = append(ips, eip["publicIp"].StringValue())
+	}
+	equalSlices(t, "staticIps", await(t, out.StaticIPs).([]string), ips)
+	equalSlices(t, "staticIpAllocationIds", await(t, out.AllocationIDs).([]string), ids)
+}
+
+func TestOwnElasticIPsAreChecked(t *testing.T) {
+	acct, ids := freeEIPs(t, 2)
+	refusedIn(t, nil, map[string]string{"eipAllocationIds": `["eipalloc-0123456789abcdef0"]`},
+		`eipAllocationIds: invalid value: 1 allocation ids for azCount 2: give one Elastic IP per AZ, in AZ order`)
+	refusedIn(t, nil, map[string]string{"eipAllocationIds": `["eipalloc-12345","203.0.113.7"]`},
+		`eipAllocationIds[0]: invalid value "eipalloc-12345": must be an Elastic IP allocation id such as eipalloc-0123456789abcdef0`,
+		`eipAllocationIds[1]: invalid value "203.0.113.7": must be an Elastic IP allocation id`)
+	refusedIn(t, acct, map[string]string{"eipAllocationIds": idsConfig([]string{ids[0], ids[0]})},
+		`eipAllocationIds[1]: duplicate value "`+ids[0]+`": already used by eipAllocationIds[0]; each AZ needs an Elastic IP of its own`)
+	refusedIn(t, nil, map[string]string{"eipAllocationIds": `["eipalloc-0123456789abcdef0","eipalloc-0123456789abcdef1"]`},
+		`eipAllocationIds[0]: invalid value "eipalloc-0123456789abcdef0": no such Elastic IP in the stack's region`,
+		`eipAllocationIds[1]: invalid value "eipalloc-0123456789abcdef1": no such Elastic IP in the stack's region`)
+
+	// One in use by an instance, the other by another stack's NLB.
+	inUse := func(c *standin.Cloud) {
+		acct(c)
+		if err := c.AssociateEIP(ids[0], "i-0123456789abcdef0"); err != nil {
+			t.Fatal(err)
+		}
+		vpc := seed(t, c, "aws:ec2/vpc:Vpc", 1, func(int) map[string]any {
+			return map[string]any{"cidrBlock": "10.200.0.0/16", "assignGeneratedIpv6CidrBlock": true}
+		})[0]
+		subnet := seed(t, c, "aws:ec2/subnet:Subnet", 1, func(int) map[string]any {
+			return map[string]any{"vpcId": vpc, "availabilityZone": "us-east-1a", "cidrBlock": "10.200.0.0/20"}
+		})[0]
+		seed(t, c, "aws:lb/loadBalancer:LoadBalancer", 1, func(int) map[string]any {
+			return map[string]any{"name": "partner-nlb", "loadBalancerType": "network", "tags": map[string]any{"pulumi-stack": testProject + "/prod"},
+				"subnetMappings": []any{map[string]any{"subnetId": subnet, "allocationId": ids[1]}}}
+		})
+	}
+	refusedIn(t, inUse, map[string]string{"eipAllocationIds": idsConfig(ids)},
+		`eipAllocationIds[0]: invalid value "`+ids[0]+`": `, `is associated with instance i-0123456789abcdef0; disassociate it first, or give another`,
+		`eipAllocationIds[1]: invalid value "`+ids[1]+`": `, `is associated with network load balancer partner-nlb, not this stack's; disassociate it first, or give another`)
+}
+
+// retainStaticIps keeps the NLB's Elastic IPs on destroy, and only those.
+func TestRetainStaticIPs(t *testing.T) {
+	m, _ := mustRun(t, map[string]string{"retainStaticIps": "true"})
+	for _, e := range m.byType(tEip) {
+		equal(t, e.Name+" retained on delete", e.RetainOnDelete, strings.HasPrefix(e.Name, "nlb-eip"))
+	}
+	plain, _ := mustRun(t, nil)
+	for _, e := range plain.byType(tEip) {
+		equal(t, e.Name+" retained on delete by default", e.RetainOnDelete, false)
+	}
+}
