@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -46,10 +47,10 @@ type settingChange struct {
 
 // protectedTypes are what partners and traffic depend on.
 var protectedTypes = map[tokens.Type]string{
-	"aws:ec2/eip:Eip":                  "Elastic IP",
-	"aws:lb/loadBalancer:LoadBalancer": "load balancer",
-	"aws:ec2/subnet:Subnet":            "subnet",
-	"aws:ecs/service:Service":          "ECS service",
+	tEip:     "Elastic IP",
+	tLB:      "load balancer",
+	tSubnet:  "subnet",
+	tService: "ECS service",
 }
 
 // settingChanges covers every key of the settings registry (TestChangeSafetyCoversEverySetting).
@@ -200,7 +201,7 @@ func ownAllocationIDs(t *testing.T, e *standin.Stack) map[string]any {
 func freeAllocationIDs(t *testing.T, e *standin.Stack) map[string]any {
 	var ids []any
 	for i := range 2 {
-		id, err := e.AWS.Cloud.Seed("aws:ec2/eip:Eip", fmt.Sprintf("partner-allow-listed-%d", i), map[string]any{"domain": "vpc"})
+		id, err := e.AWS.Cloud.Seed(tEip, fmt.Sprintf("partner-allow-listed-%d", i), map[string]any{"domain": "vpc"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -508,7 +509,7 @@ func stackYAML(dev, settings map[string]any) []byte {
 	for k, v := range settings {
 		all[testProject+":"+k] = v
 	}
-	for _, k := range sortedKeys(all) {
+	for _, k := range slices.Sorted(maps.Keys(all)) {
 		v, _ := json.Marshal(all[k])
 		fmt.Fprintf(&b, "  %s: %s\n", k, v)
 	}

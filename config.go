@@ -1,11 +1,15 @@
 package main
 
+// The stack's configuration: one registry of settings (names, types, defaults), read once
+// into typed structs, then checked as a whole (validate.go). Every problem is reported at
+// once, type errors and broken rules together, each as "path: detail".
+
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -21,21 +25,26 @@ const (
 	kindInt     kind = "integer"
 	kindBool    kind = "boolean"
 	kindStrings kind = "array"  // array of strings
-	kindObjects kind = "object" // structured value, decoded by its own parser
+	kindObjects kind = "object" // structured value: an object, or a list of them (list)
 )
 
 // setting is one key of the project's stack config. The registry below is the single
 // source of truth for names, types and defaults: the program reads with it, unknown
 // keys are detected with it, and a test checks Pulumi.yaml and the README against it.
 type setting struct {
-	name       string
-	kind       kind
-	def        any
-	perService bool // may also be set on each entry of `services`
+	name string
+	kind kind
+	def  any // the default, of the kind's Go type; objects: map[string]any{} or []any{}
 	// For kindObjects: the fields of the object, or of each item when list is set.
 	fields []field
 	list   bool
+	// Where the decoded value goes: a stack setting, or a service setting, which may also
+	// be set on each entry of `services` (the top-level value is their default).
+	stack   func(c *stackConfig, v any)
+	service func(s *serviceConfig, v any)
 }
+
+func (s setting) perService() bool { return s.service != nil }
 
 // field is one key inside a structured setting.
 type field struct {
@@ -43,65 +52,72 @@ type field struct {
 	kind kind
 }
 
-// settings lists every key the program reads, in the order of Pulumi.yaml.
+// settings lists every key the program reads, in the order of Pulumi.yaml. A decoded
+// value has its kind's Go type (string, int, bool, []string), a structured one is an
+// object (nil when unset) or []object.
 var settings = []setting{
 	// network
-	{name: "vpcCidr", kind: kindString, def: "10.0.0.0/16"},
-	{name: "azCount", kind: kindInt, def: 2},
-	{name: "natGateways", kind: kindString, def: "perAz"},
-	{name: "vpcEndpoints", kind: kindBool, def: false},
+	{name: "vpcCidr", kind: kindString, def: "10.0.0.0/16", stack: func(c *stackConfig, v any) { c.Network.VpcCidr = as[string](v) }},
+	{name: "azCount", kind: kindInt, def: 2, stack: func(c *stackConfig, v any) { c.Network.AzCount = as[int](v) }},
+	{name: "natGateways", kind: kindString, def: "perAz", stack: func(c *stackConfig, v any) { c.Network.NatGateways = as[string](v) }},
+	{name: "vpcEndpoints", kind: kindBool, def: false, stack: func(c *stackConfig, v any) { c.Network.VpcEndpoints = as[bool](v) }},
 	// ingress
-	{name: "listenerPort", kind: kindInt, def: 80},
-	{name: "listenerProtocol", kind: kindString, def: "TCP"},
-	{name: "albListenerPort", kind: kindInt, def: 80},
-	{name: "albTargetGroupPort", kind: kindInt, def: 80},
-	{name: "nlbHealthCheckPath", kind: kindString, def: ""}, // "": the first public service's (nlbProbePath)
-	{name: "nlbHealthCheckRulePriority", kind: kindInt, def: 50000},
-	{name: "deletionProtection", kind: kindBool, def: false},
+	{name: "listenerPort", kind: kindInt, def: 80, stack: func(c *stackConfig, v any) { c.Ingress.ListenerPort = as[int](v) }},
+	{name: "listenerProtocol", kind: kindString, def: "TCP", stack: func(c *stackConfig, v any) { c.Ingress.ListenerProtocol = as[string](v) }},
+	{name: "albListenerPort", kind: kindInt, def: 80, stack: func(c *stackConfig, v any) { c.Ingress.AlbListenerPort = as[int](v) }},
+	{name: "albTargetGroupPort", kind: kindInt, def: 80, stack: func(c *stackConfig, v any) { c.Ingress.AlbTargetGroupPort = as[int](v) }},
+	{name: "nlbHealthCheckPath", kind: kindString, def: "", // "": the first public service's (nlbProbePath)
+		stack: func(c *stackConfig, v any) { c.Ingress.NlbHealthCheckPath = as[string](v) }},
+	{name: "nlbHealthCheckRulePriority", kind: kindInt, def: 50000, stack: func(c *stackConfig, v any) { c.Ingress.NlbHealthCheckRulePriority = as[int](v) }},
+	{name: "deletionProtection", kind: kindBool, def: false, stack: func(c *stackConfig, v any) { c.Ingress.DeletionProtection = as[bool](v) }},
 	// HTTPS, DNS and PrivateLink (all off by default)
-	{name: "certificateArn", kind: kindString, def: ""},
-	{name: "createCertificate", kind: kindBool, def: false},
-	{name: "httpsListenerPort", kind: kindInt, def: 443},
-	{name: "sslPolicy", kind: kindString, def: "ELBSecurityPolicy-TLS13-1-2-2021-06"},
-	{name: "redirectHttp", kind: kindBool, def: true},
-	{name: "domain", kind: kindString, def: ""},
-	{name: "hostedZoneId", kind: kindString, def: ""},
-	{name: "hostedZoneName", kind: kindString, def: ""},
+	{name: "certificateArn", kind: kindString, def: "", stack: func(c *stackConfig, v any) { c.Ingress.CertificateArn = as[string](v) }},
+	{name: "createCertificate", kind: kindBool, def: false, stack: func(c *stackConfig, v any) { c.Ingress.CreateCertificate = as[bool](v) }},
+	{name: "httpsListenerPort", kind: kindInt, def: 443, stack: func(c *stackConfig, v any) { c.Ingress.HTTPSListenerPort = as[int](v) }},
+	{name: "sslPolicy", kind: kindString, def: "ELBSecurityPolicy-TLS13-1-2-2021-06", stack: func(c *stackConfig, v any) { c.Ingress.SslPolicy = as[string](v) }},
+	{name: "redirectHttp", kind: kindBool, def: true, stack: func(c *stackConfig, v any) { c.Ingress.RedirectHTTP = as[bool](v) }},
+	{name: "domain", kind: kindString, def: "", stack: func(c *stackConfig, v any) { c.Ingress.Domain = dnsName(as[string](v)) }},
+	{name: "hostedZoneId", kind: kindString, def: "", stack: func(c *stackConfig, v any) { c.Ingress.HostedZoneID = as[string](v) }},
+	{name: "hostedZoneName", kind: kindString, def: "", stack: func(c *stackConfig, v any) { c.Ingress.HostedZoneName = dnsName(as[string](v)) }},
 	{name: "privateLink", kind: kindObjects, def: map[string]any{},
-		fields: []field{{"allowedPrincipals", kindStrings}, {"acceptanceRequired", kindBool}, {"enforceSecurityGroupRules", kindBool}}},
+		fields: []field{{"allowedPrincipals", kindStrings}, {"acceptanceRequired", kindBool}, {"enforceSecurityGroupRules", kindBool}},
+		stack:  func(c *stackConfig, v any) { c.Ingress.PrivateLink = toPrivateLink(as[object](v)) }},
 	// static IPs and the account check
-	{name: "eipAllocationIds", kind: kindStrings, def: []string{}},
-	{name: "retainStaticIps", kind: kindBool, def: false},
-	{name: "preflight", kind: kindBool, def: true},
+	{name: "eipAllocationIds", kind: kindStrings, def: []string{}, stack: func(c *stackConfig, v any) { c.Ingress.EipAllocationIDs = as[[]string](v) }},
+	{name: "retainStaticIps", kind: kindBool, def: false, stack: func(c *stackConfig, v any) { c.Ingress.RetainStaticIPs = as[bool](v) }},
+	{name: "preflight", kind: kindBool, def: true, stack: func(c *stackConfig, v any) { c.Preflight = as[bool](v) }},
 	// service (top-level values are the single service, and defaults for `services`)
-	{name: "image", kind: kindString, def: "", perService: true},
-	{name: "build", kind: kindString, def: "./app", perService: true},
-	{name: "containerPort", kind: kindInt, def: 8080, perService: true},
-	{name: "cpu", kind: kindInt, def: 256, perService: true},
-	{name: "memory", kind: kindInt, def: 512, perService: true},
-	{name: "containerMemory", kind: kindInt, def: 256, perService: true},
-	{name: "desiredCount", kind: kindInt, def: 2, perService: true},
-	{name: "healthCheckPath", kind: kindString, def: "/", perService: true},
-	{name: "healthCheckInterval", kind: kindInt, def: 10, perService: true},
-	{name: "healthCheckTimeout", kind: kindInt, def: 5, perService: true},
-	{name: "healthCheckGracePeriod", kind: kindInt, def: 60, perService: true},
-	{name: "deregistrationDelay", kind: kindInt, def: 10, perService: true},
-	{name: "priority", kind: kindInt, def: 1, perService: true},
-	{name: "pathPatterns", kind: kindStrings, def: []string{"*"}, perService: true},
-	{name: "hostHeaders", kind: kindStrings, def: []string{}, perService: true},
-	{name: "logRetentionDays", kind: kindInt, def: 30, perService: true},
-	{name: "internal", kind: kindBool, def: false, perService: true},
-	{name: "internalPort", kind: kindInt, def: 0, perService: true},
-	{name: "spot", kind: kindBool, def: false, perService: true},
-	{name: "capacityProviderStrategy", kind: kindObjects, def: []any{}, perService: true, list: true,
-		fields: []field{{"capacityProvider", kindString}, {"base", kindInt}, {"weight", kindInt}}},
-	{name: "enableExecuteCommand", kind: kindBool, def: false, perService: true},
-	{name: "autoscaling", kind: kindObjects, def: map[string]any{}, perService: true,
-		fields: []field{{"min", kindInt}, {"max", kindInt}, {"cpuTarget", kindInt}, {"requestsPerTarget", kindInt}}},
-	{name: "containerHealthCheck", kind: kindObjects, def: map[string]any{}, perService: true,
-		fields: []field{{"command", kindStrings}, {"interval", kindInt}, {"timeout", kindInt}, {"retries", kindInt}, {"startPeriod", kindInt}}},
-	{name: "imageCredentialsSecretArn", kind: kindString, def: "", perService: true},
-	{name: "taskIdentity", kind: kindBool, def: false, perService: true},
+	{name: "image", kind: kindString, def: "", service: func(s *serviceConfig, v any) { s.Image = as[string](v) }},
+	{name: "build", kind: kindString, def: "./app", service: func(s *serviceConfig, v any) { s.Build = as[string](v) }},
+	{name: "containerPort", kind: kindInt, def: 8080, service: func(s *serviceConfig, v any) { s.ContainerPort = as[int](v) }},
+	{name: "cpu", kind: kindInt, def: 256, service: func(s *serviceConfig, v any) { s.Cpu = as[int](v) }},
+	{name: "memory", kind: kindInt, def: 512, service: func(s *serviceConfig, v any) { s.Memory = as[int](v) }},
+	{name: "containerMemory", kind: kindInt, def: 256, service: func(s *serviceConfig, v any) { s.ContainerMemory = as[int](v) }},
+	{name: "desiredCount", kind: kindInt, def: 2, service: func(s *serviceConfig, v any) { s.DesiredCount = as[int](v) }},
+	{name: "healthCheckPath", kind: kindString, def: "/", service: func(s *serviceConfig, v any) { s.HealthCheckPath = as[string](v) }},
+	{name: "healthCheckInterval", kind: kindInt, def: 10, service: func(s *serviceConfig, v any) { s.HealthCheckInterval = as[int](v) }},
+	{name: "healthCheckTimeout", kind: kindInt, def: 5, service: func(s *serviceConfig, v any) { s.HealthCheckTimeout = as[int](v) }},
+	{name: "healthCheckGracePeriod", kind: kindInt, def: 60, service: func(s *serviceConfig, v any) { s.HealthCheckGracePeriod = as[int](v) }},
+	{name: "deregistrationDelay", kind: kindInt, def: 10, service: func(s *serviceConfig, v any) { s.DeregistrationDelay = as[int](v) }},
+	{name: "priority", kind: kindInt, def: 1, service: func(s *serviceConfig, v any) { s.Priority = as[int](v) }},
+	{name: "pathPatterns", kind: kindStrings, def: []string{"*"}, service: func(s *serviceConfig, v any) { s.PathPatterns = as[[]string](v) }},
+	{name: "hostHeaders", kind: kindStrings, def: []string{}, service: func(s *serviceConfig, v any) { s.HostHeaders = as[[]string](v) }},
+	{name: "logRetentionDays", kind: kindInt, def: 30, service: func(s *serviceConfig, v any) { s.LogRetentionDays = as[int](v) }},
+	{name: "internal", kind: kindBool, def: false, service: func(s *serviceConfig, v any) { s.Internal = as[bool](v) }},
+	{name: "internalPort", kind: kindInt, def: 0, service: func(s *serviceConfig, v any) { s.InternalPort = as[int](v) }},
+	{name: "spot", kind: kindBool, def: false, service: func(s *serviceConfig, v any) { s.Spot = as[bool](v) }},
+	{name: "capacityProviderStrategy", kind: kindObjects, def: []any{}, list: true,
+		fields:  []field{{"capacityProvider", kindString}, {"base", kindInt}, {"weight", kindInt}},
+		service: func(s *serviceConfig, v any) { s.CapacityProviderStrategy = toStrategy(as[[]object](v)) }},
+	{name: "enableExecuteCommand", kind: kindBool, def: false, service: func(s *serviceConfig, v any) { s.EnableExecuteCommand = as[bool](v) }},
+	{name: "autoscaling", kind: kindObjects, def: map[string]any{},
+		fields:  []field{{"min", kindInt}, {"max", kindInt}, {"cpuTarget", kindInt}, {"requestsPerTarget", kindInt}},
+		service: func(s *serviceConfig, v any) { s.Autoscaling = toAutoscaling(as[object](v)) }},
+	{name: "containerHealthCheck", kind: kindObjects, def: map[string]any{},
+		fields:  []field{{"command", kindStrings}, {"interval", kindInt}, {"timeout", kindInt}, {"retries", kindInt}, {"startPeriod", kindInt}},
+		service: func(s *serviceConfig, v any) { s.ContainerHealthCheck = toContainerHealthCheck(as[object](v)) }},
+	{name: "imageCredentialsSecretArn", kind: kindString, def: "", service: func(s *serviceConfig, v any) { s.ImageCredentialsSecretArn = as[string](v) }},
+	{name: "taskIdentity", kind: kindBool, def: false, service: func(s *serviceConfig, v any) { s.TaskIdentity = as[bool](v) }},
 }
 
 // lookupSetting returns the registry entry for a key.
@@ -170,62 +186,113 @@ type privateLinkConfig struct {
 func (in ingressConfig) https() bool { return in.CertificateArn != "" || in.CreateCertificate }
 
 type serviceConfig struct {
-	Name                   string   `json:"name"`
-	Image                  string   `json:"image"`
-	Build                  string   `json:"build"`
-	ContainerPort          int      `json:"containerPort"`
-	Cpu                    int      `json:"cpu"`
-	Memory                 int      `json:"memory"`
-	ContainerMemory        int      `json:"containerMemory"`
-	DesiredCount           int      `json:"desiredCount"`
-	HealthCheckPath        string   `json:"healthCheckPath"`
-	HealthCheckInterval    int      `json:"healthCheckInterval"`
-	HealthCheckTimeout     int      `json:"healthCheckTimeout"`
-	HealthCheckGracePeriod int      `json:"healthCheckGracePeriod"`
-	DeregistrationDelay    int      `json:"deregistrationDelay"`
-	Priority               int      `json:"priority"`
-	PathPatterns           []string `json:"pathPatterns"`
-	HostHeaders            []string `json:"hostHeaders"`
-	LogRetentionDays       int      `json:"logRetentionDays"`
+	Name                   string
+	Image                  string
+	Build                  string
+	ContainerPort          int
+	Cpu                    int
+	Memory                 int
+	ContainerMemory        int
+	DesiredCount           int
+	HealthCheckPath        string
+	HealthCheckInterval    int
+	HealthCheckTimeout     int
+	HealthCheckGracePeriod int
+	DeregistrationDelay    int
+	Priority               int
+	PathPatterns           []string
+	HostHeaders            []string
+	LogRetentionDays       int
 	// Internal services get their own ALB listener port, reachable from inside the VPC only.
-	Internal                 bool                       `json:"internal"`
-	InternalPort             int                        `json:"internalPort"`
-	Spot                     bool                       `json:"spot"`
-	CapacityProviderStrategy []capacityProviderStrategy `json:"capacityProviderStrategy"`
-	EnableExecuteCommand     bool                       `json:"enableExecuteCommand"`
-	Autoscaling              *autoscalingConfig         `json:"autoscaling"` // nil: fixed desiredCount
+	Internal                 bool
+	InternalPort             int
+	Spot                     bool
+	CapacityProviderStrategy []capacityProviderStrategy
+	EnableExecuteCommand     bool
+	Autoscaling              *autoscalingConfig // nil: fixed desiredCount
 	// The container's own health check (ECS's), for an image other than the bundled app;
 	// nil: the bundled app's probe, or none.
-	ContainerHealthCheck *containerHealthCheck `json:"containerHealthCheck"`
+	ContainerHealthCheck *containerHealthCheck
 	// A Secrets Manager secret with the user name and password of a private registry
 	// outside ECR, for image.
-	ImageCredentialsSecretArn string `json:"imageCredentialsSecretArn"`
+	ImageCredentialsSecretArn string
 	// The bundled app's /whoami: the task's ARN (with the account id), AZ and private IP.
-	TaskIdentity bool `json:"taskIdentity"`
+	TaskIdentity bool
 
 	path string // where the service is configured, for error messages: "" or "services[1]."
 }
 
 // containerHealthCheck is ECS's container health check; a zero number means ECS's default.
 type containerHealthCheck struct {
-	Command     []string `json:"command"`
-	Interval    int      `json:"interval"`
-	Timeout     int      `json:"timeout"`
-	Retries     int      `json:"retries"`
-	StartPeriod int      `json:"startPeriod"`
+	Command     []string
+	Interval    int
+	Timeout     int
+	Retries     int
+	StartPeriod int
 }
 
 type capacityProviderStrategy struct {
-	CapacityProvider string `json:"capacityProvider"`
-	Base             int    `json:"base"`
-	Weight           int    `json:"weight"`
+	CapacityProvider string
+	Base             int
+	Weight           int
 }
 
 type autoscalingConfig struct {
-	Min               int `json:"min"`
-	Max               int `json:"max"`
-	CpuTarget         int `json:"cpuTarget"`         // average CPU %, 0: no CPU policy
-	RequestsPerTarget int `json:"requestsPerTarget"` // ALB requests per task, 0: no request policy
+	Min               int
+	Max               int
+	CpuTarget         int // average CPU %, 0: no CPU policy
+	RequestsPerTarget int // ALB requests per task, 0: no request policy
+}
+
+// object is a decoded structured value: its known fields, each of its kind's Go type.
+type object map[string]any
+
+// toPrivateLink is the privateLink object's config; both safety switches default to on.
+func toPrivateLink(o object) *privateLinkConfig {
+	if o == nil {
+		return nil
+	}
+	pl := &privateLinkConfig{AllowedPrincipals: as[[]string](o["allowedPrincipals"]), AcceptanceRequired: true, EnforceSecurityGroupRules: true}
+	if b, ok := o["acceptanceRequired"].(bool); ok {
+		pl.AcceptanceRequired = b
+	}
+	if b, ok := o["enforceSecurityGroupRules"].(bool); ok {
+		pl.EnforceSecurityGroupRules = b
+	}
+	return pl
+}
+
+func toAutoscaling(o object) *autoscalingConfig {
+	if o == nil {
+		return nil
+	}
+	return &autoscalingConfig{Min: as[int](o["min"]), Max: as[int](o["max"]), CpuTarget: as[int](o["cpuTarget"]), RequestsPerTarget: as[int](o["requestsPerTarget"])}
+}
+
+func toContainerHealthCheck(o object) *containerHealthCheck {
+	if o == nil {
+		return nil
+	}
+	return &containerHealthCheck{Command: as[[]string](o["command"]), Interval: as[int](o["interval"]),
+		Timeout: as[int](o["timeout"]), Retries: as[int](o["retries"]), StartPeriod: as[int](o["startPeriod"])}
+}
+
+func toStrategy(items []object) []capacityProviderStrategy {
+	var out []capacityProviderStrategy
+	for _, o := range items {
+		out = append(out, capacityProviderStrategy{CapacityProvider: as[string](o["capacityProvider"]), Base: as[int](o["base"]), Weight: as[int](o["weight"])})
+	}
+	return out
+}
+
+// dnsName is a DNS name as Route 53 keeps it: lowercase, without the final dot.
+func dnsName(s string) string { return strings.TrimSuffix(strings.ToLower(s), ".") }
+
+// as is v as a T, or T's zero value: decoded values have their kind's type, so a
+// mismatch is a registry bug, which the config tests catch, not a crash.
+func as[T any](v any) T {
+	t, _ := v.(T)
+	return t
 }
 
 // capacityStrategy is the service's capacity provider strategy: `spot` is shorthand for
@@ -251,49 +318,28 @@ func (s serviceConfig) builtFromBundledApp() bool {
 // defaultServiceName names the single service of a stack without `services`.
 const defaultServiceName = "web"
 
-// loadConfig reads the project's stack config once, checks every rule, and returns all
-// problems together. It registers nothing, so a bad config stops `pulumi preview` before
-// any resource exists.
+// loadConfig reads the project's stack config once into typed values, checks every rule,
+// and returns all problems together. It registers nothing, so a bad config stops
+// `pulumi preview` before any resource exists.
 func loadConfig(ctx *pulumi.Context) (*stackConfig, error) {
 	r := &configReader{cfg: config.New(ctx, ""), problems: &problems{}}
 	r.reportUnknownKeys(ctx.Project(), os.Getenv("PULUMI_CONFIG"))
 
-	c := &stackConfig{
-		Network: networkConfig{
-			VpcCidr:      r.str("vpcCidr"),
-			AzCount:      r.integer("azCount"),
-			NatGateways:  r.str("natGateways"),
-			VpcEndpoints: r.boolean("vpcEndpoints"),
-		},
-		Ingress: ingressConfig{
-			ListenerPort:               r.integer("listenerPort"),
-			ListenerProtocol:           r.str("listenerProtocol"),
-			AlbListenerPort:            r.integer("albListenerPort"),
-			AlbTargetGroupPort:         r.integer("albTargetGroupPort"),
-			NlbHealthCheckPath:         r.str("nlbHealthCheckPath"),
-			NlbHealthCheckRulePriority: r.integer("nlbHealthCheckRulePriority"),
-			DeletionProtection:         r.boolean("deletionProtection"),
-			CertificateArn:             r.str("certificateArn"),
-			CreateCertificate:          r.boolean("createCertificate"),
-			HTTPSListenerPort:          r.integer("httpsListenerPort"),
-			SslPolicy:                  r.str("sslPolicy"),
-			RedirectHTTP:               r.boolean("redirectHttp"),
-			Domain:                     strings.TrimSuffix(strings.ToLower(r.str("domain")), "."),
-			HostedZoneID:               r.str("hostedZoneId"),
-			HostedZoneName:             strings.TrimSuffix(strings.ToLower(r.str("hostedZoneName")), "."),
-			PrivateLink:                toPrivateLink(r.value("privateLink")),
-			EipAllocationIDs:           r.strs("eipAllocationIds"),
-			RetainStaticIPs:            r.boolean("retainStaticIps"),
-		},
-		Preflight: r.boolean("preflight"),
+	c := &stackConfig{}
+	base := serviceConfig{Name: defaultServiceName}
+	for _, s := range settings {
+		v := r.read(s)
+		if s.perService() {
+			s.service(&base, v)
+		} else {
+			s.stack(c, v)
+		}
 	}
-	c.Services = r.services()
+	c.Services = r.services(base)
 	for _, svc := range c.Services {
 		c.Network.ExecEndpoint = c.Network.ExecEndpoint || svc.EnableExecuteCommand
 	}
-	if r.problems.empty() {
-		c.validate(r.problems)
-	}
+	c.validate(r.problems)
 	if err := r.problems.err(); err != nil {
 		return nil, err
 	}
@@ -324,28 +370,8 @@ func (c *stackConfig) nlbProbePath() string {
 // bundledAppHealthPath is the bundled app's health endpoint.
 const bundledAppHealthPath = "/healthz"
 
-// toPrivateLink turns the coerced privateLink object into its config; both safety
-// switches default to on.
-func toPrivateLink(v any) *privateLinkConfig {
-	obj, ok := v.(map[string]any)
-	if !ok {
-		return nil
-	}
-	pl := &privateLinkConfig{AcceptanceRequired: true, EnforceSecurityGroupRules: true}
-	if p, ok := obj["allowedPrincipals"].([]string); ok {
-		pl.AllowedPrincipals = p
-	}
-	if b, ok := obj["acceptanceRequired"].(bool); ok {
-		pl.AcceptanceRequired = b
-	}
-	if b, ok := obj["enforceSecurityGroupRules"].(bool); ok {
-		pl.EnforceSecurityGroupRules = b
-	}
-	return pl
-}
-
-// configReader reads raw config strings and converts them to typed values, recording a
-// problem (and using the default) when a value does not parse.
+// configReader reads raw config values and decodes them into typed ones, recording a
+// problem for each value of the wrong type.
 type configReader struct {
 	cfg      *config.Config
 	problems *problems
@@ -356,95 +382,142 @@ func (r *configReader) raw(name string) (string, bool) {
 	return v, err == nil
 }
 
-func (r *configReader) value(name string) any {
-	s, ok := lookupSetting(name)
-	if !ok {
-		panic("config key missing from the settings registry: " + name) // programmer error
-	}
-	raw, set := r.raw(name)
-	if s.kind == kindObjects {
-		var v any = s.def
-		if set {
-			v = raw
+// read is a setting's decoded value: what the stack sets, or its default, which also
+// stands in for a value of the wrong type.
+func (r *configReader) read(s setting) any {
+	raw, set := r.raw(s.name)
+	if set {
+		if v, ok := r.decode(s, s.name, raw); ok {
+			return v
 		}
-		return r.structured(s, name, v)
 	}
-	if !set {
-		return s.def
-	}
-	v, msg := coerce(s.kind, raw)
-	if msg != "" {
-		r.problems.add(name, "invalid value %s: %s", quote(raw), msg)
-		return s.def
-	}
+	v, _ := r.decode(s, s.name, s.def)
 	return v
 }
 
+// decode type-checks v for s: a raw string from the stack config, a JSON value inside a
+// `services` entry, or a default. It reports a wrong type at path and returns false.
+func (r *configReader) decode(s setting, path string, v any) (any, bool) {
+	if s.kind == kindObjects {
+		return r.structured(s, path, v)
+	}
+	typed, msg := coerce(s.kind, v)
+	if msg != "" {
+		r.problems.typeError(path, "invalid value %s: %s", describe(v), msg)
+		return nil, false
+	}
+	return typed, true
+}
+
 // structured type-checks an object (or list of objects) setting field by field, reporting
-// unknown fields with a suggestion and wrong types with the field's path.
-func (r *configReader) structured(s setting, path string, v any) any {
+// unknown fields with a suggestion and wrong types with the field's path; the fields that
+// check out are kept.
+func (r *configReader) structured(s setting, path string, v any) (any, bool) {
 	if text, ok := v.(string); ok { // top-level structured values arrive as JSON text
 		if err := json.Unmarshal([]byte(text), &v); err != nil {
-			r.problems.add(path, "invalid value %s: must be JSON/YAML structured config", quote(text))
-			return s.def
+			r.problems.typeError(path, "invalid value %s: must be JSON/YAML structured config", quote(text))
+			return nil, false
 		}
 	}
 	if !s.list {
-		return r.object(s.fields, path, v)
+		o, ok := r.object(s.fields, path, v)
+		return o, ok
 	}
 	items, ok := v.([]any)
 	if !ok {
-		r.problems.add(path, "invalid value %s: must be a list of objects", compactJSON(v))
-		return s.def
+		r.problems.typeError(path, "invalid value %s: must be a list of objects", compactJSON(v))
+		return nil, false
 	}
-	out := make([]any, 0, len(items))
+	out := make([]object, 0, len(items))
 	for i, it := range items {
-		if obj := r.object(s.fields, fmt.Sprintf("%s[%d]", path, i), it); obj != nil {
-			out = append(out, obj)
+		if o, _ := r.object(s.fields, fmt.Sprintf("%s[%d]", path, i), it); o != nil {
+			out = append(out, o)
 		}
 	}
-	return out
+	return out, true
 }
 
-// object coerces the fields of one structured value; an empty object is nil (unset).
-func (r *configReader) object(fields []field, path string, v any) any {
+// object type-checks the fields of one structured value; an empty object is nil (unset).
+func (r *configReader) object(fields []field, path string, v any) (object, bool) {
 	obj, ok := v.(map[string]any)
 	if !ok {
-		r.problems.add(path, "invalid value %s: must be an object", compactJSON(v))
-		return nil
+		r.problems.typeError(path, "invalid value %s: must be an object", compactJSON(v))
+		return nil, false
 	}
 	if len(obj) == 0 {
-		return nil
+		return nil, true
 	}
 	names := make([]string, len(fields))
 	for i, f := range fields {
 		names[i] = f.name
 	}
-	out := map[string]any{}
-	for _, key := range sortedKeys(obj) {
+	out := object{}
+	for _, key := range slices.Sorted(maps.Keys(obj)) {
 		i := slices.Index(names, key)
 		if i < 0 {
-			r.problems.add(path+"."+key, "unknown setting%s", suggestion(key, names))
+			r.problems.typeError(path+"."+key, "unknown setting%s", suggestion(key, names))
 			continue
 		}
 		typed, msg := coerce(fields[i].kind, obj[key])
 		if msg != "" {
-			r.problems.add(path+"."+key, "invalid value %s: %s", compactJSON(obj[key]), msg)
+			r.problems.typeError(path+"."+key, "invalid value %s: %s", compactJSON(obj[key]), msg)
 			continue
 		}
 		out[key] = typed
 	}
+	return out, true
+}
+
+// services returns the services to deploy: the entries of `services`, each starting from
+// base (the top-level service settings), or base alone as the service "web".
+func (r *configReader) services(base serviceConfig) []serviceConfig {
+	raw, set := r.raw("services")
+	if !set || strings.TrimSpace(raw) == "" || strings.TrimSpace(raw) == "[]" {
+		return []serviceConfig{base}
+	}
+	var entries []any
+	if err := json.Unmarshal([]byte(raw), &entries); err != nil {
+		r.problems.typeError("services", "invalid value %s: must be a list of service objects", quote(raw))
+		return []serviceConfig{base}
+	}
+	out := make([]serviceConfig, 0, len(entries))
+	for i, e := range entries {
+		path := fmt.Sprintf("services[%d].", i)
+		entry, ok := e.(map[string]any)
+		if !ok {
+			r.problems.typeError(strings.TrimSuffix(path, "."), "invalid value %s: must be an object with at least a name", compactJSON(e))
+			continue
+		}
+		svc := base
+		svc.Name, svc.path = "", path
+		for _, key := range slices.Sorted(maps.Keys(entry)) {
+			r.serviceField(&svc, path, key, entry[key])
+		}
+		out = append(out, svc)
+	}
 	return out
 }
 
-func (r *configReader) str(name string) string { return r.value(name).(string) }
-func (r *configReader) strs(name string) []string {
-	v, _ := r.value(name).([]string)
-	return v
-}
-func (r *configReader) integer(name string) int { return r.value(name).(int) }
-func (r *configReader) boolean(name string) bool {
-	return r.value(name).(bool)
+// serviceField decodes one key of a `services` entry into svc; a value of the wrong type
+// leaves the inherited one.
+func (r *configReader) serviceField(svc *serviceConfig, path, key string, v any) {
+	if key == "name" {
+		name, ok := v.(string)
+		if !ok {
+			r.problems.typeError(path+key, "invalid value %s: must be a string", compactJSON(v))
+			return
+		}
+		svc.Name = name
+		return
+	}
+	s, ok := lookupSetting(key)
+	if !ok || !s.perService() {
+		r.problems.typeError(path+key, "unknown setting%s", suggestion(key, serviceKeys()))
+		return
+	}
+	if typed, ok := r.decode(s, path+key, v); ok {
+		s.service(svc, typed)
+	}
 }
 
 // coerce converts a config value (a raw string from the stack config, or a JSON value
@@ -459,6 +532,8 @@ func coerce(k kind, v any) (any, string) {
 		return nil, "must be a string"
 	case kindInt:
 		switch x := v.(type) {
+		case int:
+			return x, ""
 		case float64:
 			if x == float64(int(x)) {
 				return int(x), ""
@@ -480,6 +555,9 @@ func coerce(k kind, v any) (any, string) {
 		}
 		return nil, "must be true or false"
 	case kindStrings:
+		if s, ok := v.([]string); ok {
+			return s, ""
+		}
 		if s, ok := v.(string); ok { // top-level arrays arrive as JSON text
 			var decoded any
 			if err := json.Unmarshal([]byte(s), &decoded); err != nil {
@@ -501,88 +579,7 @@ func coerce(k kind, v any) (any, string) {
 		}
 		return out, ""
 	}
-	return v, ""
-}
-
-// services returns the services to deploy: the entries of `services`, each starting from
-// the top-level service settings, or one service named "web" made of those settings.
-func (r *configReader) services() []serviceConfig {
-	base := map[string]any{"name": defaultServiceName}
-	for _, s := range settings {
-		if s.perService {
-			base[s.name] = r.value(s.name)
-		}
-	}
-	raw, set := r.raw("services")
-	if !set || strings.TrimSpace(raw) == "" || strings.TrimSpace(raw) == "[]" {
-		return []serviceConfig{toService(base, "")}
-	}
-	var entries []any
-	if err := json.Unmarshal([]byte(raw), &entries); err != nil {
-		r.problems.add("services", "invalid value %s: must be a list of service objects", quote(raw))
-		return nil
-	}
-	out := make([]serviceConfig, 0, len(entries))
-	for i, e := range entries {
-		path := fmt.Sprintf("services[%d].", i)
-		entry, ok := e.(map[string]any)
-		if !ok {
-			r.problems.add(strings.TrimSuffix(path, "."), "invalid value %s: must be an object with at least a name", compactJSON(e))
-			continue
-		}
-		merged := make(map[string]any, len(base))
-		for k, v := range base {
-			merged[k] = v
-		}
-		delete(merged, "name")
-		for _, key := range sortedKeys(entry) {
-			r.serviceField(path, key, entry[key], merged)
-		}
-		out = append(out, toService(merged, path))
-	}
-	return out
-}
-
-// serviceField type-checks one key of a `services` entry and stores it in merged.
-func (r *configReader) serviceField(path, key string, v any, merged map[string]any) {
-	if key == "name" {
-		name, ok := v.(string)
-		if !ok {
-			r.problems.add(path+key, "invalid value %s: must be a string", compactJSON(v))
-			return
-		}
-		merged[key] = name
-		return
-	}
-	s, ok := lookupSetting(key)
-	if !ok || !s.perService {
-		r.problems.add(path+key, "unknown setting%s", suggestion(key, serviceKeys()))
-		return
-	}
-	if s.kind == kindObjects {
-		merged[key] = r.structured(s, path+key, v)
-		return
-	}
-	typed, msg := coerce(s.kind, v)
-	if msg != "" {
-		r.problems.add(path+key, "invalid value %s: %s", compactJSON(v), msg)
-		return
-	}
-	merged[key] = typed
-}
-
-// toService turns merged, already type-checked values into a serviceConfig.
-func toService(values map[string]any, path string) serviceConfig {
-	b, err := json.Marshal(values)
-	if err != nil {
-		panic(err) // values are plain JSON types
-	}
-	var s serviceConfig
-	if err := json.Unmarshal(b, &s); err != nil {
-		panic(err) // every value was coerced to its field's type
-	}
-	s.path = path
-	return s
+	return nil, fmt.Sprintf("has kind %q, which the program cannot read", k)
 }
 
 // reportUnknownKeys flags keys in the project's namespace that no setting reads: a typo
@@ -597,13 +594,13 @@ func (r *configReader) reportUnknownKeys(project, pulumiConfig string) {
 		return // the SDK itself rejects malformed PULUMI_CONFIG
 	}
 	known := topLevelKeys()
-	for _, full := range sortedKeys(all) {
+	for _, full := range slices.Sorted(maps.Keys(all)) {
 		key, ok := strings.CutPrefix(full, project+":")
 		if !ok {
 			continue // another namespace, e.g. aws:region
 		}
 		if !slices.Contains(known, key) {
-			r.problems.add(key, "unknown setting%s", suggestion(key, known))
+			r.problems.typeError(key, "unknown setting%s", suggestion(key, known))
 		}
 	}
 }
@@ -619,7 +616,7 @@ func topLevelKeys() []string {
 func serviceKeys() []string {
 	keys := []string{"name"}
 	for _, s := range settings {
-		if s.perService {
+		if s.perService() {
 			keys = append(keys, s.name)
 		}
 	}
@@ -665,15 +662,41 @@ func editDistance(a, b string) int {
 	return prev[len(b)]
 }
 
-// problems collects every configuration problem, so one preview shows all mistakes.
-type problems struct{ list []string }
+// problems collects every configuration problem, so one preview shows all mistakes. A
+// value of the wrong type is reported once: the rules on it (and on others with it) are
+// skipped, as they would only judge the default standing in for it.
+type problems struct {
+	list []string
+	bad  map[string]bool // paths with a type error
+}
 
-// add records "path: message", the shape users know from Kubernetes and Copilot.
+// add records "path: message", the shape users know from Kubernetes and Copilot, unless
+// the path already has a type error.
 func (p *problems) add(path, format string, args ...any) {
+	if p.bad[path] {
+		return
+	}
 	p.list = append(p.list, path+": "+fmt.Sprintf(format, args...))
 }
 
-func (p *problems) empty() bool { return len(p.list) == 0 }
+// typeError records a value of the wrong type (or an unknown key) at path.
+func (p *problems) typeError(path, format string, args ...any) {
+	p.add(path, format, args...)
+	if p.bad == nil {
+		p.bad = map[string]bool{}
+	}
+	p.bad[path] = true
+}
+
+// ok reports whether none of the paths has a type error, so a rule may read them.
+func (p *problems) ok(paths ...string) bool {
+	for _, path := range paths {
+		if p.bad[path] {
+			return false
+		}
+	}
+	return true
+}
 
 func (p *problems) err() error {
 	if len(p.list) == 0 {
@@ -703,19 +726,18 @@ func (e *configError) Error() string {
 
 func quote(s string) string { return strconv.Quote(s) }
 
+// describe shows a value as the user wrote it: a string quoted, anything else as JSON.
+func describe(v any) string {
+	if s, ok := v.(string); ok {
+		return quote(s)
+	}
+	return compactJSON(v)
+}
+
 func compactJSON(v any) string {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Sprint(v)
 	}
 	return string(b)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -9,6 +9,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/netip"
 	"net/url"
 	"path/filepath"
@@ -91,7 +92,7 @@ func TestEnginePinnedIPv6IsReplaced(t *testing.T) {
 				e.Destroy(t)
 				return
 			}
-			nlb := resource.NewURN("dev", "nlb-alb-fargate", "", "aws:lb/loadBalancer:LoadBalancer", "nlb")
+			nlb := resource.NewURN("dev", "nlb-alb-fargate", "", tLB, "nlb")
 			if got := plan.Effects()[nlb]; got != standin.Replaced {
 				t.Errorf("with a pinned IPv6 address the second preview %s the NLB, want it replaced", got)
 			}
@@ -299,7 +300,7 @@ func checkOutputs(outputs auto.OutputMap, resources []apitype.ResourceV3, azCoun
 		return out
 	}
 	var nlb, alb *apitype.ResourceV3
-	for _, r := range byType("aws:lb/loadBalancer:LoadBalancer") {
+	for _, r := range byType(tLB) {
 		switch r.Outputs["loadBalancerType"] {
 		case "network":
 			nlb = &r
@@ -317,7 +318,7 @@ func checkOutputs(outputs auto.OutputMap, resources []apitype.ResourceV3, azCoun
 	}
 	// url: the NLB's name, or a domain whose alias record in the state points at the NLB.
 	hosts := map[string]bool{dns: true}
-	for _, r := range byType("aws:route53/record:Record") {
+	for _, r := range byType(tRecord) {
 		aliases, _ := r.Outputs["aliases"].([]any)
 		for _, a := range aliases {
 			if a, ok := a.(map[string]any); ok && a["name"] == dns {
@@ -327,7 +328,7 @@ func checkOutputs(outputs auto.OutputMap, resources []apitype.ResourceV3, azCoun
 		}
 	}
 	if u, err := url.Parse(outputString("url")); err != nil || (u.Scheme != "http" && u.Scheme != "https") || !hosts[u.Hostname()] || u.Path != "/" {
-		errs = append(errs, fmt.Errorf("url: got %q, want http(s)://<host>[:port]/ with the host one of %v (%v)", outputs["url"].Value, sortedHosts(hosts), err))
+		errs = append(errs, fmt.Errorf("url: got %q, want http(s)://<host>[:port]/ with the host one of %v (%v)", outputs["url"].Value, slices.Sorted(maps.Keys(hosts)), err))
 	}
 	albDNS := outputString("albDns")
 	if want := alb.Outputs["dnsName"]; albDNS != want {
@@ -336,7 +337,7 @@ func checkOutputs(outputs auto.OutputMap, resources []apitype.ResourceV3, azCoun
 
 	// staticIps: the public IPs of the EIPs mapped into the NLB, one per AZ of the stack.
 	eipByAlloc := map[any]any{}
-	for _, r := range byType("aws:ec2/eip:Eip") {
+	for _, r := range byType(tEip) {
 		eipByAlloc[r.Outputs["allocationId"]] = r.Outputs["publicIp"]
 	}
 	mapped := map[any]bool{}
@@ -347,7 +348,7 @@ func checkOutputs(outputs auto.OutputMap, resources []apitype.ResourceV3, azCoun
 		}
 	}
 	zones := map[any]bool{}
-	for _, r := range byType("aws:ec2/subnet:Subnet") {
+	for _, r := range byType(tSubnet) {
 		zones[r.Outputs["availabilityZone"]] = true
 	}
 	ips, ok := outputs["staticIps"].Value.([]any)
@@ -378,7 +379,7 @@ func checkOutputs(outputs auto.OutputMap, resources []apitype.ResourceV3, azCoun
 	publicBlocks := map[netip.Prefix]bool{}
 	for _, m := range mappings {
 		m, _ := m.(map[string]any)
-		for _, r := range byType("aws:ec2/subnet:Subnet") {
+		for _, r := range byType(tSubnet) {
 			if string(r.ID) == fmt.Sprint(m["subnetId"]) {
 				if p, err := netip.ParsePrefix(fmt.Sprint(r.Outputs["ipv6CidrBlock"])); err == nil {
 					publicBlocks[p] = true
@@ -412,12 +413,12 @@ func checkOutputs(outputs auto.OutputMap, resources []apitype.ResourceV3, azCoun
 		return out
 	}
 	clusterName := outputString("clusterName")
-	if !names("aws:ecs/cluster:Cluster", "name")[clusterName] {
+	if !names(tCluster, "name")[clusterName] {
 		errs = append(errs, fmt.Errorf("clusterName: %q is not the name of an ECS cluster in the state", clusterName))
 	}
 	serviceName := outputString("serviceName")
 	var service *apitype.ResourceV3
-	for _, r := range byType("aws:ecs/service:Service") {
+	for _, r := range byType(tService) {
 		if r.Outputs["name"] == serviceName {
 			service = &r
 		}
@@ -428,19 +429,10 @@ func checkOutputs(outputs auto.OutputMap, resources []apitype.ResourceV3, azCoun
 		errs = append(errs, fmt.Errorf("serviceName: service %q runs in cluster %q, not %q", serviceName, cluster, clusterName))
 	}
 	logGroup := outputString("logGroup")
-	if !names("aws:cloudwatch/logGroup:LogGroup", "name")[logGroup] {
+	if !names(tLogGroup, "name")[logGroup] {
 		errs = append(errs, fmt.Errorf("logGroup: %q is not the name of a log group in the state", logGroup))
 	}
 	return errors.Join(errs...)
-}
-
-func sortedHosts(m map[string]bool) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // TestEngineStaticIPsOutliveTheStack: a stack with retainStaticIps is destroyed, which
@@ -458,7 +450,7 @@ func TestEngineStaticIPsOutliveTheStack(t *testing.T) {
 	destroyed := first.Destroy(t, "nlb-eip-0", "nlb-eip-1")
 	kept := destroyed.Retained()
 	for _, st := range destroyed.Steps {
-		if st.URN.Type() == "aws:ec2/eip:Eip" && kept[st.URN] != strings.HasPrefix(st.URN.Name(), "nlb-eip") {
+		if st.URN.Type() == tEip && kept[st.URN] != strings.HasPrefix(st.URN.Name(), "nlb-eip") {
 			t.Errorf("destroy: %s kept %v, want only the NLB's Elastic IPs kept", st.URN.Name(), kept[st.URN])
 		}
 	}

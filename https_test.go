@@ -12,10 +12,6 @@ import (
 )
 
 const (
-	tRecord       = "aws:route53/record:Record"
-	tCertificate  = "aws:acm/certificate:Certificate"
-	tCertValid    = "aws:acm/certificateValidation:CertificateValidation"
-	tEndpointSvc  = "aws:ec2/vpcEndpointService:VpcEndpointService"
 	testCertArn   = "arn:aws:acm:us-east-1:123456789012:certificate/0e6c3c2f-1234-4abc-9def-0123456789ab"
 	testZoneID    = "Z0123456789EXAMPLE0"
 	testPrincipal = "arn:aws:iam::210987654321:root"
@@ -207,49 +203,4 @@ func TestHTTPSExample(t *testing.T) {
 	m.one(t, tCertValid, "certificate-validation")
 	m.one(t, tRecord, "nlb-alias-AAAA")
 	m.one(t, tEndpointSvc, "nlb-endpoint-service")
-}
-
-func TestHTTPSDNSPrivateLinkValidation(t *testing.T) {
-	tests := map[string]struct {
-		config map[string]string
-		want   string
-	}{
-		"error if the certificate ARN is malformed": {map[string]string{"certificateArn": "arn:aws:iam::123456789012:server-certificate/x"},
-			`certificateArn: invalid value "arn:aws:iam::123456789012:server-certificate/x": must be an ACM certificate ARN`},
-		"error if both certificate options": {map[string]string{"certificateArn": testCertArn, "createCertificate": "true", "domain": "example.com", "hostedZoneId": testZoneID},
-			"createCertificate: conflicts with certificateArn"},
-		"error if a created certificate has no domain": {map[string]string{"createCertificate": "true"},
-			"createCertificate: missing value: a created certificate is for domain"},
-		"error if HTTPS uses the HTTP port": {map[string]string{"certificateArn": testCertArn, "httpsListenerPort": "80"},
-			"httpsListenerPort: duplicate value 80: already used by"},
-		"error if the HTTPS port is out of range": {map[string]string{"certificateArn": testCertArn, "httpsListenerPort": "0"},
-			"httpsListenerPort: invalid value 0: must be between 1 and 65535"},
-		"error if the TLS policy is old": {map[string]string{"certificateArn": testCertArn, "sslPolicy": "ELBSecurityPolicy-2016-08"},
-			`sslPolicy: unsupported value "ELBSecurityPolicy-2016-08": use a TLS 1.3 policy`},
-		"error if an internal port is the HTTPS port": {map[string]string{"certificateArn": testCertArn, "services": `[{"name":"web"},{"name":"api","internal":true,"internalPort":443}]`},
-			"services[1].internalPort: duplicate value 443: already used by httpsListenerPort"},
-		"error if the domain is not a DNS name": {map[string]string{"domain": "bad_name..com", "hostedZoneId": testZoneID},
-			`domain: invalid value "bad_name..com": must be a DNS name`},
-		"error if the domain has no zone": {map[string]string{"domain": "example.com"},
-			"hostedZoneId: missing value: domain is set"},
-		"error if a zone has no domain": {map[string]string{"hostedZoneId": testZoneID},
-			"domain: missing value: a hosted zone is set"},
-		"error if both zone options": {map[string]string{"domain": "example.com", "hostedZoneId": testZoneID, "hostedZoneName": "example.com"},
-			"hostedZoneName: conflicts with hostedZoneId"},
-		"error if the zone id is malformed": {map[string]string{"domain": "example.com", "hostedZoneId": "example.com"},
-			`hostedZoneId: invalid value "example.com": must be a Route 53 zone id`},
-		"error if the domain is outside the zone": {map[string]string{"domain": "api.example.org", "hostedZoneName": "example.com"},
-			`domain: invalid value "api.example.org": is not inside hostedZoneName "example.com"`},
-		"error if a principal is not an ARN": {map[string]string{"privateLink": `{"allowedPrincipals":["210987654321"]}`},
-			`privateLink.allowedPrincipals[0]: invalid value "210987654321": must be an IAM principal ARN`},
-		"error if anyone may connect unapproved": {map[string]string{"privateLink": `{"allowedPrincipals":["*"],"acceptanceRequired":false}`},
-			`privateLink.acceptanceRequired: invalid value false with allowedPrincipals "*"`},
-		"error if a privateLink key is misspelled": {map[string]string{"privateLink": `{"allowedPrinciples":[]}`},
-			`privateLink.allowedPrinciples: unknown setting; did you mean "allowedPrincipals"?`},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			mustRefuse(t, tc.config, tc.want)
-		})
-	}
 }

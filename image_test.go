@@ -122,53 +122,6 @@ func TestTaskIdentity(t *testing.T) {
 	equal(t, "TASK_IDENTITY", env(on)["TASK_IDENTITY"], "true")
 }
 
-func TestOwnImageValidation(t *testing.T) {
-	tests := map[string]struct {
-		config map[string]string
-		want   string
-	}{
-		"error if the secret ARN is malformed": {map[string]string{"image": testImage, "imageCredentialsSecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:registry"},
-			`imageCredentialsSecretArn: invalid value "arn:aws:secretsmanager:us-east-1:123456789012:registry": must be a Secrets Manager secret's full ARN`},
-		"error if the secret ARN lacks its suffix": {map[string]string{"image": testImage, "imageCredentialsSecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:registry"},
-			`imageCredentialsSecretArn: invalid value "arn:aws:secretsmanager:us-east-1:123456789012:secret:registry": must be a Secrets Manager secret's full ARN`},
-		"error if credentials come without an image": {map[string]string{"imageCredentialsSecretArn": testSecretArn},
-			`imageCredentialsSecretArn: invalid value "` + testSecretArn + `": registry credentials are for image, from a private registry; set image, or leave this empty to build ./app`},
-		"error if credentials come with an ECR image": {map[string]string{"image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1", "imageCredentialsSecretArn": testSecretArn},
-			`is in ECR, which ECS pulls from with the execution role; leave this empty`},
-		"error if the secret is in another region": {map[string]string{"image": testImage, "imageCredentialsSecretArn": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:registry/team-AbC123"},
-			`imageCredentialsSecretArn: invalid value "arn:aws:secretsmanager:eu-west-1:123456789012:secret:registry/team-AbC123": is in aws/eu-west-1, the stack in aws/us-east-1; a task definition's registry credentials must be in the stack's region`},
-		"error if the certificate is in another region": {map[string]string{"certificateArn": "arn:aws:acm:eu-west-1:123456789012:certificate/0e6c3c2f-1234-4abc-9def-0123456789ab"},
-			`certificateArn: invalid value "arn:aws:acm:eu-west-1:123456789012:certificate/0e6c3c2f-1234-4abc-9def-0123456789ab": is in aws/eu-west-1, the stack in aws/us-east-1; an ALB's certificate must be in the stack's region`},
-		"error if the health check command is not a list": {map[string]string{"image": testImage, "containerHealthCheck": `{"command":"curl -f http://localhost/"}`},
-			`containerHealthCheck.command: invalid value "curl -f http://localhost/": must be a list of strings`},
-		"error if the health check has no command": {map[string]string{"image": testImage, "containerHealthCheck": `{"interval":30}`},
-			`containerHealthCheck.command: missing value: give the command as ECS takes it`},
-		"error if the command does not start with CMD": {map[string]string{"image": testImage, "containerHealthCheck": `{"command":["curl","-f","http://localhost/"]}`},
-			`containerHealthCheck.command: invalid value ["curl","-f","http://localhost/"]: must start with "CMD" (run the arguments) or "CMD-SHELL" (run in the image's shell)`},
-		"error if CMD-SHELL gets two strings": {map[string]string{"image": testImage, "containerHealthCheck": `{"command":["CMD-SHELL","curl","-f"]}`},
-			`containerHealthCheck.command: invalid value ["CMD-SHELL","curl","-f"]: "CMD-SHELL" takes one shell command string after it`},
-		"error if the interval is 301": {map[string]string{"image": testImage, "containerHealthCheck": `{"command":["CMD","/probe"],"interval":301}`},
-			`containerHealthCheck.interval: invalid value 301: must be between 5 and 300`},
-		"error if the timeout is 61": {map[string]string{"image": testImage, "containerHealthCheck": `{"command":["CMD","/probe"],"timeout":61}`},
-			`containerHealthCheck.timeout: invalid value 61: must be between 2 and 60`},
-		"error if the retries are 11": {map[string]string{"image": testImage, "containerHealthCheck": `{"command":["CMD","/probe"],"retries":11}`},
-			`containerHealthCheck.retries: invalid value 11: must be between 1 and 10`},
-		"error if the start period is negative": {map[string]string{"image": testImage, "containerHealthCheck": `{"command":["CMD","/probe"],"startPeriod":-1}`},
-			`containerHealthCheck.startPeriod: invalid value -1: must be between 0 and 300`},
-		"error if a health check key is misspelled": {map[string]string{"image": testImage, "containerHealthCheck": `{"command":["CMD","/probe"],"intervall":30}`},
-			`containerHealthCheck.intervall: unknown setting; did you mean "interval"?`},
-		"error if task identity is asked of an own image": {map[string]string{"image": testImage, "taskIdentity": "true"},
-			`taskIdentity: invalid value true: only the bundled app (build ./app) serves /whoami`},
-		"error if the NLB path is not a path": {map[string]string{"nlbHealthCheckPath": "ping"},
-			`nlbHealthCheckPath: invalid value "ping"`},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			mustRefuse(t, tc.config, tc.want)
-		})
-	}
-}
-
 func TestContainerHealthCheckEdgesAreAccepted(t *testing.T) {
 	for name, hc := range map[string]string{
 		"minimums": `{"command":["CMD","/probe"],"interval":5,"timeout":2,"retries":1,"startPeriod":0}`,

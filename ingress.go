@@ -12,8 +12,6 @@ import (
 type internalAlb struct {
 	LoadBalancer  *lb.LoadBalancer
 	SecurityGroup *ec2.SecurityGroup
-	HTTPListener  *lb.Listener
-	HTTPSListener *lb.Listener // nil without a certificate
 	// Entrances are the listeners the NLB forwards to; each carries the NLB health-check
 	// rule. Services' rules go on those that serve (not on an HTTP listener that redirects).
 	Entrances []albEntrance
@@ -22,7 +20,6 @@ type internalAlb struct {
 // albEntrance is one ALB listener the NLB forwards TCP to.
 type albEntrance struct {
 	Suffix   string // "" for HTTP, "-https" for HTTPS: appended to the names of its resources
-	NlbPort  int    // the NLB's TCP listener port
 	AlbPort  int    // the ALB listener's port, and so the ALB-type target group's port
 	Protocol string // HTTP or HTTPS: the ALB listener's protocol and the NLB health check's
 	Listener *lb.Listener
@@ -32,7 +29,6 @@ type albEntrance struct {
 // staticIPNlb is the internet-facing entry point with one Elastic IP per AZ.
 type staticIPNlb struct {
 	LoadBalancer  *lb.LoadBalancer
-	SecurityGroup *ec2.SecurityGroup
 	StaticIPs     pulumi.StringArrayOutput // the EIPs' public IPv4 addresses, in AZ order
 	AllocationIDs pulumi.StringArrayOutput // and their allocation ids
 	StaticIPv6s   pulumi.StringArrayOutput // the NLB's IPv6 address in each public subnet, in AZ order
@@ -78,12 +74,12 @@ func newInternalAlb(ctx *pulumi.Context, cfg ingressConfig, net *network, certif
 	if err != nil {
 		return nil, fmt.Errorf("creating ALB HTTP listener: %w", err)
 	}
-	out := &internalAlb{LoadBalancer: alb, SecurityGroup: sg, HTTPListener: http}
-	out.Entrances = append(out.Entrances, albEntrance{NlbPort: cfg.ListenerPort, AlbPort: cfg.AlbListenerPort, Protocol: "HTTP", Listener: http, Serves: !redirect})
+	out := &internalAlb{LoadBalancer: alb, SecurityGroup: sg}
+	out.Entrances = append(out.Entrances, albEntrance{AlbPort: cfg.AlbListenerPort, Protocol: "HTTP", Listener: http, Serves: !redirect})
 	if !cfg.https() {
 		return out, nil
 	}
-	out.HTTPSListener, err = lb.NewListener(ctx, "alb-https-listener", &lb.ListenerArgs{
+	https, err := lb.NewListener(ctx, "alb-https-listener", &lb.ListenerArgs{
 		LoadBalancerArn: alb.Arn,
 		Port:            pulumi.Int(cfg.HTTPSListenerPort),
 		Protocol:        pulumi.String("HTTPS"),
@@ -94,8 +90,17 @@ func newInternalAlb(ctx *pulumi.Context, cfg ingressConfig, net *network, certif
 	if err != nil {
 		return nil, fmt.Errorf("creating ALB HTTPS listener: %w", err)
 	}
-	out.Entrances = append(out.Entrances, albEntrance{Suffix: "-https", NlbPort: cfg.HTTPSListenerPort, AlbPort: cfg.HTTPSListenerPort, Protocol: "HTTPS", Listener: out.HTTPSListener, Serves: true})
+	out.Entrances = append(out.Entrances, albEntrance{Suffix: "-https", AlbPort: cfg.HTTPSListenerPort, Protocol: "HTTPS", Listener: https, Serves: true})
 	return out, nil
+}
+
+// nlbPort is the NLB's TCP listener port that forwards to an ALB entrance: the port
+// clients use for HTTP, or the HTTPS port, which the NLB passes through unchanged.
+func (in ingressConfig) nlbPort(e albEntrance) int {
+	if e.Protocol == "HTTPS" {
+		return in.HTTPSListenerPort
+	}
+	return in.ListenerPort
 }
 
 // fixedOK is the ALB's default action: 200 text/plain "OK" for unmatched requests.
@@ -126,7 +131,7 @@ func redirectToHTTPS(port int) lb.ListenerDefaultActionInput {
 // subnet so each AZ answers on its own Elastic IP (the user's own, or one the stack
 // allocates), and forwards TCP to each ALB entrance.
 func newStaticIPNlb(ctx *pulumi.Context, cfg ingressConfig, net *network, alb *internalAlb, own []ownEIP) (*staticIPNlb, error) {
-	sg, err := newNlbSecurityGroup(ctx, net, alb)
+	sg, err := newNlbSecurityGroup(ctx, cfg, net, alb)
 	if err != nil {
 		return nil, err
 	}
@@ -167,7 +172,6 @@ func newStaticIPNlb(ctx *pulumi.Context, cfg ingressConfig, net *network, alb *i
 	}
 	out := &staticIPNlb{
 		LoadBalancer:  nlb,
-		SecurityGroup: sg,
 		StaticIPs:     ips.ToStringArrayOutput(),
 		AllocationIDs: allocations.ToStringArrayOutput(),
 		StaticIPv6s:   nlbIPv6s(ctx, nlb, net.PublicSubnetIDs),
@@ -221,32 +225,6 @@ func nlbIPv6s(ctx *pulumi.Context, nlb *lb.LoadBalancer, publicSubnetIDs pulumi.
 	return ipv6s.ToStringArrayOutput()
 }
 
-// newNlbSecurityGroup admits the NLB's listener ports from the internet and lets the NLB
-// reach only the ALB's listener ports (traffic and health checks obey the outbound rules).
-// It also opens the ALB's group on those ports to this group alone.
-func newNlbSecurityGroup(ctx *pulumi.Context, net *network, alb *internalAlb) (*ec2.SecurityGroup, error) {
-	sg, err := newSecurityGroup(ctx, "nlb-sg", "Internet-facing NLB: listener ports from anywhere", net.VpcID)
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range alb.Entrances {
-		err = addIngress(ctx, sg,
-			securityGroupRule{name: "nlb-from-internet" + e.Suffix + "-ipv4", description: "Clients over IPv4", port: e.NlbPort, cidrIPv4: "0.0.0.0/0"},
-			securityGroupRule{name: "nlb-from-internet" + e.Suffix + "-ipv6", description: "Clients over IPv6", port: e.NlbPort, cidrIPv6: "::/0"},
-		)
-		if err != nil {
-			return nil, err
-		}
-		if err := addEgress(ctx, sg, securityGroupRule{name: "nlb-to-alb" + e.Suffix, description: "Forward and health-check to the ALB", port: e.AlbPort, peer: alb.SecurityGroup.ID()}); err != nil {
-			return nil, err
-		}
-		if err := addIngress(ctx, alb.SecurityGroup, securityGroupRule{name: "alb-from-nlb" + e.Suffix, description: e.Protocol + " from the NLB", port: e.AlbPort, peer: sg.ID()}); err != nil {
-			return nil, err
-		}
-	}
-	return sg, nil
-}
-
 // forwardToAlb creates, for one entrance, the NLB's target group of type "alb" with the
 // ALB registered in it, and the NLB's TCP listener that forwards to it. TCP, because a
 // TLS listener on an NLB cannot forward to an ALB-type target group.
@@ -289,7 +267,7 @@ func forwardToAlb(ctx *pulumi.Context, cfg ingressConfig, net *network, nlb *lb.
 	}
 	_, err = lb.NewListener(ctx, listenerName, &lb.ListenerArgs{
 		LoadBalancerArn: nlb.Arn,
-		Port:            pulumi.Int(e.NlbPort),
+		Port:            pulumi.Int(cfg.nlbPort(e)),
 		Protocol:        pulumi.String("TCP"),
 		DefaultActions: lb.ListenerDefaultActionArray{lb.ListenerDefaultActionArgs{
 			Type:           pulumi.String("forward"),

@@ -7,7 +7,6 @@ import (
 	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -94,7 +93,7 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 	if err != nil {
 		return nil, err
 	}
-	services, cluster, err := newServices(ctx, cfg.Services, serviceDeps{Network: net, Alb: alb, Region: region.Name})
+	services, cluster, err := newServices(ctx, cfg.Services, net, alb, region.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -129,53 +128,6 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 		out.EndpointServiceName = svc.ServiceName
 	}
 	return out, nil
-}
-
-// newServices creates the cluster, its FARGATE and FARGATE_SPOT capacity providers, and
-// every service in it.
-func newServices(ctx *pulumi.Context, configs []serviceConfig, deps serviceDeps) ([]*fargateService, *ecs.Cluster, error) {
-	cluster, err := newCluster(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	if deps.CapacityProviders, err = newCapacityProviders(ctx, cluster); err != nil {
-		return nil, nil, err
-	}
-	deps.Cluster, deps.InternalPorts = cluster, map[string]int{}
-	for _, sc := range configs {
-		if sc.Internal {
-			deps.InternalPorts[sc.Name] = sc.InternalPort
-		}
-	}
-	var services []*fargateService
-	for _, sc := range configs {
-		svc, err := newFargateService(ctx, sc, deps)
-		if err != nil {
-			return nil, nil, err
-		}
-		services = append(services, svc)
-	}
-	return services, cluster, nil
-}
-
-func firstPublic(services []*fargateService) *fargateService {
-	for _, s := range services {
-		if !s.Internal {
-			return s
-		}
-	}
-	return nil
-}
-
-// internalURLs maps each internal service to its address inside the VPC.
-func internalURLs(alb *internalAlb, services []*fargateService) pulumi.StringMap {
-	urls := pulumi.StringMap{}
-	for _, s := range services {
-		if s.Internal {
-			urls[s.Name] = pulumi.Sprintf("http://%s:%d/", alb.LoadBalancer.DnsName, s.InternalPort)
-		}
-	}
-	return urls
 }
 
 // serviceURL is the address a user curls: HTTPS when the ALB has a certificate, the

@@ -9,35 +9,6 @@ import (
 	"testing"
 )
 
-const (
-	tVpc        = "aws:ec2/vpc:Vpc"
-	tSubnet     = "aws:ec2/subnet:Subnet"
-	tRoute      = "aws:ec2/route:Route"
-	tRTA        = "aws:ec2/routeTableAssociation:RouteTableAssociation"
-	tRT         = "aws:ec2/routeTable:RouteTable"
-	tEip        = "aws:ec2/eip:Eip"
-	tNat        = "aws:ec2/natGateway:NatGateway"
-	tIgw        = "aws:ec2/internetGateway:InternetGateway"
-	tEigw       = "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway"
-	tSG         = "aws:ec2/securityGroup:SecurityGroup"
-	tIngress    = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
-	tEgress     = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
-	tEndpoint   = "aws:ec2/vpcEndpoint:VpcEndpoint"
-	tLB         = "aws:lb/loadBalancer:LoadBalancer"
-	tTG         = "aws:lb/targetGroup:TargetGroup"
-	tListener   = "aws:lb/listener:Listener"
-	tRule       = "aws:lb/listenerRule:ListenerRule"
-	tAttachment = "aws:lb/targetGroupAttachment:TargetGroupAttachment"
-	tCluster    = "aws:ecs/cluster:Cluster"
-	tTaskDef    = "aws:ecs/taskDefinition:TaskDefinition"
-	tService    = "aws:ecs/service:Service"
-	tRole       = "aws:iam/role:Role"
-	tRolePolicy = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
-	tLogGroup   = "aws:cloudwatch/logGroup:LogGroup"
-	tRepo       = "awsx:ecr:Repository"
-	tImage      = "awsx:ecr:Image"
-)
-
 func TestNetworkIsDualStackWithSubnetsPerAZ(t *testing.T) {
 	m, _ := mustRun(t, nil)
 
@@ -332,7 +303,7 @@ func TestTaskDefinition(t *testing.T) {
 	equal(t, "image platform", str(t, img.Inputs, "platform"), "linux/amd64")
 	equal(t, "container image", str(t, c, "image"), str(t, img.State, "imageUri"))
 
-	exec := m.one(t, tRolePolicy, "web-exec-policy")
+	exec := m.one(t, tPolicyAttachment, "web-exec-policy")
 	equal(t, "exec policy role", str(t, exec.Inputs, "role"), str(t, m.one(t, tRole, "web-exec-role").State, "name"))
 	equal(t, "exec policy", str(t, exec.Inputs, "policyArn"), "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy")
 	for _, role := range m.byType(tRole) {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -295,87 +294,4 @@ func newNatGateway(ctx *pulumi.Context, name string, public *ec2.Subnet) (*ec2.N
 		return nil, fmt.Errorf("creating NAT gateway %s: %w", name, err)
 	}
 	return nat, nil
-}
-
-// securityGroupRule is one ingress or egress edge of a security group: exactly one of
-// the CIDRs or the referenced group is set.
-type securityGroupRule struct {
-	name        string
-	description string
-	port        int
-	cidrIPv4    string
-	cidrIPv6    string
-	peer        pulumi.IDOutput // referenced security group
-}
-
-// args are the rule's properties: one TCP port from (or to) exactly one source.
-func (r securityGroupRule) args(sg *ec2.SecurityGroup) *vpc.SecurityGroupIngressRuleArgs {
-	a := &vpc.SecurityGroupIngressRuleArgs{
-		SecurityGroupId: sg.ID(),
-		Description:     pulumi.String(r.description),
-		IpProtocol:      pulumi.String("tcp"),
-		FromPort:        pulumi.Int(r.port),
-		ToPort:          pulumi.Int(r.port),
-	}
-	switch {
-	case r.cidrIPv4 != "":
-		a.CidrIpv4 = pulumi.String(r.cidrIPv4)
-	case r.cidrIPv6 != "":
-		a.CidrIpv6 = pulumi.String(r.cidrIPv6)
-	default:
-		a.ReferencedSecurityGroupId = r.peer.ToStringOutput()
-	}
-	return a
-}
-
-// newSecurityGroup creates a group whose only rules are the given ones. The provider
-// removes AWS's default allow-all egress rule, so nothing is open that is not listed.
-func newSecurityGroup(ctx *pulumi.Context, name, description string, vpcID pulumi.StringOutput) (*ec2.SecurityGroup, error) {
-	sg, err := ec2.NewSecurityGroup(ctx, name, &ec2.SecurityGroupArgs{
-		VpcId:       vpcID,
-		Description: pulumi.String(description),
-		Tags:        nameTag(ctx, name),
-	})
-	if err != nil {
-		return nil, fmt.Errorf("creating security group %s: %w", name, err)
-	}
-	return sg, nil
-}
-
-func addIngress(ctx *pulumi.Context, sg *ec2.SecurityGroup, rules ...securityGroupRule) error {
-	for _, r := range rules {
-		if _, err := vpc.NewSecurityGroupIngressRule(ctx, r.name, r.args(sg)); err != nil {
-			return fmt.Errorf("creating ingress rule %s: %w", r.name, err)
-		}
-	}
-	return nil
-}
-
-func addEgress(ctx *pulumi.Context, sg *ec2.SecurityGroup, rules ...securityGroupRule) error {
-	for _, r := range rules {
-		// Egress rules take the same properties as ingress rules.
-		if _, err := vpc.NewSecurityGroupEgressRule(ctx, r.name, (*vpc.SecurityGroupEgressRuleArgs)(r.args(sg))); err != nil {
-			return fmt.Errorf("creating egress rule %s: %w", r.name, err)
-		}
-	}
-	return nil
-}
-
-// nameTag gives a resource a Name tag (what the console shows) prefixed with the stack.
-func nameTag(ctx *pulumi.Context, name string) pulumi.StringMap {
-	return pulumi.StringMap{"Name": pulumi.String(ctx.Stack() + "-" + name)}
-}
-
-// stackTagKey tags what counts against the account's quotas, with <project>/<stack>, so
-// preflight tells this stack's own Elastic IPs, VPC, NAT gateways and load balancers from
-// the rest of the account, and a running stack's NLB from someone else's.
-const stackTagKey = "pulumi-stack"
-
-func stackTagValue(ctx *pulumi.Context) string { return ctx.Project() + "/" + ctx.Stack() }
-
-// ownedTags are nameTag plus the stack tag.
-func ownedTags(ctx *pulumi.Context, name string) pulumi.StringMap {
-	tags := nameTag(ctx, name)
-	tags[stackTagKey] = pulumi.String(stackTagValue(ctx))
-	return tags
 }

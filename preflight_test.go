@@ -65,8 +65,8 @@ func TestPreflightStopsBeforeTheQuotaIsReached(t *testing.T) {
 
 	// Others' objects count; every shortfall is reported at once.
 	crowded := func(c *standin.Cloud) {
-		seed(t, c, "aws:ec2/eip:Eip", 3, eipsOf(nil))
-		seed(t, c, "aws:ec2/vpc:Vpc", 5, func(i int) map[string]any { return map[string]any{"cidrBlock": fmt.Sprintf("10.%d.0.0/16", 100+i)} })
+		seed(t, c, tEip, 3, eipsOf(nil))
+		seed(t, c, tVpc, 5, func(i int) map[string]any { return map[string]any{"cidrBlock": fmt.Sprintf("10.%d.0.0/16", 100+i)} })
 	}
 	refusedIn(t, crowded, nil, "(2 problems; nothing was deployed)",
 		`Elastic IPs: this config needs 4, this stack holds 0, and 3 of the 5 allowed in us-east-1 ("EC2-VPC Elastic IPs", quota L-0263D0A3) are in use: 2 short`,
@@ -75,12 +75,12 @@ func TestPreflightStopsBeforeTheQuotaIsReached(t *testing.T) {
 	// NAT gateways are counted per AZ, where their quota applies.
 	busyAZ := func(c *standin.Cloud) {
 		c.SetQuota("ec2", "L-0263D0A3", 20)
-		vpc := seed(t, c, "aws:ec2/vpc:Vpc", 1, func(int) map[string]any { return map[string]any{"cidrBlock": "10.200.0.0/16"} })[0]
-		subnet := seed(t, c, "aws:ec2/subnet:Subnet", 1, func(int) map[string]any {
+		vpc := seed(t, c, tVpc, 1, func(int) map[string]any { return map[string]any{"cidrBlock": "10.200.0.0/16"} })[0]
+		subnet := seed(t, c, tSubnet, 1, func(int) map[string]any {
 			return map[string]any{"vpcId": vpc, "availabilityZone": "us-east-1a", "cidrBlock": "10.200.0.0/20"}
 		})[0]
-		eips := seed(t, c, "aws:ec2/eip:Eip", 5, eipsOf(nil))
-		seed(t, c, "aws:ec2/natGateway:NatGateway", 5, func(i int) map[string]any { return map[string]any{"subnetId": subnet, "allocationId": eips[i]} })
+		eips := seed(t, c, tEip, 5, eipsOf(nil))
+		seed(t, c, tNat, 5, func(i int) map[string]any { return map[string]any{"subnetId": subnet, "allocationId": eips[i]} })
 	}
 	refusedIn(t, busyAZ, nil, "(1 problem;",
 		`NAT gateways in us-east-1a: this config needs 1, this stack holds 0, and 5 of the 5 allowed in us-east-1a ("NAT gateways per Availability Zone", quota L-FE5A380F) are in use: 1 short`)
@@ -95,8 +95,8 @@ func TestPreflightStopsBeforeTheQuotaIsReached(t *testing.T) {
 // A running stack holds its own Elastic IPs already: they are not needed twice.
 func TestPreflightCountsTheStacksOwnOnce(t *testing.T) {
 	running := func(c *standin.Cloud) {
-		seed(t, c, "aws:ec2/eip:Eip", 4, eipsOf(map[string]any{"pulumi-stack": testStackTag}))
-		seed(t, c, "aws:ec2/eip:Eip", 1, eipsOf(map[string]any{"pulumi-stack": testProject + "/prod"}))
+		seed(t, c, tEip, 4, eipsOf(map[string]any{"pulumi-stack": testStackTag}))
+		seed(t, c, tEip, 1, eipsOf(map[string]any{"pulumi-stack": testProject + "/prod"}))
 	}
 	if _, _, err := runIn(t, running, testStack, qualified(nil), true); err != nil {
 		t.Fatalf("5 of 5 in use, 4 of them this stack's: %v", err)
@@ -183,9 +183,9 @@ func TestSplitTasksBetweenFargateAndSpot(t *testing.T) {
 // stand-in's ids are the same in every account seeded alike).
 func freeEIPs(t *testing.T, n int) (anAccount, []string) {
 	t.Helper()
-	ids := seed(t, standin.NewCloud(), "aws:ec2/eip:Eip", n, eipsOf(nil))
+	ids := seed(t, standin.NewCloud(), tEip, n, eipsOf(nil))
 	return func(c *standin.Cloud) {
-		if got := seed(t, c, "aws:ec2/eip:Eip", n, eipsOf(nil)); strings.Join(got, ",") != strings.Join(ids, ",") {
+		if got := seed(t, c, tEip, n, eipsOf(nil)); strings.Join(got, ",") != strings.Join(ids, ",") {
 			t.Fatalf("seeded Elastic IPs %v, want %v", got, ids)
 		}
 	}, ids
@@ -238,13 +238,13 @@ func TestOwnElasticIPsAreChecked(t *testing.T) {
 		if err := c.AssociateEIP(ids[0], "i-0123456789abcdef0"); err != nil {
 			t.Fatal(err)
 		}
-		vpc := seed(t, c, "aws:ec2/vpc:Vpc", 1, func(int) map[string]any {
+		vpc := seed(t, c, tVpc, 1, func(int) map[string]any {
 			return map[string]any{"cidrBlock": "10.200.0.0/16", "assignGeneratedIpv6CidrBlock": true}
 		})[0]
-		subnet := seed(t, c, "aws:ec2/subnet:Subnet", 1, func(int) map[string]any {
+		subnet := seed(t, c, tSubnet, 1, func(int) map[string]any {
 			return map[string]any{"vpcId": vpc, "availabilityZone": "us-east-1a", "cidrBlock": "10.200.0.0/20"}
 		})[0]
-		seed(t, c, "aws:lb/loadBalancer:LoadBalancer", 1, func(int) map[string]any {
+		seed(t, c, tLB, 1, func(int) map[string]any {
 			return map[string]any{"name": "partner-nlb", "loadBalancerType": "network", "tags": map[string]any{"pulumi-stack": testProject + "/prod"},
 				"subnetMappings": []any{map[string]any{"subnetId": subnet, "allocationId": ids[1]}}}
 		})

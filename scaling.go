@@ -5,61 +5,9 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/appautoscaling"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
-
-// newCapacityProviders registers FARGATE and FARGATE_SPOT with the cluster, which a
-// service needs before it can use them in its capacity provider strategy.
-func newCapacityProviders(ctx *pulumi.Context, cluster *ecs.Cluster) (*ecs.ClusterCapacityProviders, error) {
-	cp, err := ecs.NewClusterCapacityProviders(ctx, "cluster-capacity-providers", &ecs.ClusterCapacityProvidersArgs{
-		ClusterName:       cluster.Name,
-		CapacityProviders: pulumi.ToStringArray(capacityProviders),
-		// Every service names its own strategy; this default only applies to tasks run
-		// without one (e.g. a one-off `aws ecs run-task`).
-		DefaultCapacityProviderStrategies: ecs.ClusterCapacityProvidersDefaultCapacityProviderStrategyArray{
-			ecs.ClusterCapacityProvidersDefaultCapacityProviderStrategyArgs{CapacityProvider: pulumi.String("FARGATE"), Weight: pulumi.Int(1)},
-		},
-	})
-	if err != nil {
-		return nil, fmt.Errorf("registering capacity providers: %w", err)
-	}
-	return cp, nil
-}
-
-// capacityArgs sets the service's capacity provider strategy (never a launch type: ECS
-// refuses both, and the provider replaces a service that switches between them). With
-// forceNewDeployment, the provider changes one strategy to another in place, which ECS
-// allows only together with a new deployment; the price is that every update of the
-// service rolls its tasks.
-func capacityArgs(cfg serviceConfig, args *ecs.ServiceArgs) {
-	var items ecs.ServiceCapacityProviderStrategyArray
-	for _, s := range cfg.capacityStrategy() {
-		items = append(items, ecs.ServiceCapacityProviderStrategyArgs{
-			CapacityProvider: pulumi.String(s.CapacityProvider),
-			Base:             pulumi.Int(s.Base),
-			Weight:           pulumi.Int(s.Weight),
-		})
-	}
-	args.CapacityProviderStrategies = items
-	args.ForceNewDeployment = pulumi.Bool(true)
-}
-
-// ECS Exec runs the SSM agent in the container; it needs these channels.
-const execCommandPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ssmmessages:CreateControlChannel","ssmmessages:CreateDataChannel","ssmmessages:OpenControlChannel","ssmmessages:OpenDataChannel"],"Resource":"*"}]}`
-
-// newExecCommandPolicy grants the task role what ECS Exec needs.
-func newExecCommandPolicy(ctx *pulumi.Context, name string, taskRole *iam.Role) error {
-	_, err := iam.NewRolePolicy(ctx, name+"-exec-command-policy", &iam.RolePolicyArgs{
-		Role:   taskRole.Name,
-		Policy: pulumi.String(execCommandPolicy),
-	})
-	if err != nil {
-		return fmt.Errorf("service %s: granting ECS Exec: %w", name, err)
-	}
-	return nil
-}
 
 // scalingInputs is what target-tracking needs to name the service and its ALB metrics.
 type scalingInputs struct {

@@ -3,12 +3,13 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
@@ -30,13 +31,60 @@ type serviceDeps struct {
 
 // fargateService is one deployed service and what outputs and later layers need of it.
 type fargateService struct {
-	Name          string
-	Internal      bool
-	InternalPort  int
-	Service       *ecs.Service
-	TargetGroup   *lb.TargetGroup
-	SecurityGroup *ec2.SecurityGroup
-	LogGroup      *cloudwatch.LogGroup
+	Name         string
+	Internal     bool
+	InternalPort int
+	Service      *ecs.Service
+	TargetGroup  *lb.TargetGroup
+	LogGroup     *cloudwatch.LogGroup
+}
+
+// newServices creates the cluster, its FARGATE and FARGATE_SPOT capacity providers, and
+// every service in it.
+func newServices(ctx *pulumi.Context, configs []serviceConfig, net *network, alb *internalAlb, region string) ([]*fargateService, *ecs.Cluster, error) {
+	cluster, err := newCluster(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	providers, err := newCapacityProviders(ctx, cluster)
+	if err != nil {
+		return nil, nil, err
+	}
+	deps := serviceDeps{Network: net, Alb: alb, Region: region, Cluster: cluster, CapacityProviders: providers, InternalPorts: map[string]int{}}
+	for _, sc := range configs {
+		if sc.Internal {
+			deps.InternalPorts[sc.Name] = sc.InternalPort
+		}
+	}
+	var services []*fargateService
+	for _, sc := range configs {
+		svc, err := newFargateService(ctx, sc, deps)
+		if err != nil {
+			return nil, nil, err
+		}
+		services = append(services, svc)
+	}
+	return services, cluster, nil
+}
+
+func firstPublic(services []*fargateService) *fargateService {
+	for _, s := range services {
+		if !s.Internal {
+			return s
+		}
+	}
+	return nil
+}
+
+// internalURLs maps each internal service to its address inside the VPC.
+func internalURLs(alb *internalAlb, services []*fargateService) pulumi.StringMap {
+	urls := pulumi.StringMap{}
+	for _, s := range services {
+		if s.Internal {
+			urls[s.Name] = pulumi.Sprintf("http://%s:%d/", alb.LoadBalancer.DnsName, s.InternalPort)
+		}
+	}
+	return urls
 }
 
 // newCluster creates the ECS cluster the services run in.
@@ -46,6 +94,60 @@ func newCluster(ctx *pulumi.Context) (*ecs.Cluster, error) {
 		return nil, fmt.Errorf("creating ECS cluster: %w", err)
 	}
 	return cluster, nil
+}
+
+// capacityProviders are the Fargate capacity providers a service's strategy may name.
+var capacityProviders = []string{"FARGATE", "FARGATE_SPOT"}
+
+// newCapacityProviders registers FARGATE and FARGATE_SPOT with the cluster, which a
+// service needs before it can use them in its capacity provider strategy.
+func newCapacityProviders(ctx *pulumi.Context, cluster *ecs.Cluster) (*ecs.ClusterCapacityProviders, error) {
+	cp, err := ecs.NewClusterCapacityProviders(ctx, "cluster-capacity-providers", &ecs.ClusterCapacityProvidersArgs{
+		ClusterName:       cluster.Name,
+		CapacityProviders: pulumi.ToStringArray(capacityProviders),
+		// Every service names its own strategy; this default only applies to tasks run
+		// without one (e.g. a one-off `aws ecs run-task`).
+		DefaultCapacityProviderStrategies: ecs.ClusterCapacityProvidersDefaultCapacityProviderStrategyArray{
+			ecs.ClusterCapacityProvidersDefaultCapacityProviderStrategyArgs{CapacityProvider: pulumi.String("FARGATE"), Weight: pulumi.Int(1)},
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("registering capacity providers: %w", err)
+	}
+	return cp, nil
+}
+
+// capacityArgs sets the service's capacity provider strategy (never a launch type: ECS
+// refuses both, and the provider replaces a service that switches between them). With
+// forceNewDeployment, the provider changes one strategy to another in place, which ECS
+// allows only together with a new deployment; the price is that every update of the
+// service rolls its tasks.
+func capacityArgs(cfg serviceConfig, args *ecs.ServiceArgs) {
+	var items ecs.ServiceCapacityProviderStrategyArray
+	for _, s := range cfg.capacityStrategy() {
+		items = append(items, ecs.ServiceCapacityProviderStrategyArgs{
+			CapacityProvider: pulumi.String(s.CapacityProvider),
+			Base:             pulumi.Int(s.Base),
+			Weight:           pulumi.Int(s.Weight),
+		})
+	}
+	args.CapacityProviderStrategies = items
+	args.ForceNewDeployment = pulumi.Bool(true)
+}
+
+// ECS Exec runs the SSM agent in the container; it needs these channels.
+const execCommandPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ssmmessages:CreateControlChannel","ssmmessages:CreateDataChannel","ssmmessages:OpenControlChannel","ssmmessages:OpenDataChannel"],"Resource":"*"}]}`
+
+// newExecCommandPolicy grants the task role what ECS Exec needs.
+func newExecCommandPolicy(ctx *pulumi.Context, name string, taskRole *iam.Role) error {
+	_, err := iam.NewRolePolicy(ctx, name+"-exec-command-policy", &iam.RolePolicyArgs{
+		Role:   taskRole.Name,
+		Policy: pulumi.String(execCommandPolicy),
+	})
+	if err != nil {
+		return fmt.Errorf("service %s: granting ECS Exec: %w", name, err)
+	}
+	return nil
 }
 
 // newFargateService deploys one service: its image, task definition, log group, target
@@ -140,7 +242,7 @@ func newFargateService(ctx *pulumi.Context, cfg serviceConfig, deps serviceDeps)
 	}
 	return &fargateService{
 		Name: n, Internal: cfg.Internal, InternalPort: cfg.InternalPort,
-		Service: svc, TargetGroup: tg, SecurityGroup: sg, LogGroup: logGroup,
+		Service: svc, TargetGroup: tg, LogGroup: logGroup,
 	}, nil
 }
 
@@ -339,7 +441,7 @@ func containerEnvironment(cfg serviceConfig, extra map[string]pulumi.StringInput
 	if cfg.TaskIdentity {
 		env = append(env, pulumi.Map{"name": pulumi.String("TASK_IDENTITY"), "value": pulumi.String("true")})
 	}
-	for _, k := range sortedKeys(extra) {
+	for _, k := range slices.Sorted(maps.Keys(extra)) {
 		env = append(env, pulumi.Map{"name": pulumi.String(k), "value": extra[k]})
 	}
 	return env
@@ -440,38 +542,4 @@ func ruleConditions(cfg serviceConfig) lb.ListenerRuleConditionArray {
 		})
 	}
 	return conds
-}
-
-// newServiceSecurityGroup admits the container port from the ALB only, and lets tasks
-// open HTTPS connections out (ECR image pulls, CloudWatch Logs, AWS APIs) and nothing else.
-func newServiceSecurityGroup(ctx *pulumi.Context, cfg serviceConfig, deps serviceDeps) (*ec2.SecurityGroup, error) {
-	n := cfg.Name
-	sg, err := newSecurityGroup(ctx, n+"-sg", fmt.Sprintf("Fargate service %s: container port from the ALB only", n), deps.Network.VpcID)
-	if err != nil {
-		return nil, err
-	}
-	if err := addIngress(ctx, sg, securityGroupRule{name: n + "-from-alb", description: "Container port from the ALB", port: cfg.ContainerPort, peer: deps.Alb.SecurityGroup.ID()}); err != nil {
-		return nil, err
-	}
-	err = addEgress(ctx, sg,
-		securityGroupRule{name: n + "-https-out-ipv4", description: "HTTPS to AWS APIs over IPv4", port: 443, cidrIPv4: "0.0.0.0/0"},
-		securityGroupRule{name: n + "-https-out-ipv6", description: "HTTPS to AWS APIs over IPv6", port: 443, cidrIPv6: "::/0"},
-	)
-	if err != nil {
-		return nil, err
-	}
-	// Tasks may call the internal services through the ALB by its DNS name.
-	for _, other := range sortedKeys(deps.InternalPorts) {
-		if other == n {
-			continue
-		}
-		err := addEgress(ctx, sg, securityGroupRule{name: n + "-to-" + other, description: "Internal service " + other + " through the ALB", port: deps.InternalPorts[other], peer: deps.Alb.SecurityGroup.ID()})
-		if err != nil {
-			return nil, err
-		}
-	}
-	if err := addEgress(ctx, deps.Alb.SecurityGroup, securityGroupRule{name: "alb-to-" + n, description: "Forward and health-check to " + n, port: cfg.ContainerPort, peer: sg.ID()}); err != nil {
-		return nil, err
-	}
-	return sg, nil
 }

@@ -8,13 +8,6 @@ import (
 	"testing"
 )
 
-const (
-	tCapacity      = "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders"
-	tInlinePolicy  = "aws:iam/rolePolicy:RolePolicy"
-	tScalingTarget = "aws:appautoscaling/target:Target"
-	tScalingPolicy = "aws:appautoscaling/policy:Policy"
-)
-
 // stackSummary is every registered resource with its inputs, sorted: two stacks with the
 // same summary would get the same plan.
 func stackSummary(m *mocks) []string {
@@ -218,62 +211,5 @@ func TestAutoscaling(t *testing.T) {
 	fixed, _ := mustRun(t, nil)
 	if fixed.ignoresChanges("web-service", "desiredCount") {
 		t.Errorf("without autoscaling, desiredCount must be managed by the stack")
-	}
-}
-
-func TestServicesValidation(t *testing.T) {
-	tests := map[string]struct {
-		config map[string]string
-		want   []string
-	}{
-		"error if names repeat": {map[string]string{"services": `[{"name":"web"},{"name":"web","priority":2}]`},
-			[]string{`services[1].name: duplicate value "web": already used by services[0].name`}},
-		"error if a name is missing": {map[string]string{"services": `[{"priority":2}]`}, []string{"services[0].name: missing value: every service needs a name"}},
-		"error if a name is invalid": {map[string]string{"services": `[{"name":"Web_1"}]`}, []string{`services[0].name: invalid value "Web_1": must start with a lowercase letter`}},
-		"error if priorities repeat": {map[string]string{"services": `[{"name":"a"},{"name":"b","pathPatterns":["/b*"]}]`},
-			[]string{"services[1].priority: duplicate value 1: already used by services[0].priority"}},
-		"error if internal ports repeat": {map[string]string{"services": `[{"name":"web"},{"name":"a","internal":true,"internalPort":9000},{"name":"b","internal":true,"internalPort":9000}]`},
-			[]string{"services[2].internalPort: duplicate value 9000: already used by services[1].internalPort"}},
-		"error if an internal port is the public listener's": {map[string]string{"services": `[{"name":"web"},{"name":"a","internal":true,"internalPort":80}]`},
-			[]string{"services[1].internalPort: duplicate value 80: already used by albListenerPort"}},
-		"error if an internal service has no port": {map[string]string{"services": `[{"name":"web"},{"name":"a","internal":true}]`},
-			[]string{"services[1].internalPort: missing value: an internal service needs its own ALB listener port"}},
-		"error if a public service has no rule": {map[string]string{"services": `[{"name":"web","pathPatterns":[]}]`},
-			[]string{"services[0].pathPatterns: missing value: a listener rule needs at least one path pattern or host header"}},
-		"error if no service is public": {map[string]string{"services": `[{"name":"a","internal":true,"internalPort":9000}]`},
-			[]string{"services: no public service"}},
-		"error if spot and strategy": {map[string]string{"spot": "true", "capacityProviderStrategy": `[{"capacityProvider":"FARGATE","weight":1}]`},
-			[]string{"spot: conflicts with capacityProviderStrategy"}},
-		"error if provider is unknown": {map[string]string{"capacityProviderStrategy": `[{"capacityProvider":"EC2","weight":1}]`},
-			[]string{`capacityProviderStrategy[0].capacityProvider: unsupported value "EC2": supported values "FARGATE", "FARGATE_SPOT"`}},
-		"error if every weight is 0": {map[string]string{"capacityProviderStrategy": `[{"capacityProvider":"FARGATE","base":1}]`},
-			[]string{"capacityProviderStrategy: invalid value: every weight is 0"}},
-		"error if two bases": {map[string]string{"capacityProviderStrategy": `[{"capacityProvider":"FARGATE","base":1,"weight":1},{"capacityProvider":"FARGATE_SPOT","base":1,"weight":1}]`},
-			[]string{"capacityProviderStrategy: invalid value: 2 providers have a base"}},
-		"error if a strategy field is misspelled": {map[string]string{"capacityProviderStrategy": `[{"capacityProvider":"FARGATE","wieght":1}]`},
-			[]string{`capacityProviderStrategy[0].wieght: unknown setting; did you mean "weight"?`}},
-		"error if desired is below min": {map[string]string{"desiredCount": "1", "autoscaling": `{"min":2,"max":4,"cpuTarget":50}`},
-			[]string{"desiredCount: invalid value 1: must be between autoscaling.min (2) and autoscaling.max (4)"}},
-		"error if min exceeds max": {map[string]string{"autoscaling": `{"min":5,"max":4,"cpuTarget":50}`},
-			[]string{"autoscaling.min: invalid value 5: must not exceed autoscaling.max (4)"}},
-		"error if no scaling target": {map[string]string{"autoscaling": `{"min":1,"max":4}`},
-			[]string{"autoscaling: missing value: give cpuTarget (percent) and/or requestsPerTarget"}},
-		"error if cpu target out of range": {map[string]string{"autoscaling": `{"min":1,"max":4,"cpuTarget":95}`},
-			[]string{"autoscaling.cpuTarget: invalid value 95: must be between 10 and 90"}},
-		"error if requests target is negative": {map[string]string{"autoscaling": `{"min":1,"max":4,"requestsPerTarget":-5}`},
-			[]string{"autoscaling.requestsPerTarget: invalid value -5: must be between 1 and 1000000"}},
-		"error if an autoscaling field has the wrong type": {map[string]string{"autoscaling": `{"min":"one","max":4,"cpuTarget":50}`},
-			[]string{`autoscaling.min: invalid value "one": must be a whole number`}},
-		"error if a service key is misspelled": {map[string]string{"services": `[{"name":"web","desiredcount":3}]`},
-			[]string{`services[0].desiredcount: unknown setting; did you mean "desiredCount"?`}},
-		"error if a service value has the wrong type": {map[string]string{"services": `[{"name":"web","cpu":"lots"}]`},
-			[]string{`services[0].cpu: invalid value "lots": must be a whole number`}},
-		"error in a service's inherited rule is reported on the service": {map[string]string{"services": `[{"name":"web","memory":4096}]`},
-			[]string{"services[0].memory: invalid value 4096 for cpu 256"}},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			mustRefuse(t, tc.config, tc.want...)
-		})
 	}
 }

@@ -85,7 +85,7 @@ func (in ingressConfig) validateStaticIPs(p *problems, azCount int) {
 	if len(ids) == 0 {
 		return
 	}
-	if len(ids) != azCount {
+	if len(ids) != azCount && p.ok("azCount") {
 		p.add("eipAllocationIds", "invalid value: %d allocation ids for azCount %d: give one Elastic IP per AZ, in AZ order", len(ids), azCount)
 	}
 	seen := map[string]int{}
@@ -106,7 +106,7 @@ func (n networkConfig) validate(p *problems, services []serviceConfig) {
 	if !slices.Contains(natGatewayModes, n.NatGateways) {
 		p.add("natGateways", "unsupported value %q: supported values %s", n.NatGateways, quoteAll(natGatewayModes))
 	}
-	if n.NatGateways != "none" {
+	if n.NatGateways != "none" || !p.ok("vpcEndpoints") {
 		return
 	}
 	// Without NAT, private subnets have no IPv4 route out; the ECS agent pulls images
@@ -116,7 +116,7 @@ func (n networkConfig) validate(p *problems, services []serviceConfig) {
 		return
 	}
 	for _, s := range services {
-		if s.Image != "" && !ecrImage.MatchString(s.Image) {
+		if s.Image != "" && !ecrImage.MatchString(s.Image) && p.ok(s.path+"image") {
 			p.add(s.path+"image", `invalid value %q with natGateways "none": without a NAT gateway tasks can pull only from ECR (through the VPC endpoints); push the image to ECR or use natGateways "single"`, s.Image)
 		}
 	}
@@ -154,7 +154,7 @@ func (in ingressConfig) validate(p *problems) {
 	default:
 		p.add("listenerProtocol", `unsupported value %q: an ALB-type target group accepts only TCP; supported values "TCP"`, in.ListenerProtocol)
 	}
-	if in.AlbTargetGroupPort != in.AlbListenerPort {
+	if in.AlbTargetGroupPort != in.AlbListenerPort && p.ok("albListenerPort") {
 		p.add("albTargetGroupPort", "invalid value %d: an ALB-type target group's port must equal the port of the ALB listener it targets (albListenerPort is %d); set both to the same port",
 			in.AlbTargetGroupPort, in.AlbListenerPort)
 	}
@@ -184,7 +184,7 @@ func (in ingressConfig) validateHTTPS(p *problems) {
 	// The NLB listens on both ports, and the ALB-type target groups' ports must equal
 	// the ALB listeners' ports, so the HTTPS port cannot be either HTTP port.
 	for key, port := range map[string]int{"listenerPort": in.ListenerPort, "albListenerPort": in.AlbListenerPort} {
-		if in.HTTPSListenerPort == port {
+		if in.HTTPSListenerPort == port && p.ok(key) {
 			p.add("httpsListenerPort", "duplicate value %d: already used by %s; the NLB and the ALB need a separate port for HTTPS", port, key)
 		}
 	}
@@ -245,33 +245,42 @@ func (in ingressConfig) validatePrivateLink(p *problems) {
 }
 
 func (c *stackConfig) validateServices(p *problems) {
-	names := map[string]string{}
+	// Each value taken, by who took it; a value of the wrong type takes nothing.
+	names, priorities, ports := map[string]string{}, map[int]string{}, map[int]string{}
+	take := func(taken map[int]string, v int, key string) {
+		if p.ok(key) {
+			taken[v] = key
+		}
+	}
 	// The NLB health-check rule shares the ALB listener, so its priority is taken too.
-	priorities := map[int]string{c.Ingress.NlbHealthCheckRulePriority: "nlbHealthCheckRulePriority"}
+	take(priorities, c.Ingress.NlbHealthCheckRulePriority, "nlbHealthCheckRulePriority")
 	// Internal services each get an ALB listener; the public listeners' ports are taken.
-	ports := map[int]string{c.Ingress.AlbListenerPort: "albListenerPort"}
+	take(ports, c.Ingress.AlbListenerPort, "albListenerPort")
 	if c.Ingress.https() {
-		ports[c.Ingress.HTTPSListenerPort] = "httpsListenerPort"
+		take(ports, c.Ingress.HTTPSListenerPort, "httpsListenerPort")
 	}
 	public := 0
 	for _, s := range c.Services {
 		s.validate(p)
-		if other, dup := names[s.Name]; dup && s.Name != "" {
+		if other, dup := names[s.Name]; dup && s.Name != "" && p.ok(s.path+"name") {
 			p.add(s.path+"name", "duplicate value %q: already used by %sname; service names must be unique", s.Name, other)
 		}
 		names[s.Name] = s.path
-		if s.Internal {
-			if other, dup := ports[s.InternalPort]; dup && s.InternalPort != 0 {
+		switch {
+		case !p.ok(s.path + "internal"):
+			public++ // unknown: no uniqueness to check, and no "no public service" on its account
+		case s.Internal:
+			if other, dup := ports[s.InternalPort]; dup && s.InternalPort != 0 && p.ok(s.path+"internalPort") {
 				p.add(s.path+"internalPort", "duplicate value %d: already used by %s; each internal service needs its own ALB listener port", s.InternalPort, other)
 			}
-			ports[s.InternalPort] = s.path + "internalPort"
-			continue
+			take(ports, s.InternalPort, s.path+"internalPort")
+		default:
+			public++
+			if other, dup := priorities[s.Priority]; dup && p.ok(s.path+"priority") {
+				p.add(s.path+"priority", "duplicate value %d: already used by %s; each ALB listener rule needs its own priority", s.Priority, other)
+			}
+			take(priorities, s.Priority, s.path+"priority")
 		}
-		public++
-		if other, dup := priorities[s.Priority]; dup {
-			p.add(s.path+"priority", "duplicate value %d: already used by %s; each ALB listener rule needs its own priority", s.Priority, other)
-		}
-		priorities[s.Priority] = s.path + "priority"
 	}
 	if public == 0 {
 		p.add("services", "no public service: at least one service must have internal: false, because the NLB's health check is routed to the first public service")
@@ -300,7 +309,7 @@ func (s serviceConfig) validate(p *problems) {
 	checkHTTPPath(p, key("healthCheckPath"), s.HealthCheckPath)
 	checkRange(p, key("healthCheckInterval"), s.HealthCheckInterval, 5, 300)
 	checkRange(p, key("healthCheckTimeout"), s.HealthCheckTimeout, 2, 120)
-	if s.HealthCheckTimeout >= s.HealthCheckInterval {
+	if s.HealthCheckTimeout >= s.HealthCheckInterval && p.ok(key("healthCheckInterval")) {
 		p.add(key("healthCheckTimeout"), "invalid value %d: must be less than healthCheckInterval (%d)", s.HealthCheckTimeout, s.HealthCheckInterval)
 	}
 	checkRange(p, key("healthCheckGracePeriod"), s.HealthCheckGracePeriod, 0, 2147483647)
@@ -326,9 +335,15 @@ func (s serviceConfig) validate(p *problems) {
 // validateSize checks the task size against Fargate's CPU/memory table and the container
 // memory limit against the task.
 func (s serviceConfig) validateSize(p *problems) {
+	if !p.ok(s.path + "cpu") {
+		return
+	}
 	mems, ok := fargateMemory[s.Cpu]
 	if !ok {
 		p.add(s.path+"cpu", "unsupported value %d: Fargate task CPU must be one of %s", s.Cpu, joinInts(sortedInts(fargateMemory)))
+		return
+	}
+	if !p.ok(s.path + "memory") {
 		return
 	}
 	if !slices.Contains(mems, s.Memory) {
@@ -340,12 +355,10 @@ func (s serviceConfig) validateSize(p *problems) {
 	}
 }
 
-var capacityProviders = []string{"FARGATE", "FARGATE_SPOT"}
-
 // validateCapacity checks the capacity provider strategy against ECS's rules.
 func (s serviceConfig) validateCapacity(p *problems) {
 	key := s.path + "capacityProviderStrategy"
-	if s.Spot && len(s.CapacityProviderStrategy) > 0 {
+	if s.Spot && len(s.CapacityProviderStrategy) > 0 && p.ok(s.path+"spot") {
 		p.add(s.path+"spot", "conflicts with capacityProviderStrategy: spot: true means all FARGATE_SPOT; set one or the other")
 		return
 	}
@@ -382,9 +395,11 @@ func (s serviceConfig) validateAutoscaling(p *problems) {
 	key := s.path + "autoscaling"
 	checkRange(p, key+".min", a.Min, 0, maxDesiredCount)
 	checkRange(p, key+".max", a.Max, 1, maxDesiredCount)
-	if a.Min > a.Max {
+	switch {
+	case !p.ok(key+".min", key+".max"):
+	case a.Min > a.Max:
 		p.add(key+".min", "invalid value %d: must not exceed autoscaling.max (%d)", a.Min, a.Max)
-	} else if s.DesiredCount < a.Min || s.DesiredCount > a.Max {
+	case (s.DesiredCount < a.Min || s.DesiredCount > a.Max) && p.ok(s.path+"desiredCount"):
 		p.add(s.path+"desiredCount", "invalid value %d: must be between autoscaling.min (%d) and autoscaling.max (%d)", s.DesiredCount, a.Min, a.Max)
 	}
 	if a.CpuTarget == 0 && a.RequestsPerTarget == 0 {
@@ -440,13 +455,14 @@ func (s serviceConfig) validateImageOptions(p *problems) {
 		switch {
 		case !secretArn.MatchString(a):
 			p.add(key("imageCredentialsSecretArn"), "invalid value %q: must be a Secrets Manager secret's full ARN such as arn:aws:secretsmanager:us-east-1:123456789012:secret:registry/team-AbC123", a)
+		case !p.ok(key("image"), key("build")):
 		case s.Image == "":
 			p.add(key("imageCredentialsSecretArn"), "invalid value %q: registry credentials are for image, from a private registry; set image, or leave this empty to build %s", a, s.Build)
 		case ecrImage.MatchString(s.Image):
 			p.add(key("imageCredentialsSecretArn"), "invalid value %q: image %q is in ECR, which ECS pulls from with the execution role; leave this empty", a, s.Image)
 		}
 	}
-	if s.TaskIdentity && !s.builtFromBundledApp() {
+	if s.TaskIdentity && !s.builtFromBundledApp() && p.ok(key("image"), key("build")) {
 		p.add(key("taskIdentity"), "invalid value true: only the bundled app (build ./app) serves /whoami; your image serves its own paths")
 	}
 }

@@ -21,8 +21,8 @@ type model struct {
 	tf     string // the Terraform resource, e.g. aws_lb
 	source string // its file in terraform-provider-aws, e.g. internal/service/elbv2/load_balancer.go
 
-	// Schema facts, each a rule of its own (see ruleIDs) so a test can switch it off.
-	forceNew []string       // top-level attributes whose change replaces the resource; "*": all but notForceNew
+	// Schema facts, each a rule of its own (see RuleIDs) so a test can switch it off.
+	forceNew []string       // top-level attributes whose change replaces the resource; "*": all but notNew
 	notNew   []string       // with "*": the attributes that do not (tags, skipDestroy, …)
 	computed []string       // Optional+Computed: left out of the inputs, the stored value stands
 	sets     []string       // TypeSet: compared without order

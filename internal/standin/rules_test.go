@@ -7,8 +7,8 @@ package standin
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 
@@ -326,7 +326,7 @@ func factScenarios() []scenario {
 			}
 			out = append(out, scenario{rule: m.tf + " " + factSets, typ: typ, setup: setup, create: create, change: reverse, want: none})
 		}
-		for _, a := range sortedKeys(m.defaults) {
+		for _, a := range slices.Sorted(maps.Keys(m.defaults)) {
 			if strings.Contains(a, ".") {
 				continue
 			}
@@ -387,15 +387,6 @@ func without(m map[string]any, key string) map[string]any {
 		}
 	}
 	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // TestEveryRuleBites runs every scenario with its rule on (it must plan what it says) and

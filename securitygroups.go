@@ -1,0 +1,140 @@
+package main
+
+// The security groups: the whole of what is open. Internet → NLB on the listener ports;
+// NLB → ALB on the ALB listener ports; ALB → tasks on the container port; tasks → anywhere
+// on 443 (ECR, CloudWatch Logs, AWS APIs) and to internal services through the ALB. Every
+// group starts with no rules, and each edge is a rule resource of its own.
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// newNlbSecurityGroup admits the NLB's listener ports from the internet and lets the NLB
+// reach only the ALB's listener ports (traffic and health checks obey the outbound rules).
+// It also opens the ALB's group on those ports to this group alone.
+func newNlbSecurityGroup(ctx *pulumi.Context, cfg ingressConfig, net *network, alb *internalAlb) (*ec2.SecurityGroup, error) {
+	sg, err := newSecurityGroup(ctx, "nlb-sg", "Internet-facing NLB: listener ports from anywhere", net.VpcID)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range alb.Entrances {
+		err = addIngress(ctx, sg,
+			securityGroupRule{name: "nlb-from-internet" + e.Suffix + "-ipv4", description: "Clients over IPv4", port: cfg.nlbPort(e), cidrIPv4: "0.0.0.0/0"},
+			securityGroupRule{name: "nlb-from-internet" + e.Suffix + "-ipv6", description: "Clients over IPv6", port: cfg.nlbPort(e), cidrIPv6: "::/0"},
+		)
+		if err != nil {
+			return nil, err
+		}
+		if err := addEgress(ctx, sg, securityGroupRule{name: "nlb-to-alb" + e.Suffix, description: "Forward and health-check to the ALB", port: e.AlbPort, peer: alb.SecurityGroup.ID()}); err != nil {
+			return nil, err
+		}
+		if err := addIngress(ctx, alb.SecurityGroup, securityGroupRule{name: "alb-from-nlb" + e.Suffix, description: e.Protocol + " from the NLB", port: e.AlbPort, peer: sg.ID()}); err != nil {
+			return nil, err
+		}
+	}
+	return sg, nil
+}
+
+// newServiceSecurityGroup admits the container port from the ALB only, and lets tasks
+// open HTTPS connections out (ECR image pulls, CloudWatch Logs, AWS APIs) and nothing else.
+func newServiceSecurityGroup(ctx *pulumi.Context, cfg serviceConfig, deps serviceDeps) (*ec2.SecurityGroup, error) {
+	n := cfg.Name
+	sg, err := newSecurityGroup(ctx, n+"-sg", fmt.Sprintf("Fargate service %s: container port from the ALB only", n), deps.Network.VpcID)
+	if err != nil {
+		return nil, err
+	}
+	if err := addIngress(ctx, sg, securityGroupRule{name: n + "-from-alb", description: "Container port from the ALB", port: cfg.ContainerPort, peer: deps.Alb.SecurityGroup.ID()}); err != nil {
+		return nil, err
+	}
+	err = addEgress(ctx, sg,
+		securityGroupRule{name: n + "-https-out-ipv4", description: "HTTPS to AWS APIs over IPv4", port: 443, cidrIPv4: "0.0.0.0/0"},
+		securityGroupRule{name: n + "-https-out-ipv6", description: "HTTPS to AWS APIs over IPv6", port: 443, cidrIPv6: "::/0"},
+	)
+	if err != nil {
+		return nil, err
+	}
+	// Tasks may call the internal services through the ALB by its DNS name.
+	for _, other := range slices.Sorted(maps.Keys(deps.InternalPorts)) {
+		if other == n {
+			continue
+		}
+		err := addEgress(ctx, sg, securityGroupRule{name: n + "-to-" + other, description: "Internal service " + other + " through the ALB", port: deps.InternalPorts[other], peer: deps.Alb.SecurityGroup.ID()})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := addEgress(ctx, deps.Alb.SecurityGroup, securityGroupRule{name: "alb-to-" + n, description: "Forward and health-check to " + n, port: cfg.ContainerPort, peer: sg.ID()}); err != nil {
+		return nil, err
+	}
+	return sg, nil
+}
+
+// securityGroupRule is one ingress or egress edge of a security group: exactly one of
+// the CIDRs or the referenced group is set.
+type securityGroupRule struct {
+	name        string
+	description string
+	port        int
+	cidrIPv4    string
+	cidrIPv6    string
+	peer        pulumi.IDOutput // referenced security group
+}
+
+// args are the rule's properties: one TCP port from (or to) exactly one source.
+func (r securityGroupRule) args(sg *ec2.SecurityGroup) *vpc.SecurityGroupIngressRuleArgs {
+	a := &vpc.SecurityGroupIngressRuleArgs{
+		SecurityGroupId: sg.ID(),
+		Description:     pulumi.String(r.description),
+		IpProtocol:      pulumi.String("tcp"),
+		FromPort:        pulumi.Int(r.port),
+		ToPort:          pulumi.Int(r.port),
+	}
+	switch {
+	case r.cidrIPv4 != "":
+		a.CidrIpv4 = pulumi.String(r.cidrIPv4)
+	case r.cidrIPv6 != "":
+		a.CidrIpv6 = pulumi.String(r.cidrIPv6)
+	default:
+		a.ReferencedSecurityGroupId = r.peer.ToStringOutput()
+	}
+	return a
+}
+
+// newSecurityGroup creates a group whose only rules are the given ones. The provider
+// removes AWS's default allow-all egress rule, so nothing is open that is not listed.
+func newSecurityGroup(ctx *pulumi.Context, name, description string, vpcID pulumi.StringOutput) (*ec2.SecurityGroup, error) {
+	sg, err := ec2.NewSecurityGroup(ctx, name, &ec2.SecurityGroupArgs{
+		VpcId:       vpcID,
+		Description: pulumi.String(description),
+		Tags:        nameTag(ctx, name),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("creating security group %s: %w", name, err)
+	}
+	return sg, nil
+}
+
+func addIngress(ctx *pulumi.Context, sg *ec2.SecurityGroup, rules ...securityGroupRule) error {
+	for _, r := range rules {
+		if _, err := vpc.NewSecurityGroupIngressRule(ctx, r.name, r.args(sg)); err != nil {
+			return fmt.Errorf("creating ingress rule %s: %w", r.name, err)
+		}
+	}
+	return nil
+}
+
+func addEgress(ctx *pulumi.Context, sg *ec2.SecurityGroup, rules ...securityGroupRule) error {
+	for _, r := range rules {
+		// Egress rules take the same properties as ingress rules.
+		if _, err := vpc.NewSecurityGroupEgressRule(ctx, r.name, (*vpc.SecurityGroupEgressRuleArgs)(r.args(sg))); err != nil {
+			return fmt.Errorf("creating egress rule %s: %w", r.name, err)
+		}
+	}
+	return nil
+}
