@@ -57,6 +57,7 @@ var protectedTypes = map[tokens.Type]string{
 func settingChanges(t *testing.T) []settingChange {
 	services := exampleConfig(t, "examples/services.yaml")
 	https := exampleConfig(t, "examples/https.yaml")
+	arm64 := exampleConfig(t, "examples/arm64-secrets.yaml")
 	webEntry := services["services"].([]any)[0].(map[string]any)
 	withHTTPS := map[string]any{"certificateArn": testCertArn}
 	renamed := cloneJSON(services["services"]).([]any)
@@ -88,6 +89,10 @@ func settingChanges(t *testing.T) []settingChange {
 			effect:  "Both NAT gateways and their egress Elastic IPs are released; tasks reach ECR, S3 and CloudWatch Logs through VPC endpoints only. Ingress is untouched."},
 		{change: "`vpcEndpoints` false → true", set: map[string]any{"vpcEndpoints": true},
 			effect: "Adds interface endpoints and an S3 gateway endpoint. No interruption."},
+		{change: "`vpcId`, `publicSubnetIds`, `privateSubnetIds`: the stack's VPC → an existing one (3 AZs, no IPv6)", base: map[string]any{"retainStaticIps": true},
+			set: map[string]any{"retainStaticIps": true}, prepare: intoNetworkTeam,
+			allowed: []string{"alb", "nat-0-eip", "nat-1-eip", "nlb", "private-0", "private-1", "public-0", "public-1"},
+			effect:  "The stack's VPC, subnets, gateways and NAT (with their egress Elastic IPs) are deleted. The ALB and, delete-first, the NLB are replaced into the existing subnets: the static IPv4 addresses stay and the third AZ's joins, the IPv6 addresses go (that VPC has none), and traffic stops for the minutes until the new NLB is active. The services move in a rolling deployment."},
 		// ingress
 		{change: "`listenerPort` 80 → 8080", set: map[string]any{"listenerPort": 8080},
 			effect: "Clients move to the new port on the same addresses; the old port stops answering at once."},
@@ -166,6 +171,12 @@ func settingChanges(t *testing.T) []settingChange {
 			effect: "A new task definition that pulls with the credentials; a rolling deployment. No interruption."},
 		{change: "`taskIdentity` false → true", set: map[string]any{"taskIdentity": true},
 			effect: "A new task definition; a rolling deployment. /whoami then tells clients the task's ARN, AZ and private IP."},
+		{change: "`environment` {} → {LOG_LEVEL: debug}", set: map[string]any{"environment": map[string]any{"LOG_LEVEL": "debug"}},
+			effect: "A new task definition; a rolling deployment. No interruption."},
+		{change: "`secrets` and `secretsKmsKeyArn` set", set: map[string]any{"secrets": arm64["secrets"], "secretsKmsKeyArn": arm64["secretsKmsKeyArn"]},
+			effect: "The execution role may read the named secrets; a new task definition and a rolling deployment, whose tasks start only if the secrets exist and can be read. No interruption."},
+		{change: "`cpuArchitecture` X86_64 → ARM64", set: map[string]any{"cpuArchitecture": "ARM64"},
+			effect: "An image built for linux/arm64 and a new task definition; a rolling deployment onto Graviton. No interruption."},
 		{change: "`logRetentionDays` 30 → 7", set: map[string]any{"logRetentionDays": 7},
 			effect: "No interruption."},
 		{change: "`spot` false → true", set: map[string]any{"spot": true},
@@ -195,6 +206,12 @@ func ownAllocationIDs(t *testing.T, e *standin.Stack) map[string]any {
 		t.Fatalf("%s: no staticIpAllocationIds output", e.Name)
 	}
 	return map[string]any{"eipAllocationIds": ids}
+}
+
+// intoNetworkTeam seeds networkTeam's VPC into the account and moves the stack into it.
+func intoNetworkTeam(t *testing.T, e *standin.Stack) map[string]any {
+	net := seedNetwork(t, e.AWS.Cloud, networkTeam)
+	return map[string]any{"vpcId": net.VpcID, "publicSubnetIds": net.PublicSubnetIDs, "privateSubnetIds": net.PrivateSubnetIDs}
 }
 
 // freeAllocationIDs are two Elastic IPs allocated in the account outside the stack.

@@ -26,6 +26,9 @@ const (
 	kindBool    kind = "boolean"
 	kindStrings kind = "array"  // array of strings
 	kindObjects kind = "object" // structured value: an object, or a list of them (list)
+	// A map of names to strings (Pulumi.yaml: object). Inside `services`, an entry's map
+	// adds to the top-level one, its own value winning for a name in both.
+	kindStringMap kind = "map"
 )
 
 // setting is one key of the project's stack config. The registry below is the single
@@ -61,6 +64,10 @@ var settings = []setting{
 	{name: "azCount", kind: kindInt, def: 2, stack: func(c *stackConfig, v any) { c.Network.AzCount = as[int](v) }},
 	{name: "natGateways", kind: kindString, def: "perAz", stack: func(c *stackConfig, v any) { c.Network.NatGateways = as[string](v) }},
 	{name: "vpcEndpoints", kind: kindBool, def: false, stack: func(c *stackConfig, v any) { c.Network.VpcEndpoints = as[bool](v) }},
+	// an existing VPC instead of a new one (all three together)
+	{name: "vpcId", kind: kindString, def: "", stack: func(c *stackConfig, v any) { c.Network.VpcID = as[string](v) }},
+	{name: "publicSubnetIds", kind: kindStrings, def: []string{}, stack: func(c *stackConfig, v any) { c.Network.PublicSubnetIDs = as[[]string](v) }},
+	{name: "privateSubnetIds", kind: kindStrings, def: []string{}, stack: func(c *stackConfig, v any) { c.Network.PrivateSubnetIDs = as[[]string](v) }},
 	// ingress
 	{name: "listenerPort", kind: kindInt, def: 80, stack: func(c *stackConfig, v any) { c.Ingress.ListenerPort = as[int](v) }},
 	{name: "listenerProtocol", kind: kindString, def: "TCP", stack: func(c *stackConfig, v any) { c.Ingress.ListenerProtocol = as[string](v) }},
@@ -118,6 +125,11 @@ var settings = []setting{
 		service: func(s *serviceConfig, v any) { s.ContainerHealthCheck = toContainerHealthCheck(as[object](v)) }},
 	{name: "imageCredentialsSecretArn", kind: kindString, def: "", service: func(s *serviceConfig, v any) { s.ImageCredentialsSecretArn = as[string](v) }},
 	{name: "taskIdentity", kind: kindBool, def: false, service: func(s *serviceConfig, v any) { s.TaskIdentity = as[bool](v) }},
+	// the workload: its settings, its secrets, its CPU
+	{name: "environment", kind: kindStringMap, def: map[string]string{}, service: func(s *serviceConfig, v any) { s.Environment = mergeMaps(s.Environment, as[map[string]string](v)) }},
+	{name: "secrets", kind: kindStringMap, def: map[string]string{}, service: func(s *serviceConfig, v any) { s.Secrets = mergeMaps(s.Secrets, as[map[string]string](v)) }},
+	{name: "secretsKmsKeyArn", kind: kindString, def: "", service: func(s *serviceConfig, v any) { s.SecretsKmsKeyArn = as[string](v) }},
+	{name: "cpuArchitecture", kind: kindString, def: "X86_64", service: func(s *serviceConfig, v any) { s.CpuArchitecture = as[string](v) }},
 }
 
 // lookupSetting returns the registry entry for a key.
@@ -146,6 +158,22 @@ type networkConfig struct {
 	NatGateways  string // perAz | single | none
 	VpcEndpoints bool   // interface endpoints for ECR and CloudWatch Logs, S3 gateway endpoint
 	ExecEndpoint bool   // some service has ECS Exec: with VpcEndpoints, an ssmmessages endpoint too
+
+	// An existing VPC the stack deploys into instead of creating one: its public subnets
+	// take the NLB and its Elastic IPs, its private subnets the ALB and the tasks. The
+	// subnets are looked up and checked before anything is registered (existingvpc.go).
+	VpcID            string
+	PublicSubnetIDs  []string
+	PrivateSubnetIDs []string
+}
+
+// existing reports whether the stack deploys into an existing VPC.
+func (n networkConfig) existing() bool { return n.VpcID != "" }
+
+// natGatewayIn reports whether the stack creates a NAT gateway in the az-th AZ: in each
+// (perAz), in the first (single), or none, and never in an existing VPC.
+func (n networkConfig) natGatewayIn(az int) bool {
+	return !n.existing() && (n.NatGateways == "perAz" || (n.NatGateways == "single" && az == 0))
 }
 
 type ingressConfig struct {
@@ -218,6 +246,15 @@ type serviceConfig struct {
 	ImageCredentialsSecretArn string
 	// The bundled app's /whoami: the task's ARN (with the account id), AZ and private IP.
 	TaskIdentity bool
+	// Environment variables, plain text in the task definition; Secrets are variables
+	// whose values ECS reads at task start from SSM Parameter Store or Secrets Manager
+	// (name → ARN), so only the ARNs are in the definition and the state.
+	Environment map[string]string
+	Secrets     map[string]string
+	// The customer managed KMS key the secrets are encrypted with, which the execution
+	// role may then use to decrypt; "" for AWS managed keys.
+	SecretsKmsKeyArn string
+	CpuArchitecture  string // X86_64 | ARM64: the task's runtime platform and the image's
 
 	path string // where the service is configured, for error messages: "" or "services[1]."
 }
@@ -285,6 +322,17 @@ func toStrategy(items []object) []capacityProviderStrategy {
 	return out
 }
 
+// mergeMaps is base with over's entries added, over winning on a name in both. It never
+// changes base, which the top-level settings share with every service entry.
+func mergeMaps(base, over map[string]string) map[string]string {
+	out := maps.Clone(base)
+	if out == nil {
+		out = map[string]string{}
+	}
+	maps.Copy(out, over)
+	return out
+}
+
 // dnsName is a DNS name as Route 53 keeps it: lowercase, without the final dot.
 func dnsName(s string) string { return strings.TrimSuffix(strings.ToLower(s), ".") }
 
@@ -322,7 +370,8 @@ const defaultServiceName = "web"
 // and returns all problems together. It registers nothing, so a bad config stops
 // `pulumi preview` before any resource exists.
 func loadConfig(ctx *pulumi.Context) (*stackConfig, error) {
-	r := &configReader{cfg: config.New(ctx, ""), problems: &problems{}}
+	r := &configReader{cfg: config.New(ctx, ""), problems: &problems{},
+		secret: func(key string) bool { return ctx.IsConfigSecret(ctx.Project() + ":" + key) }}
 	r.reportUnknownKeys(ctx.Project(), os.Getenv("PULUMI_CONFIG"))
 
 	c := &stackConfig{}
@@ -334,6 +383,9 @@ func loadConfig(ctx *pulumi.Context) (*stackConfig, error) {
 		} else {
 			s.stack(c, v)
 		}
+	}
+	if r.secret("environment") {
+		r.refusePlainSecret("environment")
 	}
 	c.Services = r.services(base)
 	for _, svc := range c.Services {
@@ -375,6 +427,14 @@ const bundledAppHealthPath = "/healthz"
 type configReader struct {
 	cfg      *config.Config
 	problems *problems
+	secret   func(key string) bool // the key is a Pulumi secret (set with --secret)
+}
+
+// refusePlainSecret reports an environment that is a Pulumi secret: its values would
+// still be plain text in the task definition, the console and the API, where Pulumi's
+// encryption does not reach. Secret values belong in SSM or Secrets Manager (secrets).
+func (r *configReader) refusePlainSecret(path string) {
+	r.problems.add(path, "is a Pulumi secret (set with --secret), but environment values are plain text in the task definition; put the value in SSM Parameter Store or Secrets Manager and name its ARN under secrets")
 }
 
 func (r *configReader) raw(name string) (string, bool) {
@@ -491,6 +551,9 @@ func (r *configReader) services(base serviceConfig) []serviceConfig {
 		svc := base
 		svc.Name, svc.path = "", path
 		for _, key := range slices.Sorted(maps.Keys(entry)) {
+			if key == "environment" && r.secret("services") {
+				r.refusePlainSecret(path + key)
+			}
 			r.serviceField(&svc, path, key, entry[key])
 		}
 		out = append(out, svc)
@@ -578,8 +641,43 @@ func coerce(k kind, v any) (any, string) {
 			out = append(out, s)
 		}
 		return out, ""
+	case kindStringMap:
+		return coerceStringMap(v)
 	}
 	return nil, fmt.Sprintf("has kind %q, which the program cannot read", k)
+}
+
+// coerceStringMap reads a map of names to values. A scalar value is taken as its text
+// (YAML writes WORKERS: 4 as a number; ECS holds every value as a string); a list, an
+// object or null is refused.
+func coerceStringMap(v any) (any, string) {
+	const want = "must be a map of names to strings, e.g. {LOG_LEVEL: info}"
+	if s, ok := v.(string); ok { // top-level maps arrive as JSON text
+		if err := json.Unmarshal([]byte(s), &v); err != nil {
+			return nil, want
+		}
+	}
+	if m, ok := v.(map[string]string); ok {
+		return m, ""
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, want
+	}
+	out := make(map[string]string, len(obj))
+	for name, x := range obj {
+		switch x := x.(type) {
+		case string:
+			out[name] = x
+		case float64:
+			out[name] = strconv.FormatFloat(x, 'f', -1, 64)
+		case bool:
+			out[name] = strconv.FormatBool(x)
+		default:
+			return nil, fmt.Sprintf("%s; the value of %s is %s", want, name, compactJSON(x))
+		}
+	}
+	return out, ""
 }
 
 // reportUnknownKeys flags keys in the project's namespace that no setting reads: a typo

@@ -131,6 +131,9 @@ func TestProjectSchemaMatchesTheSettingsRegistry(t *testing.T) {
 		if s.list {
 			wantType = "array"
 		}
+		if s.kind == kindStringMap {
+			wantType = "object"
+		}
 		equal(t, key+" type", typ.TypeName(), wantType)
 		want, _ := json.Marshal(s.def)
 		got, _ := json.Marshal(typ.Default)

@@ -60,9 +60,14 @@ func certificateArn(ctx *pulumi.Context, cfg ingressConfig, zoneID string) (pulu
 }
 
 // newAliasRecords points the domain at the NLB with alias A and AAAA records, which work
-// at the zone apex where a CNAME cannot.
+// at the zone apex where a CNAME cannot; an IPv4-only NLB gets the A record alone, as an
+// AAAA alias to it would answer with no address.
 func newAliasRecords(ctx *pulumi.Context, cfg ingressConfig, zoneID string, nlb *staticIPNlb) error {
-	for _, typ := range []string{"A", "AAAA"} {
+	types := []string{"A", "AAAA"}
+	if nlb.IPAddressType != "dualstack" {
+		types = types[:1]
+	}
+	for _, typ := range types {
 		_, err := route53.NewRecord(ctx, "nlb-alias-"+typ, &route53.RecordArgs{
 			ZoneId: pulumi.String(zoneID),
 			Name:   pulumi.String(cfg.Domain),

@@ -7,6 +7,7 @@ package main
 // builds the CLI: go test -timeout 30m ./...
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -43,7 +44,11 @@ func TestEngine(t *testing.T) {
 	for _, sc := range stackConfigFiles(t) {
 		// Sequential: each lifecycle keeps the CLI busy on one of two cores already.
 		t.Run(sc.stack, func(t *testing.T) {
-			e := standin.NewStack(t, cli, standin.StackOptions{Name: sc.stack, ConfigFile: sc.path, Program: program})
+			cloud := standin.NewCloud()
+			if sc.network != nil {
+				seedNetwork(t, cloud, *sc.network)
+			}
+			e := standin.NewStack(t, cli, standin.StackOptions{Name: sc.stack, ConfigFile: sc.path, Program: program, Cloud: cloud})
 			lifecycle(t, e)
 		})
 	}
@@ -114,6 +119,11 @@ func dualStackNlbProgram(pin bool) pulumi.RunFunc {
 		if err != nil {
 			return err
 		}
+		// ELB refuses an internet-facing NLB in a VPC without an internet gateway.
+		igw, err := ec2.NewInternetGateway(ctx, "igw", &ec2.InternetGatewayArgs{VpcId: v.ID()})
+		if err != nil {
+			return err
+		}
 		var mappings lb.LoadBalancerSubnetMappingArray
 		for i, az := range []string{"us-east-1a", "us-east-1b"} {
 			ipv6 := v.Ipv6CidrBlock.ApplyT(func(block string) (string, error) { return ipv6Subnet(block, i) }).(pulumi.StringOutput)
@@ -139,7 +149,7 @@ func dualStackNlbProgram(pin bool) pulumi.RunFunc {
 		}
 		_, err = lb.NewLoadBalancer(ctx, "nlb", &lb.LoadBalancerArgs{
 			LoadBalancerType: pulumi.String("network"), IpAddressType: pulumi.String("dualstack"), SubnetMappings: mappings,
-		})
+		}, pulumi.DependsOn([]pulumi.Resource{igw}))
 		return err
 	}
 }
@@ -192,6 +202,19 @@ func perturbedProgram(ctx *pulumi.Context) error {
 type stackConfigFile struct {
 	stack string // stack name
 	path  string // its config, relative to the repository root
+	// The existing VPC the config deploys into (it sets vpcId): networkTeam, which the
+	// account must hold.
+	network *standin.NetworkSpec
+}
+
+// account is a large account, holding the existing VPC the config needs.
+func (sc stackConfigFile) account(t *testing.T) anAccount {
+	return func(c *standin.Cloud) {
+		largeAccount(c)
+		if sc.network != nil {
+			seedNetwork(t, c, *sc.network)
+		}
+	}
 }
 
 // stackConfigFiles returns the dev stack and every examples/*.yaml, so a new example is
@@ -205,7 +228,11 @@ func stackConfigFiles(t *testing.T) []stackConfigFile {
 	}
 	sort.Strings(examples)
 	for _, p := range examples {
-		files = append(files, stackConfigFile{stack: strings.TrimSuffix(filepath.Base(p), ".yaml"), path: p})
+		sc := stackConfigFile{stack: strings.TrimSuffix(filepath.Base(p), ".yaml"), path: p}
+		if loadStackFiles(t, p)[testProject+":vpcId"] != "" {
+			sc.network = &networkTeam
+		}
+		files = append(files, sc)
 	}
 	return files
 }
@@ -234,7 +261,7 @@ func lifecycle(t *testing.T, e *standin.Stack) {
 	}
 
 	resources := e.Resources(t)
-	if err := checkOutputs(res.Outputs, resources, azCount(t, e)); err != nil {
+	if err := checkOutputs(res.Outputs, resources, azCount(t, e), subnetsIn(e.AWS.Cloud)); err != nil {
 		t.Errorf("%s: stack outputs: %v", e.Name, err)
 	}
 	var custom int
@@ -257,6 +284,13 @@ func lifecycle(t *testing.T, e *standin.Stack) {
 // the default in Pulumi.yaml.
 func azCount(t *testing.T, e *standin.Stack) int {
 	t.Helper()
+	if v, ok := e.Config(t)[e.Project.Name.String()+":publicSubnetIds"]; ok && v.Value != "" && v.Value != "[]" {
+		var ids []string
+		if err := json.Unmarshal([]byte(v.Value), &ids); err != nil {
+			t.Fatalf("%s: publicSubnetIds %q: %v", e.Name, v.Value, err)
+		}
+		return len(ids) // an existing VPC: one AZ per public subnet
+	}
 	if v, ok := e.Config(t)[e.Project.Name.String()+":azCount"]; ok {
 		n, err := strconv.Atoi(v.Value)
 		if err != nil {
@@ -274,9 +308,27 @@ func azCount(t *testing.T, e *standin.Stack) int {
 	return 0
 }
 
+// subnetsIn reads a subnet's AZ and IPv6 block from the account: the stack's own subnets
+// and an existing VPC's alike.
+func subnetsIn(c *standin.Cloud) func(id string) (az, ipv6 string) {
+	return func(id string) (string, string) {
+		s, ok := c.Read(id)
+		if !ok {
+			return "", ""
+		}
+		text := func(k resource.PropertyKey) string {
+			if v := s[k]; v.IsString() {
+				return v.StringValue()
+			}
+			return ""
+		}
+		return text("availabilityZone"), text("ipv6CidrBlock")
+	}
+}
+
 // checkOutputs checks the stack outputs' shapes and that they agree with the state: the
 // DNS names are the load balancers', the static IPs the NLB's Elastic IPs, one per AZ.
-func checkOutputs(outputs auto.OutputMap, resources []apitype.ResourceV3, azCount int) error {
+func checkOutputs(outputs auto.OutputMap, resources []apitype.ResourceV3, azCount int, subnet func(id string) (az, ipv6 string)) error {
 	var errs []error
 	outputString := func(key string) string {
 		v, ok := outputs[key]
@@ -347,9 +399,11 @@ func checkOutputs(outputs auto.OutputMap, resources []apitype.ResourceV3, azCoun
 			mapped[eipByAlloc[m["allocationId"]]] = true
 		}
 	}
-	zones := map[any]bool{}
-	for _, r := range byType(tSubnet) {
-		zones[r.Outputs["availabilityZone"]] = true
+	zones := map[string]bool{} // of the subnets the NLB maps
+	for _, m := range mappings {
+		m, _ := m.(map[string]any)
+		az, _ := subnet(fmt.Sprint(m["subnetId"]))
+		zones[az] = true
 	}
 	ips, ok := outputs["staticIps"].Value.([]any)
 	if !ok || len(ips) == 0 {
@@ -374,17 +428,20 @@ func checkOutputs(outputs auto.OutputMap, resources []apitype.ResourceV3, azCoun
 			len(ips), azCount, len(mappings), len(zones)))
 	}
 
+	// nlbIpAddressType: dualstack, or ipv4 with no IPv6 addresses (an existing VPC without IPv6).
+	ipType := outputString("nlbIpAddressType")
+	if ipType != nlb.Outputs["ipAddressType"] {
+		errs = append(errs, fmt.Errorf("nlbIpAddressType: got %q, the NLB's is %v", ipType, nlb.Outputs["ipAddressType"]))
+	}
+
 	// staticIpv6s: one IPv6 address per AZ, each in a different public subnet's /64 (the
 	// subnets the NLB is mapped into).
 	publicBlocks := map[netip.Prefix]bool{}
 	for _, m := range mappings {
 		m, _ := m.(map[string]any)
-		for _, r := range byType(tSubnet) {
-			if string(r.ID) == fmt.Sprint(m["subnetId"]) {
-				if p, err := netip.ParsePrefix(fmt.Sprint(r.Outputs["ipv6CidrBlock"])); err == nil {
-					publicBlocks[p] = true
-				}
-			}
+		_, block := subnet(fmt.Sprint(m["subnetId"]))
+		if p, err := netip.ParsePrefix(block); err == nil {
+			publicBlocks[p] = true
 		}
 	}
 	ipv6s, _ := outputs["staticIpv6s"].Value.([]any)
@@ -401,7 +458,10 @@ func checkOutputs(outputs auto.OutputMap, resources []apitype.ResourceV3, azCoun
 			errs = append(errs, fmt.Errorf("staticIpv6s: %v is not an IPv6 address in a public subnet of its own", ip))
 		}
 	}
-	if len(ipv6s) != azCount {
+	switch {
+	case ipType == "ipv4" && len(ipv6s) != 0:
+		errs = append(errs, fmt.Errorf("staticIpv6s: got %d for an IPv4-only NLB, want none", len(ipv6s)))
+	case ipType != "ipv4" && len(ipv6s) != azCount:
 		errs = append(errs, fmt.Errorf("staticIpv6s: got %d, want one per AZ (azCount %d)", len(ipv6s), azCount))
 	}
 

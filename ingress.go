@@ -31,7 +31,17 @@ type staticIPNlb struct {
 	LoadBalancer  *lb.LoadBalancer
 	StaticIPs     pulumi.StringArrayOutput // the EIPs' public IPv4 addresses, in AZ order
 	AllocationIDs pulumi.StringArrayOutput // and their allocation ids
-	StaticIPv6s   pulumi.StringArrayOutput // the NLB's IPv6 address in each public subnet, in AZ order
+	StaticIPv6s   pulumi.StringArrayOutput // the NLB's IPv6 address in each public subnet, in AZ order; none for ipv4
+	IPAddressType string                   // dualstack, or ipv4 when a public subnet has no IPv6 block
+}
+
+// nlbIPAddressType is dualstack where every public subnet has an IPv6 block (ELB refuses a
+// dual-stack NLB in a subnet without one), else ipv4.
+func nlbIPAddressType(net *network) string {
+	if net.IPv6 {
+		return "dualstack"
+	}
+	return "ipv4"
 }
 
 // newInternalAlb builds the internal ALB in the private subnets. Its listeners answer
@@ -153,7 +163,7 @@ func newStaticIPNlb(ctx *pulumi.Context, cfg ingressConfig, net *network, alb *i
 	nlb, err := lb.NewLoadBalancer(ctx, "nlb", &lb.LoadBalancerArgs{
 		LoadBalancerType: pulumi.String("network"),
 		Internal:         pulumi.Bool(false),
-		IpAddressType:    pulumi.String("dualstack"),
+		IpAddressType:    pulumi.String(nlbIPAddressType(net)),
 		SubnetMappings:   mappings, // never Subnets: only mappings carry the EIPs
 		// Security groups can be set on an NLB only at creation; later changes to the
 		// rules are then possible, adding groups is not.
@@ -166,7 +176,7 @@ func newStaticIPNlb(ctx *pulumi.Context, cfg ingressConfig, net *network, alb *i
 		// What replaces the NLB (a new VPC block, fewer AZs) must free the EIPs first: AWS
 		// refuses a new NLB the allocations the old one still holds. Delete-first keeps the
 		// static IPs, at the price of the minutes between the two NLBs.
-	}, pulumi.DeleteBeforeReplace(true))
+	}, nlbOptions(net)...)
 	if err != nil {
 		return nil, fmt.Errorf("creating NLB: %w", err)
 	}
@@ -174,7 +184,11 @@ func newStaticIPNlb(ctx *pulumi.Context, cfg ingressConfig, net *network, alb *i
 		LoadBalancer:  nlb,
 		StaticIPs:     ips.ToStringArrayOutput(),
 		AllocationIDs: allocations.ToStringArrayOutput(),
-		StaticIPv6s:   nlbIPv6s(ctx, nlb, net.PublicSubnetIDs),
+		StaticIPv6s:   pulumi.StringArray{}.ToStringArrayOutput(),
+		IPAddressType: nlbIPAddressType(net),
+	}
+	if net.IPv6 {
+		out.StaticIPv6s = nlbIPv6s(ctx, nlb, net.PublicSubnetIDs)
 	}
 	for _, e := range alb.Entrances {
 		if err := forwardToAlb(ctx, cfg, net, nlb, alb, e); err != nil {
@@ -182,6 +196,15 @@ func newStaticIPNlb(ctx *pulumi.Context, cfg ingressConfig, net *network, alb *i
 		}
 	}
 	return out, nil
+}
+
+// nlbOptions: delete before replace (see above), and after the VPC's internet gateway.
+func nlbOptions(net *network) []pulumi.ResourceOption {
+	opts := []pulumi.ResourceOption{pulumi.DeleteBeforeReplace(true)}
+	if net.internetGateway != nil {
+		opts = append(opts, pulumi.DependsOn([]pulumi.Resource{net.internetGateway}))
+	}
+	return opts
 }
 
 // nlbElasticIPs are the NLB's Elastic IPs, one per AZ: the user's own, or new ones, which
@@ -300,13 +323,23 @@ func newNlbHealthCheckRules(ctx *pulumi.Context, cfg ingressConfig, alb *interna
 	return nil
 }
 
+// endpointIPAddressTypes are the address types a PrivateLink service on the NLB offers:
+// IPv6 only where the NLB has it.
+func endpointIPAddressTypes(nlbIPAddressType string) []string {
+	if nlbIPAddressType == "dualstack" {
+		return []string{"ipv4", "ipv6"}
+	}
+	return []string{"ipv4"}
+}
+
 // newEndpointService offers the NLB to partners' VPCs over PrivateLink.
 func newEndpointService(ctx *pulumi.Context, cfg *privateLinkConfig, nlb *staticIPNlb) (*ec2.VpcEndpointService, error) {
 	svc, err := ec2.NewVpcEndpointService(ctx, "nlb-endpoint-service", &ec2.VpcEndpointServiceArgs{
 		NetworkLoadBalancerArns: pulumi.StringArray{nlb.LoadBalancer.Arn},
 		AcceptanceRequired:      pulumi.Bool(cfg.AcceptanceRequired),
 		AllowedPrincipals:       pulumi.ToStringArray(cfg.AllowedPrincipals),
-		SupportedIpAddressTypes: pulumi.ToStringArray([]string{"ipv4", "ipv6"}),
+		// An endpoint service can offer IPv6 only on a dual-stack NLB.
+		SupportedIpAddressTypes: pulumi.ToStringArray(endpointIPAddressTypes(nlb.IPAddressType)),
 		Tags:                    nameTag(ctx, "nlb-endpoint-service"),
 	})
 	if err != nil {

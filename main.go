@@ -32,12 +32,14 @@ type stackOutputs struct {
 	// The NLB's Elastic IPs' allocation ids, for eipAllocationIds in another stack.
 	AllocationIDs pulumi.StringArrayOutput
 	StaticIPv6s   pulumi.StringArrayOutput
-	AlbDNS        pulumi.StringOutput
-	ClusterName   pulumi.StringOutput
-	ServiceName   pulumi.StringOutput
-	LogGroup      pulumi.StringOutput
-	Services      []*fargateService
-	InternalURLs  pulumi.StringMap // internal services, reachable from inside the VPC only
+	// dualstack, or ipv4 in an existing VPC whose public subnets have no IPv6 block.
+	NlbIPAddressType string
+	AlbDNS           pulumi.StringOutput
+	ClusterName      pulumi.StringOutput
+	ServiceName      pulumi.StringOutput
+	LogGroup         pulumi.StringOutput
+	Services         []*fargateService
+	InternalURLs     pulumi.StringMap // internal services, reachable from inside the VPC only
 	// The PrivateLink service partners create endpoints for; unset without privateLink.
 	EndpointServiceName pulumi.StringOutput
 }
@@ -50,15 +52,15 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 	if err != nil {
 		return nil, err
 	}
-	zones, err := availabilityZones(ctx, cfg.Network.AzCount)
-	if err != nil {
-		return nil, err
-	}
 	region, err := aws.GetRegion(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("looking up the AWS region: %w", err)
 	}
 	if err := cfg.regionProblems(region.Name); err != nil {
+		return nil, err
+	}
+	existing, zones, err := placement(ctx, cfg.Network)
+	if err != nil {
 		return nil, err
 	}
 	own, err := lookupOwnEIPs(ctx, cfg.Ingress.EipAllocationIDs)
@@ -75,9 +77,11 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 		return nil, err
 	}
 
-	net, err := newNetwork(ctx, cfg.Network, zones, region.Name)
-	if err != nil {
-		return nil, err
+	net := existing
+	if net == nil {
+		if net, err = newNetwork(ctx, cfg.Network, zones, region.Name); err != nil {
+			return nil, err
+		}
 	}
 	var cert pulumi.StringInput
 	if cfg.Ingress.https() {
@@ -103,17 +107,18 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 	}
 
 	out := &stackOutputs{
-		DNS:           nlb.LoadBalancer.DnsName,
-		URL:           serviceURL(cfg.Ingress, nlb.LoadBalancer.DnsName),
-		StaticIPs:     nlb.StaticIPs,
-		AllocationIDs: nlb.AllocationIDs,
-		StaticIPv6s:   nlb.StaticIPv6s,
-		AlbDNS:        alb.LoadBalancer.DnsName,
-		ClusterName:   cluster.Name,
-		ServiceName:   first.Service.Name,
-		LogGroup:      first.LogGroup.Name,
-		Services:      services,
-		InternalURLs:  internalURLs(alb, services),
+		DNS:              nlb.LoadBalancer.DnsName,
+		URL:              serviceURL(cfg.Ingress, nlb.LoadBalancer.DnsName),
+		StaticIPs:        nlb.StaticIPs,
+		AllocationIDs:    nlb.AllocationIDs,
+		StaticIPv6s:      nlb.StaticIPv6s,
+		NlbIPAddressType: nlb.IPAddressType,
+		AlbDNS:           alb.LoadBalancer.DnsName,
+		ClusterName:      cluster.Name,
+		ServiceName:      first.Service.Name,
+		LogGroup:         first.LogGroup.Name,
+		Services:         services,
+		InternalURLs:     internalURLs(alb, services),
 	}
 	if cfg.Ingress.Domain != "" {
 		if err := newAliasRecords(ctx, cfg.Ingress, zoneID, nlb); err != nil {
@@ -128,6 +133,16 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 		out.EndpointServiceName = svc.ServiceName
 	}
 	return out, nil
+}
+
+// placement is where the stack goes: the AZs of a new VPC, or an existing VPC's network
+// (looked up and checked) and its AZs. It registers nothing.
+func placement(ctx *pulumi.Context, cfg networkConfig) (*network, []string, error) {
+	if cfg.existing() {
+		return lookupExistingNetwork(ctx, cfg)
+	}
+	zones, err := availabilityZones(ctx, cfg.AzCount)
+	return nil, zones, err
 }
 
 // serviceURL is the address a user curls: HTTPS when the ALB has a certificate, the
@@ -153,6 +168,7 @@ func (o *stackOutputs) export(ctx *pulumi.Context) {
 	ctx.Export("staticIps", o.StaticIPs)
 	ctx.Export("staticIpAllocationIds", o.AllocationIDs)
 	ctx.Export("staticIpv6s", o.StaticIPv6s)
+	ctx.Export("nlbIpAddressType", pulumi.String(o.NlbIPAddressType))
 	ctx.Export("albDns", o.AlbDNS)
 	ctx.Export("clusterName", o.ClusterName)
 	ctx.Export("serviceName", o.ServiceName)

@@ -126,7 +126,7 @@ func mustRunIn(t *testing.T, acct anAccount, cfg map[string]string) (*mocks, *st
 }
 
 // runIn runs the program in an account prepared by acct, with fully qualified config keys.
-func runIn(t *testing.T, acct anAccount, stack string, cfg map[string]string, dryRun bool) (*mocks, *stackOutputs, error) {
+func runIn(t *testing.T, acct anAccount, stack string, cfg map[string]string, dryRun bool, opts ...pulumi.RunOption) (*mocks, *stackOutputs, error) {
 	t.Helper()
 	raw, err := json.Marshal(cfg)
 	if err != nil {
@@ -146,7 +146,7 @@ func runIn(t *testing.T, acct anAccount, stack string, cfg map[string]string, dr
 		}
 		out.export(ctx)
 		return nil
-	}, pulumi.WithMocks(testProject, stack, m.Mocks), func(info *pulumi.RunInfo) { info.DryRun = dryRun })
+	}, append([]pulumi.RunOption{pulumi.WithMocks(testProject, stack, m.Mocks), func(info *pulumi.RunInfo) { info.DryRun = dryRun }}, opts...)...)
 	return m, out, err
 }
 

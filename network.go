@@ -17,6 +17,12 @@ type network struct {
 	PublicSubnetIDs      pulumi.StringArray // one per AZ, in AZ order: NLB (and NAT) placement
 	PrivateSubnetIDs     pulumi.StringArray // one per AZ, in AZ order: ALB and tasks
 	privateRouteTableIDs pulumi.StringArray
+	// Every public subnet has an IPv6 block, so the NLB is dual stack; an existing VPC
+	// without IPv6 gets an IPv4-only NLB.
+	IPv6 bool
+	// The internet gateway the stack attaches (nil in an existing VPC): ELB refuses an
+	// internet-facing NLB in a VPC without one, so the NLB waits for it.
+	internetGateway pulumi.Resource
 }
 
 // The subnet layout. The VPC block is split into 16 equal blocks whatever azCount is:
@@ -71,7 +77,7 @@ func newNetwork(ctx *pulumi.Context, cfg networkConfig, zones []string, region s
 	if err != nil {
 		return nil, fmt.Errorf("creating VPC: %w", err)
 	}
-	net := &network{VpcID: v.ID().ToStringOutput(), VpcCidr: cfg.VpcCidr}
+	net := &network{VpcID: v.ID().ToStringOutput(), VpcCidr: cfg.VpcCidr, IPv6: true}
 
 	// Internet gateway: public subnets' IPv4 and IPv6 route to the internet.
 	// The provider would move it to a new VPC in place, which EC2 refuses while the old
@@ -82,6 +88,7 @@ func newNetwork(ctx *pulumi.Context, cfg networkConfig, zones []string, region s
 		return nil, fmt.Errorf("creating internet gateway: %w", err)
 	}
 	// Egress-only internet gateway: private subnets may open IPv6 connections out, never in.
+	net.internetGateway = igw
 	eigw, err := ec2.NewEgressOnlyInternetGateway(ctx, "eigw", &ec2.EgressOnlyInternetGatewayArgs{VpcId: v.ID(), Tags: nameTag(ctx, "eigw")})
 	if err != nil {
 		return nil, fmt.Errorf("creating egress-only internet gateway: %w", err)
@@ -111,7 +118,7 @@ func newNetwork(ctx *pulumi.Context, cfg networkConfig, zones []string, region s
 		if err := associate(ctx, fmt.Sprintf("public-%d-rta", i), public, publicRT); err != nil {
 			return nil, err
 		}
-		if cfg.NatGateways == "perAz" || (cfg.NatGateways == "single" && i == 0) {
+		if cfg.natGatewayIn(i) {
 			nat, err := newNatGateway(ctx, fmt.Sprintf("nat-%d", i), public)
 			if err != nil {
 				return nil, err

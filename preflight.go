@@ -55,8 +55,11 @@ func demandOf(cfg *stackConfig, zones []string) demand {
 	if len(cfg.Ingress.EipAllocationIDs) == 0 {
 		d.eips = len(zones)
 	}
+	if cfg.Network.existing() {
+		d.vpcs = 0
+	}
 	for i, az := range zones {
-		if cfg.Network.NatGateways == "perAz" || (cfg.Network.NatGateways == "single" && i == 0) {
+		if cfg.Network.natGatewayIn(i) {
 			d.natsPerAZ[az]++
 			d.eips++
 		}

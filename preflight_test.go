@@ -79,6 +79,7 @@ func TestPreflightStopsBeforeTheQuotaIsReached(t *testing.T) {
 		subnet := seed(t, c, tSubnet, 1, func(int) map[string]any {
 			return map[string]any{"vpcId": vpc, "availabilityZone": "us-east-1a", "cidrBlock": "10.200.0.0/20"}
 		})[0]
+		seed(t, c, tIgw, 1, func(int) map[string]any { return map[string]any{"vpcId": vpc} }) // an internet-facing NLB needs one
 		eips := seed(t, c, tEip, 5, eipsOf(nil))
 		seed(t, c, tNat, 5, func(i int) map[string]any { return map[string]any{"subnetId": subnet, "allocationId": eips[i]} })
 	}
@@ -244,6 +245,7 @@ func TestOwnElasticIPsAreChecked(t *testing.T) {
 		subnet := seed(t, c, tSubnet, 1, func(int) map[string]any {
 			return map[string]any{"vpcId": vpc, "availabilityZone": "us-east-1a", "cidrBlock": "10.200.0.0/20"}
 		})[0]
+		seed(t, c, tIgw, 1, func(int) map[string]any { return map[string]any{"vpcId": vpc} }) // an internet-facing NLB needs one
 		seed(t, c, tLB, 1, func(int) map[string]any {
 			return map[string]any{"name": "partner-nlb", "loadBalancerType": "network", "tags": map[string]any{"pulumi-stack": testProject + "/prod"},
 				"subnetMappings": []any{map[string]any{"subnetId": subnet, "allocationId": ids[1]}}}

@@ -24,11 +24,11 @@ func newNlbSecurityGroup(ctx *pulumi.Context, cfg ingressConfig, net *network, a
 		return nil, err
 	}
 	for _, e := range alb.Entrances {
-		err = addIngress(ctx, sg,
-			securityGroupRule{name: "nlb-from-internet" + e.Suffix + "-ipv4", description: "Clients over IPv4", port: cfg.nlbPort(e), cidrIPv4: "0.0.0.0/0"},
-			securityGroupRule{name: "nlb-from-internet" + e.Suffix + "-ipv6", description: "Clients over IPv6", port: cfg.nlbPort(e), cidrIPv6: "::/0"},
-		)
-		if err != nil {
+		clients := []securityGroupRule{{name: "nlb-from-internet" + e.Suffix + "-ipv4", description: "Clients over IPv4", port: cfg.nlbPort(e), cidrIPv4: "0.0.0.0/0"}}
+		if net.IPv6 { // an IPv4-only NLB has no IPv6 clients to admit
+			clients = append(clients, securityGroupRule{name: "nlb-from-internet" + e.Suffix + "-ipv6", description: "Clients over IPv6", port: cfg.nlbPort(e), cidrIPv6: "::/0"})
+		}
+		if err := addIngress(ctx, sg, clients...); err != nil {
 			return nil, err
 		}
 		if err := addEgress(ctx, sg, securityGroupRule{name: "nlb-to-alb" + e.Suffix, description: "Forward and health-check to the ALB", port: e.AlbPort, peer: alb.SecurityGroup.ID()}); err != nil {

@@ -179,6 +179,9 @@ func newFargateService(ctx *pulumi.Context, cfg serviceConfig, deps serviceDeps)
 			return nil, err
 		}
 	}
+	if err := newSecretsPolicy(ctx, cfg, execRole); err != nil {
+		return nil, err
+	}
 	taskDef, err := newTaskDefinition(ctx, cfg, taskDefinitionInputs{
 		Image: image, LogGroup: logGroup.Name, Region: deps.Region, Environment: internalServiceEnv(n, deps),
 		ExecutionRoleArn: execRole.Arn, TaskRoleArn: taskRole.Arn,
@@ -262,7 +265,7 @@ func serviceImage(ctx *pulumi.Context, cfg serviceConfig) (pulumi.StringOutput, 
 		RepositoryUrl: repo.Url,
 		Context:       pulumi.String(cfg.Build),
 		Dockerfile:    pulumi.String(filepath.Join(cfg.Build, "Dockerfile")),
-		Platform:      pulumi.String("linux/amd64"), // matches the task's runtime platform
+		Platform:      pulumi.String(imagePlatform(cfg.CpuArchitecture)), // matches the task's runtime platform
 	})
 	if err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("service %s: building image from %s: %w", cfg.Name, cfg.Build, err)
@@ -334,7 +337,7 @@ func newTaskDefinition(ctx *pulumi.Context, cfg serviceConfig, in taskDefinition
 		RequiresCompatibilities: pulumi.StringArray{pulumi.String("FARGATE")},
 		RuntimePlatform: &ecs.TaskDefinitionRuntimePlatformArgs{
 			OperatingSystemFamily: pulumi.String("LINUX"),
-			CpuArchitecture:       pulumi.String("X86_64"),
+			CpuArchitecture:       pulumi.String(cfg.CpuArchitecture),
 		},
 		ExecutionRoleArn:     in.ExecutionRoleArn,
 		TaskRoleArn:          in.TaskRoleArn,
@@ -405,6 +408,10 @@ func containerDefinition(cfg serviceConfig, in taskDefinitionInputs) pulumi.Map 
 	if hc := containerHealthCheckOf(cfg); hc != nil {
 		c["healthCheck"] = hc
 	}
+	if len(cfg.Secrets) > 0 {
+		// Only the ARNs: ECS reads the values with the execution role when a task starts.
+		c["secrets"] = containerSecrets(cfg.Secrets)
+	}
 	if cfg.ImageCredentialsSecretArn != "" {
 		c["repositoryCredentials"] = pulumi.Map{"credentialsParameter": pulumi.String(cfg.ImageCredentialsSecretArn)}
 	}
@@ -434,15 +441,22 @@ func containerHealthCheckOf(cfg serviceConfig) pulumi.Map {
 	return m
 }
 
-// containerEnvironment is PORT (and the bundled app's TASK_IDENTITY when on) plus the
-// given variables, sorted for a stable definition.
-func containerEnvironment(cfg serviceConfig, extra map[string]pulumi.StringInput) pulumi.Array {
-	env := pulumi.Array{pulumi.Map{"name": pulumi.String("PORT"), "value": pulumi.String(strconv.Itoa(cfg.ContainerPort))}}
+// containerEnvironment is the service's environment, PORT (and the bundled app's
+// TASK_IDENTITY when on) and the internal services' addresses, sorted by name as the
+// provider stores them (orderEnvironmentVariables), so a second run plans nothing.
+// Validation keeps the user's names apart from the stack's.
+func containerEnvironment(cfg serviceConfig, internalURLs map[string]pulumi.StringInput) pulumi.Array {
+	vars := map[string]pulumi.StringInput{"PORT": pulumi.String(strconv.Itoa(cfg.ContainerPort))}
 	if cfg.TaskIdentity {
-		env = append(env, pulumi.Map{"name": pulumi.String("TASK_IDENTITY"), "value": pulumi.String("true")})
+		vars["TASK_IDENTITY"] = pulumi.String("true")
 	}
-	for _, k := range slices.Sorted(maps.Keys(extra)) {
-		env = append(env, pulumi.Map{"name": pulumi.String(k), "value": extra[k]})
+	for k, v := range cfg.Environment {
+		vars[k] = pulumi.String(v)
+	}
+	maps.Copy(vars, internalURLs)
+	var env pulumi.Array
+	for _, k := range slices.Sorted(maps.Keys(vars)) {
+		env = append(env, pulumi.Map{"name": pulumi.String(k), "value": vars[k]})
 	}
 	return env
 }
@@ -452,8 +466,7 @@ func internalServiceEnv(self string, deps serviceDeps) map[string]pulumi.StringI
 	env := map[string]pulumi.StringInput{}
 	for name, port := range deps.InternalPorts {
 		if name != self {
-			key := strings.ToUpper(strings.ReplaceAll(name, "-", "_")) + "_URL"
-			env[key] = pulumi.Sprintf("http://%s:%d", deps.Alb.LoadBalancer.DnsName, port)
+			env[internalURLVar(name)] = pulumi.Sprintf("http://%s:%d", deps.Alb.LoadBalancer.DnsName, port)
 		}
 	}
 	return env

@@ -29,7 +29,7 @@ type node struct {
 func TestSnapshots(t *testing.T) {
 	for _, sc := range stackConfigFiles(t) {
 		t.Run(sc.stack, func(t *testing.T) {
-			m, _, err := runIn(t, largeAccount, testStack, loadStackFiles(t, sc.path), false)
+			m, _, err := runIn(t, sc.account(t), testStack, loadStackFiles(t, sc.path), false)
 			if err != nil {
 				t.Fatalf("%s: %v", sc.path, err)
 			}

@@ -57,7 +57,7 @@ func TestTypeTokensAreWhatTheProgramRegisters(t *testing.T) {
 		}
 	}
 	for _, sc := range stackConfigFiles(t) {
-		m, _, err := runIn(t, largeAccount, testStack, loadStackFiles(t, sc.path), false)
+		m, _, err := runIn(t, sc.account(t), testStack, loadStackFiles(t, sc.path), false)
 		if err != nil {
 			t.Fatalf("%s: %v", sc.path, err)
 		}

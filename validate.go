@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
 	"regexp"
 	"slices"
@@ -69,6 +70,7 @@ var sslPolicies = []string{
 
 // validate checks every rule and records each broken one; it never stops at the first.
 func (c *stackConfig) validate(p *problems) {
+	c.Network.validateExisting(p)
 	c.Network.validate(p, c.Services)
 	c.Ingress.validate(p)
 	c.Ingress.validateStaticIPs(p, c.Network.AzCount)
@@ -106,7 +108,7 @@ func (n networkConfig) validate(p *problems, services []serviceConfig) {
 	if !slices.Contains(natGatewayModes, n.NatGateways) {
 		p.add("natGateways", "unsupported value %q: supported values %s", n.NatGateways, quoteAll(natGatewayModes))
 	}
-	if n.NatGateways != "none" || !p.ok("vpcEndpoints") {
+	if n.existing() || n.NatGateways != "none" || !p.ok("vpcEndpoints") {
 		return
 	}
 	// Without NAT, private subnets have no IPv4 route out; the ECS agent pulls images
@@ -259,9 +261,16 @@ func (c *stackConfig) validateServices(p *problems) {
 	if c.Ingress.https() {
 		take(ports, c.Ingress.HTTPSListenerPort, "httpsListenerPort")
 	}
+	var internal []string // services whose address the others get as <NAME>_URL
+	for _, s := range c.Services {
+		if s.Internal && p.ok(s.path+"internal") {
+			internal = append(internal, s.Name)
+		}
+	}
 	public := 0
 	for _, s := range c.Services {
 		s.validate(p)
+		s.validateWorkload(p, internal)
 		if other, dup := names[s.Name]; dup && s.Name != "" && p.ok(s.path+"name") {
 			p.add(s.path+"name", "duplicate value %q: already used by %sname; service names must be unique", s.Name, other)
 		}
@@ -484,6 +493,10 @@ func (c *stackConfig) regionProblems(region string) error {
 	check("certificateArn", c.Ingress.CertificateArn, "an ALB's certificate")
 	for _, s := range c.Services {
 		check(s.path+"imageCredentialsSecretArn", s.ImageCredentialsSecretArn, "a task definition's registry credentials")
+		for _, name := range slices.Sorted(maps.Keys(s.Secrets)) {
+			check(s.path+"secrets."+name, s.Secrets[name], "a task definition's secrets")
+		}
+		check(s.path+"secretsKmsKeyArn", s.SecretsKmsKeyArn, "the key of a task definition's secrets")
 	}
 	return p.err()
 }

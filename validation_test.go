@@ -5,10 +5,27 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 )
+
+// Well-formed ids and ARNs for the cases that are about something else.
+const (
+	testParameterArn = "arn:aws:ssm:us-east-1:123456789012:parameter/web/db-password"
+	testKmsKeyArn    = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	testVpcID        = "vpc-0123456789abcdef0"
+)
+
+// testSubnets is n well-formed subnet ids from the first'th on, as a JSON list.
+func testSubnets(first, n int) string {
+	var ids []string
+	for i := first; i < first+n; i++ {
+		ids = append(ids, fmt.Sprintf("subnet-0123456789abcde%02x", i))
+	}
+	return compactJSON(ids)
+}
 
 func TestBadConfigIsRefusedBeforeAnyResource(t *testing.T) {
 	tests := map[string]struct {
@@ -394,6 +411,76 @@ func TestBadConfigIsRefusedBeforeAnyResource(t *testing.T) {
 			[]string{
 				`nlbHealthCheckPath: invalid value "ping": must be a URL path starting with "/", without spaces, query or fragment, at most 1024 characters`,
 			}},
+		// Environment, secrets, CPU architecture.
+		"error if a variable name is not a name": {map[string]string{"environment": `{"LOG-LEVEL":"info","1ST":"x"}`}, []string{
+			`environment.1ST: invalid name "1ST": must be letters, digits and underscores, not starting with a digit`,
+			`environment.LOG-LEVEL: invalid name "LOG-LEVEL": must be letters, digits and underscores, not starting with a digit`,
+		}},
+		"error if environment is not a map of strings": {map[string]string{"environment": `{"FLAGS":["a","b"]}`}, []string{
+			`environment: invalid value "{\"FLAGS\":[\"a\",\"b\"]}": must be a map of names to strings, e.g. {LOG_LEVEL: info}; the value of FLAGS is ["a","b"]`,
+		}},
+		"error if a variable is the stack's own": {map[string]string{"environment": `{"PORT":"9000"}`, "secrets": `{"TASK_IDENTITY":"` + testParameterArn + `"}`}, []string{
+			`environment.PORT: reserved name "PORT": the stack sets it to containerPort`,
+			`secrets.TASK_IDENTITY: reserved name "TASK_IDENTITY": the stack sets it for taskIdentity`,
+		}},
+		"error if a variable is an internal service's address": {map[string]string{"services": `[{"name":"web","environment":{"API_URL":"http://x"}},{"name":"api","internal":true,"internalPort":8081,"environment":{"API_URL":"self"}}]`}, []string{
+			`services[0].environment.API_URL: reserved name "API_URL": the stack sets it to internal service api's address`,
+		}},
+		"error if a name is both plain and secret": {map[string]string{"environment": `{"DB_PASSWORD":"hunter2"}`, "secrets": `{"DB_PASSWORD":"` + testParameterArn + `"}`}, []string{
+			`secrets.DB_PASSWORD: duplicate name "DB_PASSWORD": also set in environment; a variable is either plain or secret`,
+		}},
+		"error if AWS keys are plain variables": {map[string]string{"environment": `{"AWS_ACCESS_KEY_ID":"AKIA","AWS_SECRET_ACCESS_KEY":"x"}`}, []string{
+			`environment.AWS_ACCESS_KEY_ID: invalid name "AWS_ACCESS_KEY_ID": credentials must not be plain environment variables (Security Hub ECS.8); the task role gives the app AWS credentials, and other credentials belong in secrets`,
+			`environment.AWS_SECRET_ACCESS_KEY: invalid name "AWS_SECRET_ACCESS_KEY": credentials must not be plain environment variables (Security Hub ECS.8); the task role gives the app AWS credentials, and other credentials belong in secrets`,
+		}},
+		"error if a secret is a value or a partial ARN": {map[string]string{"secrets": `{"A":"hunter2","B":"arn:aws:secretsmanager:us-east-1:123456789012:secret:db","C":"/web/db-password"}`}, []string{
+			`secrets.A: invalid value "hunter2": must be an SSM parameter ARN (arn:aws:ssm:us-east-1:123456789012:parameter/app/db-password) or a Secrets Manager secret's full ARN (arn:aws:secretsmanager:us-east-1:123456789012:secret:app/db-AbC123), optionally with :json-key:version-stage:version-id`,
+			`secrets.B: invalid value "arn:aws:secretsmanager:us-east-1:123456789012:secret:db": must be an SSM parameter ARN (arn:aws:ssm:us-east-1:123456789012:parameter/app/db-password) or a Secrets Manager secret's full ARN (arn:aws:secretsmanager:us-east-1:123456789012:secret:app/db-AbC123), optionally with :json-key:version-stage:version-id`,
+			`secrets.C: invalid value "/web/db-password": must be an SSM parameter ARN (arn:aws:ssm:us-east-1:123456789012:parameter/app/db-password) or a Secrets Manager secret's full ARN (arn:aws:secretsmanager:us-east-1:123456789012:secret:app/db-AbC123), optionally with :json-key:version-stage:version-id`,
+		}},
+		"error if a secret names a stage and a version": {map[string]string{"secrets": `{"KEY":"` + testSecretArn + `:key:AWSCURRENT:0e6c3c2f-1234-4abc-9def-0123456789ab"}`}, []string{
+			`secrets.KEY: invalid value "` + testSecretArn + `:key:AWSCURRENT:0e6c3c2f-1234-4abc-9def-0123456789ab": give a version stage or a version id, not both`,
+		}},
+		"error if a secret is in another region": {map[string]string{"secrets": `{"DB":"arn:aws:ssm:eu-west-1:123456789012:parameter/db"}`}, []string{
+			`secrets.DB: invalid value "arn:aws:ssm:eu-west-1:123456789012:parameter/db": is in aws/eu-west-1, the stack in aws/us-east-1; a task definition's secrets must be in the stack's region`,
+		}},
+		"error if the KMS key is an alias": {map[string]string{"secrets": `{"DB":"` + testParameterArn + `"}`, "secretsKmsKeyArn": "arn:aws:kms:us-east-1:123456789012:alias/app"}, []string{
+			`secretsKmsKeyArn: invalid value "arn:aws:kms:us-east-1:123456789012:alias/app": must be a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab (an alias cannot be granted kms:Decrypt)`,
+		}},
+		"error if the KMS key has nothing to decrypt": {map[string]string{"secretsKmsKeyArn": testKmsKeyArn}, []string{
+			`secretsKmsKeyArn: invalid value "` + testKmsKeyArn + `": there are no secrets to decrypt; set secrets (or imageCredentialsSecretArn), or leave this empty`,
+		}},
+		"error if the CPU architecture is lowercase": {map[string]string{"cpuArchitecture": "arm64"}, []string{
+			`cpuArchitecture: unsupported value "arm64": write it as "ARM64"`,
+		}},
+		"error if the CPU architecture is Docker's name": {map[string]string{"services": `[{"name":"web","cpuArchitecture":"amd64"}]`}, []string{
+			`services[0].cpuArchitecture: unsupported value "amd64": Fargate runs Linux tasks on "X86_64", "ARM64"`,
+		}},
+		// An existing VPC, as written (the look-ups are existingvpc_test.go's).
+		"error if an existing VPC is half given": {map[string]string{"vpcId": "vpc-0123456789abcdef0"}, []string{
+			"publicSubnetIds: missing value: an existing VPC takes vpcId, publicSubnetIds and privateSubnetIds together",
+			"privateSubnetIds: missing value: an existing VPC takes vpcId, publicSubnetIds and privateSubnetIds together",
+		}},
+		"error if the existing VPC's ids are malformed": {map[string]string{"vpcId": "vpc-xyz", "publicSubnetIds": `["subnet-0123456789abcdef0","sn-1"]`, "privateSubnetIds": `["subnet-0123456789abcdef1","subnet-0123456789abcdef0"]`}, []string{
+			`vpcId: invalid value "vpc-xyz": must be a VPC id such as vpc-0123456789abcdef0`,
+			`publicSubnetIds[1]: invalid value "sn-1": must be a subnet id such as subnet-0123456789abcdef0`,
+			`privateSubnetIds[1]: duplicate value "subnet-0123456789abcdef0": already used by publicSubnetIds[0]; each AZ needs a public and a private subnet of its own`,
+		}},
+		"error if the existing VPC's lists differ in length": {map[string]string{"vpcId": testVpcID, "publicSubnetIds": `["subnet-0123456789abcdef0"]`, "privateSubnetIds": `["subnet-0123456789abcdef1","subnet-0123456789abcdef2"]`}, []string{
+			"privateSubnetIds: invalid value: 2 private subnets for 1 public ones; give one public and one private subnet per AZ",
+			"publicSubnetIds: invalid value: 1 subnets; give one per AZ, in 2 to 6 AZs (an ALB needs two)",
+		}},
+		"error if an existing VPC comes with new-VPC settings": {map[string]string{"vpcId": testVpcID, "publicSubnetIds": testSubnets(0, 2), "privateSubnetIds": testSubnets(2, 2),
+			"vpcCidr": "10.1.0.0/16", "natGateways": "single", "vpcEndpoints": "true", "azCount": "3"}, []string{
+			`vpcCidr: invalid value "10.1.0.0/16" with vpcId: the existing VPC has its own CIDR; leave vpcCidr unset`,
+			`natGateways: invalid value "single" with vpcId: the stack creates no NAT gateways in an existing VPC, whose private subnets' routes give the tasks their egress; leave natGateways unset`,
+			"vpcEndpoints: invalid value true with vpcId: the stack creates no VPC endpoints in an existing VPC (they may exist already, and a second set with private DNS would clash); leave vpcEndpoints unset",
+			"azCount: invalid value 3: the existing VPC's subnets are in 2 AZs; azCount follows publicSubnetIds, so leave it unset",
+		}},
+		"error if own Elastic IPs do not match the existing subnets": {map[string]string{"vpcId": testVpcID, "publicSubnetIds": testSubnets(0, 3), "privateSubnetIds": testSubnets(3, 3),
+			"eipAllocationIds": `["eipalloc-0123456789abcdef0","eipalloc-0123456789abcdef1"]`}, []string{
+			"eipAllocationIds: invalid value: 2 allocation ids for azCount 3: give one Elastic IP per AZ, in AZ order",
+		}},
 		// Type errors and broken rules, all at once; a value of the wrong type is reported
 		// once, not again by the rules that would read the default standing in for it.
 		"every problem at once, wrong types and broken rules together": {map[string]string{"azCount": "two", "priority": "0", "cpu": "100"}, []string{

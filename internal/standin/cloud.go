@@ -17,6 +17,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 	"sync"
@@ -40,6 +41,9 @@ type Cloud struct {
 	eipHolder map[string]string    // Elastic IP allocation id → id of the NLB or NAT gateway holding it
 	off       map[string]bool      // rules switched off, for the tests that prove each one bites
 	invoked   map[string]int       // data sources served, by token
+	// The provider's default_tags (aws:defaultTags), merged into every tagged object's
+	// tags_all.
+	defaultTags map[string]string
 
 	quotas      map[string]float64 // Service Quotas values that differ from AWS's defaults
 	quotaErrors map[string]string  // quotas that cannot be read, and why
@@ -228,6 +232,12 @@ func (c *Cloud) Diff(urn resource.URN, id string, state, oldInputs, news resourc
 			}
 		}
 	}
+	if m.tagged && !contains(changed, "tagsAll") {
+		// SetTagsDiff: new default tags change tags_all, an update in place.
+		if planned, known := c.plannedTagsAll(news["tags"]); known && !state["tagsAll"].DeepEquals(planned) {
+			changed = append(changed, "tagsAll")
+		}
+	}
 	replaces = dedupe(replaces)
 	named := news.HasValue("name") && !contains(strs(news, "__defaults"), "name")
 	return DiffResult{
@@ -336,18 +346,47 @@ func (c *Cloud) Create(urn resource.URN, inputs resource.PropertyMap, preview bo
 	return id, outs.Copy(), nil
 }
 
-// tagsAll is the provider's computed tags_all: the resource's tags merged with the
-// provider's default tags (none are configured here).
+// ruleSetTagsDiff is verify.SetTagsDiff, the CustomizeDiff of every tagged resource: it
+// plans tags_all as the provider's default tags merged with the resource's own tags (which
+// win on a key in both), so changed default tags update every tagged object in place.
+const ruleSetTagsDiff = "provider verify.SetTagsDiff"
+
+// SetDefaultTags sets the provider's default_tags, as Configure does from aws:defaultTags.
+func (c *Cloud) SetDefaultTags(tags map[string]string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.defaultTags = maps.Clone(tags)
+}
+
+// plannedTagsAll is tags_all for the given tags: the default tags merged in, unless the
+// rule is off. ok is false while the tags are unknown.
+func (c *Cloud) plannedTagsAll(tags resource.PropertyValue) (resource.PropertyValue, bool) {
+	if tags.ContainsUnknowns() {
+		return resource.MakeComputed(resource.NewStringProperty("")), false
+	}
+	all := resource.PropertyMap{}
+	c.mu.Lock()
+	if !c.off[ruleSetTagsDiff] {
+		for k, v := range c.defaultTags {
+			all[resource.PropertyKey(k)] = resource.NewStringProperty(v)
+		}
+	}
+	c.mu.Unlock()
+	if tags = unwrap(tags); tags.IsObject() {
+		for k, v := range tags.ObjectValue() {
+			all[k] = v
+		}
+	}
+	return resource.NewObjectProperty(all), true
+}
+
+// tagsAll stores the computed tags_all (SetTagsDiff's plan, which Read returns).
 func (c *Cloud) tagsAll(outs resource.PropertyMap, preview bool) {
-	if v, ok := outs["tags"]; ok && v.ContainsUnknowns() && preview {
-		outs["tagsAll"] = resource.MakeComputed(resource.NewStringProperty(""))
-		return
+	planned, known := c.plannedTagsAll(outs["tags"])
+	if !known && !preview {
+		planned = resource.NewObjectProperty(resource.PropertyMap{})
 	}
-	if v, ok := outs["tags"]; ok && v.IsObject() {
-		outs["tagsAll"] = v
-		return
-	}
-	outs["tagsAll"] = resource.NewObjectProperty(resource.PropertyMap{})
+	outs["tagsAll"] = planned
 }
 
 // readBack applies the model's Read rules to the state about to be stored.

@@ -183,6 +183,11 @@ func createLoadBalancer(o *op) (string, map[string]any, error) {
 		mappings = append(mappings, map[string]any{"subnetId": id})
 	}
 	outs["subnetMappings"] = mappings
+	if !o.preview {
+		if err := o.c.checkLoadBalancerSubnets(o.in, subnets); err != nil {
+			return "", nil, err
+		}
+	}
 	if lbType == "network" && len(strs(o.in, "securityGroups")) > 0 {
 		outs["enforceSecurityGroupInboundRulesOnPrivateLinkTraffic"] = "on"
 	}
@@ -190,6 +195,36 @@ func createLoadBalancer(o *op) (string, map[string]any, error) {
 		return "", nil, fmt.Errorf("DuplicateLoadBalancerName: A load balancer with the name '%s' already exists", name)
 	}
 	return arn, outs, nil
+}
+
+// checkLoadBalancerSubnets is what CreateLoadBalancer refuses about the subnets: an
+// internet-facing load balancer in a VPC with no internet gateway attached, and a dual-stack
+// one in a subnet without an IPv6 block. Only subnets the Cloud holds are judged.
+func (c *Cloud) checkLoadBalancerSubnets(in resource.PropertyMap, subnets []string) error {
+	vpcs := map[string]bool{}
+	for _, id := range subnets {
+		subnet := c.objectState(id)
+		if subnet == nil {
+			continue // a made-up id of a rule scenario, which is about something else
+		}
+		vpcs[str(subnet, "vpcId")] = true
+		if str(in, "ipAddressType") == "dualstack" && str(subnet, "ipv6CidrBlock") == "" {
+			return fmt.Errorf("InvalidConfigurationRequest: subnet '%s' has no IPv6 CIDR block; a dualstack load balancer needs one in every subnet", id)
+		}
+	}
+	if boolean(in, "internal") {
+		return nil
+	}
+	for vpc := range vpcs {
+		attached := false
+		for _, igw := range c.liveOfType(tInternetGateway) {
+			attached = attached || str(igw, "vpcId") == vpc
+		}
+		if !attached {
+			return fmt.Errorf("InvalidSubnet: VPC %s has no internet gateway", vpc)
+		}
+	}
+	return nil
 }
 
 // readSubnetMappings models flattenSubnetMappingsFromAvailabilityZones: one mapping per

@@ -100,6 +100,7 @@ func RuleIDs() []string {
 			ids = append(ids, m.tf+" "+r.name)
 		}
 	}
+	ids = append(ids, ruleSetTagsDiff)
 	sort.Strings(ids)
 	return ids
 }

@@ -10,6 +10,7 @@ package standin
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"os"
@@ -161,7 +162,35 @@ func (p *Provider) Configure(_ context.Context, req *pulumirpc.ConfigureRequest)
 	if err := p.Cloud.Configure(region); err != nil {
 		return nil, fmt.Errorf("stand-in aws: %w", err)
 	}
+	tags, err := defaultTagsOf(args["defaultTags"])
+	if err != nil {
+		return nil, fmt.Errorf("stand-in aws: defaultTags: %w", err)
+	}
+	p.Cloud.SetDefaultTags(tags)
 	return resp, nil
+}
+
+// defaultTagsOf reads the provider's defaultTags input, {tags: {key: value}}: an object,
+// or the JSON text of one, as the engine passes structured provider config.
+func defaultTagsOf(v resource.PropertyValue) (map[string]string, error) {
+	v = unwrap(v)
+	if v.IsString() {
+		var decoded map[string]any
+		if err := json.Unmarshal([]byte(v.StringValue()), &decoded); err != nil {
+			return nil, err
+		}
+		v = resource.NewObjectProperty(resource.NewPropertyMapFromMap(decoded))
+	}
+	if !v.IsObject() {
+		return nil, nil
+	}
+	tags := map[string]string{}
+	for k, t := range obj(v.ObjectValue(), "tags") {
+		if t = unwrap(t); t.IsString() {
+			tags[string(k)] = t.StringValue()
+		}
+	}
+	return tags, nil
 }
 
 // Check applies what the provider's Check does: autonaming and schema defaults.

@@ -111,9 +111,11 @@ func made(t *testing.T, c *Cloud, typ tokens.Type, name string, in map[string]an
 	return id, state
 }
 
-// publicSubnets makes a dual-stack VPC with two subnets and an EIP for each.
+// publicSubnets makes a dual-stack VPC with an internet gateway, two subnets and an EIP
+// for each.
 func publicSubnets(t *testing.T, c *Cloud) (subnets, eips []string) {
 	vpc, vpcState := made(t, c, "aws:ec2/vpc:Vpc", "vpc", map[string]any{"cidrBlock": "10.0.0.0/16", "assignGeneratedIpv6CidrBlock": true})
+	made(t, c, "aws:ec2/internetGateway:InternetGateway", "igw", map[string]any{"vpcId": vpc})
 	block := str(vpcState, "ipv6CidrBlock")
 	for i, az := range []string{"a", "b"} {
 		id, _ := made(t, c, "aws:ec2/subnet:Subnet", "public-"+az, map[string]any{
@@ -159,6 +161,15 @@ const containers = `[{"name":"web","image":"nginx","memory":256,"essential":true
 
 // namedScenarios prove the named rules; schema facts get generated ones (factScenarios).
 var namedScenarios = []scenario{
+	{rule: ruleSetTagsDiff, typ: "aws:ecs/cluster:Cluster", create: map[string]any{"name": "c", "tags": map[string]any{"Name": "c"}},
+		setup: func(_ *testing.T, c *Cloud) map[string]any {
+			c.SetDefaultTags(map[string]string{"Team": "payments", "Name": "default"})
+			return map[string]any{}
+		},
+		stored: func(s resource.PropertyMap) bool {
+			all := obj(s, "tagsAll")
+			return str(all, "Team") == "payments" && str(all, "Name") == "c" // the resource's own tag wins
+		}},
 	{rule: "aws_vpc resourceVPCCustomizeDiff", typ: "aws:ec2/vpc:Vpc",
 		create: map[string]any{"cidrBlock": "10.0.0.0/16", "instanceTenancy": "default"},
 		next:   map[string]any{"cidrBlock": "10.0.0.0/16", "instanceTenancy": "dedicated"}, want: replace},

@@ -1,0 +1,277 @@
+package main
+
+// An existing VPC: the stack creates no VPC, subnets, gateways or NAT, and deploys into
+// the subnets the user names, after looking each one up and checking it can take what
+// goes there. Nothing is registered until every check has passed.
+
+import (
+	"fmt"
+	"net/netip"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+var (
+	vpcIDPattern    = regexp.MustCompile(`^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	subnetIDPattern = regexp.MustCompile(`^subnet-([0-9a-f]{8}|[0-9a-f]{17})$`)
+)
+
+// Defaults of the settings that shape a VPC the stack creates. With vpcId they have no
+// meaning, so a value other than the default is a mistake worth reporting.
+const (
+	defaultVpcCidr     = "10.0.0.0/16"
+	defaultNatGateways = "perAz"
+	defaultAzCount     = 2
+)
+
+// Load balancer subnet needs (Elastic Load Balancing user guides): an ALB subnet at least
+// a /27, an NLB subnet at least a /28, each with at least 8 free addresses.
+const (
+	maxNlbSubnetBits = 28
+	minFreeLbIPs     = 8
+)
+
+// validateExisting checks the existing-VPC settings as written, and makes azCount follow
+// the subnets: one public and one private subnet per AZ.
+func (n *networkConfig) validateExisting(p *problems) {
+	set := map[string]bool{"vpcId": n.VpcID != "", "publicSubnetIds": len(n.PublicSubnetIDs) > 0, "privateSubnetIds": len(n.PrivateSubnetIDs) > 0}
+	if !set["vpcId"] && !set["publicSubnetIds"] && !set["privateSubnetIds"] {
+		return
+	}
+	for _, key := range []string{"vpcId", "publicSubnetIds", "privateSubnetIds"} {
+		if !set[key] && p.ok(key) {
+			p.add(key, "missing value: an existing VPC takes vpcId, publicSubnetIds and privateSubnetIds together")
+		}
+	}
+	if n.VpcID != "" && !vpcIDPattern.MatchString(n.VpcID) {
+		p.add("vpcId", "invalid value %q: must be a VPC id such as vpc-0123456789abcdef0", n.VpcID)
+	}
+	seen := map[string]string{}
+	for _, list := range []struct {
+		key string
+		ids []string
+	}{{"publicSubnetIds", n.PublicSubnetIDs}, {"privateSubnetIds", n.PrivateSubnetIDs}} {
+		for i, id := range list.ids {
+			k := fmt.Sprintf("%s[%d]", list.key, i)
+			if !subnetIDPattern.MatchString(id) {
+				p.add(k, "invalid value %q: must be a subnet id such as subnet-0123456789abcdef0", id)
+			} else if other, dup := seen[id]; dup {
+				p.add(k, "duplicate value %q: already used by %s; each AZ needs a public and a private subnet of its own", id, other)
+			}
+			seen[id] = k
+		}
+	}
+	pub, priv := len(n.PublicSubnetIDs), len(n.PrivateSubnetIDs)
+	if pub > 0 && priv > 0 && pub != priv && p.ok("publicSubnetIds", "privateSubnetIds") {
+		p.add("privateSubnetIds", "invalid value: %d private subnets for %d public ones; give one public and one private subnet per AZ", priv, pub)
+	}
+	if pub > 0 && p.ok("publicSubnetIds") {
+		switch {
+		case pub < minAzCount || pub > maxAzCount:
+			p.add("publicSubnetIds", "invalid value: %d subnets; give one per AZ, in %d to %d AZs (an ALB needs two)", pub, minAzCount, maxAzCount)
+		case !p.ok("azCount"):
+		case n.AzCount != defaultAzCount && n.AzCount != pub:
+			p.add("azCount", "invalid value %d: the existing VPC's subnets are in %d AZs; azCount follows publicSubnetIds, so leave it unset", n.AzCount, pub)
+		default:
+			n.AzCount = pub
+		}
+	}
+	n.refuseNewVpcSettings(p)
+}
+
+// refuseNewVpcSettings reports the settings that shape a new VPC, set with vpcId.
+func (n networkConfig) refuseNewVpcSettings(p *problems) {
+	if n.VpcCidr != defaultVpcCidr && p.ok("vpcCidr") {
+		p.add("vpcCidr", "invalid value %q with vpcId: the existing VPC has its own CIDR; leave vpcCidr unset", n.VpcCidr)
+	}
+	if n.NatGateways != defaultNatGateways && p.ok("natGateways") {
+		p.add("natGateways", "invalid value %q with vpcId: the stack creates no NAT gateways in an existing VPC, whose private subnets' routes give the tasks their egress; leave natGateways unset", n.NatGateways)
+	}
+	if n.VpcEndpoints && p.ok("vpcEndpoints") {
+		p.add("vpcEndpoints", "invalid value true with vpcId: the stack creates no VPC endpoints in an existing VPC (they may exist already, and a second set with private DNS would clash); leave vpcEndpoints unset")
+	}
+}
+
+// foundSubnet is what the look-ups tell about one subnet.
+type foundSubnet struct {
+	ID, VpcID, AZ, CIDR string
+	IPv6                bool
+	FreeIPs             int
+	// The route table's IPv4 default route target ("" for none): igw-… is an internet
+	// gateway, which makes the subnet public.
+	DefaultRoute string
+	RouteTableID string
+}
+
+// lookupExistingNetwork looks up the VPC and every subnet, checks they fit (every problem
+// at once), and returns the network the other layers build on and its AZs in the order
+// of publicSubnetIds.
+func lookupExistingNetwork(ctx *pulumi.Context, cfg networkConfig) (*network, []string, error) {
+	vpc, err := ec2.LookupVpc(ctx, &ec2.LookupVpcArgs{Id: pulumi.StringRef(cfg.VpcID)})
+	if err != nil {
+		return nil, nil, &configError{Title: "the existing VPC cannot take the stack",
+			Problems: []string{fmt.Sprintf("vpcId: %s was not found in the stack's account and region: %v", cfg.VpcID, err)}}
+	}
+	public, err := lookupSubnets(ctx, cfg.PublicSubnetIDs)
+	if err != nil {
+		return nil, nil, err
+	}
+	private, err := lookupSubnets(ctx, cfg.PrivateSubnetIDs)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := checkExistingSubnets(cfg.VpcID, public, private); err != nil {
+		return nil, nil, err
+	}
+	return existingNetwork(vpc, public, private)
+}
+
+// existingNetwork is the network of checked subnets: the public ones in their order, the
+// private ones in the same AZ order.
+func existingNetwork(vpc *ec2.LookupVpcResult, public, private []foundSubnet) (*network, []string, error) {
+	net := &network{VpcID: pulumi.String(vpc.Id).ToStringOutput(), VpcCidr: vpc.CidrBlock, IPv6: true}
+	var zones []string
+	for _, s := range public {
+		i := slices.IndexFunc(private, func(p foundSubnet) bool { return p.AZ == s.AZ })
+		if i < 0 {
+			return nil, nil, fmt.Errorf("no private subnet in %s after the checks passed", s.AZ) // checkExistingSubnets prevents this
+		}
+		zones = append(zones, s.AZ)
+		net.PublicSubnetIDs = append(net.PublicSubnetIDs, pulumi.String(s.ID))
+		net.PrivateSubnetIDs = append(net.PrivateSubnetIDs, pulumi.String(private[i].ID))
+		// The NLB can be dual stack only when every subnet it maps has an IPv6 block.
+		net.IPv6 = net.IPv6 && s.IPv6
+	}
+	return net, zones, nil
+}
+
+// lookupSubnets looks up each subnet and its route table. A subnet that does not exist
+// is a problem to report; only a failing API is an error.
+func lookupSubnets(ctx *pulumi.Context, ids []string) ([]foundSubnet, error) {
+	out := make([]foundSubnet, 0, len(ids))
+	for _, id := range ids {
+		s, err := ec2.LookupSubnet(ctx, &ec2.LookupSubnetArgs{Id: pulumi.StringRef(id)})
+		if err != nil {
+			out = append(out, foundSubnet{ID: id}) // VpcID "": reported as not found
+			continue
+		}
+		found := foundSubnet{ID: id, VpcID: s.VpcId, AZ: s.AvailabilityZone, CIDR: s.CidrBlock,
+			IPv6: s.Ipv6CidrBlock != "", FreeIPs: s.AvailableIpAddressCount}
+		if found.RouteTableID, found.DefaultRoute, err = defaultRoute(ctx, s.VpcId, id); err != nil {
+			return nil, err
+		}
+		out = append(out, found)
+	}
+	return out, nil
+}
+
+// defaultRoute finds the route table a subnet uses (its own association, else the VPC's
+// main route table, as EC2 routes it) and the target of its IPv4 default route.
+func defaultRoute(ctx *pulumi.Context, vpcID, subnetID string) (routeTableID, target string, err error) {
+	for _, filter := range []ec2.GetRouteTablesFilter{
+		{Name: "association.subnet-id", Values: []string{subnetID}},
+		{Name: "association.main", Values: []string{"true"}},
+	} {
+		tables, err := ec2.GetRouteTables(ctx, &ec2.GetRouteTablesArgs{VpcId: pulumi.StringRef(vpcID), Filters: []ec2.GetRouteTablesFilter{filter}})
+		if err != nil {
+			return "", "", fmt.Errorf("looking up the route table of %s: %w", subnetID, err)
+		}
+		if len(tables.Ids) == 0 {
+			continue
+		}
+		rt, err := ec2.LookupRouteTable(ctx, &ec2.LookupRouteTableArgs{RouteTableId: pulumi.StringRef(tables.Ids[0])})
+		if err != nil {
+			return "", "", fmt.Errorf("looking up route table %s of %s: %w", tables.Ids[0], subnetID, err)
+		}
+		for _, r := range rt.Routes {
+			if r.CidrBlock == "0.0.0.0/0" {
+				return rt.Id, firstNonEmpty(r.GatewayId, r.NatGatewayId, r.TransitGatewayId, r.NetworkInterfaceId, r.VpcPeeringConnectionId, r.VpcEndpointId), nil
+			}
+		}
+		return rt.Id, "", nil
+	}
+	return "", "", nil // a VPC always has a main route table; the stand-in must say so too
+}
+
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// checkExistingSubnets reports every reason the subnets cannot take the stack: not
+// found, in another VPC, two in one AZ, AZs that differ between the lists, a public
+// subnet without an internet gateway, a private one with it, or too small a subnet.
+func checkExistingSubnets(vpcID string, public, private []foundSubnet) error {
+	p := &problems{}
+	azs := map[string][]string{}
+	for _, list := range []struct {
+		key     string
+		subnets []foundSubnet
+		public  bool
+	}{{"publicSubnetIds", public, true}, {"privateSubnetIds", private, false}} {
+		seenAZ := map[string]string{}
+		for i, s := range list.subnets {
+			k := fmt.Sprintf("%s[%d]", list.key, i)
+			if s.VpcID == "" {
+				p.add(k, "%s was not found in the stack's account and region", s.ID)
+				continue
+			}
+			if s.VpcID != vpcID {
+				p.add(k, "%s is in %s, not in vpcId %s", s.ID, s.VpcID, vpcID)
+				continue
+			}
+			if other, dup := seenAZ[s.AZ]; dup {
+				p.add(k, "%s is in %s, like %s; give one subnet per AZ", s.ID, s.AZ, other)
+			} else {
+				seenAZ[s.AZ] = k
+				azs[list.key] = append(azs[list.key], s.AZ)
+			}
+			checkSubnetRole(p, k, s, list.public)
+		}
+	}
+	for _, pair := range [][2]string{{"privateSubnetIds", "publicSubnetIds"}, {"publicSubnetIds", "privateSubnetIds"}} {
+		for _, az := range azs[pair[0]] {
+			if !slices.Contains(azs[pair[1]], az) {
+				p.add(pair[1], "no subnet in %s, where %s has one; the NLB's AZ and the ALB's and tasks' AZ must pair up, one public and one private subnet per AZ", az, pair[0])
+			}
+		}
+	}
+	if len(p.list) == 0 {
+		return nil
+	}
+	return &configError{Title: "the existing VPC cannot take the stack", Problems: p.list}
+}
+
+// checkSubnetRole checks a subnet can do its job: a public one routes to an internet
+// gateway and can hold an NLB; a private one does not, and can hold an ALB.
+func checkSubnetRole(p *problems, key string, s foundSubnet, public bool) {
+	viaIGW := strings.HasPrefix(s.DefaultRoute, "igw-")
+	route := "no IPv4 default route"
+	if s.DefaultRoute != "" {
+		route = "0.0.0.0/0 → " + s.DefaultRoute
+	}
+	switch {
+	case public && !viaIGW:
+		p.add(key, "%s is not public (route table %s has %s): the internet-facing NLB and its Elastic IPs need a subnet whose 0.0.0.0/0 route goes to an internet gateway", s.ID, s.RouteTableID, route)
+	case !public && viaIGW:
+		p.add(key, "%s is public (route table %s has %s): tasks and the internal ALB belong in private subnets, whose egress goes through NAT or VPC endpoints", s.ID, s.RouteTableID, route)
+	}
+	maxBits, what := maxNlbSubnetBits, "the NLB"
+	if !public {
+		maxBits, what = maxAlbSubnetBits, "the internal ALB"
+	}
+	if prefix, err := netip.ParsePrefix(s.CIDR); err == nil && prefix.Bits() > maxBits {
+		p.add(key, "%s is a /%d (%s): %s needs a /%d or larger", s.ID, prefix.Bits(), s.CIDR, what, maxBits)
+	}
+	if s.FreeIPs < minFreeLbIPs {
+		p.add(key, "%s has %d free IP addresses: %s needs at least %d", s.ID, s.FreeIPs, what, minFreeLbIPs)
+	}
+}

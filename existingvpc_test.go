@@ -1,0 +1,332 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/example/nlb-alb-fargate/internal/standin"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+// networkTeam is the VPC examples/existing-vpc.yaml deploys into: a network team's
+// IPv4-only VPC in three AZs, with public subnets routed to an internet gateway and
+// private ones to a NAT gateway. Seeded objects' ids follow from their names, so the
+// example can name them (TestExistingVpcExampleNamesTheSeededNetwork keeps them in step).
+var networkTeam = standin.NetworkSpec{Name: "network-team", Cidr: "10.20.0.0/16", AZs: 3}
+
+// dualStackTeam is the same network with IPv6.
+var dualStackTeam = standin.NetworkSpec{Name: "dual-stack-team", Cidr: "10.30.0.0/16", AZs: 2, IPv6: true}
+
+// seedNetwork seeds spec into the account and returns its ids.
+func seedNetwork(t *testing.T, c *standin.Cloud, spec standin.NetworkSpec) standin.SharedNetwork {
+	t.Helper()
+	net, err := c.SeedNetwork(spec)
+	if err != nil {
+		t.Fatalf("seeding %s: %v", spec.Name, err)
+	}
+	return net
+}
+
+// withNetworks is a large account holding both teams' VPCs.
+func withNetworks(t *testing.T) anAccount {
+	return func(c *standin.Cloud) {
+		largeAccount(c)
+		seedNetwork(t, c, networkTeam)
+		seedNetwork(t, c, dualStackTeam)
+	}
+}
+
+// existingVpcConfig is the config that deploys into net.
+func existingVpcConfig(net standin.SharedNetwork) map[string]string {
+	return map[string]string{"vpcId": net.VpcID, "publicSubnetIds": compactJSON(net.PublicSubnetIDs), "privateSubnetIds": compactJSON(net.PrivateSubnetIDs)}
+}
+
+// theNetwork is spec's ids, from a scratch account (ids depend on the spec only).
+func theNetwork(t *testing.T, spec standin.NetworkSpec) standin.SharedNetwork {
+	t.Helper()
+	return seedNetwork(t, standin.NewCloud(), spec)
+}
+
+func TestExistingVpcExampleNamesTheSeededNetwork(t *testing.T) {
+	cfg := loadStackFiles(t, "examples/existing-vpc.yaml")
+	want := qualified(existingVpcConfig(theNetwork(t, networkTeam)))
+	for _, key := range []string{"vpcId", "publicSubnetIds", "privateSubnetIds"} {
+		k := testProject + ":" + key
+		if got := strings.ReplaceAll(cfg[k], " ", ""); got != want[k] {
+			t.Errorf("examples/existing-vpc.yaml %s is %s; the seeded network's is %s", key, cfg[k], want[k])
+		}
+	}
+}
+
+// In an existing VPC the stack creates no network of its own, puts the NLB (one EIP per
+// AZ) in the public subnets and the ALB and tasks in the private ones, in
+// publicSubnetIds' AZ order, and, without IPv6 in the subnets, is IPv4 only.
+func TestExistingVpcHoldsTheStack(t *testing.T) {
+	net := theNetwork(t, networkTeam)
+	cfg := existingVpcConfig(net)
+	// The subnets in another order than the AZs': privates follow the publics' AZs.
+	cfg["publicSubnetIds"] = compactJSON([]string{net.PublicSubnetIDs[2], net.PublicSubnetIDs[0], net.PublicSubnetIDs[1]})
+	cfg["privateSubnetIds"] = compactJSON(net.PrivateSubnetIDs)
+	cfg["services"] = `[{"name":"web"},{"name":"api","internal":true,"internalPort":8081}]`
+	m, out := mustRunIn(t, withNetworks(t), cfg)
+
+	for _, typ := range []string{tVpc, tSubnet, tIgw, tEigw, tNat, tRT, tRoute, tRTA, tEndpoint} {
+		if n := len(m.byType(typ)); n != 0 {
+			t.Errorf("%d %s registered in an existing VPC; want none", n, typ)
+		}
+	}
+	equal(t, "NLB Elastic IPs (one per AZ: azCount follows the subnets)", len(m.byType(tEip)), 3)
+
+	publics := []string{net.PublicSubnetIDs[2], net.PublicSubnetIDs[0], net.PublicSubnetIDs[1]}
+	privates := []string{net.PrivateSubnetIDs[2], net.PrivateSubnetIDs[0], net.PrivateSubnetIDs[1]}
+	nlb := m.one(t, tLB, "nlb")
+	var mapped []string
+	for i := range publics {
+		mapped = append(mapped, str(t, nlb.Inputs, "subnetMappings", i, "subnetId"))
+	}
+	equalSlices(t, "NLB subnet mappings", mapped, publics)
+	equal(t, "NLB ipAddressType", str(t, nlb.Inputs, "ipAddressType"), "ipv4")
+	equalSlices(t, "ALB subnets", strs(t, m.one(t, tLB, "alb").Inputs, "subnets"), privates)
+	for _, svc := range m.byType(tService) {
+		equalSlices(t, svc.Name+" subnets", strs(t, svc.Inputs, "networkConfiguration", "subnets"), privates)
+	}
+	for _, tg := range m.byType(tTG) {
+		equal(t, tg.Name+" vpcId", str(t, tg.Inputs, "vpcId"), net.VpcID)
+	}
+	for _, sg := range m.byType(tSG) {
+		equal(t, sg.Name+" vpcId", str(t, sg.Inputs, "vpcId"), net.VpcID)
+	}
+	for _, r := range m.byType(tIngress) {
+		if r.Inputs["cidrIpv6"] != nil {
+			t.Errorf("%s admits IPv6 clients (%v) to an IPv4-only NLB", r.Name, r.Inputs["cidrIpv6"])
+		}
+	}
+	// The internal service's port is open to the VPC's own block, as looked up.
+	equal(t, "internal listener ingress", str(t, m.one(t, tIngress, "alb-api-from-vpc").Inputs, "cidrIpv4"), networkTeam.Cidr)
+
+	equal(t, "nlbIpAddressType", out.NlbIPAddressType, "ipv4")
+	equalSlices(t, "staticIpv6s", await(t, out.StaticIPv6s).([]string), nil)
+	equal(t, "static IPs", len(await(t, out.StaticIPs).([]string)), 3)
+}
+
+// A VPC whose public subnets have IPv6 blocks keeps the dual-stack NLB.
+func TestExistingDualStackVpcKeepsIPv6(t *testing.T) {
+	m, out := mustRunIn(t, withNetworks(t), existingVpcConfig(theNetwork(t, dualStackTeam)))
+	equal(t, "NLB ipAddressType", str(t, m.one(t, tLB, "nlb").Inputs, "ipAddressType"), "dualstack")
+	equal(t, "nlbIpAddressType", out.NlbIPAddressType, "dualstack")
+	if m.one(t, tIngress, "nlb-from-internet-ipv6").Inputs["cidrIpv6"] == nil {
+		t.Errorf("a dual-stack NLB admits IPv6 clients")
+	}
+}
+
+// An IPv4-only NLB gets an A record only, and offers PrivateLink over IPv4 only.
+func TestIPv4OnlyNlbHasNoIPv6Extras(t *testing.T) {
+	cfg := existingVpcConfig(theNetwork(t, networkTeam))
+	cfg["domain"], cfg["hostedZoneName"] = "api."+standin.HostedZone, standin.HostedZone
+	cfg["privateLink"] = `{"allowedPrincipals":["arn:aws:iam::210987654321:root"]}`
+	m, _ := mustRunIn(t, withNetworks(t), cfg)
+	var types []string
+	for _, r := range m.byType(tRecord) {
+		types = append(types, str(t, r.Inputs, "type"))
+	}
+	equalSlices(t, "alias record types", types, []string{"A"})
+	equalSlices(t, "endpoint service IP address types",
+		strs(t, m.one(t, tEndpointSvc, "nlb-endpoint-service").Inputs, "supportedIpAddressTypes"), []string{"ipv4"})
+}
+
+// Subnets that cannot take the stack are reported together, after the look-ups and
+// before anything is registered.
+func TestExistingVpcLookUpsFindEveryProblem(t *testing.T) {
+	team, dual := theNetwork(t, networkTeam), theNetwork(t, dualStackTeam)
+	var small string
+	acct := func(c *standin.Cloud) {
+		withNetworks(t)(c)
+		id, err := c.Seed(tSubnet, "too-small", map[string]any{"vpcId": team.VpcID, "availabilityZone": "us-east-1b", "cidrBlock": "10.20.200.0/28"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		small = id
+	}
+	acct(standin.NewCloud()) // learn the seeded subnet's id
+	cfg := existingVpcConfig(team)
+	cfg["publicSubnetIds"] = compactJSON([]string{
+		team.PublicSubnetIDs[0],
+		team.PrivateSubnetIDs[1],   // routed to NAT, not to an internet gateway
+		dual.PublicSubnetIDs[1],    // another VPC
+		"subnet-0123456789abcdef0", // no such subnet
+	})
+	cfg["privateSubnetIds"] = compactJSON([]string{
+		team.PublicSubnetIDs[2], // public: routed to the internet gateway
+		small,                   // a /28, below an ALB's /27
+		team.PrivateSubnetIDs[0],
+		team.PrivateSubnetIDs[2], // the same AZ as the first
+	})
+	m, _, err := runIn(t, acct, testStack, qualified(cfg), true)
+	if err == nil {
+		t.Fatal("subnets that cannot take the stack were accepted")
+	}
+	want := []string{
+		"the existing VPC cannot take the stack (",
+		fmt.Sprintf("publicSubnetIds[1]: %s is not public (route table ", team.PrivateSubnetIDs[1]),
+		fmt.Sprintf("has 0.0.0.0/0 → %s): the internet-facing NLB and its Elastic IPs need a subnet whose 0.0.0.0/0 route goes to an internet gateway", team.NatGatewayID),
+		fmt.Sprintf("publicSubnetIds[2]: %s is in %s, not in vpcId %s", dual.PublicSubnetIDs[1], dual.VpcID, team.VpcID),
+		"publicSubnetIds[3]: subnet-0123456789abcdef0 was not found in the stack's account and region",
+		fmt.Sprintf("privateSubnetIds[0]: %s is public (route table ", team.PublicSubnetIDs[2]),
+		"tasks and the internal ALB belong in private subnets",
+		fmt.Sprintf("privateSubnetIds[1]: %s is a /28 (10.20.200.0/28): the internal ALB needs a /27 or larger", small),
+		fmt.Sprintf("privateSubnetIds[3]: %s is in us-east-1c, like privateSubnetIds[0]; give one subnet per AZ", team.PrivateSubnetIDs[2]),
+		"publicSubnetIds: no subnet in us-east-1c, where privateSubnetIds has one",
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error does not say %q:\n%v", w, err)
+		}
+	}
+	if n := m.count(); n != 0 {
+		t.Errorf("%d resources registered before the error; want none", n)
+	}
+}
+
+// A missing VPC is reported as such, before anything is registered.
+func TestExistingVpcNotFound(t *testing.T) {
+	cfg := existingVpcConfig(theNetwork(t, networkTeam))
+	cfg["vpcId"] = "vpc-0123456789abcdef0"
+	m, _, err := runIn(t, largeAccount, testStack, qualified(cfg), true)
+	if err == nil || !strings.Contains(err.Error(), "vpcId: vpc-0123456789abcdef0 was not found in the stack's account and region") {
+		t.Fatalf("got %v", err)
+	}
+	equal(t, "resources registered", m.count(), 0)
+}
+
+// The subnet checks on their own: the free-address rule needs a subnet full of
+// interfaces, which is simpler to state here than to seed.
+func TestSubnetRoleChecks(t *testing.T) {
+	p := &problems{}
+	checkSubnetRole(p, "privateSubnetIds[0]", foundSubnet{ID: "subnet-1", CIDR: "10.0.0.0/27", FreeIPs: 7, DefaultRoute: "nat-1", RouteTableID: "rtb-1"}, false)
+	checkSubnetRole(p, "publicSubnetIds[0]", foundSubnet{ID: "subnet-2", CIDR: "10.0.1.0/29", FreeIPs: 3, RouteTableID: "rtb-2"}, true)
+	checkSubnetRole(p, "publicSubnetIds[1]", foundSubnet{ID: "subnet-3", CIDR: "10.0.2.0/28", FreeIPs: 11, DefaultRoute: "igw-1", RouteTableID: "rtb-3"}, true)
+	equalSlices(t, "problems", p.list, []string{
+		"privateSubnetIds[0]: subnet-1 has 7 free IP addresses: the internal ALB needs at least 8",
+		"publicSubnetIds[0]: subnet-2 is not public (route table rtb-2 has no IPv4 default route): the internet-facing NLB and its Elastic IPs need a subnet whose 0.0.0.0/0 route goes to an internet gateway",
+		"publicSubnetIds[0]: subnet-2 is a /29 (10.0.1.0/29): the NLB needs a /28 or larger",
+		"publicSubnetIds[0]: subnet-2 has 3 free IP addresses: the NLB needs at least 8",
+	})
+}
+
+// The preflight does not count a VPC or NAT gateways the stack does not create: an
+// account at its VPC quota can still take the stack in an existing VPC.
+func TestExistingVpcNeedsNoVpcQuota(t *testing.T) {
+	full := func(c *standin.Cloud) {
+		withNetworks(t)(c)
+		c.SetQuota("vpc", "L-F678F1CE", 2) // the two teams' VPCs fill it
+	}
+	if _, _, err := runIn(t, full, testStack, qualified(nil), true); err == nil || !strings.Contains(err.Error(), "VPCs") {
+		t.Fatalf("a new VPC in a full account: want the preflight to refuse it, got %v", err)
+	}
+	if _, _, err := runIn(t, full, testStack, qualified(existingVpcConfig(theNetwork(t, networkTeam))), true); err != nil {
+		t.Fatalf("an existing VPC in a full account: %v", err)
+	}
+}
+
+// The stand-in's ELB refuses what AWS refuses about an NLB's subnets, so the engine tests
+// would catch a dual-stack NLB in an IPv4-only VPC, and an NLB created before its
+// VPC's internet gateway.
+func TestStandInRefusesNlbSubnetsAwsRefuses(t *testing.T) {
+	c := standin.NewCloud()
+	team := seedNetwork(t, c, networkTeam)
+	nlb := func(ipType string, subnets []string) error {
+		var mappings []any
+		for _, s := range subnets {
+			mappings = append(mappings, map[string]any{"subnetId": s})
+		}
+		_, err := c.Seed(tLB, "nlb-"+ipType+fmt.Sprint(len(subnets)), map[string]any{"name": "n-" + ipType + fmt.Sprint(len(subnets)), "loadBalancerType": "network", "ipAddressType": ipType, "subnetMappings": mappings})
+		return err
+	}
+	if err := nlb("dualstack", team.PublicSubnetIDs); err == nil || !strings.Contains(err.Error(), "has no IPv6 CIDR block") {
+		t.Errorf("dual-stack NLB in IPv4-only subnets: got %v", err)
+	}
+	if err := nlb("ipv4", team.PublicSubnetIDs); err != nil {
+		t.Errorf("IPv4 NLB in the public subnets: %v", err)
+	}
+	bare, err := c.Seed(tVpc, "no-igw", map[string]any{"cidrBlock": "10.99.0.0/16"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	subnet, err := c.Seed(tSubnet, "no-igw-a", map[string]any{"vpcId": bare, "availabilityZone": "us-east-1a", "cidrBlock": "10.99.0.0/24"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := nlb("ipv4", []string{subnet}); err == nil || !strings.Contains(err.Error(), "InvalidSubnet: VPC "+bare+" has no internet gateway") {
+		t.Errorf("internet-facing NLB in a VPC without an internet gateway: got %v", err)
+	}
+}
+
+// The look-ups answer from the account as EC2 would: the route table a subnet uses is its
+// own, else the VPC's main one; free addresses drop as interfaces are made.
+func TestStandInVpcLookUps(t *testing.T) {
+	m := &mocks{standin.NewMocks(testProject, testStack, testRegion)}
+	team := seedNetwork(t, m.Cloud, networkTeam)
+	call := func(tok string, args map[string]any) resource.PropertyMap {
+		t.Helper()
+		out, err := m.Cloud.Invoke(tok, resource.NewPropertyMapFromMap(args))
+		if err != nil {
+			t.Fatalf("%s %v: %v", tok, args, err)
+		}
+		return out
+	}
+	subnet := call("aws:ec2/getSubnet:getSubnet", map[string]any{"id": team.PrivateSubnetIDs[0]})
+	equal(t, "a fresh /22's free addresses", subnet["availableIpAddressCount"].NumberValue(), float64(1024-5))
+	tables := call("aws:ec2/getRouteTables:getRouteTables", map[string]any{"vpcId": team.VpcID,
+		"filters": []any{map[string]any{"name": "association.subnet-id", "values": []any{team.PublicSubnetIDs[1]}}}})
+	equal(t, "route tables of a public subnet", len(tables["ids"].ArrayValue()), 1)
+	rt := call("aws:ec2/getRouteTable:getRouteTable", map[string]any{"routeTableId": tables["ids"].ArrayValue()[0].StringValue()})
+	var targets []string
+	for _, r := range rt["routes"].ArrayValue() {
+		targets = append(targets, r.ObjectValue()["cidrBlock"].StringValue()+"→"+r.ObjectValue()["gatewayId"].StringValue())
+	}
+	if len(targets) != 1 || !strings.HasPrefix(targets[0], "0.0.0.0/0→igw-") {
+		t.Errorf("public route table routes %v; want 0.0.0.0/0 to the internet gateway", targets)
+	}
+	mainRT := call("aws:ec2/getRouteTables:getRouteTables", map[string]any{"vpcId": team.VpcID,
+		"filters": []any{map[string]any{"name": "association.main", "values": []any{"true"}}}})
+	equal(t, "main route tables", len(mainRT["ids"].ArrayValue()), 1)
+	if _, err := m.Cloud.Invoke("aws:ec2/getSubnet:getSubnet", resource.NewPropertyMapFromMap(map[string]any{"id": "subnet-0123456789abcdef0"})); err == nil {
+		t.Errorf("a subnet that does not exist was found")
+	}
+	if _, err := m.Cloud.Invoke("aws:ec2/getSubnet:getSubnet", resource.NewPropertyMapFromMap(map[string]any{"filters": []any{}})); err == nil {
+		t.Errorf("a look-up by filters, which the stand-in does not model, was answered")
+	}
+}
+
+// Under the engine, an existing VPC whose subnets cannot take the stack stops `pulumi up`
+// with the look-ups' problems, and nothing is created in the account.
+func TestEngineExistingVpcProblemsStopUp(t *testing.T) {
+	skipShort(t)
+	cloud := standin.NewCloud()
+	team := seedNetwork(t, cloud, networkTeam)
+	e := standin.NewStack(t, standin.PulumiCLI(t), standin.StackOptions{Name: "existing-vpc", ConfigFile: "examples/existing-vpc.yaml", Program: program, Cloud: cloud})
+	// The lists swapped: the NLB would land in private subnets, the tasks in public ones.
+	cfg := existingVpcConfig(standin.SharedNetwork{VpcID: team.VpcID, PublicSubnetIDs: team.PrivateSubnetIDs, PrivateSubnetIDs: team.PublicSubnetIDs})
+	yaml := "config:\n  aws:region: us-east-1\n"
+	for _, k := range []string{"vpcId", "publicSubnetIds", "privateSubnetIds"} {
+		yaml += fmt.Sprintf("  %s:%s: %s\n", testProject, k, cfg[k])
+	}
+	e.SetConfig(t, []byte(yaml))
+	_, _, err := e.TryUp(t)
+	if err == nil {
+		t.Fatal("up into swapped subnets succeeded")
+	}
+	for _, w := range []string{
+		"the existing VPC cannot take the stack (6 problems; nothing was deployed)",
+		fmt.Sprintf("publicSubnetIds[0]: %s is not public", team.PrivateSubnetIDs[0]),
+		fmt.Sprintf("privateSubnetIds[2]: %s is public", team.PublicSubnetIDs[2]),
+	} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("up error does not say %q:\n%v", w, err)
+		}
+	}
+	if live := cloud.Live(); len(live) != 0 {
+		t.Errorf("the failed up created %v", live)
+	}
+}

@@ -1,0 +1,182 @@
+package main
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// The ARNs of examples/arm64-secrets.yaml.
+const (
+	exampleParameterArn = "arn:aws:ssm:us-east-1:123456789012:parameter/web/db-password"
+	exampleSecretArn    = "arn:aws:secretsmanager:us-east-1:123456789012:secret:web/payments-AbC123"
+	exampleKeyArn       = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+)
+
+// variables is a container definition's environment or secrets as name → value (or ARN),
+// and the names in the order the definition lists them.
+func variables(t *testing.T, c any, key, value string) (map[string]string, []string) {
+	t.Helper()
+	out, order := map[string]string{}, []string{}
+	list, _ := get(t, c, key).([]any)
+	for _, v := range list {
+		out[str(t, v, "name")] = str(t, v, value)
+		order = append(order, str(t, v, "name"))
+	}
+	return out, order
+}
+
+// Secrets reach the container as valueFrom ARNs only; plain settings as environment;
+// both sorted by name, as the provider stores them, so a second run plans nothing.
+func TestSecretsReachTheContainerAsARNs(t *testing.T) {
+	m, _, err := runRaw(t, loadStackFiles(t, "examples/arm64-secrets.yaml"), false)
+	if err != nil {
+		t.Fatalf("examples/arm64-secrets.yaml: %v", err)
+	}
+	c := containerDefs(t, m.one(t, tTaskDef, "web-task"))[0]
+	env, envOrder := variables(t, c, "environment", "value")
+	equalSlices(t, "environment names, sorted", envOrder, []string{"FEATURE_FLAGS", "LOG_LEVEL", "PORT"})
+	equal(t, "LOG_LEVEL", env["LOG_LEVEL"], "info")
+	secrets, secretOrder := variables(t, c, "secrets", "valueFrom")
+	equalSlices(t, "secret names, sorted", secretOrder, []string{"API_KEY", "DB_PASSWORD"})
+	equal(t, "DB_PASSWORD from", secrets["DB_PASSWORD"], exampleParameterArn)
+	equal(t, "API_KEY from (with its JSON key and stage)", secrets["API_KEY"], exampleSecretArn+":api_key:AWSCURRENT:")
+	for name := range secrets {
+		if _, plain := env[name]; plain {
+			t.Errorf("secret %s is also a plain variable", name)
+		}
+	}
+}
+
+// The execution role, which ECS uses to fetch secrets at task start, may read exactly the
+// service's parameters and secrets and decrypt with the named key, and nothing else; the
+// task role (the application's) gets none of it.
+func TestExecutionRoleReadsExactlyTheSecrets(t *testing.T) {
+	m, _, err := runRaw(t, loadStackFiles(t, "examples/arm64-secrets.yaml"), false)
+	if err != nil {
+		t.Fatalf("examples/arm64-secrets.yaml: %v", err)
+	}
+	policy := m.one(t, tInlinePolicy, "web-secrets")
+	equal(t, "policy role", str(t, policy.Inputs, "role"), str(t, m.one(t, tRole, "web-exec-role").State, "name"))
+	var doc struct {
+		Statement []struct {
+			Effect   string
+			Action   string
+			Resource any
+		}
+	}
+	if err := json.Unmarshal([]byte(str(t, policy.Inputs, "policy")), &doc); err != nil {
+		t.Fatalf("policy: %v", err)
+	}
+	grants := map[string]string{}
+	for _, s := range doc.Statement {
+		if s.Effect != "Allow" {
+			t.Errorf("statement %+v is not an Allow", s)
+		}
+		grants[s.Action] = compactJSON(s.Resource)
+	}
+	want := map[string]string{
+		"ssm:GetParameters":             compactJSON([]string{exampleParameterArn}),
+		"secretsmanager:GetSecretValue": compactJSON([]string{exampleSecretArn}), // the secret, not its JSON key
+		"kms:Decrypt":                   compactJSON(exampleKeyArn),
+	}
+	if compactJSON(grants) != compactJSON(want) {
+		t.Errorf("execution role grants %v, want exactly %v", grants, want)
+	}
+	for _, p := range m.byType(tInlinePolicy) {
+		if p.Name != "web-secrets" && strings.Contains(str(t, p.Inputs, "policy"), "ssm:") {
+			t.Errorf("%s grants SSM too: %s", p.Name, str(t, p.Inputs, "policy"))
+		}
+	}
+
+	// Without secrets there is no such policy.
+	plain, _ := mustRun(t, map[string]string{"environment": `{"LOG_LEVEL":"debug"}`})
+	for _, p := range plain.byType(tInlinePolicy) {
+		t.Errorf("a service without secrets has inline policy %s", p.Name)
+	}
+}
+
+// ARM64 sets the task's runtime platform and builds the image for linux/arm64; X86_64
+// (the default) keeps linux/amd64. Spot takes either.
+func TestCPUArchitecture(t *testing.T) {
+	m, _, err := runRaw(t, loadStackFiles(t, "examples/arm64-secrets.yaml"), false)
+	if err != nil {
+		t.Fatalf("examples/arm64-secrets.yaml: %v", err)
+	}
+	td := m.one(t, tTaskDef, "web-task")
+	equal(t, "runtime platform", str(t, td.Inputs, "runtimePlatform", "cpuArchitecture"), "ARM64")
+	equal(t, "image platform", str(t, m.one(t, tImage, "web-image").Inputs, "platform"), "linux/arm64")
+	equal(t, "capacity provider", str(t, m.one(t, tService, "web-service").Inputs, "capacityProviderStrategies", 0, "capacityProvider"), "FARGATE_SPOT")
+
+	dev, _ := mustRun(t, nil)
+	equal(t, "default runtime platform", str(t, dev.one(t, tTaskDef, "web-task").Inputs, "runtimePlatform", "cpuArchitecture"), "X86_64")
+	equal(t, "default image platform", str(t, dev.one(t, tImage, "web-image").Inputs, "platform"), "linux/amd64")
+}
+
+// A services entry's environment adds to the top-level one, its own value winning; other
+// services keep the top-level values. Scalars are taken as their text.
+func TestServiceEnvironmentMergesOverTheTopLevel(t *testing.T) {
+	m, _ := mustRun(t, map[string]string{
+		"environment": `{"REGION_LABEL":"east","WORKERS":4,"DEBUG":false}`,
+		"services":    `[{"name":"web","environment":{"WORKERS":8,"FEATURE":"x"}},{"name":"users","priority":2,"pathPatterns":["/users*"]}]`,
+	})
+	web, _ := variables(t, containerDefs(t, m.one(t, tTaskDef, "web-task"))[0], "environment", "value")
+	users, _ := variables(t, containerDefs(t, m.one(t, tTaskDef, "users-task"))[0], "environment", "value")
+	equal(t, "web WORKERS (its own)", web["WORKERS"], "8")
+	equal(t, "web FEATURE", web["FEATURE"], "x")
+	equal(t, "web REGION_LABEL (inherited)", web["REGION_LABEL"], "east")
+	equal(t, "users WORKERS (top level)", users["WORKERS"], "4")
+	equal(t, "users DEBUG", users["DEBUG"], "false")
+	if _, ok := users["FEATURE"]; ok {
+		t.Errorf("users got web's FEATURE")
+	}
+}
+
+// An environment set with --secret is refused: Pulumi would encrypt it in the stack file,
+// but ECS would show it in plain text.
+func TestEnvironmentMarkedSecretIsRefused(t *testing.T) {
+	for key, cfg := range map[string]map[string]string{
+		"environment": {"environment": `{"DB_PASSWORD":"hunter2"}`},
+		"services":    {"services": `[{"name":"web","environment":{"DB_PASSWORD":"hunter2"}}]`},
+	} {
+		secret := func(info *pulumi.RunInfo) { info.ConfigSecretKeys = []string{testProject + ":" + key} }
+		m, _, err := runIn(t, nil, testStack, qualified(cfg), true, secret)
+		path := map[string]string{"environment": "environment", "services": "services[0].environment"}[key]
+		want := path + ": is a Pulumi secret (set with --secret), but environment values are plain text in the task definition; put the value in SSM Parameter Store or Secrets Manager and name its ARN under secrets"
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s marked secret: got %v, want %q", key, err, want)
+		}
+		equal(t, key+": resources registered", m.count(), 0)
+	}
+	// A secret elsewhere in the config is none of environment's business.
+	secret := func(info *pulumi.RunInfo) {
+		info.ConfigSecretKeys = []string{testProject + ":imageCredentialsSecretArn"}
+	}
+	if _, _, err := runIn(t, nil, testStack, qualified(map[string]string{"environment": `{"A":"b"}`}), true, secret); err != nil {
+		t.Errorf("plain environment with another key secret: %v", err)
+	}
+}
+
+// The policy's resources are the secrets, without ECS's JSON-key and version suffix, each
+// once.
+func TestSecretResources(t *testing.T) {
+	params, secrets := secretResources([]string{
+		exampleSecretArn + ":password::", exampleSecretArn + ":user::", exampleParameterArn, exampleSecretArn,
+	})
+	equalSlices(t, "parameters", params, []string{exampleParameterArn})
+	equalSlices(t, "secrets", secrets, []string{exampleSecretArn})
+	if !slices.Equal(imagePlatformsOf(), []string{"linux/amd64", "linux/arm64"}) {
+		t.Errorf("image platforms %v", imagePlatformsOf())
+	}
+}
+
+func imagePlatformsOf() []string {
+	var out []string
+	for _, a := range cpuArchitectures {
+		out = append(out, imagePlatform(a))
+	}
+	return out
+}
