@@ -147,6 +147,10 @@ func (c *Cloud) Check(urn resource.URN, olds, news resource.PropertyMap) (resour
 		vals[i] = d
 	}
 	put(out, "__defaults", vals)
+	if m.tagged {
+		// pulumi-aws's applyTags: the checked inputs carry the planned tags_all.
+		out["tagsAll"], _ = c.plannedTagsAll(out["tags"])
+	}
 	var failures []string
 	if m.validate != nil && !out.ContainsUnknowns() {
 		failures = m.validate(out)
@@ -209,8 +213,8 @@ func (c *Cloud) Diff(urn resource.URN, id string, state, oldInputs, news resourc
 	keys := unionKeys(news, oldInputs, state)
 	var changed []string
 	for _, k := range sortedPropertyKeys(keys) {
-		if isReserved(k) {
-			continue
+		if isReserved(k) || (m.tagged && k == "tagsAll") {
+			continue // tags_all is planned by SetTagsDiff, below
 		}
 		if !c.attributeChanges(m, id, k, state, oldInputs, news) {
 			continue
@@ -232,11 +236,10 @@ func (c *Cloud) Diff(urn resource.URN, id string, state, oldInputs, news resourc
 			}
 		}
 	}
-	if m.tagged && !contains(changed, "tagsAll") {
-		// SetTagsDiff: new default tags change tags_all, an update in place.
-		if planned, known := c.plannedTagsAll(news["tags"]); known && !state["tagsAll"].DeepEquals(planned) {
-			changed = append(changed, "tagsAll")
-		}
+	if m.tagged && c.tagsAllChanges(state, news) {
+		// After the CustomizeDiffs: tags_all is Computed and never forces a replacement.
+		changed = append(changed, "tagsAll")
+		sort.Strings(changed)
 	}
 	replaces = dedupe(replaces)
 	named := news.HasValue("name") && !contains(strs(news, "__defaults"), "name")
@@ -346,21 +349,34 @@ func (c *Cloud) Create(urn resource.URN, inputs resource.PropertyMap, preview bo
 	return id, outs.Copy(), nil
 }
 
-// ruleSetTagsDiff is verify.SetTagsDiff, the CustomizeDiff of every tagged resource: it
-// plans tags_all as the provider's default tags merged with the resource's own tags (which
-// win on a key in both), so changed default tags update every tagged object in place.
+// ruleSetTagsDiff is verify.SetTagsDiff (internal/verify), the CustomizeDiff of every
+// tagged resource: it plans tags_all as the provider's default_tags (aws:defaultTags)
+// merged with the resource's own tags, which win on a key in both. pulumi-aws's applyTags
+// (provider/tags.go), a PreCheckCallback, writes the same merge into the checked inputs.
+// tags_all is Computed, so new default tags update every tagged object in place, and
+// unchanged ones plan nothing.
 const ruleSetTagsDiff = "provider verify.SetTagsDiff"
 
 // SetDefaultTags sets the provider's default_tags, as Configure does from aws:defaultTags.
+// Every provider instance configures the one Cloud, so the last one's tags apply: right for
+// stacks with one aws provider, as this one has.
 func (c *Cloud) SetDefaultTags(tags map[string]string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.defaultTags = maps.Clone(tags)
 }
 
+// tagsAllChanges reports whether the planned tags_all differs from the stored one: new
+// default tags, or tags of the resource's own. Unknown tags plan an unknown tags_all, a
+// change. Maps compare whole: a removed key is a change.
+func (c *Cloud) tagsAllChanges(state, news resource.PropertyMap) bool {
+	planned, known := c.plannedTagsAll(news["tags"])
+	return !known || !unwrap(state["tagsAll"]).DeepEquals(planned)
+}
+
 // plannedTagsAll is tags_all for the given tags: the default tags merged in, unless the
-// rule is off. ok is false while the tags are unknown.
-func (c *Cloud) plannedTagsAll(tags resource.PropertyValue) (resource.PropertyValue, bool) {
+// rule is off. known is false while the tags are unknown.
+func (c *Cloud) plannedTagsAll(tags resource.PropertyValue) (planned resource.PropertyValue, known bool) {
 	if tags.ContainsUnknowns() {
 		return resource.MakeComputed(resource.NewStringProperty("")), false
 	}

@@ -212,36 +212,3 @@ func TestExplicitNamesAreReplacedDeleteFirst(t *testing.T) {
 		}
 	}
 }
-
-// Changed default tags plan an in-place update of tags_all on a tagged object, never a
-// replacement, and unchanged ones plan nothing (verify.SetTagsDiff).
-func TestDefaultTagsChangeUpdatesInPlace(t *testing.T) {
-	for _, off := range []bool{false, true} {
-		c := NewCloud()
-		if off {
-			c.Off(ruleSetTagsDiff)
-		}
-		c.SetDefaultTags(map[string]string{"Team": "payments"})
-		urn := resource.NewURN("test", "standin", "", "aws:ec2/vpc:Vpc", "vpc")
-		in := resource.NewPropertyMapFromMap(map[string]any{"cidrBlock": "10.0.0.0/16", "tags": map[string]any{"Name": "vpc"}})
-		checked, _, err := c.Check(urn, nil, in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		id, state, err := c.Create(urn, checked, false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if d := c.Diff(urn, id, state, checked, checked); len(d.Changed) != 0 {
-			t.Errorf("off=%v: unchanged default tags plan %v", off, d.Changed)
-		}
-		c.SetDefaultTags(map[string]string{"Team": "checkout"})
-		d := c.Diff(urn, id, state, checked, checked)
-		switch {
-		case off && len(d.Changed) != 0:
-			t.Errorf("without SetTagsDiff, new default tags plan %v", d.Changed)
-		case !off && (len(d.Changed) != 1 || d.Changed[0] != "tagsAll" || len(d.Replaces) != 0):
-			t.Errorf("new default tags plan changes %v, replaces %v; want an update of tagsAll", d.Changed, d.Replaces)
-		}
-	}
-}

@@ -114,6 +114,13 @@ func TerraformType(t tokens.Type) (string, bool) {
 	return m.tf, true
 }
 
+// Tagged reports whether resources of a type token have tags and the computed tags_all,
+// which the provider's default tags reach.
+func Tagged(t tokens.Type) bool {
+	m, ok := models[t]
+	return ok && m.tagged
+}
+
 func (m *model) isForceNew(attr string) bool {
 	if len(m.forceNew) == 1 && m.forceNew[0] == "*" {
 		return !contains(m.notNew, attr)

@@ -115,7 +115,9 @@ func (p *Provider) CheckConfig(_ context.Context, req *pulumirpc.CheckRequest) (
 	return &pulumirpc.CheckResponse{Inputs: req.GetNews()}, nil
 }
 
-// DiffConfig compares provider configurations: a changed one updates the provider.
+// DiffConfig compares provider configurations: a changed one updates the provider, never
+// replaces it. So new defaultTags update the provider, then every tagged resource's
+// tags_all in place, as with the real provider.
 func (p *Provider) DiffConfig(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
 	olds, err := unmarshalProps(req.GetOldInputs())
 	if err != nil {
@@ -132,8 +134,8 @@ func (p *Provider) DiffConfig(_ context.Context, req *pulumirpc.DiffRequest) (*p
 	return &pulumirpc.DiffResponse{Changes: pulumirpc.DiffResponse_DIFF_SOME, Diffs: changed}, nil
 }
 
-// Configure gives the Cloud its region. Like the real aws provider, it needs one: from
-// aws:region or, failing that, the environment.
+// Configure gives the Cloud its region and default tags. Like the real aws provider, it
+// needs a region: from aws:region or, failing that, the environment.
 func (p *Provider) Configure(_ context.Context, req *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
 	p.count("Configure")
 	resp := &pulumirpc.ConfigureResponse{AcceptSecrets: true, SupportsPreview: true, AcceptResources: true}
@@ -170,8 +172,9 @@ func (p *Provider) Configure(_ context.Context, req *pulumirpc.ConfigureRequest)
 	return resp, nil
 }
 
-// defaultTagsOf reads the provider's defaultTags input, {tags: {key: value}}: an object,
-// or the JSON text of one, as the engine passes structured provider config.
+// defaultTagsOf reads the provider's defaultTags input, {tags: {key: value}}. The engine
+// sends structured stack config (aws:defaultTags) as JSON text, which the real provider's
+// CheckConfig turns into an object; CheckConfig here passes it on, so both arrive.
 func defaultTagsOf(v resource.PropertyValue) (map[string]string, error) {
 	v = unwrap(v)
 	if v.IsString() {

@@ -37,6 +37,9 @@ type scenario struct {
 	// and not without it.
 	stored func(state resource.PropertyMap) bool
 	setup  func(t *testing.T, c *Cloud) map[string]any // objects it needs; merged into create and next
+	// meanwhile changes the account or the provider between the create and the next plan
+	// (new default tags), with the rule on or off alike.
+	meanwhile func(c *Cloud)
 }
 
 func (s scenario) run(t *testing.T, off bool) (outcome, bool) {
@@ -67,6 +70,9 @@ func (s scenario) run(t *testing.T, off bool) (outcome, bool) {
 	}
 	if s.stored != nil {
 		return "", s.stored(state)
+	}
+	if s.meanwhile != nil {
+		s.meanwhile(c)
 	}
 	news, _, err := c.Check(urn, checked, resource.NewPropertyMapFromMap(next))
 	if err != nil {
@@ -148,6 +154,14 @@ func nlbWith(subnets, eips []string, pin func(i int, m map[string]any)) map[stri
 	return map[string]any{"loadBalancerType": "network", "ipAddressType": "dualstack", "subnetMappings": mappings, "securityGroups": []any{"sg-1"}}
 }
 
+// withDefaultTags is a setup that configures the provider's default tags.
+func withDefaultTags(tags map[string]string) func(*testing.T, *Cloud) map[string]any {
+	return func(_ *testing.T, c *Cloud) map[string]any {
+		c.SetDefaultTags(tags)
+		return map[string]any{}
+	}
+}
+
 const policy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
 
 // samePolicy is policy as another writer would: other key order, whitespace, lists.
@@ -161,15 +175,18 @@ const containers = `[{"name":"web","image":"nginx","memory":256,"essential":true
 
 // namedScenarios prove the named rules; schema facts get generated ones (factScenarios).
 var namedScenarios = []scenario{
+	// Default tags reach tags_all, the resource's own tag winning on a shared key ...
 	{rule: ruleSetTagsDiff, typ: "aws:ecs/cluster:Cluster", create: map[string]any{"name": "c", "tags": map[string]any{"Name": "c"}},
-		setup: func(_ *testing.T, c *Cloud) map[string]any {
-			c.SetDefaultTags(map[string]string{"Team": "payments", "Name": "default"})
-			return map[string]any{}
-		},
+		setup: withDefaultTags(map[string]string{"Team": "payments", "Name": "default"}),
 		stored: func(s resource.PropertyMap) bool {
 			all := obj(s, "tagsAll")
-			return str(all, "Team") == "payments" && str(all, "Name") == "c" // the resource's own tag wins
+			return str(all, "Team") == "payments" && str(all, "Name") == "c"
 		}},
+	// ... and a changed default tag updates a running object in place.
+	{rule: ruleSetTagsDiff, typ: "aws:ec2/vpc:Vpc", create: map[string]any{"cidrBlock": "10.0.0.0/16", "tags": map[string]any{"Name": "vpc"}},
+		setup:     withDefaultTags(map[string]string{"Team": "payments"}),
+		meanwhile: func(c *Cloud) { c.SetDefaultTags(map[string]string{"Team": "checkout"}) },
+		want:      update},
 	{rule: "aws_vpc resourceVPCCustomizeDiff", typ: "aws:ec2/vpc:Vpc",
 		create: map[string]any{"cidrBlock": "10.0.0.0/16", "instanceTenancy": "default"},
 		next:   map[string]any{"cidrBlock": "10.0.0.0/16", "instanceTenancy": "dedicated"}, want: replace},
