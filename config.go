@@ -142,6 +142,12 @@ func lookupSetting(name string) (setting, bool) {
 	return setting{}, false
 }
 
+// settingDefault is a setting's default, from the registry.
+func settingDefault[T any](name string) T {
+	s, _ := lookupSetting(name)
+	return as[T](s.def)
+}
+
 // stackConfig is the whole, validated stack configuration.
 type stackConfig struct {
 	Network  networkConfig

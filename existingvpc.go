@@ -5,9 +5,9 @@ package main
 // goes there. Nothing is registered until every check has passed.
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -16,16 +16,8 @@ import (
 )
 
 var (
-	vpcIDPattern    = regexp.MustCompile(`^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`)
-	subnetIDPattern = regexp.MustCompile(`^subnet-([0-9a-f]{8}|[0-9a-f]{17})$`)
-)
-
-// Defaults of the settings that shape a VPC the stack creates. With vpcId they have no
-// meaning, so a value other than the default is a mistake worth reporting.
-const (
-	defaultVpcCidr     = "10.0.0.0/16"
-	defaultNatGateways = "perAz"
-	defaultAzCount     = 2
+	vpcIDPattern    = ec2IDPattern("vpc")
+	subnetIDPattern = ec2IDPattern("subnet")
 )
 
 // Load balancer subnet needs (Elastic Load Balancing user guides): an ALB subnet at least
@@ -74,7 +66,7 @@ func (n *networkConfig) validateExisting(p *problems) {
 		case pub < minAzCount || pub > maxAzCount:
 			p.add("publicSubnetIds", "invalid value: %d subnets; give one per AZ, in %d to %d AZs (an ALB needs two)", pub, minAzCount, maxAzCount)
 		case !p.ok("azCount"):
-		case n.AzCount != defaultAzCount && n.AzCount != pub:
+		case n.AzCount != settingDefault[int]("azCount") && n.AzCount != pub:
 			p.add("azCount", "invalid value %d: the existing VPC's subnets are in %d AZs; azCount follows publicSubnetIds, so leave it unset", n.AzCount, pub)
 		default:
 			n.AzCount = pub
@@ -83,12 +75,14 @@ func (n *networkConfig) validateExisting(p *problems) {
 	n.refuseNewVpcSettings(p)
 }
 
-// refuseNewVpcSettings reports the settings that shape a new VPC, set with vpcId.
+// refuseNewVpcSettings reports the settings that shape a new VPC, set with vpcId. They
+// have no meaning there, so a value other than the registry's default is a mistake (the
+// CLI fills the defaults in, so a default cannot be told from unset).
 func (n networkConfig) refuseNewVpcSettings(p *problems) {
-	if n.VpcCidr != defaultVpcCidr && p.ok("vpcCidr") {
+	if n.VpcCidr != settingDefault[string]("vpcCidr") && p.ok("vpcCidr") {
 		p.add("vpcCidr", "invalid value %q with vpcId: the existing VPC has its own CIDR; leave vpcCidr unset", n.VpcCidr)
 	}
-	if n.NatGateways != defaultNatGateways && p.ok("natGateways") {
+	if n.NatGateways != settingDefault[string]("natGateways") && p.ok("natGateways") {
 		p.add("natGateways", "invalid value %q with vpcId: the stack creates no NAT gateways in an existing VPC, whose private subnets' routes give the tasks their egress; leave natGateways unset", n.NatGateways)
 	}
 	if n.VpcEndpoints && p.ok("vpcEndpoints") {
@@ -189,21 +183,12 @@ func defaultRoute(ctx *pulumi.Context, vpcID, subnetID string) (routeTableID, ta
 		}
 		for _, r := range rt.Routes {
 			if r.CidrBlock == "0.0.0.0/0" {
-				return rt.Id, firstNonEmpty(r.GatewayId, r.NatGatewayId, r.TransitGatewayId, r.NetworkInterfaceId, r.VpcPeeringConnectionId, r.VpcEndpointId), nil
+				return rt.Id, cmp.Or(r.GatewayId, r.NatGatewayId, r.TransitGatewayId, r.NetworkInterfaceId, r.VpcPeeringConnectionId, r.VpcEndpointId), nil
 			}
 		}
 		return rt.Id, "", nil
 	}
 	return "", "", nil // a VPC always has a main route table; the stand-in must say so too
-}
-
-func firstNonEmpty(values ...string) string {
-	for _, v := range values {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // checkExistingSubnets reports every reason the subnets cannot take the stack: not

@@ -5,7 +5,6 @@ package main
 // app's identity endpoint off unless asked for.
 
 import (
-	"encoding/json"
 	"testing"
 )
 
@@ -71,17 +70,8 @@ func TestPrivateRegistryCredentials(t *testing.T) {
 
 	policy := m.one(t, tInlinePolicy, "web-registry-credentials")
 	equal(t, "policy role (the execution role pulls the image)", str(t, policy.Inputs, "role"), str(t, m.one(t, tRole, "web-exec-role").State, "name"))
-	var doc struct {
-		Statement []struct {
-			Effect   string
-			Action   any
-			Resource any
-		}
-	}
-	if err := json.Unmarshal([]byte(str(t, policy.Inputs, "policy")), &doc); err != nil {
-		t.Fatalf("policy: %v", err)
-	}
-	if len(doc.Statement) != 1 || doc.Statement[0].Effect != "Allow" || doc.Statement[0].Action != "secretsmanager:GetSecretValue" || doc.Statement[0].Resource != testSecretArn {
+	statements := policyStatements(t, policy)
+	if len(statements) != 1 || statements[0].Effect != "Allow" || statements[0].Action != "secretsmanager:GetSecretValue" || statements[0].Resource != testSecretArn {
 		t.Errorf("the execution role may read exactly the one secret; policy: %s", str(t, policy.Inputs, "policy"))
 	}
 	plain, _ := mustRun(t, map[string]string{"image": testImage})

@@ -259,6 +259,23 @@ func equalSlices(t *testing.T, what string, got, want []string) {
 	}
 }
 
+// policyStatement is one statement of an IAM policy document.
+type policyStatement struct {
+	Effect   string
+	Action   any // a string, or a list of them
+	Resource any
+}
+
+// policyStatements decodes an inline role policy's statements.
+func policyStatements(t *testing.T, policy registered) []policyStatement {
+	t.Helper()
+	var doc struct{ Statement []policyStatement }
+	if err := json.Unmarshal([]byte(str(t, policy.Inputs, "policy")), &doc); err != nil {
+		t.Fatalf("%s policy: %v", policy.Name, err)
+	}
+	return doc.Statement
+}
+
 // containerDefs decodes a task definition's containerDefinitions JSON.
 func containerDefs(t *testing.T, td registered) []any {
 	t.Helper()

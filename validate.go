@@ -77,8 +77,14 @@ func (c *stackConfig) validate(p *problems) {
 	c.validateServices(p)
 }
 
-// eipAllocationID is an Elastic IP's allocation id: eipalloc- and 8 or 17 hex digits.
-var eipAllocationID = regexp.MustCompile(`^eipalloc-([0-9a-f]{8}|[0-9a-f]{17})$`)
+// ec2IDPattern matches an EC2 id with its prefix: "eipalloc-", "vpc-", "subnet-" and 8
+// or 17 hex digits.
+func ec2IDPattern(prefix string) *regexp.Regexp {
+	return regexp.MustCompile(`^` + prefix + `-([0-9a-f]{8}|[0-9a-f]{17})$`)
+}
+
+// eipAllocationID is an Elastic IP's allocation id.
+var eipAllocationID = ec2IDPattern("eipalloc")
 
 // validateStaticIPs checks the user's own Elastic IPs: one per AZ, well formed, each once.
 // Whether they exist and are free is looked up later (lookupOwnEIPs).

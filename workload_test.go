@@ -1,7 +1,7 @@
 package main
 
 import (
-	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -61,22 +61,12 @@ func TestExecutionRoleReadsExactlyTheSecrets(t *testing.T) {
 	}
 	policy := m.one(t, tInlinePolicy, "web-secrets")
 	equal(t, "policy role", str(t, policy.Inputs, "role"), str(t, m.one(t, tRole, "web-exec-role").State, "name"))
-	var doc struct {
-		Statement []struct {
-			Effect   string
-			Action   string
-			Resource any
-		}
-	}
-	if err := json.Unmarshal([]byte(str(t, policy.Inputs, "policy")), &doc); err != nil {
-		t.Fatalf("policy: %v", err)
-	}
 	grants := map[string]string{}
-	for _, s := range doc.Statement {
+	for _, s := range policyStatements(t, policy) {
 		if s.Effect != "Allow" {
 			t.Errorf("statement %+v is not an Allow", s)
 		}
-		grants[s.Action] = compactJSON(s.Resource)
+		grants[fmt.Sprint(s.Action)] = compactJSON(s.Resource)
 	}
 	want := map[string]string{
 		"ssm:GetParameters":             compactJSON([]string{exampleParameterArn}),
