@@ -133,6 +133,28 @@ func settingChanges(t *testing.T) []settingChange {
 			effect: "Nothing changes in AWS; the quota check no longer runs."},
 		{change: "`privateLink` as in examples/https.yaml", set: map[string]any{"privateLink": https["privateLink"]},
 			effect: "An endpoint service on the NLB for the listed partners. No interruption."},
+		// operations and the security baseline
+		{change: "`accessLogs` true → false", set: map[string]any{"accessLogs": false}, verify: loggingOff,
+			effect: "The load balancers stop writing access logs; the bucket is deleted with the logs in it (copy them out first if you need them). No interruption."},
+		{change: "`accessLogRetentionDays` 90 → 30", set: map[string]any{"accessLogRetentionDays": 30},
+			effect: "The bucket's lifecycle rule expires logs older than 30 days at its next daily run. No interruption."},
+		{change: "`containerInsights` enabled → enhanced", set: map[string]any{"containerInsights": "enhanced"},
+			effect: "The cluster adds per-task and per-container metrics (billed by observation). No interruption."},
+		{change: "`containerInsights` enabled → disabled", set: map[string]any{"containerInsights": "disabled"},
+			effect: "Container Insights stops; the running-tasks alarms (which need it) are deleted and the dashboard loses its task graph. No interruption."},
+		{change: "`alarmEmail` set", set: map[string]any{"alarmEmail": "ops@example.com"},
+			effect: "AWS mails a confirmation link; once followed, alarms reach that address. No interruption."},
+		{change: "`alarmTarget5xxCount`, `alarmP99LatencyMs`, `alarmCpuPercent`, `alarmMemoryPercent` changed",
+			set:    map[string]any{"alarmTarget5xxCount": 50, "alarmP99LatencyMs": 500, "alarmCpuPercent": 70, "alarmMemoryPercent": 90},
+			effect: "The alarms take the new thresholds. No interruption."},
+		{change: "`flowLogs` false → true", set: map[string]any{"flowLogs": true},
+			effect: "The VPC's flows are logged to CloudWatch Logs. No interruption."},
+		{change: "`flowLogRetentionDays` 30 → 7 (with `flowLogs`)", base: map[string]any{"flowLogs": true}, set: map[string]any{"flowLogs": true, "flowLogRetentionDays": 7},
+			effect: "Flow logs older than 7 days are deleted. No interruption."},
+		{change: "`waf` false → true", set: map[string]any{"waf": true},
+			effect: "Requests pass the web ACL before the ALB routes them; the managed rules may block some that passed before. No interruption for others."},
+		{change: "`wafRateLimit` 2000 → 500 (with `waf`)", base: map[string]any{"waf": true}, set: map[string]any{"waf": true, "wafRateLimit": 500},
+			effect: "A client IPv4 address is blocked beyond 500 requests in 5 minutes. No interruption for others."},
 		// service
 		{change: "`image` → public.ecr.aws/nginx/nginx:1.27", set: map[string]any{"image": "public.ecr.aws/nginx/nginx:1.27"},
 			effect: "A new task definition; ECS replaces the tasks in a rolling deployment, and the NLB now probes the service's healthCheckPath. No interruption."},
@@ -232,6 +254,19 @@ func stillAllocated(t *testing.T, e *standin.Stack, set map[string]any) {
 	for _, id := range set["eipAllocationIds"].([]any) {
 		if _, err := e.AWS.Cloud.Invoke("aws:ec2/getElasticIp:getElasticIp", resource.NewPropertyMapFromMap(map[string]any{"id": id})); err != nil {
 			t.Errorf("Elastic IP %v was released: %v", id, err)
+		}
+	}
+}
+
+// loggingOff checks that both load balancers stopped logging: left on, they would write
+// to the deleted bucket's name, which anyone may claim.
+func loggingOff(t *testing.T, e *standin.Stack, _ map[string]any) {
+	for _, r := range e.Resources(t) {
+		if string(r.Type) != tLB {
+			continue
+		}
+		if logs, _ := r.Outputs["accessLogs"].(map[string]any); logs == nil || logs["enabled"] != false {
+			t.Errorf("%s still logs after accessLogs false: %v", r.URN.Name(), r.Outputs["accessLogs"])
 		}
 	}
 }

@@ -93,6 +93,19 @@ var settings = []setting{
 	{name: "eipAllocationIds", kind: kindStrings, def: []string{}, stack: func(c *stackConfig, v any) { c.Ingress.EipAllocationIDs = as[[]string](v) }},
 	{name: "retainStaticIps", kind: kindBool, def: false, stack: func(c *stackConfig, v any) { c.Ingress.RetainStaticIPs = as[bool](v) }},
 	{name: "preflight", kind: kindBool, def: true, stack: func(c *stackConfig, v any) { c.Preflight = as[bool](v) }},
+	// operations and the security baseline: logs, metrics, alarms, WAF
+	{name: "accessLogs", kind: kindBool, def: true, stack: func(c *stackConfig, v any) { c.Operations.AccessLogs = as[bool](v) }},
+	{name: "accessLogRetentionDays", kind: kindInt, def: 90, stack: func(c *stackConfig, v any) { c.Operations.AccessLogRetentionDays = as[int](v) }},
+	{name: "containerInsights", kind: kindString, def: "enabled", stack: func(c *stackConfig, v any) { c.Operations.ContainerInsights = as[string](v) }},
+	{name: "alarmEmail", kind: kindString, def: "", stack: func(c *stackConfig, v any) { c.Operations.AlarmEmail = as[string](v) }},
+	{name: "alarmTarget5xxCount", kind: kindInt, def: 10, stack: func(c *stackConfig, v any) { c.Operations.AlarmTarget5xxCount = as[int](v) }},
+	{name: "alarmP99LatencyMs", kind: kindInt, def: 2000, stack: func(c *stackConfig, v any) { c.Operations.AlarmP99LatencyMs = as[int](v) }},
+	{name: "alarmCpuPercent", kind: kindInt, def: 85, stack: func(c *stackConfig, v any) { c.Operations.AlarmCPUPercent = as[int](v) }},
+	{name: "alarmMemoryPercent", kind: kindInt, def: 85, stack: func(c *stackConfig, v any) { c.Operations.AlarmMemoryPercent = as[int](v) }},
+	{name: "flowLogs", kind: kindBool, def: false, stack: func(c *stackConfig, v any) { c.Operations.FlowLogs = as[bool](v) }},
+	{name: "flowLogRetentionDays", kind: kindInt, def: 30, stack: func(c *stackConfig, v any) { c.Operations.FlowLogRetentionDays = as[int](v) }},
+	{name: "waf", kind: kindBool, def: false, stack: func(c *stackConfig, v any) { c.Operations.Waf = as[bool](v) }},
+	{name: "wafRateLimit", kind: kindInt, def: 2000, stack: func(c *stackConfig, v any) { c.Operations.WafRateLimit = as[int](v) }},
 	// service (top-level values are the single service, and defaults for `services`)
 	{name: "image", kind: kindString, def: "", service: func(s *serviceConfig, v any) { s.Image = as[string](v) }},
 	{name: "build", kind: kindString, def: "./app", service: func(s *serviceConfig, v any) { s.Build = as[string](v) }},
@@ -153,6 +166,8 @@ type stackConfig struct {
 	Network  networkConfig
 	Ingress  ingressConfig
 	Services []serviceConfig
+	// Logs, metrics, alarms and the web application firewall (logging.go, alarms.go, waf.go).
+	Operations operationsConfig
 	// Preflight compares what the config needs with the account's quotas before anything
 	// is created (preflight.go).
 	Preflight bool
@@ -207,6 +222,26 @@ type ingressConfig struct {
 	// stack), or, when empty, allocated by the stack and kept on destroy if RetainStaticIPs.
 	EipAllocationIDs []string
 	RetainStaticIPs  bool
+}
+
+// operationsConfig is the operations and security baseline: where the logs go, what is
+// measured, who is told when it breaks, and what filters requests before the ALB.
+type operationsConfig struct {
+	AccessLogs             bool   // ALB and NLB access logs to an S3 bucket the stack creates
+	AccessLogRetentionDays int    // the bucket's lifecycle expires logs after this many days
+	ContainerInsights      string // the cluster's setting: enabled | enhanced | disabled
+
+	// Alarms notify an SNS topic the stack creates; AlarmEmail subscribes an address.
+	AlarmEmail          string
+	AlarmTarget5xxCount int // ALB target 5xx responses in 5 minutes
+	AlarmP99LatencyMs   int // ALB p99 target response time, over 5 minutes
+	AlarmCPUPercent     int // a service's average CPU utilisation, over 5 minutes
+	AlarmMemoryPercent  int // and memory utilisation
+
+	FlowLogs             bool // VPC flow logs to CloudWatch Logs
+	FlowLogRetentionDays int
+	Waf                  bool // a WAFv2 web ACL on the ALB
+	WafRateLimit         int  // requests per client IPv4 address in 5 minutes
 }
 
 // privateLinkConfig offers the NLB to partners as a VPC endpoint service.

@@ -33,6 +33,9 @@ type staticIPNlb struct {
 	AllocationIDs pulumi.StringArrayOutput // and their allocation ids
 	StaticIPv6s   pulumi.StringArrayOutput // the NLB's IPv6 address in each public subnet, in AZ order; none for ipv4
 	IPAddressType string                   // dualstack, or ipv4 when a public subnet has no IPv6 block
+	// The ALB-type target groups, one per ALB entrance: their healthy hosts per AZ are
+	// what the NLB can still send to.
+	TargetGroups []*lb.TargetGroup
 }
 
 // nlbIPAddressType is dualstack where every public subnet has an IPv6 block (ELB refuses a
@@ -47,7 +50,7 @@ func nlbIPAddressType(net *network) string {
 // newInternalAlb builds the internal ALB in the private subnets. Its listeners answer
 // 200 "OK" to anything no service rule matches, as the reference pattern does. With a
 // certificate it also terminates TLS, and HTTP may redirect to HTTPS.
-func newInternalAlb(ctx *pulumi.Context, cfg ingressConfig, net *network, certificateArn pulumi.StringInput) (*internalAlb, error) {
+func newInternalAlb(ctx *pulumi.Context, cfg ingressConfig, net *network, certificateArn pulumi.StringInput, logs *accessLogBucket) (*internalAlb, error) {
 	sg, err := newSecurityGroup(ctx, "alb-sg", "Internal ALB: HTTP from the NLB only", net.VpcID)
 	if err != nil {
 		return nil, err
@@ -63,10 +66,11 @@ func newInternalAlb(ctx *pulumi.Context, cfg ingressConfig, net *network, certif
 		SecurityGroups:           pulumi.StringArray{sg.ID()},
 		DropInvalidHeaderFields:  pulumi.Bool(true), // refuse header smuggling tricks
 		EnableDeletionProtection: pulumi.Bool(cfg.DeletionProtection),
+		AccessLogs:               logs.loadBalancerArgs(albLogPrefix),
 		Tags:                     ownedTags(ctx, "alb"),
 		// An ALB cannot move to another VPC (its subnets change in place only within its
 		// own), so a new VPC (vpcCidr) gets a new ALB.
-	}, pulumi.ReplacementTrigger(net.VpcID))
+	}, pulumi.ReplacementTrigger(net.VpcID), pulumi.DependsOn(logs.dependsOn()))
 	if err != nil {
 		return nil, fmt.Errorf("creating internal ALB: %w", err)
 	}
@@ -140,7 +144,7 @@ func redirectToHTTPS(port int) lb.ListenerDefaultActionInput {
 // newStaticIPNlb builds the internet-facing NLB, placed with one subnet mapping per public
 // subnet so each AZ answers on its own Elastic IP (the user's own, or one the stack
 // allocates), and forwards TCP to each ALB entrance.
-func newStaticIPNlb(ctx *pulumi.Context, cfg ingressConfig, net *network, alb *internalAlb, own []ownEIP) (*staticIPNlb, error) {
+func newStaticIPNlb(ctx *pulumi.Context, cfg ingressConfig, net *network, alb *internalAlb, own []ownEIP, logs *accessLogBucket) (*staticIPNlb, error) {
 	sg, err := newNlbSecurityGroup(ctx, cfg, net, alb)
 	if err != nil {
 		return nil, err
@@ -172,11 +176,14 @@ func newStaticIPNlb(ctx *pulumi.Context, cfg ingressConfig, net *network, alb *i
 		// Each AZ's address serves its own AZ's ALB node; cross-zone would add cost for nothing.
 		EnableCrossZoneLoadBalancing: pulumi.Bool(false),
 		EnableDeletionProtection:     pulumi.Bool(cfg.DeletionProtection),
-		Tags:                         ownedTags(ctx, "nlb"),
+		// ELB writes NLB access logs for TLS listeners only; with this stack's TCP
+		// listeners the prefix stays empty until one is added (see the README).
+		AccessLogs: logs.loadBalancerArgs(nlbLogPrefix),
+		Tags:       ownedTags(ctx, "nlb"),
 		// What replaces the NLB (a new VPC block, fewer AZs) must free the EIPs first: AWS
 		// refuses a new NLB the allocations the old one still holds. Delete-first keeps the
 		// static IPs, at the price of the minutes between the two NLBs.
-	}, nlbOptions(net)...)
+	}, nlbOptions(net, logs)...)
 	if err != nil {
 		return nil, fmt.Errorf("creating NLB: %w", err)
 	}
@@ -191,20 +198,23 @@ func newStaticIPNlb(ctx *pulumi.Context, cfg ingressConfig, net *network, alb *i
 		out.StaticIPv6s = nlbIPv6s(ctx, nlb, net.PublicSubnetIDs)
 	}
 	for _, e := range alb.Entrances {
-		if err := forwardToAlb(ctx, cfg, net, nlb, alb, e); err != nil {
+		tg, err := forwardToAlb(ctx, cfg, net, nlb, alb, e)
+		if err != nil {
 			return nil, err
 		}
+		out.TargetGroups = append(out.TargetGroups, tg)
 	}
 	return out, nil
 }
 
-// nlbOptions: delete before replace (see above), and after the VPC's internet gateway.
-func nlbOptions(net *network) []pulumi.ResourceOption {
-	opts := []pulumi.ResourceOption{pulumi.DeleteBeforeReplace(true)}
+// nlbOptions: delete before replace (see above), and after the VPC's internet gateway
+// and the access-log bucket's policy.
+func nlbOptions(net *network, logs *accessLogBucket) []pulumi.ResourceOption {
+	deps := logs.dependsOn()
 	if net.internetGateway != nil {
-		opts = append(opts, pulumi.DependsOn([]pulumi.Resource{net.internetGateway}))
+		deps = append(deps, net.internetGateway)
 	}
-	return opts
+	return []pulumi.ResourceOption{pulumi.DeleteBeforeReplace(true), pulumi.DependsOn(deps)}
 }
 
 // nlbElasticIPs are the NLB's Elastic IPs, one per AZ: the user's own, or new ones, which
@@ -251,7 +261,7 @@ func nlbIPv6s(ctx *pulumi.Context, nlb *lb.LoadBalancer, publicSubnetIDs pulumi.
 // forwardToAlb creates, for one entrance, the NLB's target group of type "alb" with the
 // ALB registered in it, and the NLB's TCP listener that forwards to it. TCP, because a
 // TLS listener on an NLB cannot forward to an ALB-type target group.
-func forwardToAlb(ctx *pulumi.Context, cfg ingressConfig, net *network, nlb *lb.LoadBalancer, alb *internalAlb, e albEntrance) error {
+func forwardToAlb(ctx *pulumi.Context, cfg ingressConfig, net *network, nlb *lb.LoadBalancer, alb *internalAlb, e albEntrance) (*lb.TargetGroup, error) {
 	tg, err := lb.NewTargetGroup(ctx, "nlb-alb"+e.Suffix+"-tg", &lb.TargetGroupArgs{
 		TargetType: pulumi.String("alb"),
 		Protocol:   pulumi.String("TCP"),
@@ -273,7 +283,7 @@ func forwardToAlb(ctx *pulumi.Context, cfg ingressConfig, net *network, nlb *lb.
 		Tags: nameTag(ctx, "nlb-alb"+e.Suffix+"-tg"),
 	})
 	if err != nil {
-		return fmt.Errorf("creating the NLB's ALB-type target group%s: %w", e.Suffix, err)
+		return nil, fmt.Errorf("creating the NLB's ALB-type target group%s: %w", e.Suffix, err)
 	}
 	// AWS refuses to register an ALB with no listener on the target group's port.
 	_, err = lb.NewTargetGroupAttachment(ctx, "nlb-alb"+e.Suffix+"-attachment", &lb.TargetGroupAttachmentArgs{
@@ -282,7 +292,7 @@ func forwardToAlb(ctx *pulumi.Context, cfg ingressConfig, net *network, nlb *lb.
 		Port:           pulumi.Int(e.AlbPort),
 	}, pulumi.DependsOn([]pulumi.Resource{e.Listener}))
 	if err != nil {
-		return fmt.Errorf("registering the ALB in the NLB's target group%s: %w", e.Suffix, err)
+		return nil, fmt.Errorf("registering the ALB in the NLB's target group%s: %w", e.Suffix, err)
 	}
 	listenerName := "nlb-tcp-listener"
 	if e.Suffix != "" {
@@ -298,9 +308,9 @@ func forwardToAlb(ctx *pulumi.Context, cfg ingressConfig, net *network, nlb *lb.
 		}},
 	})
 	if err != nil {
-		return fmt.Errorf("creating NLB listener %s: %w", listenerName, err)
+		return nil, fmt.Errorf("creating NLB listener %s: %w", listenerName, err)
 	}
-	return nil
+	return tg, nil
 }
 
 // newNlbHealthCheckRules route the NLB's health-check path to a service's target group on

@@ -42,11 +42,19 @@ type stackOutputs struct {
 	InternalURLs     pulumi.StringMap // internal services, reachable from inside the VPC only
 	// The PrivateLink service partners create endpoints for; unset without privateLink.
 	EndpointServiceName pulumi.StringOutput
+	// Operations: the alarms' SNS topic and the dashboard always; the access-log bucket,
+	// the flow-log group and the web ACL when they are on (else unset).
+	AlarmTopicArn   pulumi.StringOutput
+	DashboardURL    pulumi.StringOutput
+	AccessLogBucket pulumi.StringOutput
+	FlowLogGroup    pulumi.StringOutput
+	WebACLArn       pulumi.StringOutput
 }
 
 // deploy reads and checks the config, does the look-ups and the preflight (registering
 // nothing if any of it is wrong), then builds the network, the internal ALB, the
-// static-IP NLB, the Fargate services, and the optional DNS records and PrivateLink service.
+// static-IP NLB, the Fargate services, the optional DNS records and PrivateLink service,
+// and the operations baseline (access logs, flow logs, WAF, alarms, dashboard).
 func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 	cfg, err := loadConfig(ctx)
 	if err != nil {
@@ -57,6 +65,10 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 		return nil, fmt.Errorf("looking up the AWS region: %w", err)
 	}
 	if err := cfg.regionProblems(region.Name); err != nil {
+		return nil, err
+	}
+	account, err := lookupAccount(ctx, region.Name)
+	if err != nil {
 		return nil, err
 	}
 	existing, zones, err := placement(ctx, cfg.Network)
@@ -83,21 +95,25 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 			return nil, err
 		}
 	}
+	logs, err := newLogging(ctx, cfg.Operations, net.VpcID, account)
+	if err != nil {
+		return nil, err
+	}
 	var cert pulumi.StringInput
 	if cfg.Ingress.https() {
 		if cert, err = certificateArn(ctx, cfg.Ingress, zoneID); err != nil {
 			return nil, err
 		}
 	}
-	alb, err := newInternalAlb(ctx, cfg.Ingress, net, cert)
+	alb, err := newInternalAlb(ctx, cfg.Ingress, net, cert, logs.AccessLogs)
 	if err != nil {
 		return nil, err
 	}
-	nlb, err := newStaticIPNlb(ctx, cfg.Ingress, net, alb, own)
+	nlb, err := newStaticIPNlb(ctx, cfg.Ingress, net, alb, own, logs.AccessLogs)
 	if err != nil {
 		return nil, err
 	}
-	services, cluster, err := newServices(ctx, cfg.Services, net, alb, region.Name)
+	services, cluster, err := newServices(ctx, cfg.Services, net, alb, account, cfg.Operations.ContainerInsights)
 	if err != nil {
 		return nil, err
 	}
@@ -120,6 +136,10 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 		Services:         services,
 		InternalURLs:     internalURLs(alb, services),
 	}
+	watched := monitored{Nlb: nlb, Zones: zones, Alb: alb, Cluster: cluster, Services: services}
+	if err := out.addOperations(ctx, cfg.Operations, logs, watched, net, account); err != nil {
+		return nil, err
+	}
 	if cfg.Ingress.Domain != "" {
 		if err := newAliasRecords(ctx, cfg.Ingress, zoneID, nlb); err != nil {
 			return nil, err
@@ -133,6 +153,30 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 		out.EndpointServiceName = svc.ServiceName
 	}
 	return out, nil
+}
+
+// addOperations adds the web ACL (with waf), the alarms and the dashboard, and the
+// operations outputs.
+func (o *stackOutputs) addOperations(ctx *pulumi.Context, cfg operationsConfig, logs *logging, in monitored, net *network, account awsAccount) error {
+	if logs.AccessLogs != nil {
+		o.AccessLogBucket = logs.AccessLogs.Bucket.Bucket
+	}
+	if logs.FlowLogs != nil {
+		o.FlowLogGroup = logs.FlowLogs.LogGroup.Name
+	}
+	if cfg.Waf {
+		arn, err := newWebACL(ctx, cfg, in.Alb, net)
+		if err != nil {
+			return err
+		}
+		o.WebACLArn = arn
+	}
+	obs, err := newObservability(ctx, cfg, in, account)
+	if err != nil {
+		return err
+	}
+	o.AlarmTopicArn, o.DashboardURL = obs.AlarmTopicArn, obs.DashboardURL
+	return nil
 }
 
 // placement is where the stack goes: the AZs of a new VPC, or an existing VPC's network
@@ -173,6 +217,13 @@ func (o *stackOutputs) export(ctx *pulumi.Context) {
 	ctx.Export("clusterName", o.ClusterName)
 	ctx.Export("serviceName", o.ServiceName)
 	ctx.Export("logGroup", o.LogGroup)
+	ctx.Export("alarmTopicArn", o.AlarmTopicArn)
+	ctx.Export("dashboardUrl", o.DashboardURL)
+	for name, v := range map[string]pulumi.StringOutput{"accessLogBucket": o.AccessLogBucket, "flowLogGroup": o.FlowLogGroup, "webAclArn": o.WebACLArn} {
+		if v.OutputState != nil {
+			ctx.Export(name, v)
+		}
+	}
 	if o.EndpointServiceName.OutputState != nil {
 		ctx.Export("endpointServiceName", o.EndpointServiceName)
 	}

@@ -259,19 +259,17 @@ func equalSlices(t *testing.T, what string, got, want []string) {
 	}
 }
 
-// policyStatement is one statement of an IAM policy document.
-type policyStatement struct {
-	Effect   string
-	Action   any // a string, or a list of them
-	Resource any
-}
-
-// policyStatements decodes an inline role policy's statements.
-func policyStatements(t *testing.T, policy registered) []policyStatement {
+// policyStatements decodes the statements of a policy input ("policy",
+// "assumeRolePolicy") of a registered resource.
+func policyStatements(t *testing.T, r registered, input ...string) []policyStatement {
 	t.Helper()
+	key := "policy"
+	if len(input) > 0 {
+		key = input[0]
+	}
 	var doc struct{ Statement []policyStatement }
-	if err := json.Unmarshal([]byte(str(t, policy.Inputs, "policy")), &doc); err != nil {
-		t.Fatalf("%s policy: %v", policy.Name, err)
+	if err := json.Unmarshal([]byte(str(t, r.Inputs, key)), &doc); err != nil {
+		t.Fatalf("%s %s: %v", r.Name, key, err)
 	}
 	return doc.Statement
 }

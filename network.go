@@ -14,6 +14,7 @@ import (
 type network struct {
 	VpcID                pulumi.StringOutput
 	VpcCidr              string
+	VpcCidrs             []string           // every IPv4 block of the VPC: where traffic from inside it comes from
 	PublicSubnetIDs      pulumi.StringArray // one per AZ, in AZ order: NLB (and NAT) placement
 	PrivateSubnetIDs     pulumi.StringArray // one per AZ, in AZ order: ALB and tasks
 	privateRouteTableIDs pulumi.StringArray
@@ -77,7 +78,16 @@ func newNetwork(ctx *pulumi.Context, cfg networkConfig, zones []string, region s
 	if err != nil {
 		return nil, fmt.Errorf("creating VPC: %w", err)
 	}
-	net := &network{VpcID: v.ID().ToStringOutput(), VpcCidr: cfg.VpcCidr, IPv6: true}
+	net := &network{VpcID: v.ID().ToStringOutput(), VpcCidr: cfg.VpcCidr, VpcCidrs: []string{cfg.VpcCidr}, IPv6: true}
+	// The VPC's default security group, which EC2 creates with rules that admit all
+	// traffic between its members, is stripped of every rule (FSBP EC2.2): a resource
+	// launched without a group of its own then gets no traffic at all. Nothing here uses it.
+	if _, err := ec2.NewDefaultSecurityGroup(ctx, "vpc-default-sg", &ec2.DefaultSecurityGroupArgs{
+		VpcId: v.ID(),
+		Tags:  nameTag(ctx, "vpc-default-sg"),
+	}); err != nil {
+		return nil, fmt.Errorf("emptying the VPC's default security group: %w", err)
+	}
 
 	// Internet gateway: public subnets' IPv4 and IPv6 route to the internet.
 	// The provider would move it to a new VPC in place, which EC2 refuses while the old

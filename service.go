@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	awsecr "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecr"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
@@ -23,6 +24,7 @@ type serviceDeps struct {
 	Alb     *internalAlb
 	Cluster *ecs.Cluster
 	Region  string
+	Account awsAccount // the task roles trust ECS tasks of this account only
 	// FARGATE and FARGATE_SPOT, registered with the cluster before any service uses them.
 	CapacityProviders *ecs.ClusterCapacityProviders
 	// ALB listener ports of internal services, which every service may call.
@@ -41,8 +43,8 @@ type fargateService struct {
 
 // newServices creates the cluster, its FARGATE and FARGATE_SPOT capacity providers, and
 // every service in it.
-func newServices(ctx *pulumi.Context, configs []serviceConfig, net *network, alb *internalAlb, region string) ([]*fargateService, *ecs.Cluster, error) {
-	cluster, err := newCluster(ctx)
+func newServices(ctx *pulumi.Context, configs []serviceConfig, net *network, alb *internalAlb, account awsAccount, containerInsights string) ([]*fargateService, *ecs.Cluster, error) {
+	cluster, err := newCluster(ctx, containerInsights)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -50,7 +52,7 @@ func newServices(ctx *pulumi.Context, configs []serviceConfig, net *network, alb
 	if err != nil {
 		return nil, nil, err
 	}
-	deps := serviceDeps{Network: net, Alb: alb, Region: region, Cluster: cluster, CapacityProviders: providers, InternalPorts: map[string]int{}}
+	deps := serviceDeps{Network: net, Alb: alb, Region: account.Region, Account: account, Cluster: cluster, CapacityProviders: providers, InternalPorts: map[string]int{}}
 	for _, sc := range configs {
 		if sc.Internal {
 			deps.InternalPorts[sc.Name] = sc.InternalPort
@@ -87,9 +89,14 @@ func internalURLs(alb *internalAlb, services []*fargateService) pulumi.StringMap
 	return urls
 }
 
-// newCluster creates the ECS cluster the services run in.
-func newCluster(ctx *pulumi.Context) (*ecs.Cluster, error) {
-	cluster, err := ecs.NewCluster(ctx, "cluster", &ecs.ClusterArgs{Tags: nameTag(ctx, "cluster")})
+// newCluster creates the ECS cluster the services run in, with Container Insights as
+// configured (FSBP ECS.12): the per-task and per-service metrics the dashboard and the
+// running-tasks alarms read. The setting changes in place.
+func newCluster(ctx *pulumi.Context, containerInsights string) (*ecs.Cluster, error) {
+	cluster, err := ecs.NewCluster(ctx, "cluster", &ecs.ClusterArgs{
+		Settings: ecs.ClusterSettingArray{ecs.ClusterSettingArgs{Name: pulumi.String("containerInsights"), Value: pulumi.String(containerInsights)}},
+		Tags:     nameTag(ctx, "cluster"),
+	})
 	if err != nil {
 		return nil, fmt.Errorf("creating ECS cluster: %w", err)
 	}
@@ -165,7 +172,7 @@ func newFargateService(ctx *pulumi.Context, cfg serviceConfig, deps serviceDeps)
 	if err != nil {
 		return nil, err
 	}
-	execRole, taskRole, err := newTaskRoles(ctx, n)
+	execRole, taskRole, err := newTaskRoles(ctx, n, deps.Account)
 	if err != nil {
 		return nil, err
 	}
@@ -257,6 +264,8 @@ func serviceImage(ctx *pulumi.Context, cfg serviceConfig) (pulumi.StringOutput, 
 	}
 	repo, err := ecr.NewRepository(ctx, cfg.Name+"-repo", &ecr.RepositoryArgs{
 		ForceDelete: pulumi.BoolPtr(true), // `pulumi destroy` must not stop at pushed images
+		// ECR scans each pushed image for known vulnerabilities (FSBP ECR.1).
+		ImageScanningConfiguration: &awsecr.RepositoryImageScanningConfigurationArgs{ScanOnPush: pulumi.Bool(true)},
 	})
 	if err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("service %s: creating ECR repository: %w", cfg.Name, err)
@@ -273,23 +282,44 @@ func serviceImage(ctx *pulumi.Context, cfg serviceConfig) (pulumi.StringOutput, 
 	return img.ImageUri, nil
 }
 
-const ecsTasksAssumeRole = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+// ecsTasksTrust is the trust policy of a task's role: ECS tasks may assume it, and only on
+// behalf of this account (aws:SourceAccount), which stops another account's tasks from
+// using ECS as a confused deputy. The task role is also held to ECS in this Region
+// (aws:SourceArn, "arn:aws:ecs:<region>:<account>:*": ECS cannot scope it to one
+// cluster); AWS documents that key for the task role, not the execution role.
+func ecsTasksTrust(account awsAccount, withSourceArn bool) (string, error) {
+	cond := map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": account.ID}}
+	if withSourceArn {
+		cond["ArnLike"] = map[string]any{"aws:SourceArn": account.arn("ecs", "*")}
+	}
+	return policyJSON(policyStatement{
+		Effect: "Allow", Principal: map[string]string{"Service": "ecs-tasks.amazonaws.com"}, Action: "sts:AssumeRole", Condition: cond,
+	})
+}
 
 // newTaskRoles creates the execution role (ECS pulls the image and writes logs with it)
 // and the task role (the application's own AWS identity, empty by default).
-func newTaskRoles(ctx *pulumi.Context, name string) (exec, task *iam.Role, err error) {
-	exec, err = iam.NewRole(ctx, name+"-exec-role", &iam.RoleArgs{AssumeRolePolicy: pulumi.String(ecsTasksAssumeRole)})
+func newTaskRoles(ctx *pulumi.Context, name string, account awsAccount) (exec, task *iam.Role, err error) {
+	execTrust, err := ecsTasksTrust(account, false)
+	if err != nil {
+		return nil, nil, fmt.Errorf("service %s: writing the execution role's trust policy: %w", name, err)
+	}
+	taskTrust, err := ecsTasksTrust(account, true)
+	if err != nil {
+		return nil, nil, fmt.Errorf("service %s: writing the task role's trust policy: %w", name, err)
+	}
+	exec, err = iam.NewRole(ctx, name+"-exec-role", &iam.RoleArgs{AssumeRolePolicy: pulumi.String(execTrust)})
 	if err != nil {
 		return nil, nil, fmt.Errorf("service %s: creating execution role: %w", name, err)
 	}
 	_, err = iam.NewRolePolicyAttachment(ctx, name+"-exec-policy", &iam.RolePolicyAttachmentArgs{
 		Role:      exec.Name,
-		PolicyArn: pulumi.String("arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"),
+		PolicyArn: pulumi.String("arn:" + account.Partition + ":iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"),
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("service %s: attaching execution policy: %w", name, err)
 	}
-	task, err = iam.NewRole(ctx, name+"-task-role", &iam.RoleArgs{AssumeRolePolicy: pulumi.String(ecsTasksAssumeRole)})
+	task, err = iam.NewRole(ctx, name+"-task-role", &iam.RoleArgs{AssumeRolePolicy: pulumi.String(taskTrust)})
 	if err != nil {
 		return nil, nil, fmt.Errorf("service %s: creating task role: %w", name, err)
 	}

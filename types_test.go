@@ -38,6 +38,20 @@ const (
 	tCertificate      = "aws:acm/certificate:Certificate"
 	tCertValid        = "aws:acm/certificateValidation:CertificateValidation"
 	tEndpointSvc      = "aws:ec2/vpcEndpointService:VpcEndpointService"
+	tBucket           = "aws:s3/bucketV2:BucketV2"
+	tBucketSSE        = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
+	tBucketBlock      = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+	tBucketPolicy     = "aws:s3/bucketPolicy:BucketPolicy"
+	tBucketLifecycle  = "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"
+	tDefaultSG        = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
+	tFlowLog          = "aws:ec2/flowLog:FlowLog"
+	tTopic            = "aws:sns/topic:Topic"
+	tSubscription     = "aws:sns/topicSubscription:TopicSubscription"
+	tAlarm            = "aws:cloudwatch/metricAlarm:MetricAlarm"
+	tDashboard        = "aws:cloudwatch/dashboard:Dashboard"
+	tIPSet            = "aws:wafv2/ipSet:IpSet"
+	tWebACL           = "aws:wafv2/webAcl:WebAcl"
+	tWebACLAssoc      = "aws:wafv2/webAclAssociation:WebAclAssociation"
 )
 
 // TestTypeTokensAreWhatTheProgramRegisters: a misspelt token would make every "none of
@@ -49,6 +63,8 @@ func TestTypeTokensAreWhatTheProgramRegisters(t *testing.T) {
 		tEndpoint, tLB, tTG, tListener, tRule, tAttachment, tCluster, tTaskDef, tService,
 		tRole, tPolicyAttachment, tLogGroup, tRepo, tImage, tCapacity, tInlinePolicy,
 		tScalingTarget, tScalingPolicy, tRecord, tCertificate, tCertValid, tEndpointSvc,
+		tBucket, tBucketSSE, tBucketBlock, tBucketPolicy, tBucketLifecycle, tDefaultSG, tFlowLog,
+		tTopic, tSubscription, tAlarm, tDashboard, tIPSet, tWebACL, tWebACLAssoc,
 	}
 	registered := map[string]bool{}
 	collect := func(m *mocks) {

@@ -75,6 +75,39 @@ func (c *stackConfig) validate(p *problems) {
 	c.Ingress.validate(p)
 	c.Ingress.validateStaticIPs(p, c.Network.AzCount)
 	c.validateServices(p)
+	c.Operations.validate(p)
+}
+
+// containerInsightsModes are the values of the ECS cluster setting containerInsights.
+var containerInsightsModes = []string{"enabled", "enhanced", "disabled"}
+
+// emailAddress is what SNS takes as an email endpoint: one address, no display name.
+var emailAddress = regexp.MustCompile(`^[^@\s<>,;"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$`)
+
+// WAF's bounds of a rate-based rule's limit (requests per evaluation window).
+const (
+	minWafRateLimit = 100 // WAF allows 10; pulumi-aws v6 still checks 100 (pulumi-aws issue 5841)
+	maxWafRateLimit = 2000000000
+)
+
+// validate checks the operations settings; thresholds are checked even while what uses
+// them is off, so turning it on later cannot fail.
+func (o operationsConfig) validate(p *problems) {
+	checkRange(p, "accessLogRetentionDays", o.AccessLogRetentionDays, 1, 3650)
+	if !slices.Contains(containerInsightsModes, o.ContainerInsights) {
+		p.add("containerInsights", "unsupported value %q: supported values %s", o.ContainerInsights, quoteAll(containerInsightsModes))
+	}
+	if o.AlarmEmail != "" && !emailAddress.MatchString(o.AlarmEmail) {
+		p.add("alarmEmail", "invalid value %q: must be one email address such as ops@example.com", o.AlarmEmail)
+	}
+	checkRange(p, "alarmTarget5xxCount", o.AlarmTarget5xxCount, 1, 1000000)
+	checkRange(p, "alarmP99LatencyMs", o.AlarmP99LatencyMs, 1, 4000000) // the ALB's longest idle timeout
+	checkRange(p, "alarmCpuPercent", o.AlarmCPUPercent, 1, 100)
+	checkRange(p, "alarmMemoryPercent", o.AlarmMemoryPercent, 1, 100)
+	if !slices.Contains(logRetentionDays, o.FlowLogRetentionDays) {
+		p.add("flowLogRetentionDays", "unsupported value %d: CloudWatch Logs allows %s (0 keeps logs forever)", o.FlowLogRetentionDays, joinInts(logRetentionDays))
+	}
+	checkRange(p, "wafRateLimit", o.WafRateLimit, minWafRateLimit, maxWafRateLimit)
 }
 
 // ec2IDPattern matches an EC2 id with its prefix: "eipalloc-", "vpc-", "subnet-" and 8

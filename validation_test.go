@@ -159,6 +159,35 @@ func TestBadConfigIsRefusedBeforeAnyResource(t *testing.T) {
 		"error if image has a bad digest": {map[string]string{"image": "nginx@sha256:abc"}, []string{
 			`image: invalid value "nginx@sha256:abc": must be an image reference such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.2.3 or public.ecr.aws/nginx/nginx:1.27 (registry/repository[:tag][@sha256:digest])`,
 		}},
+		// The operations baseline.
+		"error if accessLogRetentionDays is 0": {map[string]string{"accessLogRetentionDays": "0"}, []string{
+			"accessLogRetentionDays: invalid value 0: must be between 1 and 3650",
+		}},
+		"error if accessLogs is not a boolean": {map[string]string{"accessLogs": "yes"}, []string{
+			`accessLogs: invalid value "yes": must be true or false`,
+		}},
+		"error if containerInsights is on": {map[string]string{"containerInsights": "on"}, []string{
+			`containerInsights: unsupported value "on": supported values "enabled", "enhanced", "disabled"`,
+		}},
+		"error if alarmEmail is a name": {map[string]string{"alarmEmail": "Ops <ops@example.com>"}, []string{
+			`alarmEmail: invalid value "Ops <ops@example.com>": must be one email address such as ops@example.com`,
+		}},
+		"error if alarm thresholds are out of range": {map[string]string{"alarmTarget5xxCount": "0", "alarmP99LatencyMs": "0", "alarmCpuPercent": "101", "alarmMemoryPercent": "0"}, []string{
+			"alarmTarget5xxCount: invalid value 0: must be between 1 and 1000000",
+			"alarmP99LatencyMs: invalid value 0: must be between 1 and 4000000",
+			"alarmCpuPercent: invalid value 101: must be between 1 and 100",
+			"alarmMemoryPercent: invalid value 0: must be between 1 and 100",
+		}},
+		"error if flowLogRetentionDays is 10": {map[string]string{"flowLogs": "true", "flowLogRetentionDays": "10"}, []string{
+			"flowLogRetentionDays: unsupported value 10: CloudWatch Logs allows 0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (0 keeps logs forever)",
+		}},
+		"error if wafRateLimit is 50, even with waf off": {map[string]string{"wafRateLimit": "50"}, []string{
+			"wafRateLimit: invalid value 50: must be between 100 and 2000000000",
+		}},
+		"error if waf is not a boolean and flowLogs a number": {map[string]string{"waf": "on", "flowLogs": "2"}, []string{
+			`waf: invalid value "on": must be true or false`,
+			`flowLogs: invalid value "2": must be true or false`,
+		}},
 		"error if log retention is 2": {map[string]string{"logRetentionDays": "2"}, []string{
 			"logRetentionDays: unsupported value 2: CloudWatch Logs allows 0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (0 keeps logs forever)",
 		}},

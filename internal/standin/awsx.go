@@ -58,12 +58,15 @@ func construct(ctx context.Context, req *pulumirpc.ConstructRequest, engine *grp
 				ForceDelete        pulumi.BoolPtrInput   `pulumi:"forceDelete"`
 				ImageTagMutability pulumi.StringPtrInput `pulumi:"imageTagMutability"`
 				Tags               pulumi.StringMapInput `pulumi:"tags"`
+				// Passed to the repository as the real component does.
+				ImageScanningConfiguration awsecr.RepositoryImageScanningConfigurationPtrInput `pulumi:"imageScanningConfiguration"`
 			}
 			if err := inputs.CopyTo(&args); err != nil {
 				return nil, fmt.Errorf("%s %s: reading inputs: %w", typ, name, err)
 			}
 			repo, err := awsecr.NewRepository(ctx, name, &awsecr.RepositoryArgs{
 				Name: args.Name, ForceDelete: args.ForceDelete, ImageTagMutability: args.ImageTagMutability, Tags: args.Tags,
+				ImageScanningConfiguration: args.ImageScanningConfiguration,
 			}, pulumi.Parent(comp))
 			if err != nil {
 				return nil, fmt.Errorf("%s %s: creating the repository: %w", typ, name, err)

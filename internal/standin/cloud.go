@@ -39,8 +39,10 @@ type Cloud struct {
 	revisions map[string]int       // ECS task definition revisions per family, as ECS counts them
 	enis      map[string]*eni      // network interfaces AWS made for load balancers, by id
 	eipHolder map[string]string    // Elastic IP allocation id → id of the NLB or NAT gateway holding it
-	off       map[string]bool      // rules switched off, for the tests that prove each one bites
-	invoked   map[string]int       // data sources served, by token
+	// Objects in S3 buckets, by bucket: what ELB wrote there (its access-log test file).
+	bucketObjects map[string]int
+	off           map[string]bool // rules switched off, for the tests that prove each one bites
+	invoked       map[string]int  // data sources served, by token
 	// The provider's default_tags (aws:defaultTags), merged into every tagged object's
 	// tags_all.
 	defaultTags map[string]string
@@ -60,15 +62,16 @@ type object struct {
 // NewCloud returns an empty account in us-east-1 (Configure may change the region).
 func NewCloud() *Cloud {
 	return &Cloud{
-		region:    "us-east-1",
-		objects:   map[string]*object{},
-		live:      map[resource.URN]int{},
-		creates:   map[resource.URN]int{},
-		revisions: map[string]int{},
-		enis:      map[string]*eni{},
-		eipHolder: map[string]string{},
-		off:       map[string]bool{},
-		invoked:   map[string]int{},
+		region:        "us-east-1",
+		objects:       map[string]*object{},
+		live:          map[resource.URN]int{},
+		creates:       map[resource.URN]int{},
+		revisions:     map[string]int{},
+		enis:          map[string]*eni{},
+		eipHolder:     map[string]string{},
+		bucketObjects: map[string]int{},
+		off:           map[string]bool{},
+		invoked:       map[string]int{},
 
 		quotas:      map[string]float64{},
 		quotaErrors: map[string]string{},
@@ -129,17 +132,19 @@ func (c *Cloud) Check(urn resource.URN, olds, news resource.PropertyMap) (resour
 	if c.on(m, factDefaults) {
 		defaulted = applyDefaults(m.defaults, out)
 	}
-	if m.autoname > 0 && !out.HasValue("name") {
+	nameAttr, prefixAttr := m.naming()
+	name := resource.PropertyKey(nameAttr)
+	if m.autoname > 0 && !out.HasValue(name) {
 		oldDefaults := strs(olds, "__defaults")
-		if olds.HasValue("name") && !out.HasValue("namePrefix") && (len(oldDefaults) == 0 || contains(oldDefaults, "name")) {
-			out["name"] = olds["name"]
+		if olds.HasValue(name) && !out.HasValue(resource.PropertyKey(prefixAttr)) && (len(oldDefaults) == 0 || contains(oldDefaults, nameAttr)) {
+			out[name] = olds[name]
 		} else {
 			c.mu.Lock()
 			generation := c.creates[urn]
 			c.mu.Unlock()
-			put(out, "name", autoname(urn, str(out, "namePrefix"), m, generation))
+			put(out, nameAttr, autoname(urn, str(out, prefixAttr), m, generation))
 		}
-		defaulted = append(defaulted, "name")
+		defaulted = append(defaulted, nameAttr)
 	}
 	sort.Strings(defaulted)
 	vals := make([]any, len(defaulted))
@@ -242,7 +247,8 @@ func (c *Cloud) Diff(urn resource.URN, id string, state, oldInputs, news resourc
 		sort.Strings(changed)
 	}
 	replaces = dedupe(replaces)
-	named := news.HasValue("name") && !contains(strs(news, "__defaults"), "name")
+	nameAttr, _ := m.naming()
+	named := news.HasValue(resource.PropertyKey(nameAttr)) && !contains(strs(news, "__defaults"), nameAttr)
 	return DiffResult{
 		Changed:             changed,
 		Replaces:            replaces,
@@ -478,6 +484,13 @@ func (c *Cloud) objectState(id string) resource.PropertyMap {
 // Delete removes the object. Deleting something never created is an engine bug worth
 // failing on.
 func (c *Cloud) Delete(urn resource.URN, id string) error {
+	if h := c.hook(urn); h.deleting != nil {
+		if state := c.objectState(id); state != nil {
+			if err := h.deleting(c, id, state); err != nil {
+				return err
+			}
+		}
+	}
 	c.mu.Lock()
 	if c.live[urn] <= 0 {
 		c.mu.Unlock()
@@ -532,6 +545,8 @@ type objectHook struct {
 	created func(c *Cloud, id string, state resource.PropertyMap) error
 	updated func(c *Cloud, id string, old, new resource.PropertyMap) error
 	deleted func(c *Cloud, id string, state resource.PropertyMap)
+	// deleting may refuse the delete, as AWS does (a bucket that is not empty).
+	deleting func(c *Cloud, id string, state resource.PropertyMap) error
 }
 
 var hooks = map[string]objectHook{} // by type token

@@ -140,7 +140,23 @@ func init() {
 			create:   createTargetGroupAttachment,
 		},
 	})
-	hooks[tLoadBalancer] = objectHook{created: nlbCreated, updated: lbUpdated, deleted: nlbDeleted}
+	hooks[tLoadBalancer] = objectHook{
+		created: func(c *Cloud, id string, state resource.PropertyMap) error {
+			if err := accessLogsChecked(c, state); err != nil {
+				return err
+			}
+			return nlbCreated(c, id, state)
+		},
+		updated: func(c *Cloud, id string, old, new resource.PropertyMap) error {
+			if !obj(old, "accessLogs").DeepEquals(obj(new, "accessLogs")) {
+				if err := accessLogsChecked(c, new); err != nil {
+					return err
+				}
+			}
+			return lbUpdated(c, id, old, new)
+		},
+		deleted: nlbDeleted,
+	}
 	hooks[tListener] = objectHook{updated: listenerUpdated}
 	hooks[tListenerRule] = objectHook{updated: ruleUpdated}
 }

@@ -28,9 +28,10 @@ type model struct {
 	sets     []string       // TypeSet: compared without order
 	defaults map[string]any // schema Default values Check fills in (nested: "block.attr")
 
-	autoname int  // >0: Pulumi auto-names `name`, up to this many characters
-	lower    bool // the auto-name is lowercased (ECR)
-	tagged   bool // has tags and the computed tagsAll
+	autoname int    // >0: Pulumi auto-names `name` (or nameAttr), up to this many characters
+	nameAttr string // the auto-named attribute when it is not `name` (S3: `bucket`)
+	lower    bool   // the auto-name is lowercased (ECR)
+	tagged   bool   // has tags and the computed tagsAll
 
 	// create returns the id and the values AWS computes for a new object. It may fail as
 	// AWS would (a conflict with a live object).
@@ -119,6 +120,15 @@ func TerraformType(t tokens.Type) (string, bool) {
 func Tagged(t tokens.Type) bool {
 	m, ok := models[t]
 	return ok && m.tagged
+}
+
+// naming is the auto-named attribute and its prefix attribute: name and namePrefix, or
+// e.g. bucket and bucketPrefix.
+func (m *model) naming() (attr, prefix string) {
+	if m.nameAttr != "" {
+		return m.nameAttr, m.nameAttr + "Prefix"
+	}
+	return "name", "namePrefix"
 }
 
 func (m *model) isForceNew(attr string) bool {

@@ -297,6 +297,22 @@ var namedScenarios = []scenario{
 		stored: func(s resource.PropertyMap) bool { return len(objs(s, "encryptionConfigurations")) == 1 }},
 	{rule: "aws_ecr_repository verify.SuppressMissingOptionalConfigurationBlock", typ: "aws:ecr/repository:Repository", create: map[string]any{}, want: none},
 	{rule: "aws_ecr_repository verify.SuppressMissingOptionalConfigurationBlock (scanning)", typ: "aws:ecr/repository:Repository", create: map[string]any{}, want: none},
+	{rule: "aws_s3_bucket_policy structure.NormalizeJsonString", typ: tBucketPolicy, setup: bucket,
+		create: map[string]any{"policy": bucketPolicy},
+		stored: func(s resource.PropertyMap) bool {
+			return !strings.Contains(str(s, "policy"), `"Version":"2012-10-17","Statement"`)
+		}},
+	{rule: "aws_s3_bucket_policy verify.SuppressEquivalentPolicyDiffs", typ: tBucketPolicy, setup: bucket,
+		create: map[string]any{"policy": bucketPolicy},
+		change: func(next map[string]any) {
+			next["policy"] = strings.Replace(next["policy"].(string), `["arn:aws:s3:::b","arn:aws:s3:::b/*"]`, `["arn:aws:s3:::b/*","arn:aws:s3:::b"]`, 1)
+		}, want: none},
+	{rule: "aws_cloudwatch_dashboard structure.NormalizeJsonString", typ: "aws:cloudwatch/dashboard:Dashboard",
+		create: map[string]any{"dashboardName": "d", "dashboardBody": `{ "widgets": [] }`},
+		stored: func(s resource.PropertyMap) bool { return str(s, "dashboardBody") == `{"widgets":[]}` }},
+	{rule: "aws_cloudwatch_dashboard verify.SuppressEquivalentJSONDiffs", typ: "aws:cloudwatch/dashboard:Dashboard",
+		create: map[string]any{"dashboardName": "d", "dashboardBody": `{"widgets":[],"periodOverride":"auto"}`},
+		next:   map[string]any{"dashboardName": "d", "dashboardBody": `{"periodOverride":"auto", "widgets":[]}`}, want: none},
 }
 
 // fargateCluster registers FARGATE and FARGATE_SPOT, FARGATE the default, with cluster "c".
@@ -331,7 +347,7 @@ func factScenarios() []scenario {
 				create: merge(base, nil), next: with(a, "changed-"+a), want: replace})
 		}
 		for _, a := range m.computed {
-			if a == "name" && m.autoname > 0 {
+			if name, _ := m.naming(); a == name && m.autoname > 0 {
 				continue // dropping an explicit name makes Check pick an auto-name: a change, rightly
 			}
 			v, realistic := factValues[a]
@@ -374,7 +390,7 @@ var factValues = map[string]any{
 }
 
 // setupGives are the types whose setup supplies their first set attribute.
-var setupGives = map[tokens.Type]bool{"aws:acm/certificateValidation:CertificateValidation": true}
+var setupGives = map[tokens.Type]bool{"aws:acm/certificateValidation:CertificateValidation": true, "aws:wafv2/ipSet:IpSet": true}
 
 // baseInputs are the inputs, and the objects, a type's create needs to succeed.
 func baseInputs(typ tokens.Type) (map[string]any, func(*testing.T, *Cloud) map[string]any) {
@@ -387,6 +403,37 @@ func baseInputs(typ tokens.Type) (map[string]any, func(*testing.T, *Cloud) map[s
 		return map[string]any{"availabilityZone": "us-east-1a", "cidrBlock": "10.0.0.0/20"}, func(t *testing.T, c *Cloud) map[string]any {
 			vpc, _ := made(t, c, "aws:ec2/vpc:Vpc", "vpc", map[string]any{"cidrBlock": "10.0.0.0/16"})
 			return map[string]any{"vpcId": vpc}
+		}
+	case tBucketSSE, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2":
+		return map[string]any{}, bucket
+	case tBucketPolicy:
+		return map[string]any{"policy": bucketPolicy}, bucket
+	case "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":
+		return map[string]any{}, func(t *testing.T, c *Cloud) map[string]any {
+			vpc, _ := made(t, c, "aws:ec2/vpc:Vpc", "vpc", map[string]any{"cidrBlock": "10.0.0.0/16"})
+			return map[string]any{"vpcId": vpc}
+		}
+	case "aws:ec2/flowLog:FlowLog":
+		return map[string]any{"vpcId": "vpc-1", "trafficType": "ALL", "logDestination": "arn:aws:logs:us-east-1:123456789012:log-group:g", "iamRoleArn": "arn:aws:iam::123456789012:role/r"}, nil
+	case "aws:cloudwatch/metricAlarm:MetricAlarm":
+		return map[string]any{"namespace": "AWS/ECS", "metricName": "CPUUtilization", "statistic": "Average", "period": 60,
+			"evaluationPeriods": 1, "threshold": 80, "comparisonOperator": "GreaterThanThreshold"}, nil
+	case "aws:cloudwatch/dashboard:Dashboard":
+		return map[string]any{"dashboardName": "d", "dashboardBody": `{"widgets":[]}`}, nil
+	case "aws:wafv2/ipSet:IpSet":
+		return map[string]any{"scope": "REGIONAL", "ipAddressVersion": "IPV4", "addresses": []any{"10.0.0.0/16", "10.1.0.0/16"}}, nil
+	case tWebACL:
+		return map[string]any{"scope": "REGIONAL", "defaultAction": map[string]any{"allow": map[string]any{}}}, nil
+	case "aws:wafv2/webAclAssociation:WebAclAssociation":
+		return map[string]any{}, func(t *testing.T, c *Cloud) map[string]any {
+			_, acl := made(t, c, tWebACL, "acl", map[string]any{"scope": "REGIONAL", "defaultAction": map[string]any{"allow": map[string]any{}}})
+			_, lb := made(t, c, tLoadBalancer, "lb", nlb(t, c))
+			return map[string]any{"webAclArn": str(acl, "arn"), "resourceArn": str(lb, "arn")}
+		}
+	case "aws:sns/topicSubscription:TopicSubscription":
+		return map[string]any{"protocol": "email", "endpoint": "ops@example.com"}, func(t *testing.T, c *Cloud) map[string]any {
+			topic, _ := made(t, c, "aws:sns/topic:Topic", "topic", map[string]any{})
+			return map[string]any{"topic": topic}
 		}
 	case tCapacityProvider:
 		return map[string]any{"clusterName": "c"}, nil
@@ -406,6 +453,15 @@ func baseInputs(typ tokens.Type) (map[string]any, func(*testing.T, *Cloud) map[s
 	}
 	return map[string]any{}, nil
 }
+
+// bucket makes an S3 bucket "b" for a bucket's configuration resources.
+func bucket(t *testing.T, c *Cloud) map[string]any {
+	made(t, c, tBucket, "b", map[string]any{"bucket": "b"})
+	return map[string]any{"bucket": "b"}
+}
+
+// bucketPolicy is a policy of bucket "b" in the program's layout.
+const bucketPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`
 
 func without(m map[string]any, key string) map[string]any {
 	out := map[string]any{}

@@ -21,7 +21,10 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/wafv2"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
@@ -154,15 +157,19 @@ func TestDefaultTagsPlan(t *testing.T) {
 var sdkResources = []any{
 	acm.Certificate{}, acm.CertificateValidation{},
 	appautoscaling.Policy{}, appautoscaling.Target{},
-	cloudwatch.LogGroup{},
-	ec2.EgressOnlyInternetGateway{}, ec2.Eip{}, ec2.InternetGateway{}, ec2.NatGateway{}, ec2.Route{}, ec2.RouteTable{},
+	cloudwatch.Dashboard{}, cloudwatch.LogGroup{}, cloudwatch.MetricAlarm{},
+	ec2.DefaultSecurityGroup{}, ec2.FlowLog{}, ec2.EgressOnlyInternetGateway{}, ec2.Eip{}, ec2.InternetGateway{}, ec2.NatGateway{}, ec2.Route{}, ec2.RouteTable{},
 	ec2.RouteTableAssociation{}, ec2.SecurityGroup{}, ec2.Subnet{}, ec2.Vpc{}, ec2.VpcEndpoint{}, ec2.VpcEndpointService{},
 	ecr.Repository{},
 	ecs.Cluster{}, ecs.ClusterCapacityProviders{}, ecs.Service{}, ecs.TaskDefinition{},
 	iam.Role{}, iam.RolePolicy{}, iam.RolePolicyAttachment{},
 	lb.Listener{}, lb.ListenerRule{}, lb.LoadBalancer{}, lb.TargetGroup{}, lb.TargetGroupAttachment{},
 	route53.Record{},
+	s3.BucketV2{}, s3.BucketLifecycleConfigurationV2{}, s3.BucketPolicy{}, s3.BucketPublicAccessBlock{},
+	s3.BucketServerSideEncryptionConfigurationV2{},
+	sns.Topic{}, sns.TopicSubscription{},
 	vpc.SecurityGroupEgressRule{}, vpc.SecurityGroupIngressRule{},
+	wafv2.IpSet{}, wafv2.WebAcl{}, wafv2.WebAclAssociation{},
 }
 
 // A model is tagged exactly when the real resource has tags_all (its SDK type a TagsAll

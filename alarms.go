@@ -1,0 +1,319 @@
+package main
+
+// Who is told when it breaks, and where to look: CloudWatch alarms along the request path
+// that notify an SNS topic, and one dashboard of the same path (NLB, ALB, services).
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// monitored is what the alarms and the dashboard watch.
+type monitored struct {
+	Nlb      *staticIPNlb
+	Zones    []string // the NLB's AZs, in AZ order
+	Alb      *internalAlb
+	Cluster  *ecs.Cluster
+	Services []*fargateService
+}
+
+// observability is what the alarms and the dashboard give the stack's outputs.
+type observability struct {
+	AlarmTopicArn pulumi.StringOutput
+	DashboardURL  pulumi.StringOutput
+}
+
+// newObservability creates the alarm topic (with an email subscription when configured),
+// the alarms and the dashboard.
+func newObservability(ctx *pulumi.Context, cfg operationsConfig, in monitored, account awsAccount) (*observability, error) {
+	topic, err := sns.NewTopic(ctx, "alarms", &sns.TopicArgs{Tags: nameTag(ctx, "alarms")})
+	if err != nil {
+		return nil, fmt.Errorf("creating the alarm topic: %w", err)
+	}
+	if cfg.AlarmEmail != "" {
+		// AWS mails a confirmation link first; until it is followed nothing is delivered.
+		_, err := sns.NewTopicSubscription(ctx, "alarm-email", &sns.TopicSubscriptionArgs{
+			Topic:    topic.Arn,
+			Protocol: pulumi.String("email"),
+			Endpoint: pulumi.String(cfg.AlarmEmail),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("subscribing alarmEmail to the alarm topic: %w", err)
+		}
+	}
+	for _, a := range alarmSpecs(ctx, cfg, in) {
+		if err := newAlarm(ctx, a, topic.Arn); err != nil {
+			return nil, err
+		}
+	}
+	url, err := newDashboard(ctx, cfg, in, account)
+	if err != nil {
+		return nil, err
+	}
+	return &observability{AlarmTopicArn: topic.Arn, DashboardURL: url}, nil
+}
+
+// alarmSpec is one CloudWatch alarm: on one metric, or (queries) on metric math.
+type alarmSpec struct {
+	Name        string // logical name; the alarm's own is <project>-<stack>-<Name>
+	Description string
+	Namespace   string
+	Metric      string
+	Dimensions  pulumi.StringMap
+	Statistic   string // or ExtendedStatistic, e.g. p99
+	Extended    string
+	Queries     cloudwatch.MetricAlarmMetricQueryArray
+	Period      int // seconds
+	Periods     int // evaluation periods, all of which must breach
+	Comparison  string
+	Threshold   float64
+	// What a period without data counts as: an idle ALB reports no 5xx and no latency.
+	TreatMissing string
+}
+
+// alarmSpecs are the stack's alarms: per AZ, the NLB's healthy ALB targets (cross-zone
+// is off, so an AZ whose ALB node is unhealthy drops its clients' connections); the ALB's
+// target 5xx and p99 latency; per service, CPU and memory, and running tasks below the
+// desired count (with Container Insights, which reports both).
+func alarmSpecs(ctx *pulumi.Context, cfg operationsConfig, in monitored) []alarmSpec {
+	var specs []alarmSpec
+	for t, tg := range in.Nlb.TargetGroups {
+		suffix := in.Alb.Entrances[t].Suffix
+		for i, az := range in.Zones {
+			specs = append(specs, alarmSpec{
+				Name:        fmt.Sprintf("nlb%s-healthy-hosts-%d", suffix, i),
+				Description: fmt.Sprintf("The NLB has no healthy ALB target%s in %s: clients whose connection lands on that AZ's static IP fail.", suffix, az),
+				Namespace:   "AWS/NetworkELB", Metric: "HealthyHostCount",
+				Dimensions: pulumi.StringMap{"LoadBalancer": in.Nlb.LoadBalancer.ArnSuffix, "TargetGroup": tg.ArnSuffix, "AvailabilityZone": pulumi.String(az)},
+				Statistic:  "Minimum", Period: 60, Periods: 3, Comparison: "LessThanThreshold", Threshold: 1, TreatMissing: "missing",
+			})
+		}
+	}
+	alb := pulumi.StringMap{"LoadBalancer": in.Alb.LoadBalancer.ArnSuffix}
+	specs = append(specs,
+		alarmSpec{
+			Name:        "alb-target-5xx",
+			Description: fmt.Sprintf("The services answered more than %d 5xx responses in 5 minutes.", cfg.AlarmTarget5xxCount),
+			Namespace:   "AWS/ApplicationELB", Metric: "HTTPCode_Target_5XX_Count", Dimensions: alb,
+			Statistic: "Sum", Period: 300, Periods: 1, Comparison: "GreaterThanThreshold", Threshold: float64(cfg.AlarmTarget5xxCount), TreatMissing: "notBreaching",
+		},
+		alarmSpec{
+			Name:        "alb-p99-latency",
+			Description: fmt.Sprintf("The services' p99 response time over 5 minutes exceeded %d ms.", cfg.AlarmP99LatencyMs),
+			Namespace:   "AWS/ApplicationELB", Metric: "TargetResponseTime", Dimensions: alb,
+			Extended: "p99", Period: 300, Periods: 1, Comparison: "GreaterThanThreshold", Threshold: float64(cfg.AlarmP99LatencyMs) / 1000, TreatMissing: "notBreaching",
+		})
+	for _, s := range in.Services {
+		svc := pulumi.StringMap{"ClusterName": in.Cluster.Name, "ServiceName": s.Service.Name}
+		for _, m := range []struct {
+			metric, name string
+			limit        int
+		}{{"CPUUtilization", "cpu", cfg.AlarmCPUPercent}, {"MemoryUtilization", "memory", cfg.AlarmMemoryPercent}} {
+			specs = append(specs, alarmSpec{
+				Name:        fmt.Sprintf("%s-%s-high", s.Name, m.name),
+				Description: fmt.Sprintf("Service %s's average %s utilisation stayed above %d%% for 15 minutes.", s.Name, m.name, m.limit),
+				Namespace:   "AWS/ECS", Metric: m.metric, Dimensions: svc,
+				Statistic: "Average", Period: 300, Periods: 3, Comparison: "GreaterThanThreshold", Threshold: float64(m.limit), TreatMissing: "missing",
+			})
+		}
+		if cfg.ContainerInsights != "disabled" {
+			specs = append(specs, runningTasksAlarm(s, svc))
+		}
+	}
+	return specs
+}
+
+// runningTasksAlarm fires when a service runs fewer tasks than it wants for 5 minutes in
+// a row (tasks that crash or cannot start), whatever scaling makes of the desired count.
+func runningTasksAlarm(s *fargateService, svc pulumi.StringMap) alarmSpec {
+	metric := func(id, name string) cloudwatch.MetricAlarmMetricQueryArgs {
+		return cloudwatch.MetricAlarmMetricQueryArgs{Id: pulumi.String(id), Metric: &cloudwatch.MetricAlarmMetricQueryMetricArgs{
+			Namespace: pulumi.String("ECS/ContainerInsights"), MetricName: pulumi.String(name), Dimensions: svc, Period: pulumi.Int(60), Stat: pulumi.String("Average"),
+		}, ReturnData: pulumi.Bool(false)} // CloudWatch takes an unset ReturnData as true; one query may return data
+	}
+	return alarmSpec{
+		Name:        s.Name + "-running-tasks",
+		Description: fmt.Sprintf("Service %s has run fewer tasks than desired for 5 minutes.", s.Name),
+		Queries: cloudwatch.MetricAlarmMetricQueryArray{
+			metric("running", "RunningTaskCount"), metric("desired", "DesiredTaskCount"),
+			cloudwatch.MetricAlarmMetricQueryArgs{Id: pulumi.String("missing"), Expression: pulumi.String("desired - running"), Label: pulumi.String("tasks missing"), ReturnData: pulumi.Bool(true)},
+		},
+		Periods: 5, Comparison: "GreaterThanThreshold", Threshold: 0, TreatMissing: "missing",
+	}
+}
+
+// newAlarm creates one alarm that notifies the topic when it fires and when it recovers.
+func newAlarm(ctx *pulumi.Context, a alarmSpec, topicArn pulumi.StringOutput) error {
+	args := &cloudwatch.MetricAlarmArgs{
+		Name:               pulumi.Sprintf("%s-%s-%s", ctx.Project(), ctx.Stack(), a.Name),
+		AlarmDescription:   pulumi.String(a.Description),
+		ComparisonOperator: pulumi.String(a.Comparison),
+		Threshold:          pulumi.Float64(a.Threshold),
+		EvaluationPeriods:  pulumi.Int(a.Periods),
+		DatapointsToAlarm:  pulumi.Int(a.Periods),
+		TreatMissingData:   pulumi.String(a.TreatMissing),
+		AlarmActions:       pulumi.Array{topicArn},
+		OkActions:          pulumi.Array{topicArn},
+		Tags:               nameTag(ctx, a.Name),
+	}
+	if a.Queries != nil {
+		args.MetricQueries = a.Queries
+	} else {
+		args.Namespace = pulumi.String(a.Namespace)
+		args.MetricName = pulumi.String(a.Metric)
+		args.Dimensions = a.Dimensions
+		args.Period = pulumi.Int(a.Period)
+		if a.Extended != "" {
+			args.ExtendedStatistic = pulumi.String(a.Extended)
+		} else {
+			args.Statistic = pulumi.String(a.Statistic)
+		}
+	}
+	if _, err := cloudwatch.NewMetricAlarm(ctx, a.Name+"-alarm", args); err != nil {
+		return fmt.Errorf("creating alarm %s: %w", a.Name, err)
+	}
+	return nil
+}
+
+// dashboardNameChars are the characters CloudWatch allows in a dashboard name.
+var dashboardNameChars = regexp.MustCompile(`[^A-Za-z0-9_-]`)
+
+// dashboardName is <project>-<stack>, with anything CloudWatch refuses made a hyphen.
+func dashboardName(project, stack string) string {
+	return dashboardNameChars.ReplaceAllString(project+"-"+stack, "-")
+}
+
+// consoleHost is the AWS console's host for a region.
+func consoleHost(account awsAccount) string {
+	switch account.Partition {
+	case "aws-cn":
+		return "console.amazonaws.cn"
+	case "aws-us-gov":
+		return "console.amazonaws-us-gov.com"
+	}
+	return account.Region + ".console.aws.amazon.com"
+}
+
+// newDashboard creates the dashboard and returns its console URL.
+func newDashboard(ctx *pulumi.Context, cfg operationsConfig, in monitored, account awsAccount) (pulumi.StringOutput, error) {
+	var parts []any
+	parts = append(parts, in.Nlb.LoadBalancer.ArnSuffix, in.Alb.LoadBalancer.ArnSuffix, in.Cluster.Name)
+	for _, tg := range in.Nlb.TargetGroups {
+		parts = append(parts, tg.ArnSuffix)
+	}
+	for _, s := range in.Services {
+		parts = append(parts, s.Service.Name)
+	}
+	body := pulumi.All(parts...).ApplyT(func(v []any) (string, error) {
+		d := dashboardInputs{Region: account.Region, Zones: in.Zones, ContainerInsights: cfg.ContainerInsights != "disabled",
+			Nlb: v[0].(string), Alb: v[1].(string), Cluster: v[2].(string)}
+		n := len(in.Nlb.TargetGroups)
+		for _, x := range v[3 : 3+n] {
+			d.NlbTargetGroups = append(d.NlbTargetGroups, x.(string))
+		}
+		for _, x := range v[3+n:] {
+			d.Services = append(d.Services, x.(string))
+		}
+		return dashboardBody(d)
+	}).(pulumi.StringOutput)
+	name := dashboardName(ctx.Project(), ctx.Stack())
+	dash, err := cloudwatch.NewDashboard(ctx, "dashboard", &cloudwatch.DashboardArgs{DashboardName: pulumi.String(name), DashboardBody: body})
+	if err != nil {
+		return pulumi.StringOutput{}, fmt.Errorf("creating the dashboard: %w", err)
+	}
+	return pulumi.Sprintf("https://%s/cloudwatch/home?region=%s#dashboards/dashboard/%s", consoleHost(account), account.Region, dash.DashboardName), nil
+}
+
+// dashboardInputs are the names the dashboard's metrics are found by.
+type dashboardInputs struct {
+	Region            string
+	Zones             []string
+	Nlb, Alb          string // the load balancers' ARN suffixes (app/…, net/…)
+	NlbTargetGroups   []string
+	Cluster           string
+	Services          []string // ECS service names
+	ContainerInsights bool
+}
+
+// widget is one dashboard widget on CloudWatch's 24-column grid.
+type widget struct {
+	Type       string         `json:"type"`
+	X          int            `json:"x"`
+	Y          int            `json:"y"`
+	Width      int            `json:"width"`
+	Height     int            `json:"height"`
+	Properties map[string]any `json:"properties"`
+}
+
+// dashboardBody lays out the request path, a row per layer: the NLB (per AZ: new and
+// active flows, bytes, healthy ALB targets), the ALB (requests, 5xx, latency), and the
+// services (CPU, memory, running against desired tasks).
+func dashboardBody(d dashboardInputs) (string, error) {
+	var widgets []widget
+	y := 0
+	row := func(title string, graphs ...map[string]any) {
+		widgets = append(widgets, widget{Type: "text", X: 0, Y: y, Width: 24, Height: 1, Properties: map[string]any{"markdown": title}})
+		y++
+		width := 24 / len(graphs)
+		for i, g := range graphs {
+			g["region"] = d.Region
+			widgets = append(widgets, widget{Type: "metric", X: i * width, Y: y, Width: width, Height: 6, Properties: g})
+		}
+		y += 6
+	}
+	graph := func(title, stat string, metrics [][]any) map[string]any {
+		return map[string]any{"title": title, "view": "timeSeries", "stat": stat, "period": 60, "metrics": metrics}
+	}
+	perAZ := func(metric, stat string) [][]any {
+		var m [][]any
+		for _, az := range d.Zones {
+			m = append(m, []any{"AWS/NetworkELB", metric, "LoadBalancer", d.Nlb, "AvailabilityZone", az, map[string]any{"label": az, "stat": stat}})
+		}
+		return m
+	}
+	var healthy [][]any
+	for _, tg := range d.NlbTargetGroups {
+		for _, az := range d.Zones {
+			healthy = append(healthy, []any{"AWS/NetworkELB", "HealthyHostCount", "LoadBalancer", d.Nlb, "TargetGroup", tg, "AvailabilityZone", az, map[string]any{"label": az}})
+		}
+	}
+	row("## NLB: the static IPs, per AZ",
+		graph("New flows", "Sum", perAZ("NewFlowCount", "Sum")),
+		graph("Active flows", "Average", perAZ("ActiveFlowCount", "Average")),
+		graph("Processed bytes", "Sum", perAZ("ProcessedBytes", "Sum")),
+		graph("Healthy ALB targets (alarm below 1)", "Minimum", healthy))
+	alb := func(metric string, opts map[string]any) []any {
+		return []any{"AWS/ApplicationELB", metric, "LoadBalancer", d.Alb, opts}
+	}
+	row("## Internal ALB",
+		graph("Requests", "Sum", [][]any{alb("RequestCount", map[string]any{"label": "requests"})}),
+		graph("5xx responses", "Sum", [][]any{
+			alb("HTTPCode_Target_5XX_Count", map[string]any{"label": "from the services"}),
+			alb("HTTPCode_ELB_5XX_Count", map[string]any{"label": "from the ALB (no healthy target, timeouts)"}),
+		}),
+		graph("Target response time (seconds)", "p99", [][]any{
+			alb("TargetResponseTime", map[string]any{"label": "p50", "stat": "p50"}),
+			alb("TargetResponseTime", map[string]any{"label": "p99", "stat": "p99"}),
+		}))
+	var cpu, memory, tasks [][]any
+	for _, s := range d.Services {
+		cpu = append(cpu, []any{"AWS/ECS", "CPUUtilization", "ClusterName", d.Cluster, "ServiceName", s, map[string]any{"label": s}})
+		memory = append(memory, []any{"AWS/ECS", "MemoryUtilization", "ClusterName", d.Cluster, "ServiceName", s, map[string]any{"label": s}})
+		tasks = append(tasks,
+			[]any{"ECS/ContainerInsights", "RunningTaskCount", "ClusterName", d.Cluster, "ServiceName", s, map[string]any{"label": s + " running"}},
+			[]any{"ECS/ContainerInsights", "DesiredTaskCount", "ClusterName", d.Cluster, "ServiceName", s, map[string]any{"label": s + " desired"}})
+	}
+	graphs := []map[string]any{graph("CPU utilisation (%)", "Average", cpu), graph("Memory utilisation (%)", "Average", memory)}
+	if d.ContainerInsights {
+		graphs = append(graphs, graph("Tasks: running and desired", "Average", tasks))
+	}
+	row("## Services", graphs...)
+	b, err := json.Marshal(map[string]any{"widgets": widgets})
+	return string(b), err
+}

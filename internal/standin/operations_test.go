@@ -1,0 +1,155 @@
+package standin
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+// logBucket makes bucket "logs" with a policy of the given statements.
+func logBucket(t *testing.T, c *Cloud, statements ...string) {
+	t.Helper()
+	made(t, c, tBucket, "logs", map[string]any{"bucket": "logs"})
+	if len(statements) > 0 {
+		made(t, c, tBucketPolicy, "logs-policy", map[string]any{"bucket": "logs",
+			"policy": `{"Version":"2012-10-17","Statement":[` + strings.Join(statements, ",") + `]}`})
+	}
+}
+
+const (
+	albWriter = `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::127311923021:root"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::logs/alb/AWSLogs/123456789012/*"}`
+	nlbWriter = `{"Effect":"Allow","Principal":{"Service":"delivery.logs.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::logs/nlb/AWSLogs/123456789012/*"}`
+)
+
+// withLogs is a load balancer's inputs logging to bucket "logs" under prefix.
+func withLogs(in map[string]any, prefix string) map[string]any {
+	in["accessLogs"] = map[string]any{"bucket": "logs", "prefix": prefix, "enabled": true}
+	return in
+}
+
+// alb is an internal ALB in the two subnets of publicSubnets.
+func alb(t *testing.T, c *Cloud) map[string]any {
+	subnets, _ := publicSubnets(t, c)
+	return map[string]any{"loadBalancerType": "application", "internal": true, "subnets": []any{subnets[0], subnets[1]}}
+}
+
+// ModifyLoadBalancerAttributes with access logs on: ELB writes a test object, which the
+// bucket policy must allow for the load balancer type's writer under its prefix.
+func TestAccessLogsNeedABucketThatAdmitsELB(t *testing.T) {
+	for _, tc := range []struct {
+		name, policy, prefix, want string
+		nlb, kms                   bool
+	}{
+		{name: "no bucket", want: "The specified bucket does not exist"},
+		{name: "no policy", policy: "-", want: "Access Denied for bucket: logs"},
+		{name: "ALB under another prefix", policy: albWriter, prefix: "elsewhere", want: "Access Denied"},
+		{name: "ALB admitted", policy: albWriter, prefix: "alb"},
+		{name: "ALB under KMS", policy: albWriter, prefix: "alb", kms: true, want: "Access Denied"},
+		{name: "NLB with the ALB's writer", policy: strings.Replace(albWriter, "/alb/", "/nlb/", 1), prefix: "nlb", nlb: true, want: "Access Denied"},
+		{name: "NLB admitted", policy: nlbWriter, prefix: "nlb", nlb: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := NewCloud()
+			switch tc.policy {
+			case "":
+			case "-":
+				logBucket(t, c)
+			default:
+				logBucket(t, c, tc.policy)
+			}
+			if tc.kms {
+				made(t, c, tBucketSSE, "sse", map[string]any{"bucket": "logs", "rules": []any{map[string]any{
+					"applyServerSideEncryptionByDefault": map[string]any{"sseAlgorithm": "aws:kms"}}}})
+			}
+			in := alb(t, c)
+			if tc.nlb {
+				in = nlb(t, c)
+			}
+			_, err := try(c, tLoadBalancer, "lb", withLogs(in, tc.prefix))
+			if tc.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			wantError(t, err, tc.want)
+		})
+	}
+}
+
+// A bucket ELB wrote to is not empty: S3 refuses to delete it unless the provider empties
+// it first (forceDestroy).
+func TestALoggedBucketIsDeletedOnlyWithForceDestroy(t *testing.T) {
+	for _, force := range []bool{false, true} {
+		c := NewCloud()
+		bucketURN := resource.NewURN("test", "standin", "", tBucket, "logs")
+		checked, _, _ := c.Check(bucketURN, nil, resource.NewPropertyMapFromMap(map[string]any{"bucket": "logs", "forceDestroy": force}))
+		id, _, err := c.Create(bucketURN, checked, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		made(t, c, tBucketPolicy, "p", map[string]any{"bucket": "logs", "policy": `{"Statement":[` + albWriter + `]}`})
+		lbID, err := try(c, tLoadBalancer, "lb", withLogs(alb(t, c), "alb"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Delete(resource.NewURN("test", "standin", "", tLoadBalancer, "lb"), lbID); err != nil {
+			t.Fatal(err)
+		}
+		err = c.Delete(bucketURN, id)
+		if force && err != nil {
+			t.Errorf("forceDestroy: %v", err)
+		}
+		if !force {
+			wantError(t, err, "BucketNotEmpty")
+		}
+	}
+}
+
+// What S3, CloudWatch and WAF refuse of what the program sends.
+func TestOperationsRefusals(t *testing.T) {
+	c := NewCloud()
+	logBucket(t, c)
+	_, err := try(c, tBucketPolicy, "other", map[string]any{"bucket": "logs",
+		"policy": `{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::other/*"}]}`})
+	wantError(t, err, "Policy has invalid resource")
+	_, err = try(c, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "pab", map[string]any{"bucket": "missing"})
+	wantError(t, err, "NoSuchBucket")
+
+	alarm := func(extra map[string]any) error {
+		in := map[string]any{"comparisonOperator": "GreaterThanThreshold", "evaluationPeriods": 1, "threshold": 1}
+		for k, v := range extra {
+			in[k] = v
+		}
+		_, err := try(c, "aws:cloudwatch/metricAlarm:MetricAlarm", fmt.Sprint(len(c.Live())), in)
+		return err
+	}
+	wantError(t, alarm(map[string]any{"metricName": "m", "namespace": "n", "period": 60}), "One of `statistic` or `extended_statistic`")
+	wantError(t, alarm(map[string]any{"metricName": "m", "namespace": "n", "period": 60, "statistic": "Sum", "extendedStatistic": "p99"}), "One of `statistic` or `extended_statistic`")
+	wantError(t, alarm(map[string]any{}), "One of `metric_name` or `metric_query`")
+	query := func(id, expr string, ret bool) map[string]any {
+		return map[string]any{"id": id, "expression": expr, "returnData": ret}
+	}
+	wantError(t, alarm(map[string]any{"metricQueries": []any{query("a", "b - c", true)}}), `Unrecognized metric id "b"`)
+	wantError(t, alarm(map[string]any{"metricQueries": []any{query("a", "", true), query("b", "a", true)}}), "Exactly one element")
+
+	_, err = try(c, "aws:cloudwatch/dashboard:Dashboard", "d", map[string]any{"dashboardName": "d",
+		"dashboardBody": `{"widgets":[{"type":"metric","properties":{"metrics":[["AWS/ECS","CPUUtilization"]]}}]}`})
+	wantError(t, err, "required property 'region'")
+
+	_, err = try(c, "aws:wafv2/ipSet:IpSet", "set", map[string]any{"scope": "REGIONAL", "ipAddressVersion": "IPV4", "addresses": []any{"2001:db8::/32"}})
+	wantError(t, err, "WAFInvalidParameterException")
+	_, err = try(c, "aws:wafv2/ipSet:IpSet", "set2", map[string]any{"scope": "REGIONAL", "ipAddressVersion": "IPV4", "addresses": []any{"10.0.0.0/16"},
+		"description": "The VPC's blocks"})
+	wantError(t, err, "field: DESCRIPTION")
+	group := map[string]any{"managedRuleGroupStatement": map[string]any{"name": "AWSManagedRulesCommonRuleSet", "vendorName": "AWS"}}
+	_, err = try(c, tWebACL, "acl", map[string]any{"scope": "REGIONAL", "defaultAction": map[string]any{"allow": map[string]any{}},
+		"rules": []any{map[string]any{"name": "common", "priority": 1, "action": map[string]any{"block": map[string]any{}}, "statement": group}}})
+	wantError(t, err, "a rule group takes overrideAction")
+	_, err = try(c, "aws:wafv2/webAclAssociation:WebAclAssociation", "assoc", map[string]any{"webAclArn": "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/x/1", "resourceArn": "arn:alb"})
+	wantError(t, err, "WAFNonexistentItemException")
+	_, err = try(c, "aws:ec2/flowLog:FlowLog", "fl", map[string]any{"vpcId": "vpc-1", "trafficType": "ALL", "logDestination": "arn:aws:logs:us-east-1:123456789012:log-group:g"})
+	wantError(t, err, "DeliverLogsPermissionArn")
+}

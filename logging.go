@@ -1,0 +1,236 @@
+package main
+
+// Where the logs are: the load balancers' access logs in an S3 bucket the stack creates
+// (Security Hub FSBP ELB.5, S3.5, S3.8), and with flowLogs the VPC's flow logs in
+// CloudWatch Logs (EC2.6).
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// logging is where the logs go: the access-log bucket and the VPC flow log, each nil
+// when its setting is off.
+type logging struct {
+	AccessLogs *accessLogBucket
+	FlowLogs   *flowLogs
+}
+
+// newLogging creates what accessLogs and flowLogs turn on.
+func newLogging(ctx *pulumi.Context, cfg operationsConfig, vpcID pulumi.StringInput, account awsAccount) (*logging, error) {
+	var out logging
+	var err error
+	if cfg.FlowLogs {
+		if out.FlowLogs, err = newFlowLogs(ctx, cfg, vpcID, account); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.AccessLogs {
+		if out.AccessLogs, err = newAccessLogBucket(ctx, cfg, account); err != nil {
+			return nil, err
+		}
+	}
+	return &out, nil
+}
+
+// elbLogAccounts are the Elastic Load Balancing accounts that write ALB access logs in the
+// Regions opened before August 2022 under the legacy bucket policy. From "Enable access
+// logs for your Application Load Balancer" (Elastic Load Balancing User Guide).
+var elbLogAccounts = map[string]string{
+	"us-east-1": "127311923021", "us-east-2": "033677994240", "us-west-1": "027434742980", "us-west-2": "797873946194",
+	"af-south-1": "098369216593", "ap-east-1": "754344448648", "ap-southeast-3": "589379963580", "ap-south-1": "718504428378",
+	"ap-northeast-3": "383597477331", "ap-northeast-2": "600734575887", "ap-southeast-1": "114774131450",
+	"ap-southeast-2": "783225319266", "ap-northeast-1": "582318560864", "ca-central-1": "985666609251",
+	"eu-central-1": "054676820928", "eu-west-1": "156460612806", "eu-west-2": "652711504416", "eu-south-1": "635631232127",
+	"eu-west-3": "009996457667", "eu-north-1": "897822967062", "me-south-1": "076674570225", "sa-east-1": "507241528517",
+	"us-gov-west-1": "048591011584", "us-gov-east-1": "190560391635", "cn-north-1": "638102146993", "cn-northwest-1": "037604701340",
+}
+
+// Where each load balancer writes in the bucket: <prefix>/AWSLogs/<account>/…
+const (
+	albLogPrefix = "alb"
+	nlbLogPrefix = "nlb"
+)
+
+// accessLogBucket is the S3 bucket both load balancers write their access logs to.
+type accessLogBucket struct {
+	Bucket *s3.BucketV2
+	// ELB checks that it may write when access logs are turned on, so a load balancer
+	// that logs waits for the bucket's policy (and its encryption).
+	Ready []pulumi.Resource
+}
+
+// loadBalancerArgs is a load balancer's access_logs block for its prefix. Without a
+// bucket it is an explicit disabled block: the provider plans no change for a block left
+// out (SuppressMissingOptionalConfigurationBlock), so turning accessLogs off would leave
+// the load balancer logging to the deleted bucket, whose name anyone could then claim.
+func (b *accessLogBucket) loadBalancerArgs(prefix string) lb.LoadBalancerAccessLogsPtrInput {
+	if b == nil {
+		return &lb.LoadBalancerAccessLogsArgs{Bucket: pulumi.String(""), Enabled: pulumi.Bool(false)}
+	}
+	return &lb.LoadBalancerAccessLogsArgs{Bucket: b.Bucket.Bucket, Prefix: pulumi.String(prefix), Enabled: pulumi.Bool(true)}
+}
+
+// dependsOn are the options of a load balancer that logs to the bucket.
+func (b *accessLogBucket) dependsOn() []pulumi.Resource {
+	if b == nil {
+		return nil
+	}
+	return b.Ready
+}
+
+// newAccessLogBucket creates the access-log bucket: SSE-S3 encryption (the only kind ALB
+// log delivery accepts), all public access blocked, a policy that refuses plain HTTP and
+// lets ELB log delivery write under each load balancer's prefix, and a lifecycle rule that
+// expires logs. forceDestroy: `pulumi destroy` deletes the logs with the bucket.
+func newAccessLogBucket(ctx *pulumi.Context, cfg operationsConfig, account awsAccount) (*accessLogBucket, error) {
+	bucket, err := s3.NewBucketV2(ctx, "access-logs", &s3.BucketV2Args{
+		ForceDestroy: pulumi.Bool(true),
+		Tags:         nameTag(ctx, "access-logs"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("creating the access-log bucket: %w", err)
+	}
+	encryption, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, "access-logs-encryption", &s3.BucketServerSideEncryptionConfigurationV2Args{
+		Bucket: bucket.Bucket,
+		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
+			ApplyServerSideEncryptionByDefault: &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
+				SseAlgorithm: pulumi.String("AES256"),
+			},
+		}},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("encrypting the access-log bucket: %w", err)
+	}
+	block, err := s3.NewBucketPublicAccessBlock(ctx, "access-logs-public-access-block", &s3.BucketPublicAccessBlockArgs{
+		Bucket:                bucket.Bucket,
+		BlockPublicAcls:       pulumi.Bool(true),
+		BlockPublicPolicy:     pulumi.Bool(true),
+		IgnorePublicAcls:      pulumi.Bool(true),
+		RestrictPublicBuckets: pulumi.Bool(true),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("blocking public access to the access-log bucket: %w", err)
+	}
+	// S3 refuses concurrent configuration calls on one bucket (OperationAborted), so the
+	// policy follows the public access block.
+	policy, err := s3.NewBucketPolicy(ctx, "access-logs-policy", &s3.BucketPolicyArgs{
+		Bucket: bucket.Bucket,
+		Policy: bucket.Arn.ApplyT(func(arn string) (string, error) { return accessLogPolicy(arn, account) }).(pulumi.StringOutput),
+	}, pulumi.DependsOn([]pulumi.Resource{block}))
+	if err != nil {
+		return nil, fmt.Errorf("setting the access-log bucket policy: %w", err)
+	}
+	_, err = s3.NewBucketLifecycleConfigurationV2(ctx, "access-logs-lifecycle", &s3.BucketLifecycleConfigurationV2Args{
+		Bucket: bucket.Bucket,
+		Rules: s3.BucketLifecycleConfigurationV2RuleArray{s3.BucketLifecycleConfigurationV2RuleArgs{
+			Id:         pulumi.String("expire-access-logs"),
+			Status:     pulumi.String("Enabled"),
+			Filter:     &s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: pulumi.String("")}, // every object
+			Expiration: &s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(cfg.AccessLogRetentionDays)},
+		}},
+	}, pulumi.DependsOn([]pulumi.Resource{policy}))
+	if err != nil {
+		return nil, fmt.Errorf("setting the access-log bucket's lifecycle: %w", err)
+	}
+	return &accessLogBucket{Bucket: bucket, Ready: []pulumi.Resource{policy, encryption}}, nil
+}
+
+// accessLogPolicy is the bucket policy: no request without TLS (S3.5), and log delivery
+// for each load balancer under its own prefix, as the ELB guide documents it. The ALB's
+// writer is the ELB log delivery service, which AWS now documents for every Region, and
+// in the Regions opened before August 2022 also the Region's ELB account (the legacy
+// policy, still what some of them use);
+// the NLB's is the CloudWatch Logs delivery service, which sets the bucket-owner ACL and
+// is held to this account's log deliveries (aws:SourceAccount, aws:SourceArn).
+func accessLogPolicy(bucketArn string, account awsAccount) (string, error) {
+	logs := func(prefix string) string { return fmt.Sprintf("%s/%s/AWSLogs/%s/*", bucketArn, prefix, account.ID) }
+	albWriter := map[string]string{"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}
+	if id, ok := elbLogAccounts[account.Region]; ok {
+		albWriter["AWS"] = fmt.Sprintf("arn:%s:iam::%s:root", account.Partition, id)
+	}
+	delivery := map[string]string{"Service": "delivery.logs.amazonaws.com"}
+	fromThisAccount := map[string]any{
+		"StringEquals": map[string]any{"aws:SourceAccount": account.ID},
+		"ArnLike":      map[string]any{"aws:SourceArn": account.arn("logs", "*")},
+	}
+	return policyJSON(
+		policyStatement{
+			Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*",
+			Resource:  []string{bucketArn, bucketArn + "/*"},
+			Condition: map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
+		},
+		policyStatement{Sid: "AlbLogDelivery", Effect: "Allow", Principal: albWriter, Action: "s3:PutObject", Resource: logs(albLogPrefix)},
+		policyStatement{
+			Sid: "NlbLogDelivery", Effect: "Allow", Principal: delivery, Action: "s3:PutObject", Resource: logs(nlbLogPrefix),
+			Condition: map[string]any{
+				"StringEquals": map[string]any{"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": account.ID},
+				"ArnLike":      fromThisAccount["ArnLike"],
+			},
+		},
+		policyStatement{Sid: "NlbLogDeliveryAclCheck", Effect: "Allow", Principal: delivery, Action: "s3:GetBucketAcl", Resource: bucketArn, Condition: fromThisAccount},
+	)
+}
+
+// flowLogs is the VPC flow log and where it goes.
+type flowLogs struct {
+	LogGroup *cloudwatch.LogGroup
+}
+
+// newFlowLogs records every flow in the VPC (accepted and rejected) to a CloudWatch Logs
+// group with its own retention, through a role only VPC Flow Logs of this account may
+// assume.
+func newFlowLogs(ctx *pulumi.Context, cfg operationsConfig, vpcID pulumi.StringInput, account awsAccount) (*flowLogs, error) {
+	group, err := cloudwatch.NewLogGroup(ctx, "flow-logs", &cloudwatch.LogGroupArgs{
+		Name:            pulumi.Sprintf("/vpc/%s/%s/flow-logs", ctx.Project(), ctx.Stack()),
+		RetentionInDays: pulumi.Int(cfg.FlowLogRetentionDays),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("creating the flow-log group: %w", err)
+	}
+	trust, err := policyJSON(policyStatement{
+		Effect: "Allow", Principal: map[string]string{"Service": "vpc-flow-logs.amazonaws.com"}, Action: "sts:AssumeRole",
+		Condition: map[string]any{
+			"StringEquals": map[string]any{"aws:SourceAccount": account.ID},
+			"ArnLike":      map[string]any{"aws:SourceArn": account.arn("ec2", "vpc-flow-log/*")},
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("writing the flow-log role's trust policy: %w", err)
+	}
+	role, err := iam.NewRole(ctx, "flow-logs-role", &iam.RoleArgs{AssumeRolePolicy: pulumi.String(trust)})
+	if err != nil {
+		return nil, fmt.Errorf("creating the flow-log role: %w", err)
+	}
+	_, err = iam.NewRolePolicy(ctx, "flow-logs-delivery", &iam.RolePolicyArgs{
+		Role: role.Name,
+		Policy: group.Arn.ApplyT(func(arn string) (string, error) {
+			return policyJSON(policyStatement{
+				Effect:   "Allow",
+				Action:   []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"},
+				Resource: []string{arn, arn + ":*"},
+			})
+		}).(pulumi.StringOutput),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("letting the flow-log role write: %w", err)
+	}
+	_, err = ec2.NewFlowLog(ctx, "flow-log", &ec2.FlowLogArgs{
+		VpcId:              vpcID,
+		TrafficType:        pulumi.String("ALL"),
+		LogDestinationType: pulumi.String("cloud-watch-logs"),
+		LogDestination:     group.Arn,
+		IamRoleArn:         role.Arn,
+		Tags:               nameTag(ctx, "flow-log"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("creating the VPC flow log: %w", err)
+	}
+	return &flowLogs{LogGroup: group}, nil
+}

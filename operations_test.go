@@ -1,0 +1,309 @@
+package main
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// The access-log bucket: encrypted with SSE-S3, all public access blocked, logs expired,
+// and a policy that refuses plain HTTP and lets exactly the ELB writers put logs under
+// their own prefix of this account.
+func TestAccessLogBucket(t *testing.T) {
+	m, out := mustRun(t, nil)
+	bucket := m.one(t, tBucket, "access-logs")
+	name := str(t, bucket.State, "bucket")
+	equal(t, "bucket output", await(t, out.AccessLogBucket).(string), name)
+	equal(t, "forceDestroy (destroy empties the bucket)", get(t, bucket.Inputs, "forceDestroy"), any(true))
+	sse := m.one(t, tBucketSSE, "access-logs-encryption")
+	equal(t, "encryption", str(t, sse.Inputs, "rules", 0, "applyServerSideEncryptionByDefault", "sseAlgorithm"), "AES256")
+	block := m.one(t, tBucketBlock, "access-logs-public-access-block")
+	for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
+		equal(t, k, get(t, block.Inputs, k), any(true))
+	}
+	lifecycle := m.one(t, tBucketLifecycle, "access-logs-lifecycle")
+	equal(t, "expiry days", num(t, lifecycle.Inputs, "rules", 0, "expiration", "days"), 90)
+	equal(t, "rule enabled", str(t, lifecycle.Inputs, "rules", 0, "status"), "Enabled")
+
+	arn := "arn:aws:s3:::" + name
+	got := map[string]policyStatement{}
+	for _, s := range policyStatements(t, m.one(t, tBucketPolicy, "access-logs-policy")) {
+		got[s.Sid] = s
+	}
+	if len(got) != 4 {
+		t.Fatalf("bucket policy statements: %v, want 4", got)
+	}
+	tls := got["DenyInsecureTransport"]
+	equal(t, "TLS statement", tls.Effect+" "+jsonOf(tls.Principal)+" "+jsonOf(tls.Action)+" "+jsonOf(tls.Resource)+" "+jsonOf(tls.Condition),
+		`Deny "*" "s3:*" ["`+arn+`","`+arn+`/*"] {"Bool":{"aws:SecureTransport":"false"}}`)
+	alb := got["AlbLogDelivery"]
+	// The log delivery service, and us-east-1's ELB account of the legacy policy.
+	equal(t, "ALB writer", jsonOf(alb.Principal), `{"AWS":"arn:aws:iam::127311923021:root","Service":"logdelivery.elasticloadbalancing.amazonaws.com"}`)
+	equal(t, "ALB write", jsonOf(alb.Action)+" "+jsonOf(alb.Resource), `"s3:PutObject" "`+arn+`/alb/AWSLogs/123456789012/*"`)
+	nlb := got["NlbLogDelivery"]
+	equal(t, "NLB write", jsonOf(nlb.Principal)+" "+jsonOf(nlb.Resource)+" "+jsonOf(nlb.Condition),
+		`{"Service":"delivery.logs.amazonaws.com"} "`+arn+`/nlb/AWSLogs/123456789012/*" `+
+			`{"ArnLike":{"aws:SourceArn":"arn:aws:logs:us-east-1:123456789012:*"},"StringEquals":{"aws:SourceAccount":"123456789012","s3:x-amz-acl":"bucket-owner-full-control"}}`)
+	acl := got["NlbLogDeliveryAclCheck"]
+	equal(t, "NLB ACL check", jsonOf(acl.Action)+" "+jsonOf(acl.Resource), `"s3:GetBucketAcl" "`+arn+`"`)
+}
+
+// noneOf fails the test if the program registered a resource of the type.
+func noneOf(t *testing.T, m *mocks, typ, why string) {
+	t.Helper()
+	if n := len(m.byType(typ)); n != 0 {
+		t.Errorf("%s: %d %s registered, want none", why, n, typ)
+	}
+}
+
+func jsonOf(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// In a Region opened after August 2022 there is no ELB account: the ALB's writer is the
+// log delivery service alone.
+func TestAccessLogPolicyInANewRegion(t *testing.T) {
+	doc, err := accessLogPolicy("arn:aws:s3:::b", awsAccount{ID: "123456789012", Region: "ap-southeast-5", Partition: "aws"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(doc, `"Sid":"AlbLogDelivery","Effect":"Allow","Principal":{"Service":"logdelivery.elasticloadbalancing.amazonaws.com"}`) {
+		t.Errorf("new Region's ALB writer is not the log delivery service alone:\n%s", doc)
+	}
+}
+
+// Both load balancers log to the bucket under their own prefix, and wait for the policy
+// and the encryption: ELB checks it may write when logging is turned on.
+func TestLoadBalancersLogToTheBucket(t *testing.T) {
+	m, _ := mustRun(t, nil)
+	name := str(t, m.one(t, tBucket, "access-logs").State, "bucket")
+	for lb, prefix := range map[string]string{"alb": "alb", "nlb": "nlb"} {
+		r := m.one(t, tLB, lb)
+		equal(t, lb+" logs", jsonOf(get(t, r.Inputs, "accessLogs")), `{"bucket":"`+name+`","enabled":true,"prefix":"`+prefix+`"}`)
+		for _, dep := range []string{urn(tBucketPolicy, "access-logs-policy"), urn(tBucketSSE, "access-logs-encryption")} {
+			if !slices.Contains(r.Dependencies, dep) {
+				t.Errorf("%s does not wait for %s: %v", lb, dep, r.Dependencies)
+			}
+		}
+	}
+	off, out := mustRun(t, map[string]string{"accessLogs": "false"})
+	noneOf(t, off, tBucket, "accessLogs false")
+	// Explicitly off: a left-out block plans no change, and a running stack would go on
+	// logging to the deleted bucket.
+	for _, lb := range []string{"alb", "nlb"} {
+		equal(t, "accessLogs false: "+lb, jsonOf(get(t, off.one(t, tLB, lb).Inputs, "accessLogs")), `{"bucket":"","enabled":false}`)
+	}
+	if out.AccessLogBucket.OutputState != nil {
+		t.Error("accessLogs false: accessLogBucket is still an output")
+	}
+}
+
+// The baseline of the rest of the stack: Container Insights, the new VPC's default
+// security group emptied, ECR scan on push, and the task roles' confused-deputy guards.
+func TestSecurityBaseline(t *testing.T) {
+	m, _ := mustRun(t, nil)
+	equal(t, "cluster settings", jsonOf(get(t, m.one(t, tCluster, "cluster").Inputs, "settings")), `[{"name":"containerInsights","value":"enabled"}]`)
+	sg := m.one(t, tDefaultSG, "vpc-default-sg")
+	equal(t, "default SG's VPC", str(t, sg.Inputs, "vpcId"), m.idOf(t, tVpc, "vpc"))
+	equal(t, "default SG rules after create", jsonOf(get(t, sg.State, "ingress"))+jsonOf(get(t, sg.State, "egress")), "[][]")
+	equal(t, "scan on push", get(t, m.one(t, tRepo, "web-repo").Inputs, "imageScanningConfiguration", "scanOnPush"), any(true))
+
+	trust := func(role string) string {
+		st := policyStatements(t, m.one(t, tRole, role), "assumeRolePolicy")
+		if len(st) != 1 {
+			t.Fatalf("%s trust: %d statements", role, len(st))
+		}
+		return jsonOf(st[0].Principal) + " " + jsonOf(st[0].Condition)
+	}
+	equal(t, "execution role trust", trust("web-exec-role"),
+		`{"Service":"ecs-tasks.amazonaws.com"} {"StringEquals":{"aws:SourceAccount":"123456789012"}}`)
+	equal(t, "task role trust", trust("web-task-role"),
+		`{"Service":"ecs-tasks.amazonaws.com"} {"ArnLike":{"aws:SourceArn":"arn:aws:ecs:us-east-1:123456789012:*"},"StringEquals":{"aws:SourceAccount":"123456789012"}}`)
+
+	other, _ := mustRun(t, map[string]string{"containerInsights": "enhanced"})
+	equal(t, "enhanced", str(t, other.one(t, tCluster, "cluster").Inputs, "settings", 0, "value"), "enhanced")
+	existing, _ := mustRunIn(t, withNetworks(t), existingVpcConfig(theNetwork(t, networkTeam)))
+	noneOf(t, existing, tDefaultSG, "an existing VPC's default security group is its owner's")
+}
+
+// alarmsByName are the registered alarms by logical name.
+func alarmsByName(m *mocks) map[string]registered {
+	out := map[string]registered{}
+	for _, a := range m.byType(tAlarm) {
+		out[a.Name] = a
+	}
+	return out
+}
+
+// One alarm per AZ on the NLB's healthy ALB targets, the ALB's 5xx and p99, and per
+// service CPU, memory and running tasks; each notifies the topic, firing and recovering.
+func TestAlarms(t *testing.T) {
+	m, out := mustRun(t, map[string]string{"alarmEmail": "ops@example.com", "alarmTarget5xxCount": "25", "alarmP99LatencyMs": "750", "alarmCpuPercent": "70"})
+	topic := m.one(t, tTopic, "alarms")
+	topicArn := str(t, topic.State, "arn")
+	equal(t, "alarmTopicArn", await(t, out.AlarmTopicArn).(string), topicArn)
+	sub := m.one(t, tSubscription, "alarm-email")
+	equal(t, "subscription", str(t, sub.Inputs, "topic")+" "+str(t, sub.Inputs, "protocol")+" "+str(t, sub.Inputs, "endpoint"), topicArn+" email ops@example.com")
+
+	alarms := alarmsByName(m)
+	var names []string
+	for n, a := range alarms {
+		names = append(names, n)
+		equal(t, n+" actions", jsonOf(get(t, a.Inputs, "alarmActions"))+jsonOf(get(t, a.Inputs, "okActions")), `["`+topicArn+`"]["`+topicArn+`"]`)
+		if !strings.HasPrefix(str(t, a.Inputs, "name"), "nlb-alb-fargate-dev-") {
+			t.Errorf("%s: alarm name %q does not say which stack", n, str(t, a.Inputs, "name"))
+		}
+	}
+	slices.Sort(names)
+	equalSlices(t, "alarms", names, []string{"alb-p99-latency-alarm", "alb-target-5xx-alarm", "nlb-healthy-hosts-0-alarm", "nlb-healthy-hosts-1-alarm",
+		"web-cpu-high-alarm", "web-memory-high-alarm", "web-running-tasks-alarm"})
+
+	nlb, tg := m.one(t, tLB, "nlb"), m.one(t, tTG, "nlb-alb-tg")
+	healthy := alarms["nlb-healthy-hosts-1-alarm"]
+	equal(t, "healthy hosts metric", str(t, healthy.Inputs, "namespace")+" "+str(t, healthy.Inputs, "metricName")+" "+str(t, healthy.Inputs, "statistic"),
+		"AWS/NetworkELB HealthyHostCount Minimum")
+	equal(t, "healthy hosts dimensions", jsonOf(get(t, healthy.Inputs, "dimensions")),
+		`{"AvailabilityZone":"us-east-1b","LoadBalancer":"`+str(t, nlb.State, "arnSuffix")+`","TargetGroup":"`+str(t, tg.State, "arnSuffix")+`"}`)
+	equal(t, "healthy hosts threshold", str(t, healthy.Inputs, "comparisonOperator")+" "+jsonOf(get(t, healthy.Inputs, "threshold")), "LessThanThreshold 1")
+
+	albSuffix := str(t, m.one(t, tLB, "alb").State, "arnSuffix")
+	errors := alarms["alb-target-5xx-alarm"]
+	equal(t, "5xx", str(t, errors.Inputs, "metricName")+" "+str(t, errors.Inputs, "dimensions", "LoadBalancer")+" "+jsonOf(get(t, errors.Inputs, "threshold")),
+		"HTTPCode_Target_5XX_Count "+albSuffix+" 25")
+	latency := alarms["alb-p99-latency-alarm"]
+	equal(t, "p99", str(t, latency.Inputs, "metricName")+" "+str(t, latency.Inputs, "extendedStatistic")+" "+jsonOf(get(t, latency.Inputs, "threshold")),
+		"TargetResponseTime p99 0.75")
+	cpu := alarms["web-cpu-high-alarm"]
+	service := m.one(t, tService, "web-service")
+	equal(t, "cpu", str(t, cpu.Inputs, "namespace")+" "+jsonOf(get(t, cpu.Inputs, "dimensions"))+" "+jsonOf(get(t, cpu.Inputs, "threshold")),
+		`AWS/ECS {"ClusterName":"`+str(t, m.one(t, tCluster, "cluster").State, "name")+`","ServiceName":"`+str(t, service.State, "name")+`"} 70`)
+	running := alarms["web-running-tasks-alarm"]
+	var expr []string
+	for _, q := range get(t, running.Inputs, "metricQueries").([]any) {
+		q := q.(map[string]any)
+		if e, ok := q["expression"].(string); ok {
+			expr = append(expr, e)
+		} else {
+			expr = append(expr, str(t, q, "metric", "namespace")+"/"+str(t, q, "metric", "metricName"))
+		}
+	}
+	slices.Sort(expr)
+	equalSlices(t, "running-tasks queries", expr, []string{"ECS/ContainerInsights/DesiredTaskCount", "ECS/ContainerInsights/RunningTaskCount", "desired - running"})
+
+	// Three AZs and HTTPS: an alarm per AZ and NLB target group; no Container Insights:
+	// no running-tasks alarm, which reads its metrics.
+	wide, _ := mustRunIn(t, largeAccount, map[string]string{"azCount": "3", "certificateArn": testCertArn, "containerInsights": "disabled"})
+	alarms = alarmsByName(wide)
+	for _, n := range []string{"nlb-healthy-hosts-2-alarm", "nlb-https-healthy-hosts-2-alarm"} {
+		if _, ok := alarms[n]; !ok {
+			t.Errorf("3 AZs with HTTPS: no %s", n)
+		}
+	}
+	if _, ok := alarms["web-running-tasks-alarm"]; ok {
+		t.Error("containerInsights disabled: the running-tasks alarm is still there")
+	}
+	noneOf(t, wide, tSubscription, "no alarmEmail")
+}
+
+// The dashboard follows the request path and its URL opens it in the console.
+func TestDashboard(t *testing.T) {
+	m, out := mustRun(t, nil)
+	dash := m.one(t, tDashboard, "dashboard")
+	equal(t, "name", str(t, dash.Inputs, "dashboardName"), "nlb-alb-fargate-dev")
+	equal(t, "url", await(t, out.DashboardURL).(string), "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards/dashboard/nlb-alb-fargate-dev")
+	var body struct {
+		Widgets []struct {
+			Type       string
+			Properties struct {
+				Title    string
+				Markdown string
+				Region   string
+				Metrics  [][]any
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(str(t, dash.Inputs, "dashboardBody")), &body); err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	metrics := map[string]int{}
+	for _, w := range body.Widgets {
+		if w.Type == "text" {
+			titles = append(titles, w.Properties.Markdown)
+			continue
+		}
+		equal(t, w.Properties.Title+" region", w.Properties.Region, "us-east-1")
+		for _, line := range w.Properties.Metrics {
+			metrics[line[1].(string)]++
+		}
+	}
+	equalSlices(t, "rows", titles, []string{"## NLB: the static IPs, per AZ", "## Internal ALB", "## Services"})
+	for metric, want := range map[string]int{"NewFlowCount": 2, "ActiveFlowCount": 2, "ProcessedBytes": 2, "HealthyHostCount": 2,
+		"RequestCount": 1, "HTTPCode_Target_5XX_Count": 1, "HTTPCode_ELB_5XX_Count": 1, "TargetResponseTime": 2,
+		"CPUUtilization": 1, "MemoryUtilization": 1, "RunningTaskCount": 1, "DesiredTaskCount": 1} {
+		equal(t, metric+" lines", metrics[metric], want)
+	}
+	equal(t, "dashboard name of an odd stack", dashboardName("nlb-alb-fargate", "team.prod"), "nlb-alb-fargate-team-prod")
+}
+
+// flowLogs: every flow of the VPC to a log group with its retention, through a role only
+// this account's flow logs may assume, which may write to that group only.
+func TestFlowLogs(t *testing.T) {
+	off, _ := mustRun(t, nil)
+	noneOf(t, off, tFlowLog, "flowLogs is off by default")
+	m, out := mustRun(t, map[string]string{"flowLogs": "true", "flowLogRetentionDays": "7"})
+	flow := m.one(t, tFlowLog, "flow-log")
+	group := m.one(t, tLogGroup, "flow-logs")
+	role := m.one(t, tRole, "flow-logs-role")
+	equal(t, "flow log", str(t, flow.Inputs, "vpcId")+" "+str(t, flow.Inputs, "trafficType")+" "+str(t, flow.Inputs, "logDestinationType"),
+		m.idOf(t, tVpc, "vpc")+" ALL cloud-watch-logs")
+	equal(t, "destination", str(t, flow.Inputs, "logDestination"), str(t, group.State, "arn"))
+	equal(t, "role", str(t, flow.Inputs, "iamRoleArn"), str(t, role.State, "arn"))
+	equal(t, "retention", num(t, group.Inputs, "retentionInDays"), 7)
+	equal(t, "flowLogGroup", await(t, out.FlowLogGroup).(string), "/vpc/nlb-alb-fargate/dev/flow-logs")
+	st := policyStatements(t, role, "assumeRolePolicy")[0]
+	equal(t, "trust", jsonOf(st.Principal)+" "+jsonOf(st.Condition),
+		`{"Service":"vpc-flow-logs.amazonaws.com"} {"ArnLike":{"aws:SourceArn":"arn:aws:ec2:us-east-1:123456789012:vpc-flow-log/*"},"StringEquals":{"aws:SourceAccount":"123456789012"}}`)
+	write := policyStatements(t, m.one(t, tInlinePolicy, "flow-logs-delivery"))[0]
+	arn := str(t, group.State, "arn")
+	equal(t, "write scope", jsonOf(write.Resource), `["`+arn+`","`+arn+`:*"]`)
+}
+
+// waf: a web ACL on the ALB, the rate-based rule first and scoped to sources outside the
+// VPC, then the three AWS managed rule groups with their own actions.
+func TestWebACL(t *testing.T) {
+	off, _ := mustRun(t, nil)
+	noneOf(t, off, tWebACL, "waf is off by default")
+	m, out := mustRun(t, map[string]string{"waf": "true", "wafRateLimit": "500"})
+	acl := m.one(t, tWebACL, "waf")
+	equal(t, "webAclArn", await(t, out.WebACLArn).(string), str(t, acl.State, "arn"))
+	equal(t, "scope and default", str(t, acl.Inputs, "scope")+" "+jsonOf(get(t, acl.Inputs, "defaultAction")), `REGIONAL {"allow":{}}`)
+	assoc := m.one(t, tWebACLAssoc, "waf-association")
+	equal(t, "association", str(t, assoc.Inputs, "resourceArn")+" "+str(t, assoc.Inputs, "webAclArn"),
+		str(t, m.one(t, tLB, "alb").State, "arn")+" "+str(t, acl.State, "arn"))
+	vpcSources := m.one(t, tIPSet, "waf-vpc-sources")
+	equal(t, "VPC sources", jsonOf(get(t, vpcSources.Inputs, "addresses")), `["10.0.0.0/16"]`)
+
+	rules := get(t, acl.Inputs, "rules").([]any)
+	var order []string
+	for _, r := range rules {
+		order = append(order, str(t, r, "name"))
+	}
+	equalSlices(t, "rules in priority order", order, []string{"rate-limit-per-client-ip",
+		"AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesCommonRuleSet"})
+	rate := rules[0]
+	equal(t, "rate rule", jsonOf(get(t, rate, "action"))+" "+jsonOf(get(t, rate, "statement", "rateBasedStatement", "limit"))+" "+
+		str(t, rate, "statement", "rateBasedStatement", "aggregateKeyType"), `{"block":{}} 500 IP`)
+	equal(t, "rate rule scope", str(t, rate, "statement", "rateBasedStatement", "scopeDownStatement", "notStatement", "statements", 0, "ipSetReferenceStatement", "arn"),
+		str(t, vpcSources.State, "arn"))
+	for i, r := range rules[1:] {
+		equal(t, order[i+1], jsonOf(get(t, r, "overrideAction"))+" "+str(t, r, "statement", "managedRuleGroupStatement", "vendorName"), `{"none":{}} AWS`)
+	}
+
+	existing, _ := mustRunIn(t, withNetworks(t), map[string]string{"waf": "true",
+		"vpcId": theNetwork(t, networkTeam).VpcID, "publicSubnetIds": compactJSON(theNetwork(t, networkTeam).PublicSubnetIDs),
+		"privateSubnetIds": compactJSON(theNetwork(t, networkTeam).PrivateSubnetIDs)})
+	equal(t, "existing VPC's sources", jsonOf(get(t, existing.one(t, tIPSet, "waf-vpc-sources").Inputs, "addresses")), `["`+networkTeam.Cidr+`"]`)
+}
