@@ -128,11 +128,8 @@ func lookupExistingNetwork(ctx *pulumi.Context, cfg networkConfig) (*network, []
 // private ones in the same AZ order.
 func existingNetwork(vpc *ec2.LookupVpcResult, public, private []foundSubnet) (*network, []string, error) {
 	net := &network{VpcID: pulumi.String(vpc.Id).ToStringOutput(), VpcCidr: vpc.CidrBlock, IPv6: true}
-	for _, a := range vpc.CidrBlockAssociations {
+	for _, a := range vpc.CidrBlockAssociations { // the primary block and any secondary ones
 		net.VpcCidrs = append(net.VpcCidrs, a.CidrBlock)
-	}
-	if len(net.VpcCidrs) == 0 {
-		net.VpcCidrs = []string{vpc.CidrBlock}
 	}
 	var zones []string
 	for _, s := range public {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"path/filepath"
@@ -23,8 +22,7 @@ type serviceDeps struct {
 	Network *network
 	Alb     *internalAlb
 	Cluster *ecs.Cluster
-	Region  string
-	Account awsAccount // the task roles trust ECS tasks of this account only
+	Account awsAccount // its Region; the task roles trust ECS tasks of this account only
 	// FARGATE and FARGATE_SPOT, registered with the cluster before any service uses them.
 	CapacityProviders *ecs.ClusterCapacityProviders
 	// ALB listener ports of internal services, which every service may call.
@@ -52,7 +50,7 @@ func newServices(ctx *pulumi.Context, configs []serviceConfig, net *network, alb
 	if err != nil {
 		return nil, nil, err
 	}
-	deps := serviceDeps{Network: net, Alb: alb, Region: account.Region, Account: account, Cluster: cluster, CapacityProviders: providers, InternalPorts: map[string]int{}}
+	deps := serviceDeps{Network: net, Alb: alb, Account: account, Cluster: cluster, CapacityProviders: providers, InternalPorts: map[string]int{}}
 	for _, sc := range configs {
 		if sc.Internal {
 			deps.InternalPorts[sc.Name] = sc.InternalPort
@@ -190,7 +188,7 @@ func newFargateService(ctx *pulumi.Context, cfg serviceConfig, deps serviceDeps)
 		return nil, err
 	}
 	taskDef, err := newTaskDefinition(ctx, cfg, taskDefinitionInputs{
-		Image: image, LogGroup: logGroup.Name, Region: deps.Region, Environment: internalServiceEnv(n, deps),
+		Image: image, LogGroup: logGroup.Name, Region: deps.Account.Region, Environment: internalServiceEnv(n, deps),
 		ExecutionRoleArn: execRole.Arn, TaskRoleArn: taskRole.Arn,
 	})
 	if err != nil {
@@ -329,12 +327,7 @@ func newTaskRoles(ctx *pulumi.Context, name string, account awsAccount) (exec, t
 // newRegistryCredentialsPolicy lets the execution role, which pulls the image, read the
 // private registry's credentials: that one secret and nothing else.
 func newRegistryCredentialsPolicy(ctx *pulumi.Context, name string, execRole *iam.Role, secretArn string) error {
-	policy, err := json.Marshal(map[string]any{
-		"Version": "2012-10-17",
-		"Statement": []any{map[string]any{
-			"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": secretArn,
-		}},
-	})
+	policy, err := policyJSON(policyStatement{Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArn})
 	if err != nil {
 		return fmt.Errorf("service %s: encoding the registry credentials policy: %w", name, err)
 	}

@@ -4,7 +4,6 @@ package main
 // policy that lets ECS read exactly those, and its CPU architecture.
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"regexp"
@@ -145,18 +144,17 @@ func secretResources(valueFroms []string) (parameters, secrets []string) {
 // the execution role when a task starts; the application never holds this permission.
 func secretsPolicy(cfg serviceConfig) (string, error) {
 	parameters, secrets := secretResources(slices.Collect(maps.Values(cfg.Secrets)))
-	var statements []any
+	var statements []policyStatement
 	if len(parameters) > 0 {
-		statements = append(statements, map[string]any{"Sid": "ReadParameters", "Effect": "Allow", "Action": "ssm:GetParameters", "Resource": parameters})
+		statements = append(statements, policyStatement{Sid: "ReadParameters", Effect: "Allow", Action: "ssm:GetParameters", Resource: parameters})
 	}
 	if len(secrets) > 0 {
-		statements = append(statements, map[string]any{"Sid": "ReadSecrets", "Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": secrets})
+		statements = append(statements, policyStatement{Sid: "ReadSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secrets})
 	}
 	if cfg.SecretsKmsKeyArn != "" {
-		statements = append(statements, map[string]any{"Sid": "DecryptSecrets", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": cfg.SecretsKmsKeyArn})
+		statements = append(statements, policyStatement{Sid: "DecryptSecrets", Effect: "Allow", Action: "kms:Decrypt", Resource: cfg.SecretsKmsKeyArn})
 	}
-	b, err := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": statements})
-	return string(b), err
+	return policyJSON(statements...)
 }
 
 // newSecretsPolicy lets the execution role read the service's secrets when a task starts.

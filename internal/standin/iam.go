@@ -24,12 +24,12 @@ func policyRule(attr string) rule {
 	}
 }
 
-// normalizePolicyRule is the attribute's StateFunc: the policy is stored as compact JSON
-// with sorted keys, so the stored text is not the program's.
-func normalizePolicyRule(attr, name string) rule {
+// normalizeJSONRule is the attribute's StateFunc: a policy or other JSON document is
+// stored as compact JSON with sorted keys, so the stored text is not the program's.
+func normalizeJSONRule(attr, name string) rule {
 	return rule{
 		name: name,
-		why:  "the stored policy is normalised JSON, not the text the program sent",
+		why:  "the stored JSON is normalised (compact, keys sorted), not the text the program sent",
 		read: func(_ *Cloud, state resource.PropertyMap) {
 			var v any
 			if err := json.Unmarshal([]byte(str(state, attr)), &v); err == nil {
@@ -58,7 +58,7 @@ func init() {
 					"managedPolicyArns": []any{}, "inlinePolicies": []any{},
 				}, nil
 			},
-			rules: []rule{policyRule("assumeRolePolicy"), normalizePolicyRule("assumeRolePolicy", "structure.NormalizeJsonString")},
+			rules: []rule{policyRule("assumeRolePolicy"), normalizeJSONRule("assumeRolePolicy", "structure.NormalizeJsonString")},
 		},
 		"aws:iam/rolePolicy:RolePolicy": {
 			tf: "aws_iam_role_policy", source: "internal/service/iam/role_policy.go",
@@ -68,7 +68,7 @@ func init() {
 			create: func(o *op) (string, map[string]any, error) {
 				return str(o.in, "role") + ":" + str(o.in, "name"), map[string]any{"namePrefix": ""}, nil
 			},
-			rules: []rule{policyRule("policy"), normalizePolicyRule("policy", "verify.LegacyPolicyNormalize")},
+			rules: []rule{policyRule("policy"), normalizeJSONRule("policy", "verify.LegacyPolicyNormalize")},
 		},
 		"aws:iam/rolePolicyAttachment:RolePolicyAttachment": {
 			tf: "aws_iam_role_policy_attachment", source: "internal/service/iam/role_policy_attachment.go",

@@ -28,16 +28,7 @@ const (
 // DiffSuppressFunc (verify.SuppressEquivalentJSONDiffs).
 func jsonRules(attr string) []rule {
 	return []rule{
-		{
-			name: "structure.NormalizeJsonString",
-			why:  "the stored JSON is compact with sorted keys, not the text the program sent",
-			read: func(_ *Cloud, state resource.PropertyMap) {
-				var v any
-				if err := json.Unmarshal([]byte(str(state, attr)), &v); err == nil {
-					put(state, attr, canonicalJSON(v))
-				}
-			},
-		},
+		normalizeJSONRule(attr, "structure.NormalizeJsonString"),
 		{
 			name: "verify.SuppressEquivalentJSONDiffs", attr: attr,
 			why: "JSON equal to the stored one, in another layout, plans no change",
@@ -129,7 +120,7 @@ func init() {
 				}
 				return id, map[string]any{}, err
 			},
-			rules: []rule{policyRule("policy"), normalizePolicyRule("policy", "structure.NormalizeJsonString")},
+			rules: []rule{policyRule("policy"), normalizeJSONRule("policy", "structure.NormalizeJsonString")},
 		},
 		"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": {
 			tf: "aws_default_security_group", source: "internal/service/ec2/vpc_default_security_group.go",
