@@ -5,6 +5,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/example/nlb-alb-fargate/internal/config"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -21,7 +22,7 @@ func lookupAccount(ctx *pulumi.Context, region string) (awsAccount, error) {
 	if err != nil {
 		return awsAccount{}, fmt.Errorf("looking up the AWS account: %w", err)
 	}
-	return awsAccount{ID: id.AccountId, Region: region, Partition: partitionOf(region)}, nil
+	return awsAccount{ID: id.AccountId, Region: region, Partition: config.PartitionOf(region)}, nil
 }
 
 // arn is an ARN in this account and region.

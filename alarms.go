@@ -6,6 +6,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/example/nlb-alb-fargate/internal/config"
 	"regexp"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
@@ -31,7 +32,7 @@ type observability struct {
 
 // newObservability creates the alarm topic (with an email subscription when configured),
 // the alarms and the dashboard.
-func newObservability(ctx *pulumi.Context, cfg operationsConfig, in monitored, account awsAccount) (*observability, error) {
+func newObservability(ctx *pulumi.Context, cfg config.Operations, in monitored, account awsAccount) (*observability, error) {
 	topic, err := sns.NewTopic(ctx, "alarms", &sns.TopicArgs{Tags: nameTag(ctx, "alarms")})
 	if err != nil {
 		return nil, fmt.Errorf("creating the alarm topic: %w", err)
@@ -81,7 +82,7 @@ type alarmSpec struct {
 // is off, so an AZ whose ALB node is unhealthy drops its clients' connections); the ALB's
 // target 5xx and p99 latency; per service, CPU and memory, and running tasks below the
 // desired count (with Container Insights, which reports both).
-func alarmSpecs(ctx *pulumi.Context, cfg operationsConfig, in monitored) []alarmSpec {
+func alarmSpecs(ctx *pulumi.Context, cfg config.Operations, in monitored) []alarmSpec {
 	var specs []alarmSpec
 	for t, tg := range in.Nlb.TargetGroups {
 		suffix := in.Alb.Entrances[t].Suffix
@@ -201,7 +202,7 @@ func consoleHost(account awsAccount) string {
 }
 
 // newDashboard creates the dashboard and returns its console URL.
-func newDashboard(ctx *pulumi.Context, cfg operationsConfig, in monitored, account awsAccount) (pulumi.StringOutput, error) {
+func newDashboard(ctx *pulumi.Context, cfg config.Operations, in monitored, account awsAccount) (pulumi.StringOutput, error) {
 	var parts []any
 	parts = append(parts, in.Nlb.LoadBalancer.ArnSuffix, in.Alb.LoadBalancer.ArnSuffix, in.Cluster.Name)
 	for _, tg := range in.Nlb.TargetGroups {

@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/example/nlb-alb-fargate/internal/config"
 	"maps"
 	"os"
 	"path/filepath"
@@ -294,7 +295,7 @@ func TestChangeSafetyCoversEverySetting(t *testing.T) {
 			covered[k] = true
 		}
 	}
-	for _, k := range slices.Compact(slices.Sorted(slices.Values(append(topLevelKeys(), serviceKeys()...)))) {
+	for _, k := range slices.Compact(slices.Sorted(slices.Values(append(config.Keys(), config.ServiceKeys()...)))) {
 		if !covered[k] {
 			t.Errorf("setting %s has no row in settingChanges: add one (and run go test -run TestChangeSafety -update)", k)
 		}

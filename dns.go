@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/example/nlb-alb-fargate/internal/config"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/acm"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
@@ -11,7 +12,7 @@ import (
 // hostedZoneID returns the Route 53 zone for the domain: the configured id, or the public
 // zone looked up by name. It registers nothing, so a missing zone stops the program before
 // any resource exists.
-func hostedZoneID(ctx *pulumi.Context, cfg ingressConfig) (string, error) {
+func hostedZoneID(ctx *pulumi.Context, cfg config.Ingress) (string, error) {
 	if cfg.Domain == "" || cfg.HostedZoneID != "" {
 		return cfg.HostedZoneID, nil
 	}
@@ -25,7 +26,7 @@ func hostedZoneID(ctx *pulumi.Context, cfg ingressConfig) (string, error) {
 // certificateArn is the ALB's certificate: the configured ARN, or a new ACM certificate
 // for the domain, validated through a DNS record in the hosted zone. A created one is
 // only returned once validated, so the HTTPS listener never gets a pending certificate.
-func certificateArn(ctx *pulumi.Context, cfg ingressConfig, zoneID string) (pulumi.StringInput, error) {
+func certificateArn(ctx *pulumi.Context, cfg config.Ingress, zoneID string) (pulumi.StringInput, error) {
 	if !cfg.CreateCertificate {
 		return pulumi.String(cfg.CertificateArn), nil
 	}
@@ -62,7 +63,7 @@ func certificateArn(ctx *pulumi.Context, cfg ingressConfig, zoneID string) (pulu
 // newAliasRecords points the domain at the NLB with alias A and AAAA records, which work
 // at the zone apex where a CNAME cannot; an IPv4-only NLB gets the A record alone, as an
 // AAAA alias to it would answer with no address.
-func newAliasRecords(ctx *pulumi.Context, cfg ingressConfig, zoneID string, nlb *staticIPNlb) error {
+func newAliasRecords(ctx *pulumi.Context, cfg config.Ingress, zoneID string, nlb *staticIPNlb) error {
 	types := []string{"A", "AAAA"}
 	if nlb.IPAddressType != "dualstack" {
 		types = types[:1]

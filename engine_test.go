@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/example/nlb-alb-fargate/internal/config"
 	"maps"
 	"net/netip"
 	"net/url"
@@ -127,7 +128,7 @@ func dualStackNlbProgram(pin bool) pulumi.RunFunc {
 		var mappings lb.LoadBalancerSubnetMappingArray
 		for i, az := range []string{"us-east-1a", "us-east-1b"} {
 			ipv6 := v.Ipv6CidrBlock.ApplyT(func(block string) (string, error) { return ipv6Subnet(block, i) }).(pulumi.StringOutput)
-			ipv4, err := subnetCidr("10.0.0.0/16", subnetBlockBits, i)
+			ipv4, err := subnetCidr("10.0.0.0/16", config.SubnetBlockBits, i)
 			if err != nil {
 				return err
 			}

@@ -7,6 +7,7 @@ package main
 import (
 	"cmp"
 	"fmt"
+	"github.com/example/nlb-alb-fargate/internal/config"
 	"net/netip"
 	"slices"
 	"strings"
@@ -15,80 +16,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-var (
-	vpcIDPattern    = ec2IDPattern("vpc")
-	subnetIDPattern = ec2IDPattern("subnet")
-)
-
-// Load balancer subnet needs (Elastic Load Balancing user guides): an ALB subnet at least
-// a /27, an NLB subnet at least a /28, each with at least 8 free addresses.
-const (
-	maxNlbSubnetBits = 28
-	minFreeLbIPs     = 8
-)
-
-// validateExisting checks the existing-VPC settings as written, and makes azCount follow
-// the subnets: one public and one private subnet per AZ.
-func (n *networkConfig) validateExisting(p *problems) {
-	set := map[string]bool{"vpcId": n.VpcID != "", "publicSubnetIds": len(n.PublicSubnetIDs) > 0, "privateSubnetIds": len(n.PrivateSubnetIDs) > 0}
-	if !set["vpcId"] && !set["publicSubnetIds"] && !set["privateSubnetIds"] {
-		return
-	}
-	for _, key := range []string{"vpcId", "publicSubnetIds", "privateSubnetIds"} {
-		if !set[key] && p.ok(key) {
-			p.add(key, "missing value: an existing VPC takes vpcId, publicSubnetIds and privateSubnetIds together")
-		}
-	}
-	if n.VpcID != "" && !vpcIDPattern.MatchString(n.VpcID) {
-		p.add("vpcId", "invalid value %q: must be a VPC id such as vpc-0123456789abcdef0", n.VpcID)
-	}
-	seen := map[string]string{}
-	for _, list := range []struct {
-		key string
-		ids []string
-	}{{"publicSubnetIds", n.PublicSubnetIDs}, {"privateSubnetIds", n.PrivateSubnetIDs}} {
-		for i, id := range list.ids {
-			k := fmt.Sprintf("%s[%d]", list.key, i)
-			if !subnetIDPattern.MatchString(id) {
-				p.add(k, "invalid value %q: must be a subnet id such as subnet-0123456789abcdef0", id)
-			} else if other, dup := seen[id]; dup {
-				p.add(k, "duplicate value %q: already used by %s; each AZ needs a public and a private subnet of its own", id, other)
-			}
-			seen[id] = k
-		}
-	}
-	pub, priv := len(n.PublicSubnetIDs), len(n.PrivateSubnetIDs)
-	if pub > 0 && priv > 0 && pub != priv && p.ok("publicSubnetIds", "privateSubnetIds") {
-		p.add("privateSubnetIds", "invalid value: %d private subnets for %d public ones; give one public and one private subnet per AZ", priv, pub)
-	}
-	if pub > 0 && p.ok("publicSubnetIds") {
-		switch {
-		case pub < minAzCount || pub > maxAzCount:
-			p.add("publicSubnetIds", "invalid value: %d subnets; give one per AZ, in %d to %d AZs (an ALB needs two)", pub, minAzCount, maxAzCount)
-		case !p.ok("azCount"):
-		case n.AzCount != settingDefault[int]("azCount") && n.AzCount != pub:
-			p.add("azCount", "invalid value %d: the existing VPC's subnets are in %d AZs; azCount follows publicSubnetIds, so leave it unset", n.AzCount, pub)
-		default:
-			n.AzCount = pub
-		}
-	}
-	n.refuseNewVpcSettings(p)
-}
-
-// refuseNewVpcSettings reports the settings that shape a new VPC, set with vpcId. They
-// have no meaning there, so a value other than the registry's default is a mistake (the
-// CLI fills the defaults in, so a default cannot be told from unset).
-func (n networkConfig) refuseNewVpcSettings(p *problems) {
-	if n.VpcCidr != settingDefault[string]("vpcCidr") && p.ok("vpcCidr") {
-		p.add("vpcCidr", "invalid value %q with vpcId: the existing VPC has its own CIDR; leave vpcCidr unset", n.VpcCidr)
-	}
-	if n.NatGateways != settingDefault[string]("natGateways") && p.ok("natGateways") {
-		p.add("natGateways", "invalid value %q with vpcId: the stack creates no NAT gateways in an existing VPC, whose private subnets' routes give the tasks their egress; leave natGateways unset", n.NatGateways)
-	}
-	if n.VpcEndpoints && p.ok("vpcEndpoints") {
-		p.add("vpcEndpoints", "invalid value true with vpcId: the stack creates no VPC endpoints in an existing VPC (they may exist already, and a second set with private DNS would clash); leave vpcEndpoints unset")
-	}
-}
+// Load balancer subnet needs (Elastic Load Balancing user guides): at least 8 free
+// addresses in each subnet.
+const minFreeLbIPs = 8
 
 // foundSubnet is what the look-ups tell about one subnet.
 type foundSubnet struct {
@@ -104,10 +34,10 @@ type foundSubnet struct {
 // lookupExistingNetwork looks up the VPC and every subnet, checks they fit (every problem
 // at once), and returns the network the other layers build on and its AZs in the order
 // of publicSubnetIds.
-func lookupExistingNetwork(ctx *pulumi.Context, cfg networkConfig) (*network, []string, error) {
+func lookupExistingNetwork(ctx *pulumi.Context, cfg config.Network) (*network, []string, error) {
 	vpc, err := ec2.LookupVpc(ctx, &ec2.LookupVpcArgs{Id: pulumi.StringRef(cfg.VpcID)})
 	if err != nil {
-		return nil, nil, &configError{Title: "the existing VPC cannot take the stack",
+		return nil, nil, &config.Error{Title: "the existing VPC cannot take the stack",
 			Problems: []string{fmt.Sprintf("vpcId: %s was not found in the stack's account and region: %v", cfg.VpcID, err)}}
 	}
 	public, err := lookupSubnets(ctx, cfg.PublicSubnetIDs)
@@ -198,7 +128,7 @@ func defaultRoute(ctx *pulumi.Context, vpcID, subnetID string) (routeTableID, ta
 // found, in another VPC, two in one AZ, AZs that differ between the lists, a public
 // subnet without an internet gateway, a private one with it, or too small a subnet.
 func checkExistingSubnets(vpcID string, public, private []foundSubnet) error {
-	p := &problems{}
+	p := &config.Problems{}
 	azs := map[string][]string{}
 	for _, list := range []struct {
 		key     string
@@ -209,15 +139,15 @@ func checkExistingSubnets(vpcID string, public, private []foundSubnet) error {
 		for i, s := range list.subnets {
 			k := fmt.Sprintf("%s[%d]", list.key, i)
 			if s.VpcID == "" {
-				p.add(k, "%s was not found in the stack's account and region", s.ID)
+				p.Add(k, "%s was not found in the stack's account and region", s.ID)
 				continue
 			}
 			if s.VpcID != vpcID {
-				p.add(k, "%s is in %s, not in vpcId %s", s.ID, s.VpcID, vpcID)
+				p.Add(k, "%s is in %s, not in vpcId %s", s.ID, s.VpcID, vpcID)
 				continue
 			}
 			if other, dup := seenAZ[s.AZ]; dup {
-				p.add(k, "%s is in %s, like %s; give one subnet per AZ", s.ID, s.AZ, other)
+				p.Add(k, "%s is in %s, like %s; give one subnet per AZ", s.ID, s.AZ, other)
 			} else {
 				seenAZ[s.AZ] = k
 				azs[list.key] = append(azs[list.key], s.AZ)
@@ -228,19 +158,16 @@ func checkExistingSubnets(vpcID string, public, private []foundSubnet) error {
 	for _, pair := range [][2]string{{"privateSubnetIds", "publicSubnetIds"}, {"publicSubnetIds", "privateSubnetIds"}} {
 		for _, az := range azs[pair[0]] {
 			if !slices.Contains(azs[pair[1]], az) {
-				p.add(pair[1], "no subnet in %s, where %s has one; the NLB's AZ and the ALB's and tasks' AZ must pair up, one public and one private subnet per AZ", az, pair[0])
+				p.Add(pair[1], "no subnet in %s, where %s has one; the NLB's AZ and the ALB's and tasks' AZ must pair up, one public and one private subnet per AZ", az, pair[0])
 			}
 		}
 	}
-	if len(p.list) == 0 {
-		return nil
-	}
-	return &configError{Title: "the existing VPC cannot take the stack", Problems: p.list}
+	return p.Err("the existing VPC cannot take the stack")
 }
 
 // checkSubnetRole checks a subnet can do its job: a public one routes to an internet
 // gateway and can hold an NLB; a private one does not, and can hold an ALB.
-func checkSubnetRole(p *problems, key string, s foundSubnet, public bool) {
+func checkSubnetRole(p *config.Problems, key string, s foundSubnet, public bool) {
 	viaIGW := strings.HasPrefix(s.DefaultRoute, "igw-")
 	route := "no IPv4 default route"
 	if s.DefaultRoute != "" {
@@ -248,18 +175,18 @@ func checkSubnetRole(p *problems, key string, s foundSubnet, public bool) {
 	}
 	switch {
 	case public && !viaIGW:
-		p.add(key, "%s is not public (route table %s has %s): the internet-facing NLB and its Elastic IPs need a subnet whose 0.0.0.0/0 route goes to an internet gateway", s.ID, s.RouteTableID, route)
+		p.Add(key, "%s is not public (route table %s has %s): the internet-facing NLB and its Elastic IPs need a subnet whose 0.0.0.0/0 route goes to an internet gateway", s.ID, s.RouteTableID, route)
 	case !public && viaIGW:
-		p.add(key, "%s is public (route table %s has %s): tasks and the internal ALB belong in private subnets, whose egress goes through NAT or VPC endpoints", s.ID, s.RouteTableID, route)
+		p.Add(key, "%s is public (route table %s has %s): tasks and the internal ALB belong in private subnets, whose egress goes through NAT or VPC endpoints", s.ID, s.RouteTableID, route)
 	}
-	maxBits, what := maxNlbSubnetBits, "the NLB"
+	maxBits, what := config.NLBSubnetMaxBits, "the NLB"
 	if !public {
-		maxBits, what = maxAlbSubnetBits, "the internal ALB"
+		maxBits, what = config.ALBSubnetMaxBits, "the internal ALB"
 	}
 	if prefix, err := netip.ParsePrefix(s.CIDR); err == nil && prefix.Bits() > maxBits {
-		p.add(key, "%s is a /%d (%s): %s needs a /%d or larger", s.ID, prefix.Bits(), s.CIDR, what, maxBits)
+		p.Add(key, "%s is a /%d (%s): %s needs a /%d or larger", s.ID, prefix.Bits(), s.CIDR, what, maxBits)
 	}
 	if s.FreeIPs < minFreeLbIPs {
-		p.add(key, "%s has %d free IP addresses: %s needs at least %d", s.ID, s.FreeIPs, what, minFreeLbIPs)
+		p.Add(key, "%s has %d free IP addresses: %s needs at least %d", s.ID, s.FreeIPs, what, minFreeLbIPs)
 	}
 }

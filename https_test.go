@@ -151,8 +151,8 @@ func TestHostedZoneByName(t *testing.T) {
 	equal(t, "zone", str(t, m.one(t, tRecord, "nlb-alias-A").Inputs, "zoneId"), standin.ZoneID("example.com"))
 
 	// A missing zone is reported on hostedZoneName, before anything is registered.
-	mustRefuse(t, map[string]string{"domain": "www.example.org", "hostedZoneName": "example.org"},
-		`hostedZoneName: looking up the public hosted zone "example.org"`)
+	mustRefuse(t, nil, map[string]string{"domain": "www.example.org", "hostedZoneName": "example.org"},
+		[]string{`hostedZoneName: looking up the public hosted zone "example.org"`})
 }
 
 func TestCreatedCertificateIsValidatedBeforeUse(t *testing.T) {

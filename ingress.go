@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/example/nlb-alb-fargate/internal/config"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
@@ -50,7 +51,7 @@ func nlbIPAddressType(net *network) string {
 // newInternalAlb builds the internal ALB in the private subnets. Its listeners answer
 // 200 "OK" to anything no service rule matches, as the reference pattern does. With a
 // certificate it also terminates TLS, and HTTP may redirect to HTTPS.
-func newInternalAlb(ctx *pulumi.Context, cfg ingressConfig, net *network, certificateArn pulumi.StringInput, logs *accessLogBucket) (*internalAlb, error) {
+func newInternalAlb(ctx *pulumi.Context, cfg config.Ingress, net *network, certificateArn pulumi.StringInput, logs *accessLogBucket) (*internalAlb, error) {
 	sg, err := newSecurityGroup(ctx, "alb-sg", "Internal ALB: HTTP from the NLB only", net.VpcID)
 	if err != nil {
 		return nil, err
@@ -74,7 +75,7 @@ func newInternalAlb(ctx *pulumi.Context, cfg ingressConfig, net *network, certif
 	if err != nil {
 		return nil, fmt.Errorf("creating internal ALB: %w", err)
 	}
-	redirect := cfg.https() && cfg.RedirectHTTP
+	redirect := cfg.HTTPS() && cfg.RedirectHTTP
 	httpDefault := fixedOK()
 	if redirect {
 		httpDefault = redirectToHTTPS(cfg.HTTPSListenerPort)
@@ -90,7 +91,7 @@ func newInternalAlb(ctx *pulumi.Context, cfg ingressConfig, net *network, certif
 	}
 	out := &internalAlb{LoadBalancer: alb, SecurityGroup: sg}
 	out.Entrances = append(out.Entrances, albEntrance{AlbPort: cfg.AlbListenerPort, Protocol: "HTTP", Listener: http, Serves: !redirect})
-	if !cfg.https() {
+	if !cfg.HTTPS() {
 		return out, nil
 	}
 	https, err := lb.NewListener(ctx, "alb-https-listener", &lb.ListenerArgs{
@@ -110,7 +111,7 @@ func newInternalAlb(ctx *pulumi.Context, cfg ingressConfig, net *network, certif
 
 // nlbPort is the NLB's TCP listener port that forwards to an ALB entrance: the port
 // clients use for HTTP, or the HTTPS port, which the NLB passes through unchanged.
-func (in ingressConfig) nlbPort(e albEntrance) int {
+func nlbPort(in config.Ingress, e albEntrance) int {
 	if e.Protocol == "HTTPS" {
 		return in.HTTPSListenerPort
 	}
@@ -143,8 +144,8 @@ func redirectToHTTPS(port int) lb.ListenerDefaultActionInput {
 
 // newStaticIPNlb builds the internet-facing NLB, placed with one subnet mapping per public
 // subnet so each AZ answers on its own Elastic IP (the user's own, or one the stack
-// allocates), and forwards TCP to each ALB entrance.
-func newStaticIPNlb(ctx *pulumi.Context, cfg ingressConfig, net *network, alb *internalAlb, own []ownEIP, logs *accessLogBucket) (*staticIPNlb, error) {
+// allocates), and forwards TCP to each ALB entrance, whose health it probes at probePath.
+func newStaticIPNlb(ctx *pulumi.Context, cfg config.Ingress, probePath string, net *network, alb *internalAlb, own []ownEIP, logs *accessLogBucket) (*staticIPNlb, error) {
 	sg, err := newNlbSecurityGroup(ctx, cfg, net, alb)
 	if err != nil {
 		return nil, err
@@ -198,7 +199,7 @@ func newStaticIPNlb(ctx *pulumi.Context, cfg ingressConfig, net *network, alb *i
 		out.StaticIPv6s = nlbIPv6s(ctx, nlb, net.PublicSubnetIDs)
 	}
 	for _, e := range alb.Entrances {
-		tg, err := forwardToAlb(ctx, cfg, net, nlb, alb, e)
+		tg, err := forwardToAlb(ctx, cfg, probePath, net, nlb, alb, e)
 		if err != nil {
 			return nil, err
 		}
@@ -219,7 +220,7 @@ func nlbOptions(net *network, logs *accessLogBucket) []pulumi.ResourceOption {
 
 // nlbElasticIPs are the NLB's Elastic IPs, one per AZ: the user's own, or new ones, which
 // stay allocated on destroy and replacement with retainStaticIps.
-func nlbElasticIPs(ctx *pulumi.Context, cfg ingressConfig, azs int, own []ownEIP) (allocations, ips pulumi.StringArray, err error) {
+func nlbElasticIPs(ctx *pulumi.Context, cfg config.Ingress, azs int, own []ownEIP) (allocations, ips pulumi.StringArray, err error) {
 	if len(own) > 0 {
 		for _, e := range own {
 			allocations = append(allocations, pulumi.String(e.AllocationID))
@@ -261,7 +262,7 @@ func nlbIPv6s(ctx *pulumi.Context, nlb *lb.LoadBalancer, publicSubnetIDs pulumi.
 // forwardToAlb creates, for one entrance, the NLB's target group of type "alb" with the
 // ALB registered in it, and the NLB's TCP listener that forwards to it. TCP, because a
 // TLS listener on an NLB cannot forward to an ALB-type target group.
-func forwardToAlb(ctx *pulumi.Context, cfg ingressConfig, net *network, nlb *lb.LoadBalancer, alb *internalAlb, e albEntrance) (*lb.TargetGroup, error) {
+func forwardToAlb(ctx *pulumi.Context, cfg config.Ingress, probePath string, net *network, nlb *lb.LoadBalancer, alb *internalAlb, e albEntrance) (*lb.TargetGroup, error) {
 	tg, err := lb.NewTargetGroup(ctx, "nlb-alb"+e.Suffix+"-tg", &lb.TargetGroupArgs{
 		TargetType: pulumi.String("alb"),
 		Protocol:   pulumi.String("TCP"),
@@ -276,7 +277,7 @@ func forwardToAlb(ctx *pulumi.Context, cfg ingressConfig, net *network, nlb *lb.
 		HealthCheck: &lb.TargetGroupHealthCheckArgs{
 			Protocol:         pulumi.String(e.Protocol),
 			Port:             pulumi.String("traffic-port"),
-			Path:             pulumi.String(cfg.NlbHealthCheckPath),
+			Path:             pulumi.String(probePath),
 			Interval:         pulumi.Int(10),
 			HealthyThreshold: pulumi.Int(3),
 		},
@@ -300,7 +301,7 @@ func forwardToAlb(ctx *pulumi.Context, cfg ingressConfig, net *network, nlb *lb.
 	}
 	_, err = lb.NewListener(ctx, listenerName, &lb.ListenerArgs{
 		LoadBalancerArn: nlb.Arn,
-		Port:            pulumi.Int(cfg.nlbPort(e)),
+		Port:            pulumi.Int(nlbPort(cfg, e)),
 		Protocol:        pulumi.String("TCP"),
 		DefaultActions: lb.ListenerDefaultActionArray{lb.ListenerDefaultActionArgs{
 			Type:           pulumi.String("forward"),
@@ -313,16 +314,16 @@ func forwardToAlb(ctx *pulumi.Context, cfg ingressConfig, net *network, nlb *lb.
 	return tg, nil
 }
 
-// newNlbHealthCheckRules route the NLB's health-check path to a service's target group on
+// newNlbHealthCheckRules route the NLB's health-check path (probePath) to a service's target group on
 // every entrance, at their own priority, so the probe reaches a task whatever paths the
 // services match, and even where HTTP otherwise redirects.
-func newNlbHealthCheckRules(ctx *pulumi.Context, cfg ingressConfig, alb *internalAlb, target *lb.TargetGroup) error {
+func newNlbHealthCheckRules(ctx *pulumi.Context, cfg config.Ingress, probePath string, alb *internalAlb, target *lb.TargetGroup) error {
 	for _, e := range alb.Entrances {
 		_, err := lb.NewListenerRule(ctx, "nlb-health-rule"+e.Suffix, &lb.ListenerRuleArgs{
 			ListenerArn: e.Listener.Arn,
 			Priority:    pulumi.Int(cfg.NlbHealthCheckRulePriority),
 			Conditions: lb.ListenerRuleConditionArray{lb.ListenerRuleConditionArgs{
-				PathPattern: &lb.ListenerRuleConditionPathPatternArgs{Values: pulumi.StringArray{pulumi.String(cfg.NlbHealthCheckPath)}},
+				PathPattern: &lb.ListenerRuleConditionPathPatternArgs{Values: pulumi.StringArray{pulumi.String(probePath)}},
 			}},
 			Actions: lb.ListenerRuleActionArray{lb.ListenerRuleActionArgs{Type: pulumi.String("forward"), TargetGroupArn: target.Arn}},
 		})
@@ -343,7 +344,7 @@ func endpointIPAddressTypes(nlbIPAddressType string) []string {
 }
 
 // newEndpointService offers the NLB to partners' VPCs over PrivateLink.
-func newEndpointService(ctx *pulumi.Context, cfg *privateLinkConfig, nlb *staticIPNlb) (*ec2.VpcEndpointService, error) {
+func newEndpointService(ctx *pulumi.Context, cfg *config.PrivateLink, nlb *staticIPNlb) (*ec2.VpcEndpointService, error) {
 	svc, err := ec2.NewVpcEndpointService(ctx, "nlb-endpoint-service", &ec2.VpcEndpointServiceArgs{
 		NetworkLoadBalancerArns: pulumi.StringArray{nlb.LoadBalancer.Arn},
 		AcceptanceRequired:      pulumi.Bool(cfg.AcceptanceRequired),

@@ -6,6 +6,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/example/nlb-alb-fargate/internal/config"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
@@ -23,7 +24,7 @@ type logging struct {
 }
 
 // newLogging creates what accessLogs and flowLogs turn on.
-func newLogging(ctx *pulumi.Context, cfg operationsConfig, vpcID pulumi.StringInput, account awsAccount) (*logging, error) {
+func newLogging(ctx *pulumi.Context, cfg config.Operations, vpcID pulumi.StringInput, account awsAccount) (*logging, error) {
 	var out logging
 	var err error
 	if cfg.FlowLogs {
@@ -89,7 +90,7 @@ func (b *accessLogBucket) dependsOn() []pulumi.Resource {
 // log delivery accepts), all public access blocked, a policy that refuses plain HTTP and
 // lets ELB log delivery write under each load balancer's prefix, and a lifecycle rule that
 // expires logs. forceDestroy: `pulumi destroy` deletes the logs with the bucket.
-func newAccessLogBucket(ctx *pulumi.Context, cfg operationsConfig, account awsAccount) (*accessLogBucket, error) {
+func newAccessLogBucket(ctx *pulumi.Context, cfg config.Operations, account awsAccount) (*accessLogBucket, error) {
 	bucket, err := s3.NewBucketV2(ctx, "access-logs", &s3.BucketV2Args{
 		ForceDestroy: pulumi.Bool(true),
 		Tags:         nameTag(ctx, "access-logs"),
@@ -186,7 +187,7 @@ type flowLogs struct {
 // newFlowLogs records every flow in the VPC (accepted and rejected) to a CloudWatch Logs
 // group with its own retention, through a role only VPC Flow Logs of this account may
 // assume.
-func newFlowLogs(ctx *pulumi.Context, cfg operationsConfig, vpcID pulumi.StringInput, account awsAccount) (*flowLogs, error) {
+func newFlowLogs(ctx *pulumi.Context, cfg config.Operations, vpcID pulumi.StringInput, account awsAccount) (*flowLogs, error) {
 	group, err := cloudwatch.NewLogGroup(ctx, "flow-logs", &cloudwatch.LogGroupArgs{
 		Name:            pulumi.Sprintf("/vpc/%s/%s/flow-logs", ctx.Project(), ctx.Stack()),
 		RetentionInDays: pulumi.Int(cfg.FlowLogRetentionDays),

@@ -4,11 +4,12 @@
 package main
 
 import (
-	"fmt"
+	"github.com/example/nlb-alb-fargate/internal/config"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
+
+//go:generate go run ./internal/config/gendocs
 
 func main() {
 	pulumi.Run(program)
@@ -51,47 +52,25 @@ type stackOutputs struct {
 	WebACLArn       pulumi.StringOutput
 }
 
-// deploy reads and checks the config, does the look-ups and the preflight (registering
-// nothing if any of it is wrong), then builds the network, the internal ALB, the
-// static-IP NLB, the Fargate services, the optional DNS records and PrivateLink service,
-// and the operations baseline (access logs, flow logs, WAF, alarms, dashboard).
+// deploy runs the program's three stages. It reads and checks the config, then looks
+// the account up (an existing VPC, your own Elastic IPs, the quotas), registering nothing
+// if either finds a problem. Then it builds the network, the internal ALB, the static-IP
+// NLB, the Fargate services, the optional DNS records and PrivateLink service, and the
+// operations baseline (access logs, flow logs, WAF, alarms, dashboard).
 func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 	cfg, err := loadConfig(ctx)
 	if err != nil {
 		return nil, err
 	}
-	region, err := aws.GetRegion(ctx, nil)
-	if err != nil {
-		return nil, fmt.Errorf("looking up the AWS region: %w", err)
-	}
-	if err := cfg.regionProblems(region.Name); err != nil {
-		return nil, err
-	}
-	account, err := lookupAccount(ctx, region.Name)
+	site, err := lookUpSite(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	existing, zones, err := placement(ctx, cfg.Network)
-	if err != nil {
-		return nil, err
-	}
-	own, err := lookupOwnEIPs(ctx, cfg.Ingress.EipAllocationIDs)
-	if err != nil {
-		return nil, err
-	}
-	if cfg.Preflight {
-		if err := runPreflight(ctx, cfg, zones, region.Name); err != nil {
-			return nil, err
-		}
-	}
-	zoneID, err := hostedZoneID(ctx, cfg.Ingress)
-	if err != nil {
-		return nil, err
-	}
+	account := site.Account
 
-	net := existing
+	net := site.Network
 	if net == nil {
-		if net, err = newNetwork(ctx, cfg.Network, zones, region.Name); err != nil {
+		if net, err = newNetwork(ctx, cfg.Network, cfg.ExecEndpoint(), site.Zones, account.Region); err != nil {
 			return nil, err
 		}
 	}
@@ -100,8 +79,8 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 		return nil, err
 	}
 	var cert pulumi.StringInput
-	if cfg.Ingress.https() {
-		if cert, err = certificateArn(ctx, cfg.Ingress, zoneID); err != nil {
+	if cfg.Ingress.HTTPS() {
+		if cert, err = certificateArn(ctx, cfg.Ingress, site.ZoneID); err != nil {
 			return nil, err
 		}
 	}
@@ -109,7 +88,8 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 	if err != nil {
 		return nil, err
 	}
-	nlb, err := newStaticIPNlb(ctx, cfg.Ingress, net, alb, own, logs.AccessLogs)
+	probePath := cfg.NlbProbePath()
+	nlb, err := newStaticIPNlb(ctx, cfg.Ingress, probePath, net, alb, site.OwnEIPs, logs.AccessLogs)
 	if err != nil {
 		return nil, err
 	}
@@ -117,8 +97,8 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 	if err != nil {
 		return nil, err
 	}
-	first := firstPublic(services) // validation guarantees one
-	if err := newNlbHealthCheckRules(ctx, cfg.Ingress, alb, first.TargetGroup); err != nil {
+	first := firstPublic(services) // the config's checks guarantee one
+	if err := newNlbHealthCheckRules(ctx, cfg.Ingress, probePath, alb, first.TargetGroup); err != nil {
 		return nil, err
 	}
 
@@ -136,12 +116,12 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 		Services:         services,
 		InternalURLs:     internalURLs(alb, services),
 	}
-	watched := monitored{Nlb: nlb, Zones: zones, Alb: alb, Cluster: cluster, Services: services}
+	watched := monitored{Nlb: nlb, Zones: site.Zones, Alb: alb, Cluster: cluster, Services: services}
 	if err := out.addOperations(ctx, cfg.Operations, logs, watched, net, account); err != nil {
 		return nil, err
 	}
 	if cfg.Ingress.Domain != "" {
-		if err := newAliasRecords(ctx, cfg.Ingress, zoneID, nlb); err != nil {
+		if err := newAliasRecords(ctx, cfg.Ingress, site.ZoneID, nlb); err != nil {
 			return nil, err
 		}
 	}
@@ -157,7 +137,7 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 
 // addOperations adds the web ACL (with waf), the alarms and the dashboard, and the
 // operations outputs.
-func (o *stackOutputs) addOperations(ctx *pulumi.Context, cfg operationsConfig, logs *logging, in monitored, net *network, account awsAccount) error {
+func (o *stackOutputs) addOperations(ctx *pulumi.Context, cfg config.Operations, logs *logging, in monitored, net *network, account awsAccount) error {
 	if logs.AccessLogs != nil {
 		o.AccessLogBucket = logs.AccessLogs.Bucket.Bucket
 	}
@@ -179,21 +159,11 @@ func (o *stackOutputs) addOperations(ctx *pulumi.Context, cfg operationsConfig, 
 	return nil
 }
 
-// placement is where the stack goes: the AZs of a new VPC, or an existing VPC's network
-// (looked up and checked) and its AZs. It registers nothing.
-func placement(ctx *pulumi.Context, cfg networkConfig) (*network, []string, error) {
-	if cfg.existing() {
-		return lookupExistingNetwork(ctx, cfg)
-	}
-	zones, err := availabilityZones(ctx, cfg.AzCount)
-	return nil, zones, err
-}
-
 // serviceURL is the address a user curls: HTTPS when the ALB has a certificate, the
 // domain when one is set (else the NLB's name), and the port unless it is the default.
-func serviceURL(cfg ingressConfig, nlbDNS pulumi.StringOutput) pulumi.StringOutput {
+func serviceURL(cfg config.Ingress, nlbDNS pulumi.StringOutput) pulumi.StringOutput {
 	scheme, port, defaultPort := "http", cfg.ListenerPort, 80
-	if cfg.https() {
+	if cfg.HTTPS() {
 		scheme, port, defaultPort = "https", cfg.HTTPSListenerPort, 443
 	}
 	host := nlbDNS

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/example/nlb-alb-fargate/internal/config"
 	"net/netip"
 	"slices"
 	"sort"
@@ -49,7 +50,7 @@ func TestNetworkIsDualStackWithSubnetsPerAZ(t *testing.T) {
 func TestAddingAnAZKeepsEverySubnet(t *testing.T) {
 	for _, cidr := range []string{"10.0.0.0/16", "10.1.0.0/23"} {
 		blocks := map[string]string{} // subnet name → IPv4 and IPv6 blocks, from the smallest azCount that has it
-		for az := minAzCount; az <= maxAzCount; az++ {
+		for az := config.MinAZs; az <= config.MaxAZs; az++ {
 			m, _ := mustRunIn(t, largeAccount, map[string]string{"vpcCidr": cidr, "azCount": fmt.Sprint(az)})
 			for _, s := range m.byType(tSubnet) {
 				got := str(t, s.Inputs, "cidrBlock") + " " + str(t, s.Inputs, "ipv6CidrBlock")
@@ -63,7 +64,7 @@ func TestAddingAnAZKeepsEverySubnet(t *testing.T) {
 				}
 			}
 		}
-		equal(t, "subnets seen for vpcCidr "+cidr, len(blocks), 2*maxAzCount)
+		equal(t, "subnets seen for vpcCidr "+cidr, len(blocks), 2*config.MaxAZs)
 	}
 }
 

@@ -160,12 +160,12 @@ func mustRun(t *testing.T, cfg map[string]string) (*mocks, *stackOutputs) {
 	return m, out
 }
 
-// mustRefuse runs the program in preview with a bad config and asserts that it fails with
-// every wanted fragment in the message, and that nothing was registered before it did.
-// It returns the error for further checks.
-func mustRefuse(t *testing.T, cfg map[string]string, want ...string) error {
+// mustRefuse is the one check that a config is refused before any resource: the program
+// runs in preview, in the account acct prepares (nil: a new one), and must fail with every
+// wanted fragment in the message, having registered nothing. It returns the error.
+func mustRefuse(t *testing.T, acct anAccount, cfg map[string]string, want []string, opts ...pulumi.RunOption) error {
 	t.Helper()
-	m, _, err := run(t, cfg, true)
+	m, _, err := runIn(t, acct, testStack, qualified(cfg), true, opts...)
 	if err == nil {
 		t.Fatalf("config %v: want an error, got none", cfg)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/example/nlb-alb-fargate/internal/config"
 	"net/netip"
 	"strings"
 
@@ -31,11 +32,9 @@ type network struct {
 // of the VPC's IPv6 /56 are numbered the same way. Adding an AZ takes new blocks and never
 // moves an existing subnet: a subnet's IPv4 block cannot change, EC2 replaces the subnet
 // (and with it the NLB's mapping, the NAT gateway and every task in it). Blocks 6, 7, 14
-// and 15 stay free (azCount is at most 6).
-const (
-	subnetBlockBits = 4 // 16 blocks: a /16 VPC gives /20 subnets
-	privateBlocks   = 8 // the second half of the VPC holds the private subnets
-)
+// and 15 stay free (azCount is at most 6). The config checks the VPC block against the
+// same layout (config.SubnetBlockBits: 16 blocks, so a /16 VPC gives /20 subnets).
+const privateBlocks = 8 // the second half of the VPC holds the private subnets
 
 func publicBlock(az int) int  { return az }
 func privateBlock(az int) int { return privateBlocks + az }
@@ -57,16 +56,17 @@ func availabilityZones(ctx *pulumi.Context, azCount int) ([]string, error) {
 // availabilityZonesFrom takes the first azCount of the region's AZs, or explains why not.
 func availabilityZonesFrom(names []string, azCount int) ([]string, error) {
 	if len(names) < azCount {
-		return nil, &configError{Problems: []string{fmt.Sprintf(
+		return nil, &config.Error{Problems: []string{fmt.Sprintf(
 			"azCount: invalid value %d: the region has only %d available Availability Zones (%v)",
 			azCount, len(names), names)}}
 	}
 	return names[:azCount], nil
 }
 
-// newNetwork builds a dual-stack VPC with one public and one private subnet per AZ.
+// newNetwork builds a dual-stack VPC with one public and one private subnet per AZ, and
+// with vpcEndpoints the endpoints tasks need (ssmmessages too for execEndpoint: ECS Exec).
 // awsx v2's ec2.Vpc cannot give subnets IPv6 blocks, so this uses plain ec2 resources.
-func newNetwork(ctx *pulumi.Context, cfg networkConfig, zones []string, region string) (*network, error) {
+func newNetwork(ctx *pulumi.Context, cfg config.Network, execEndpoint bool, zones []string, region string) (*network, error) {
 	// The VPC, with an Amazon-provided /56 so every subnet gets a /64 (the NLB is dual stack).
 	v, err := ec2.NewVpc(ctx, "vpc", &ec2.VpcArgs{
 		CidrBlock:                    pulumi.String(cfg.VpcCidr),
@@ -128,7 +128,7 @@ func newNetwork(ctx *pulumi.Context, cfg networkConfig, zones []string, region s
 		if err := associate(ctx, fmt.Sprintf("public-%d-rta", i), public, publicRT); err != nil {
 			return nil, err
 		}
-		if cfg.natGatewayIn(i) {
+		if cfg.NatGatewayIn(i) {
 			nat, err := newNatGateway(ctx, fmt.Sprintf("nat-%d", i), public)
 			if err != nil {
 				return nil, err
@@ -153,7 +153,7 @@ func newNetwork(ctx *pulumi.Context, cfg networkConfig, zones []string, region s
 		net.privateRouteTableIDs = append(net.privateRouteTableIDs, privateRT.ID())
 	}
 	if cfg.VpcEndpoints {
-		if err := newVpcEndpoints(ctx, net, region, cfg.ExecEndpoint); err != nil {
+		if err := newVpcEndpoints(ctx, net, region, execEndpoint); err != nil {
 			return nil, err
 		}
 	}
@@ -208,7 +208,7 @@ func newVpcEndpoints(ctx *pulumi.Context, net *network, region string, execComma
 // newSubnet creates the subnet in block number block of the VPC: that block of the VPC's
 // IPv4 range and that /64 of its IPv6 /56, with IPv6 assigned on creation.
 func newSubnet(ctx *pulumi.Context, name string, v *ec2.Vpc, az, vpcCidr string, block int) (*ec2.Subnet, error) {
-	ipv4, err := subnetCidr(vpcCidr, subnetBlockBits, block)
+	ipv4, err := subnetCidr(vpcCidr, config.SubnetBlockBits, block)
 	if err != nil {
 		return nil, fmt.Errorf("subnet %s: %w", name, err)
 	}

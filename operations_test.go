@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"github.com/example/nlb-alb-fargate/internal/config"
 	"slices"
 	"strings"
 	"testing"
@@ -303,7 +304,7 @@ func TestWebACL(t *testing.T) {
 	}
 
 	existing, _ := mustRunIn(t, withNetworks(t), map[string]string{"waf": "true",
-		"vpcId": theNetwork(t, networkTeam).VpcID, "publicSubnetIds": compactJSON(theNetwork(t, networkTeam).PublicSubnetIDs),
-		"privateSubnetIds": compactJSON(theNetwork(t, networkTeam).PrivateSubnetIDs)})
+		"vpcId": theNetwork(t, networkTeam).VpcID, "publicSubnetIds": config.CompactJSON(theNetwork(t, networkTeam).PublicSubnetIDs),
+		"privateSubnetIds": config.CompactJSON(theNetwork(t, networkTeam).PrivateSubnetIDs)})
 	equal(t, "existing VPC's sources", jsonOf(get(t, existing.one(t, tIPSet, "waf-vpc-sources").Inputs, "addresses")), `["`+networkTeam.Cidr+`"]`)
 }

@@ -7,6 +7,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/example/nlb-alb-fargate/internal/config"
 	"math"
 	"slices"
 	"strings"
@@ -50,16 +51,16 @@ type demand struct {
 }
 
 // demandOf is what cfg needs in zones.
-func demandOf(cfg *stackConfig, zones []string) demand {
+func demandOf(cfg *config.Stack, zones []string) demand {
 	d := demand{vpcs: 1, albs: 1, nlbs: 1, natsPerAZ: map[string]int{}}
 	if len(cfg.Ingress.EipAllocationIDs) == 0 {
 		d.eips = len(zones)
 	}
-	if cfg.Network.existing() {
+	if cfg.Network.Existing() {
 		d.vpcs = 0
 	}
 	for i, az := range zones {
-		if cfg.Network.natGatewayIn(i) {
+		if cfg.Network.NatGatewayIn(i) {
 			d.natsPerAZ[az]++
 			d.eips++
 		}
@@ -70,10 +71,10 @@ func demandOf(cfg *stackConfig, zones []string) demand {
 		if s.Autoscaling != nil {
 			most = max(most, s.Autoscaling.Max)
 		}
-		onDemand, spot := splitTasks(s.DesiredCount, s.capacityStrategy())
+		onDemand, spot := splitTasks(s.DesiredCount, s.CapacityStrategy())
 		d.fargate += vcpu * float64(onDemand)
 		d.spot += vcpu * float64(spot)
-		onDemand, spot = splitTasks(most, s.capacityStrategy())
+		onDemand, spot = splitTasks(most, s.CapacityStrategy())
 		d.fargateMax += vcpu * float64(onDemand)
 		d.spotMax += vcpu * float64(spot)
 	}
@@ -82,7 +83,7 @@ func demandOf(cfg *stackConfig, zones []string) demand {
 
 // splitTasks is how many of n tasks may run on FARGATE and on FARGATE_SPOT under a
 // strategy, at most: each provider's base first, the rest by weight, rounded up.
-func splitTasks(n int, strategy []capacityProviderStrategy) (onDemand, spot int) {
+func splitTasks(n int, strategy []config.CapacityProviderStrategy) (onDemand, spot int) {
 	rest, weights := n, 0
 	count := map[string]int{}
 	for _, s := range strategy {
@@ -111,7 +112,7 @@ type account interface {
 
 // preflightReport is what preflight found: shortfalls stop the program, warnings do not.
 type preflightReport struct {
-	problems problems
+	problems config.Problems
 	warnings []string
 }
 
@@ -162,7 +163,7 @@ func (r *preflightReport) check(q quota, what string, need, mine, all int, limit
 	if extra <= 0 || extra <= free {
 		return
 	}
-	r.problems.add(what, "this config needs %d, this stack holds %d, and %d of the %g allowed in %s (%q, quota %s) are in use: %d short; raise the quota in Service Quotas, or %s",
+	r.problems.Add(what, "this config needs %d, this stack holds %d, and %d of the %g allowed in %s (%q, quota %s) are in use: %d short; raise the quota in Service Quotas, or %s",
 		need, mine, all, limit, where, q.name, q.code, extra-max(free, 0), q.fix)
 }
 
@@ -210,7 +211,7 @@ func (r *preflightReport) checkFargate(acct account, q quota, what string, need,
 	}
 	switch {
 	case need > limit:
-		r.problems.add(what, "the services need %g at their desired counts, more than the %g allowed (%q, quota %s); raise the quota in Service Quotas, or %s",
+		r.problems.Add(what, "the services need %g at their desired counts, more than the %g allowed (%q, quota %s); raise the quota in Service Quotas, or %s",
 			need, limit, q.name, q.code, q.fix)
 	case most > limit:
 		r.warnings = append(r.warnings, fmt.Sprintf("preflight: %s: the services need %g at their autoscaling maxima, more than the %g allowed (%q, quota %s): scaling will stop short",
@@ -220,17 +221,14 @@ func (r *preflightReport) checkFargate(acct account, q quota, what string, need,
 
 // runPreflight runs the preflight against the account, logs its warnings and returns its
 // shortfalls as an error.
-func runPreflight(ctx *pulumi.Context, cfg *stackConfig, zones []string, region string) error {
+func runPreflight(ctx *pulumi.Context, cfg *config.Stack, zones []string, region string) error {
 	r := preflight(liveAccount{ctx: ctx, tags: map[string]string{stackTagKey: stackTagValue(ctx)}}, demandOf(cfg, zones), region)
 	for _, w := range r.warnings {
 		if err := ctx.Log.Warn(w, nil); err != nil {
 			return fmt.Errorf("logging a preflight warning: %w", err)
 		}
 	}
-	if len(r.problems.list) == 0 {
-		return nil
-	}
-	return &configError{Title: "preflight: the account cannot hold this stack", Problems: r.problems.list}
+	return r.problems.Err("preflight: the account cannot hold this stack")
 }
 
 // liveAccount reads the account with the aws provider's data sources.

@@ -5,6 +5,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/example/nlb-alb-fargate/internal/config"
 	"strings"
 	"testing"
 
@@ -36,31 +37,14 @@ func eipsOf(tags map[string]any) func(int) map[string]any {
 }
 
 // refusedIn runs the program in a prepared account, which must refuse it with every
-// wanted fragment, before registering anything.
-func refusedIn(t *testing.T, acct anAccount, cfg map[string]string, want ...string) error {
-	t.Helper()
-	m, _, err := runIn(t, acct, testStack, qualified(cfg), true)
-	if err == nil {
-		t.Fatalf("config %v: want an error, got none", cfg)
-	}
-	for _, w := range want {
-		if !strings.Contains(err.Error(), w) {
-			t.Errorf("error does not say %q:\n%v", w, err)
-		}
-	}
-	if n := m.count(); n != 0 {
-		t.Errorf("%d resources were registered before the error; want none", n)
-	}
-	return err
-}
 
 func TestPreflightStopsBeforeTheQuotaIsReached(t *testing.T) {
-	err := refusedIn(t, nil, map[string]string{"azCount": "3"},
+	err := mustRefuse(t, nil, map[string]string{"azCount": "3"}, []string{
 		`preflight: the account cannot hold this stack (1 problem; nothing was deployed)`,
-		`Elastic IPs: this config needs 6, this stack holds 0, and 0 of the 5 allowed in us-east-1 ("EC2-VPC Elastic IPs", quota L-0263D0A3) are in use: 1 short; raise the quota in Service Quotas, or release Elastic IPs you do not use, or need fewer (natGateways: single, eipAllocationIds)`)
-	var ce *configError
+		`Elastic IPs: this config needs 6, this stack holds 0, and 0 of the 5 allowed in us-east-1 ("EC2-VPC Elastic IPs", quota L-0263D0A3) are in use: 1 short; raise the quota in Service Quotas, or release Elastic IPs you do not use, or need fewer (natGateways: single, eipAllocationIds)`})
+	var ce *config.Error
 	if !errors.As(err, &ce) {
-		t.Errorf("want a *configError, got %T", err)
+		t.Errorf("want a *config.Error, got %T", err)
 	}
 
 	// Others' objects count; every shortfall is reported at once.
@@ -68,9 +52,9 @@ func TestPreflightStopsBeforeTheQuotaIsReached(t *testing.T) {
 		seed(t, c, tEip, 3, eipsOf(nil))
 		seed(t, c, tVpc, 5, func(i int) map[string]any { return map[string]any{"cidrBlock": fmt.Sprintf("10.%d.0.0/16", 100+i)} })
 	}
-	refusedIn(t, crowded, nil, "(2 problems; nothing was deployed)",
+	mustRefuse(t, crowded, nil, []string{"(2 problems; nothing was deployed)",
 		`Elastic IPs: this config needs 4, this stack holds 0, and 3 of the 5 allowed in us-east-1 ("EC2-VPC Elastic IPs", quota L-0263D0A3) are in use: 2 short`,
-		`VPCs: this config needs 1, this stack holds 0, and 5 of the 5 allowed in us-east-1 ("VPCs per Region", quota L-F678F1CE) are in use: 1 short; raise the quota in Service Quotas, or delete a VPC you do not use`)
+		`VPCs: this config needs 1, this stack holds 0, and 5 of the 5 allowed in us-east-1 ("VPCs per Region", quota L-F678F1CE) are in use: 1 short; raise the quota in Service Quotas, or delete a VPC you do not use`})
 
 	// NAT gateways are counted per AZ, where their quota applies.
 	busyAZ := func(c *standin.Cloud) {
@@ -83,14 +67,14 @@ func TestPreflightStopsBeforeTheQuotaIsReached(t *testing.T) {
 		eips := seed(t, c, tEip, 5, eipsOf(nil))
 		seed(t, c, tNat, 5, func(i int) map[string]any { return map[string]any{"subnetId": subnet, "allocationId": eips[i]} })
 	}
-	refusedIn(t, busyAZ, nil, "(1 problem;",
-		`NAT gateways in us-east-1a: this config needs 1, this stack holds 0, and 5 of the 5 allowed in us-east-1a ("NAT gateways per Availability Zone", quota L-FE5A380F) are in use: 1 short`)
+	mustRefuse(t, busyAZ, nil, []string{"(1 problem;",
+		`NAT gateways in us-east-1a: this config needs 1, this stack holds 0, and 5 of the 5 allowed in us-east-1a ("NAT gateways per Availability Zone", quota L-FE5A380F) are in use: 1 short`})
 
 	// The services' vCPU at their desired counts.
-	refusedIn(t, nil, map[string]string{"desiredCount": "30"},
-		`Fargate On-Demand vCPU: the services need 7.5 at their desired counts, more than the 6 allowed ("Fargate On-Demand vCPU resource count", quota L-3032A538)`)
-	refusedIn(t, nil, map[string]string{"spot": "true", "cpu": "1024", "memory": "2048", "desiredCount": "7"},
-		`Fargate Spot vCPU: the services need 7 at their desired counts, more than the 6 allowed ("Fargate Spot vCPU resource count", quota L-36FBB829)`)
+	mustRefuse(t, nil, map[string]string{"desiredCount": "30"}, []string{
+		`Fargate On-Demand vCPU: the services need 7.5 at their desired counts, more than the 6 allowed ("Fargate On-Demand vCPU resource count", quota L-3032A538)`})
+	mustRefuse(t, nil, map[string]string{"spot": "true", "cpu": "1024", "memory": "2048", "desiredCount": "7"}, []string{
+		`Fargate Spot vCPU: the services need 7 at their desired counts, more than the 6 allowed ("Fargate Spot vCPU resource count", quota L-36FBB829)`})
 }
 
 // A running stack holds its own Elastic IPs already: they are not needed twice.
@@ -140,10 +124,10 @@ func TestPreflightWarnsAndGoesOn(t *testing.T) {
 		quotas: map[string]float64{"L-F678F1CE": 5, "L-FE5A380F": 5, "L-53DA6B97": 50, "L-69A177A2": 50, "L-3032A538": 6, "L-36FBB829": 6},
 		failed: map[string]error{"L-0263D0A3": errors.New("AccessDeniedException: not authorized to perform servicequotas:GetServiceQuota")},
 	}
-	cfg := &stackConfig{Network: networkConfig{NatGateways: "perAz"}, Services: []serviceConfig{{Cpu: 256, DesiredCount: 2, Autoscaling: &autoscalingConfig{Max: 40}}}}
+	cfg := &config.Stack{Network: config.Network{NatGateways: "perAz"}, Services: []config.Service{{Cpu: 256, DesiredCount: 2, Autoscaling: &config.Autoscaling{Max: 40}}}}
 	r := preflight(acct, demandOf(cfg, []string{"us-east-1a", "us-east-1b", "us-east-1c"}), "us-east-1")
-	if len(r.problems.list) != 0 {
-		t.Errorf("problems %v; want none: an unreadable quota is not a shortfall", r.problems.list)
+	if len(r.problems.List()) != 0 {
+		t.Errorf("problems %v; want none: an unreadable quota is not a shortfall", r.problems.List())
 	}
 	want := []string{
 		`preflight: could not read its value of "EC2-VPC Elastic IPs" (quota ec2/L-0263D0A3), so it is not checked: AccessDeniedException`,
@@ -163,13 +147,13 @@ func TestPreflightWarnsAndGoesOn(t *testing.T) {
 }
 
 func TestSplitTasksBetweenFargateAndSpot(t *testing.T) {
-	mix := []capacityProviderStrategy{{CapacityProvider: "FARGATE", Base: 1, Weight: 1}, {CapacityProvider: "FARGATE_SPOT", Weight: 3}}
+	mix := []config.CapacityProviderStrategy{{CapacityProvider: "FARGATE", Base: 1, Weight: 1}, {CapacityProvider: "FARGATE_SPOT", Weight: 3}}
 	for _, tc := range []struct {
 		n, onDemand, spot int
-		strategy          []capacityProviderStrategy
+		strategy          []config.CapacityProviderStrategy
 	}{
-		{10, 10, 0, []capacityProviderStrategy{{CapacityProvider: "FARGATE", Weight: 1}}},
-		{10, 0, 10, []capacityProviderStrategy{{CapacityProvider: "FARGATE_SPOT", Weight: 1}}},
+		{10, 10, 0, []config.CapacityProviderStrategy{{CapacityProvider: "FARGATE", Weight: 1}}},
+		{10, 0, 10, []config.CapacityProviderStrategy{{CapacityProvider: "FARGATE_SPOT", Weight: 1}}},
 		{10, 4, 7, mix}, // base 1, then 9 by 1:3, rounded up each way
 		{1, 1, 0, mix},
 	} {
@@ -222,16 +206,9 @@ func TestOwnElasticIPs(t *testing.T) {
 
 func TestOwnElasticIPsAreChecked(t *testing.T) {
 	acct, ids := freeEIPs(t, 2)
-	refusedIn(t, nil, map[string]string{"eipAllocationIds": `["eipalloc-0123456789abcdef0"]`},
-		`eipAllocationIds: invalid value: 1 allocation ids for azCount 2: give one Elastic IP per AZ, in AZ order`)
-	refusedIn(t, nil, map[string]string{"eipAllocationIds": `["eipalloc-12345","203.0.113.7"]`},
-		`eipAllocationIds[0]: invalid value "eipalloc-12345": must be an Elastic IP allocation id such as eipalloc-0123456789abcdef0`,
-		`eipAllocationIds[1]: invalid value "203.0.113.7": must be an Elastic IP allocation id`)
-	refusedIn(t, acct, map[string]string{"eipAllocationIds": idsConfig([]string{ids[0], ids[0]})},
-		`eipAllocationIds[1]: duplicate value "`+ids[0]+`": already used by eipAllocationIds[0]; each AZ needs an Elastic IP of its own`)
-	refusedIn(t, nil, map[string]string{"eipAllocationIds": `["eipalloc-0123456789abcdef0","eipalloc-0123456789abcdef1"]`},
+	mustRefuse(t, nil, map[string]string{"eipAllocationIds": `["eipalloc-0123456789abcdef0","eipalloc-0123456789abcdef1"]`}, []string{
 		`eipAllocationIds[0]: invalid value "eipalloc-0123456789abcdef0": no such Elastic IP in the stack's region`,
-		`eipAllocationIds[1]: invalid value "eipalloc-0123456789abcdef1": no such Elastic IP in the stack's region`)
+		`eipAllocationIds[1]: invalid value "eipalloc-0123456789abcdef1": no such Elastic IP in the stack's region`})
 
 	// One in use by an instance, the other by another stack's NLB.
 	inUse := func(c *standin.Cloud) {
@@ -251,9 +228,9 @@ func TestOwnElasticIPsAreChecked(t *testing.T) {
 				"subnetMappings": []any{map[string]any{"subnetId": subnet, "allocationId": ids[1]}}}
 		})
 	}
-	refusedIn(t, inUse, map[string]string{"eipAllocationIds": idsConfig(ids)},
-		`eipAllocationIds[0]: invalid value "`+ids[0]+`": `, `is associated with instance i-0123456789abcdef0; disassociate it first, or give another`,
-		`eipAllocationIds[1]: invalid value "`+ids[1]+`": `, `is associated with network load balancer partner-nlb, not this stack's; disassociate it first, or give another`)
+	mustRefuse(t, inUse, map[string]string{"eipAllocationIds": idsConfig(ids)}, []string{
+		`eipAllocationIds[0]: invalid value "` + ids[0] + `": `, `is associated with instance i-0123456789abcdef0; disassociate it first, or give another`,
+		`eipAllocationIds[1]: invalid value "` + ids[1] + `": `, `is associated with network load balancer partner-nlb, not this stack's; disassociate it first, or give another`})
 }
 
 // retainStaticIps keeps the NLB's Elastic IPs on destroy, and only those.

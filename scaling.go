@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/example/nlb-alb-fargate/internal/config"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/appautoscaling"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
@@ -19,7 +20,7 @@ type scalingInputs struct {
 
 // newAutoscaling scales the service's desired count between min and max with
 // target-tracking policies on average CPU and/or on ALB requests per task.
-func newAutoscaling(ctx *pulumi.Context, cfg serviceConfig, in scalingInputs, svc *ecs.Service) error {
+func newAutoscaling(ctx *pulumi.Context, cfg config.Service, in scalingInputs, svc *ecs.Service) error {
 	a, n := cfg.Autoscaling, cfg.Name
 	target, err := appautoscaling.NewTarget(ctx, n+"-scaling-target", &appautoscaling.TargetArgs{
 		ServiceNamespace:  pulumi.String("ecs"),

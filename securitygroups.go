@@ -7,6 +7,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/example/nlb-alb-fargate/internal/config"
 	"maps"
 	"slices"
 
@@ -18,15 +19,15 @@ import (
 // newNlbSecurityGroup admits the NLB's listener ports from the internet and lets the NLB
 // reach only the ALB's listener ports (traffic and health checks obey the outbound rules).
 // It also opens the ALB's group on those ports to this group alone.
-func newNlbSecurityGroup(ctx *pulumi.Context, cfg ingressConfig, net *network, alb *internalAlb) (*ec2.SecurityGroup, error) {
+func newNlbSecurityGroup(ctx *pulumi.Context, cfg config.Ingress, net *network, alb *internalAlb) (*ec2.SecurityGroup, error) {
 	sg, err := newSecurityGroup(ctx, "nlb-sg", "Internet-facing NLB: listener ports from anywhere", net.VpcID)
 	if err != nil {
 		return nil, err
 	}
 	for _, e := range alb.Entrances {
-		clients := []securityGroupRule{{name: "nlb-from-internet" + e.Suffix + "-ipv4", description: "Clients over IPv4", port: cfg.nlbPort(e), cidrIPv4: "0.0.0.0/0"}}
+		clients := []securityGroupRule{{name: "nlb-from-internet" + e.Suffix + "-ipv4", description: "Clients over IPv4", port: nlbPort(cfg, e), cidrIPv4: "0.0.0.0/0"}}
 		if net.IPv6 { // an IPv4-only NLB has no IPv6 clients to admit
-			clients = append(clients, securityGroupRule{name: "nlb-from-internet" + e.Suffix + "-ipv6", description: "Clients over IPv6", port: cfg.nlbPort(e), cidrIPv6: "::/0"})
+			clients = append(clients, securityGroupRule{name: "nlb-from-internet" + e.Suffix + "-ipv6", description: "Clients over IPv6", port: nlbPort(cfg, e), cidrIPv6: "::/0"})
 		}
 		if err := addIngress(ctx, sg, clients...); err != nil {
 			return nil, err
@@ -43,7 +44,7 @@ func newNlbSecurityGroup(ctx *pulumi.Context, cfg ingressConfig, net *network, a
 
 // newServiceSecurityGroup admits the container port from the ALB only, and lets tasks
 // open HTTPS connections out (ECR image pulls, CloudWatch Logs, AWS APIs) and nothing else.
-func newServiceSecurityGroup(ctx *pulumi.Context, cfg serviceConfig, deps serviceDeps) (*ec2.SecurityGroup, error) {
+func newServiceSecurityGroup(ctx *pulumi.Context, cfg config.Service, deps serviceDeps) (*ec2.SecurityGroup, error) {
 	n := cfg.Name
 	sg, err := newSecurityGroup(ctx, n+"-sg", fmt.Sprintf("Fargate service %s: container port from the ALB only", n), deps.Network.VpcID)
 	if err != nil {

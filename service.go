@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/example/nlb-alb-fargate/internal/config"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -41,7 +42,7 @@ type fargateService struct {
 
 // newServices creates the cluster, its FARGATE and FARGATE_SPOT capacity providers, and
 // every service in it.
-func newServices(ctx *pulumi.Context, configs []serviceConfig, net *network, alb *internalAlb, account awsAccount, containerInsights string) ([]*fargateService, *ecs.Cluster, error) {
+func newServices(ctx *pulumi.Context, configs []config.Service, net *network, alb *internalAlb, account awsAccount, containerInsights string) ([]*fargateService, *ecs.Cluster, error) {
 	cluster, err := newCluster(ctx, containerInsights)
 	if err != nil {
 		return nil, nil, err
@@ -127,9 +128,9 @@ func newCapacityProviders(ctx *pulumi.Context, cluster *ecs.Cluster) (*ecs.Clust
 // forceNewDeployment, the provider changes one strategy to another in place, which ECS
 // allows only together with a new deployment; the price is that every update of the
 // service rolls its tasks.
-func capacityArgs(cfg serviceConfig, args *ecs.ServiceArgs) {
+func capacityArgs(cfg config.Service, args *ecs.ServiceArgs) {
 	var items ecs.ServiceCapacityProviderStrategyArray
-	for _, s := range cfg.capacityStrategy() {
+	for _, s := range cfg.CapacityStrategy() {
 		items = append(items, ecs.ServiceCapacityProviderStrategyArgs{
 			CapacityProvider: pulumi.String(s.CapacityProvider),
 			Base:             pulumi.Int(s.Base),
@@ -157,7 +158,7 @@ func newExecCommandPolicy(ctx *pulumi.Context, name string, taskRole *iam.Role) 
 
 // newFargateService deploys one service: its image, task definition, log group, target
 // group and listener rule on the ALB, security group, and the ECS service itself.
-func newFargateService(ctx *pulumi.Context, cfg serviceConfig, deps serviceDeps) (*fargateService, error) {
+func newFargateService(ctx *pulumi.Context, cfg config.Service, deps serviceDeps) (*fargateService, error) {
 	n := cfg.Name
 	logGroup, err := cloudwatch.NewLogGroup(ctx, n+"-logs", &cloudwatch.LogGroupArgs{
 		Name:            pulumi.Sprintf("/ecs/%s/%s/%s", ctx.Project(), ctx.Stack(), n),
@@ -256,7 +257,7 @@ func newFargateService(ctx *pulumi.Context, cfg serviceConfig, deps serviceDeps)
 
 // serviceImage is the configured image, or one built from the build directory and pushed
 // to a private ECR repository (what CDK's ContainerImage.fromAsset does).
-func serviceImage(ctx *pulumi.Context, cfg serviceConfig) (pulumi.StringOutput, error) {
+func serviceImage(ctx *pulumi.Context, cfg config.Service) (pulumi.StringOutput, error) {
 	if cfg.Image != "" {
 		return pulumi.String(cfg.Image).ToStringOutput(), nil
 	}
@@ -351,7 +352,7 @@ type taskDefinitionInputs struct {
 }
 
 // newTaskDefinition describes the task: size, one essential container, its logs.
-func newTaskDefinition(ctx *pulumi.Context, cfg serviceConfig, in taskDefinitionInputs) (*ecs.TaskDefinition, error) {
+func newTaskDefinition(ctx *pulumi.Context, cfg config.Service, in taskDefinitionInputs) (*ecs.TaskDefinition, error) {
 	td, err := ecs.NewTaskDefinition(ctx, cfg.Name+"-task", &ecs.TaskDefinitionArgs{
 		Family:                  pulumi.String(taskFamily(ctx.Project(), ctx.Stack(), cfg.Name)),
 		Cpu:                     pulumi.String(strconv.Itoa(cfg.Cpu)),
@@ -395,7 +396,7 @@ func taskFamily(project, stack, service string) string {
 // maxTaskFamily is ECS's limit on a task definition family's length.
 const maxTaskFamily = 255
 
-func containerDefinition(cfg serviceConfig, in taskDefinitionInputs) pulumi.Map {
+func containerDefinition(cfg config.Service, in taskDefinitionInputs) pulumi.Map {
 	c := pulumi.Map{
 		"name":      pulumi.String(cfg.Name),
 		"image":     in.Image,
@@ -423,7 +424,7 @@ func containerDefinition(cfg serviceConfig, in taskDefinitionInputs) pulumi.Map 
 		// leave behind, as AWS recommends for Exec.
 		c["linuxParameters"] = pulumi.Map{"initProcessEnabled": pulumi.Bool(true)}
 	}
-	if cfg.builtFromBundledApp() && !cfg.EnableExecuteCommand {
+	if cfg.BuiltFromBundledApp() && !cfg.EnableExecuteCommand {
 		// The bundled app writes no files, so it runs on a read-only root filesystem.
 		// ECS Exec's agent must write into the container, so Exec keeps it writable.
 		c["readonlyRootFilesystem"] = pulumi.Bool(true)
@@ -443,13 +444,13 @@ func containerDefinition(cfg serviceConfig, in taskDefinitionInputs) pulumi.Map 
 
 // bundledAppHealthCheck is the bundled app's probe: its own binary asks /healthz, as the
 // image has no shell.
-var bundledAppHealthCheck = containerHealthCheck{Command: []string{"CMD", "/server", "-healthcheck"}, Interval: 10, Timeout: 5, Retries: 3, StartPeriod: 10}
+var bundledAppHealthCheck = config.ContainerHealthCheck{Command: []string{"CMD", "/server", "-healthcheck"}, Interval: 10, Timeout: 5, Retries: 3, StartPeriod: 10}
 
 // containerHealthCheckOf is the container's ECS health check: the configured one, the
 // bundled app's probe, or none (an image's own probe is not known).
-func containerHealthCheckOf(cfg serviceConfig) pulumi.Map {
+func containerHealthCheckOf(cfg config.Service) pulumi.Map {
 	hc := cfg.ContainerHealthCheck
-	if hc == nil && cfg.builtFromBundledApp() {
+	if hc == nil && cfg.BuiltFromBundledApp() {
 		hc = &bundledAppHealthCheck
 	}
 	if hc == nil {
@@ -468,7 +469,7 @@ func containerHealthCheckOf(cfg serviceConfig) pulumi.Map {
 // TASK_IDENTITY when on) and the internal services' addresses, sorted by name as the
 // provider stores them (orderEnvironmentVariables), so a second run plans nothing.
 // Validation keeps the user's names apart from the stack's.
-func containerEnvironment(cfg serviceConfig, internalURLs map[string]pulumi.StringInput) pulumi.Array {
+func containerEnvironment(cfg config.Service, internalURLs map[string]pulumi.StringInput) pulumi.Array {
 	vars := map[string]pulumi.StringInput{"PORT": pulumi.String(strconv.Itoa(cfg.ContainerPort))}
 	if cfg.TaskIdentity {
 		vars["TASK_IDENTITY"] = pulumi.String("true")
@@ -489,7 +490,7 @@ func internalServiceEnv(self string, deps serviceDeps) map[string]pulumi.StringI
 	env := map[string]pulumi.StringInput{}
 	for name, port := range deps.InternalPorts {
 		if name != self {
-			env[internalURLVar(name)] = pulumi.Sprintf("http://%s:%d", deps.Alb.LoadBalancer.DnsName, port)
+			env[config.InternalURLVar(name)] = pulumi.Sprintf("http://%s:%d", deps.Alb.LoadBalancer.DnsName, port)
 		}
 	}
 	return env
@@ -498,7 +499,7 @@ func internalServiceEnv(self string, deps serviceDeps) map[string]pulumi.StringI
 // newServiceRouting creates the service's ip target group and what sends requests to it:
 // a rule on the public listener for its paths and hosts, or, for an internal service, an
 // ALB listener of its own that the NLB does not forward to.
-func newServiceRouting(ctx *pulumi.Context, cfg serviceConfig, deps serviceDeps) (*lb.TargetGroup, []pulumi.Resource, error) {
+func newServiceRouting(ctx *pulumi.Context, cfg config.Service, deps serviceDeps) (*lb.TargetGroup, []pulumi.Resource, error) {
 	tg, err := lb.NewTargetGroup(ctx, cfg.Name+"-tg", &lb.TargetGroupArgs{
 		TargetType: pulumi.String("ip"), // awsvpc tasks register by IP
 		Protocol:   pulumi.String("HTTP"),
@@ -542,7 +543,7 @@ func newServiceRouting(ctx *pulumi.Context, cfg serviceConfig, deps serviceDeps)
 }
 
 // newInternalListener gives an internal service its own ALB port, open to the VPC only.
-func newInternalListener(ctx *pulumi.Context, cfg serviceConfig, deps serviceDeps, tg *lb.TargetGroup) (*lb.Listener, error) {
+func newInternalListener(ctx *pulumi.Context, cfg config.Service, deps serviceDeps, tg *lb.TargetGroup) (*lb.Listener, error) {
 	n := cfg.Name
 	listener, err := lb.NewListener(ctx, n+"-internal-listener", &lb.ListenerArgs{
 		LoadBalancerArn: deps.Alb.LoadBalancer.Arn,
@@ -565,7 +566,7 @@ func newInternalListener(ctx *pulumi.Context, cfg serviceConfig, deps serviceDep
 	return listener, nil
 }
 
-func ruleConditions(cfg serviceConfig) lb.ListenerRuleConditionArray {
+func ruleConditions(cfg config.Service) lb.ListenerRuleConditionArray {
 	var conds lb.ListenerRuleConditionArray
 	if len(cfg.PathPatterns) > 0 {
 		conds = append(conds, lb.ListenerRuleConditionArgs{

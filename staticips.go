@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/example/nlb-alb-fargate/internal/config"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
@@ -19,28 +20,28 @@ type ownEIP struct {
 // stack's region, be a VPC address, and be free, or already this stack's NLB's (on a
 // running stack). It registers nothing, and reports every problem at once.
 func lookupOwnEIPs(ctx *pulumi.Context, ids []string) ([]ownEIP, error) {
-	p := &problems{}
+	p := &config.Problems{}
 	var out []ownEIP
 	for i, id := range ids {
 		key := fmt.Sprintf("eipAllocationIds[%d]", i)
 		eip, err := ec2.GetElasticIp(ctx, &ec2.GetElasticIpArgs{Id: pulumi.StringRef(id)})
 		if err != nil {
-			p.add(key, "invalid value %q: no such Elastic IP in the stack's region (%v)", id, err)
+			p.Add(key, "invalid value %q: no such Elastic IP in the stack's region (%v)", id, err)
 			continue
 		}
 		if eip.Domain != "vpc" {
-			p.add(key, "invalid value %q: %s is an EC2-Classic address; an NLB takes VPC Elastic IPs", id, eip.PublicIp)
+			p.Add(key, "invalid value %q: %s is an EC2-Classic address; an NLB takes VPC Elastic IPs", id, eip.PublicIp)
 			continue
 		}
 		if eip.AssociationId != "" {
 			if holder, ours := eipHolder(ctx, eip); !ours {
-				p.add(key, "invalid value %q: %s is associated with %s; disassociate it first, or give another", id, eip.PublicIp, holder)
+				p.Add(key, "invalid value %q: %s is associated with %s; disassociate it first, or give another", id, eip.PublicIp, holder)
 				continue
 			}
 		}
 		out = append(out, ownEIP{AllocationID: id, PublicIP: eip.PublicIp})
 	}
-	return out, p.err()
+	return out, p.Err("")
 }
 
 // eipHolder says what holds an associated Elastic IP, and whether that is this stack's

@@ -13,6 +13,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/example/nlb-alb-fargate/internal/config"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/wafv2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -41,7 +42,7 @@ func wafVisibility(metric string) wafv2.WebAclRuleVisibilityConfigArgs {
 
 // newWebACL creates the web ACL (default: allow), its rules, and associates it with the
 // ALB. It returns the web ACL's ARN.
-func newWebACL(ctx *pulumi.Context, cfg operationsConfig, alb *internalAlb, net *network) (pulumi.StringOutput, error) {
+func newWebACL(ctx *pulumi.Context, cfg config.Operations, alb *internalAlb, net *network) (pulumi.StringOutput, error) {
 	// The VPC's own addresses: the NLB's (for IPv6 clients and health checks) and the
 	// services' calls to internal services.
 	vpcSources, err := wafv2.NewIpSet(ctx, "waf-vpc-sources", &wafv2.IpSetArgs{

@@ -5,19 +5,13 @@ package main
 
 import (
 	"fmt"
+	"github.com/example/nlb-alb-fargate/internal/config"
 	"maps"
-	"regexp"
 	"slices"
-	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
-
-// cpuArchitectures are the Fargate runtime platforms for Linux tasks. Both run on
-// FARGATE_SPOT too: AWS added Spot for ARM64 on 2024-09-06 (platform version 1.4.0,
-// the only Linux one today), so no combination with spot needs refusing.
-var cpuArchitectures = []string{"X86_64", "ARM64"}
 
 // imagePlatform is the platform an image is built for, as Docker names it.
 func imagePlatform(cpuArchitecture string) string {
@@ -27,109 +21,13 @@ func imagePlatform(cpuArchitecture string) string {
 	return "linux/amd64"
 }
 
-// envName is a variable name every shell and runtime can read: letters, digits and
-// underscores, not starting with a digit.
-var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
-// plainCredentials may not be plain environment variables: they are credentials
-// (Security Hub control ECS.8), and a task gets AWS credentials from its task role.
-var plainCredentials = []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "ECS_ENGINE_AUTH_DATA"}
-
-var (
-	// An SSM parameter's ARN: parameter/ then its name without the leading slash.
-	ssmParameterArn = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):ssm:[a-z0-9-]+:[0-9]{12}:parameter/[A-Za-z0-9_.\-/]+$`)
-	// A Secrets Manager secret's full ARN, optionally followed by ECS's
-	// :json-key:version-stage:version-id (each may be empty; at most one of the last two).
-	secretValueFrom = regexp.MustCompile(`^(arn:(?:aws|aws-cn|aws-us-gov):secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6})(?::([^:]*):([^:]*):([^:]*))?$`)
-	kmsKeyArn       = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):kms:[a-z0-9-]+:[0-9]{12}:key/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$`)
-)
-
-// reservedNames are the variables the stack sets in every container of the service.
-func (s serviceConfig) reservedNames(internalServices []string) map[string]string {
-	reserved := map[string]string{
-		"PORT":          "the stack sets it to containerPort",
-		"TASK_IDENTITY": "the stack sets it for taskIdentity",
-	}
-	for _, name := range internalServices {
-		if name != s.Name {
-			reserved[internalURLVar(name)] = fmt.Sprintf("the stack sets it to internal service %s's address", name)
-		}
-	}
-	return reserved
-}
-
-// internalURLVar is the variable that tells other services where an internal one is:
-// API_URL for "api".
-func internalURLVar(service string) string {
-	return strings.ToUpper(strings.ReplaceAll(service, "-", "_")) + "_URL"
-}
-
-// validateWorkload checks the service's environment, secrets and CPU architecture.
-func (s serviceConfig) validateWorkload(p *problems, internalServices []string) {
-	key := func(k string) string { return s.path + k }
-	reserved := s.reservedNames(internalServices)
-	for _, which := range []struct {
-		setting string
-		vars    map[string]string
-	}{{"environment", s.Environment}, {"secrets", s.Secrets}} {
-		for _, name := range slices.Sorted(maps.Keys(which.vars)) {
-			k := key(which.setting) + "." + name
-			switch {
-			case !envName.MatchString(name):
-				p.add(k, "invalid name %q: must be letters, digits and underscores, not starting with a digit", name)
-			case reserved[name] != "":
-				p.add(k, "reserved name %q: %s", name, reserved[name])
-			case which.setting == "environment" && slices.Contains(plainCredentials, name):
-				p.add(k, "invalid name %q: credentials must not be plain environment variables (Security Hub ECS.8); the task role gives the app AWS credentials, and other credentials belong in secrets", name)
-			}
-			if which.setting != "secrets" {
-				continue
-			}
-			if _, dup := s.Environment[name]; dup {
-				p.add(k, "duplicate name %q: also set in environment; a variable is either plain or secret", name)
-			}
-			checkSecretValueFrom(p, k, which.vars[name])
-		}
-	}
-	if a := s.SecretsKmsKeyArn; a != "" {
-		switch {
-		case !kmsKeyArn.MatchString(a):
-			p.add(key("secretsKmsKeyArn"), "invalid value %q: must be a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab (an alias cannot be granted kms:Decrypt)", a)
-		case len(s.Secrets) == 0 && s.ImageCredentialsSecretArn == "":
-			p.add(key("secretsKmsKeyArn"), "invalid value %q: there are no secrets to decrypt; set secrets (or imageCredentialsSecretArn), or leave this empty", a)
-		}
-	}
-	switch {
-	case slices.Contains(cpuArchitectures, s.CpuArchitecture):
-	case slices.ContainsFunc(cpuArchitectures, func(a string) bool { return strings.EqualFold(a, s.CpuArchitecture) }):
-		p.add(key("cpuArchitecture"), "unsupported value %q: write it as %q", s.CpuArchitecture, strings.ToUpper(s.CpuArchitecture))
-	default:
-		p.add(key("cpuArchitecture"), "unsupported value %q: Fargate runs Linux tasks on %s", s.CpuArchitecture, quoteAll(cpuArchitectures))
-	}
-}
-
-// checkSecretValueFrom checks a secret's ARN as ECS takes it in valueFrom.
-func checkSecretValueFrom(p *problems, key, arn string) {
-	if ssmParameterArn.MatchString(arn) {
-		return
-	}
-	m := secretValueFrom.FindStringSubmatch(arn)
-	if m == nil {
-		p.add(key, "invalid value %q: must be an SSM parameter ARN (arn:aws:ssm:us-east-1:123456789012:parameter/app/db-password) or a Secrets Manager secret's full ARN (arn:aws:secretsmanager:us-east-1:123456789012:secret:app/db-AbC123), optionally with :json-key:version-stage:version-id", arn)
-		return
-	}
-	if m[3] != "" && m[4] != "" {
-		p.add(key, "invalid value %q: give a version stage or a version id, not both", arn)
-	}
-}
-
 // secretResources are the ARNs a policy must name for the given valueFroms: an SSM
 // parameter's ARN, and a Secrets Manager secret's ARN without ECS's JSON key and version
 // suffix (IAM matches the secret, not the part of it).
 func secretResources(valueFroms []string) (parameters, secrets []string) {
 	for _, v := range valueFroms {
-		if m := secretValueFrom.FindStringSubmatch(v); m != nil {
-			secrets = append(secrets, m[1])
+		if arn, ok := config.SecretsManagerARN(v); ok {
+			secrets = append(secrets, arn)
 		} else {
 			parameters = append(parameters, v)
 		}
@@ -142,7 +40,7 @@ func secretResources(valueFroms []string) (parameters, secrets []string) {
 // secretsPolicy is the execution role's policy for the service's secrets: read exactly
 // those parameters and secrets, and decrypt with the named key only. ECS reads them with
 // the execution role when a task starts; the application never holds this permission.
-func secretsPolicy(cfg serviceConfig) (string, error) {
+func secretsPolicy(cfg config.Service) (string, error) {
 	parameters, secrets := secretResources(slices.Collect(maps.Values(cfg.Secrets)))
 	var statements []policyStatement
 	if len(parameters) > 0 {
@@ -158,7 +56,7 @@ func secretsPolicy(cfg serviceConfig) (string, error) {
 }
 
 // newSecretsPolicy lets the execution role read the service's secrets when a task starts.
-func newSecretsPolicy(ctx *pulumi.Context, cfg serviceConfig, execRole *iam.Role) error {
+func newSecretsPolicy(ctx *pulumi.Context, cfg config.Service, execRole *iam.Role) error {
 	if len(cfg.Secrets) == 0 && cfg.SecretsKmsKeyArn == "" {
 		return nil
 	}

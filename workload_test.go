@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/example/nlb-alb-fargate/internal/config"
 	"slices"
 	"strings"
 	"testing"
@@ -66,14 +67,14 @@ func TestExecutionRoleReadsExactlyTheSecrets(t *testing.T) {
 		if s.Effect != "Allow" {
 			t.Errorf("statement %+v is not an Allow", s)
 		}
-		grants[fmt.Sprint(s.Action)] = compactJSON(s.Resource)
+		grants[fmt.Sprint(s.Action)] = config.CompactJSON(s.Resource)
 	}
 	want := map[string]string{
-		"ssm:GetParameters":             compactJSON([]string{exampleParameterArn}),
-		"secretsmanager:GetSecretValue": compactJSON([]string{exampleSecretArn}), // the secret, not its JSON key
-		"kms:Decrypt":                   compactJSON(exampleKeyArn),
+		"ssm:GetParameters":             config.CompactJSON([]string{exampleParameterArn}),
+		"secretsmanager:GetSecretValue": config.CompactJSON([]string{exampleSecretArn}), // the secret, not its JSON key
+		"kms:Decrypt":                   config.CompactJSON(exampleKeyArn),
 	}
-	if compactJSON(grants) != compactJSON(want) {
+	if config.CompactJSON(grants) != config.CompactJSON(want) {
 		t.Errorf("execution role grants %v, want exactly %v", grants, want)
 	}
 	for _, p := range m.byType(tInlinePolicy) {
@@ -133,13 +134,8 @@ func TestEnvironmentMarkedSecretIsRefused(t *testing.T) {
 		"services":    {"services": `[{"name":"web","environment":{"DB_PASSWORD":"hunter2"}}]`},
 	} {
 		secret := func(info *pulumi.RunInfo) { info.ConfigSecretKeys = []string{testProject + ":" + key} }
-		m, _, err := runIn(t, nil, testStack, qualified(cfg), true, secret)
 		path := map[string]string{"environment": "environment", "services": "services[0].environment"}[key]
-		want := path + ": is a Pulumi secret (set with --secret), but environment values are plain text in the task definition; put the value in SSM Parameter Store or Secrets Manager and name its ARN under secrets"
-		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("%s marked secret: got %v, want %q", key, err, want)
-		}
-		equal(t, key+": resources registered", m.count(), 0)
+		mustRefuse(t, nil, cfg, []string{path + ": is a Pulumi secret (set with --secret), but environment values are plain text in the task definition; put the value in SSM Parameter Store or Secrets Manager and name its ARN under secrets"}, secret)
 	}
 	// A secret elsewhere in the config is none of environment's business.
 	secret := func(info *pulumi.RunInfo) {
@@ -165,7 +161,7 @@ func TestSecretResources(t *testing.T) {
 
 func imagePlatformsOf() []string {
 	var out []string
-	for _, a := range cpuArchitectures {
+	for _, a := range []string{"X86_64", "ARM64"} {
 		out = append(out, imagePlatform(a))
 	}
 	return out

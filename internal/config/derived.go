@@ -1,0 +1,80 @@
+package config
+
+// What follows from the settings, derived on demand so that the config is never changed
+// after it was read and checked.
+
+import "strings"
+
+// Existing reports whether the stack deploys into an existing VPC.
+func (n Network) Existing() bool { return n.VpcID != "" }
+
+// AZCount is the number of AZs: azCount, or in an existing VPC its public subnets'.
+func (n Network) AZCount() int {
+	if n.Existing() {
+		return len(n.PublicSubnetIDs)
+	}
+	return n.AzCount
+}
+
+// NatGatewayIn reports whether the stack creates a NAT gateway in the az-th AZ: in each
+// (perAz), in the first (single), or none, and never in an existing VPC.
+func (n Network) NatGatewayIn(az int) bool {
+	return !n.Existing() && (n.NatGateways == "perAz" || (n.NatGateways == "single" && az == 0))
+}
+
+// HTTPS reports whether the ALB terminates TLS.
+func (in Ingress) HTTPS() bool { return in.CertificateArn != "" || in.CreateCertificate }
+
+// ExecEndpoint reports whether some service has ECS Exec: with vpcEndpoints, its sessions
+// then need an ssmmessages endpoint too.
+func (c *Stack) ExecEndpoint() bool {
+	for _, s := range c.Services {
+		if s.EnableExecuteCommand {
+			return true
+		}
+	}
+	return false
+}
+
+// BundledAppHealthPath is the bundled app's health endpoint.
+const BundledAppHealthPath = "/healthz"
+
+// NlbProbePath is the path the NLB's health check asks for through the ALB:
+// nlbHealthCheckPath when set, else the first public service's own. That is /healthz for
+// the bundled app, which turns it 503 while draining, and otherwise the service's ALB
+// health-check path, which the ALB already shows the service answers.
+func (c *Stack) NlbProbePath() string {
+	if c.Ingress.NlbHealthCheckPath != "" {
+		return c.Ingress.NlbHealthCheckPath
+	}
+	for _, s := range c.Services {
+		if s.Internal {
+			continue
+		}
+		if s.BuiltFromBundledApp() {
+			return BundledAppHealthPath
+		}
+		return s.HealthCheckPath
+	}
+	return BundledAppHealthPath // the checks guarantee a public service
+}
+
+// CapacityStrategy is the service's capacity provider strategy: `spot` is shorthand for
+// all FARGATE_SPOT, and without either setting all tasks run on FARGATE. A service always
+// has a strategy, never a launch type: the provider replaces a service whose strategy goes
+// from none to some or back, but changes one strategy to another in place.
+func (s Service) CapacityStrategy() []CapacityProviderStrategy {
+	switch {
+	case s.Spot:
+		return []CapacityProviderStrategy{{CapacityProvider: "FARGATE_SPOT", Weight: 1}}
+	case len(s.CapacityProviderStrategy) > 0:
+		return s.CapacityProviderStrategy
+	}
+	return []CapacityProviderStrategy{{CapacityProvider: "FARGATE", Weight: 1}}
+}
+
+// BuiltFromBundledApp reports whether the image is built from this repository's app/,
+// whose binary supports the `-healthcheck` probe and a read-only root filesystem.
+func (s Service) BuiltFromBundledApp() bool {
+	return s.Image == "" && strings.TrimSuffix(strings.TrimPrefix(s.Build, "./"), "/") == "app"
+}

@@ -1,0 +1,156 @@
+package config
+
+// The documentation generated from the registry: Pulumi.yaml's config section and the
+// README's settings tables. `go generate ./...` rewrites them (cmd/gendocs), and
+// TestGeneratedDocsAreCurrent fails when either is stale.
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// configMarker is the line before Pulumi.yaml's generated config section, which runs to
+// the end of the file.
+const configMarker = "# The config section is generated from internal/config/settings.go by `go generate ./...`;\n# edit the registry, not this section.\n"
+
+// readme markers around each generated table.
+func tableBegin(g Group) string {
+	return fmt.Sprintf("<!-- BEGIN settings table %q: generated from internal/config/settings.go by `go generate ./...` -->\n", g.Title())
+}
+
+const tableEnd = "<!-- END settings table -->\n"
+
+// PulumiConfig is Pulumi.yaml's config section: every top-level key with its type,
+// default and description, which ends with what the key allows.
+func PulumiConfig() string {
+	var b strings.Builder
+	b.WriteString(configMarker + "config:\n")
+	group := Group(-1)
+	for _, s := range Settings() {
+		if s.EntryOnly {
+			continue
+		}
+		if s.Group != group {
+			group = s.Group
+			fmt.Fprintf(&b, "  # --- %s ---\n", strings.ToLower(group.Title()))
+		}
+		fmt.Fprintf(&b, "  %s:\n    type: %s\n", s.Key, s.Schema)
+		if s.Items != "" {
+			fmt.Fprintf(&b, "    items:\n      type: %s\n", s.Items)
+		}
+		fmt.Fprintf(&b, "    default: %s\n", yamlValue(s.Default))
+		fmt.Fprintf(&b, "    description: %s\n", yamlValue(description(s)))
+	}
+	return b.String()
+}
+
+// description is the doc line and what the setting allows.
+func description(s Info) string {
+	allowed := allowedText(s)
+	if allowed == "" {
+		return s.Doc
+	}
+	return s.Doc + " Allowed: " + allowed + "."
+}
+
+// allowedText is the rule's words and the cross-checks' notes.
+func allowedText(s Info) string {
+	return joinNonEmpty("; ", append([]string{s.Allows}, Notes(s.Key)...)...)
+}
+
+// yamlValue is a value as one line of YAML: lists and maps in flow style.
+func yamlValue(v any) string {
+	switch v.(type) {
+	case string, int, bool:
+		out, err := yaml.Marshal(v)
+		if err != nil {
+			panic(err) // scalars always marshal
+		}
+		return strings.TrimSuffix(string(out), "\n")
+	}
+	out, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(out)
+}
+
+// ReadmeTable is the README's settings table of a group.
+func ReadmeTable(g Group) string {
+	var b strings.Builder
+	b.WriteString("| Key | Type | Default | Allowed | Meaning |\n|---|---|---|---|---|\n")
+	for _, s := range Settings() {
+		if s.Group != g {
+			continue
+		}
+		meaning := s.Doc
+		if s.See != "" {
+			meaning += fmt.Sprintf(" See [%s](#%s).", s.See, anchor(s.See))
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", s.Key, s.Schema, cell(readmeValue(s.Default)), cell(allowedText(s)), cell(meaning))
+	}
+	return b.String()
+}
+
+// readmeValue is a default as the README shows it: `perAz`, `""`, `80`, `["*"]`.
+func readmeValue(v any) string {
+	if s, ok := v.(string); ok && s != "" {
+		return "`" + s + "`"
+	}
+	return "`" + CompactJSON(v) + "`"
+}
+
+// cell escapes what would end a table cell.
+func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+
+// anchor is GitHub's anchor of a heading: lowercase, punctuation dropped, spaces as hyphens.
+func anchor(heading string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(heading) {
+		switch {
+		case r == ' ':
+			b.WriteRune('-')
+		case r == '-' || r == '_' || ('a' <= r && r <= 'z') || ('0' <= r && r <= '9'):
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// Generate returns Pulumi.yaml and README.md with their generated parts rewritten from
+// the registry. It fails when a marker is missing, or when a setting's See names a
+// section the README does not have.
+func Generate(pulumiYAML, readme []byte) ([]byte, []byte, error) {
+	i := bytes.Index(pulumiYAML, []byte(configMarker))
+	if i < 0 {
+		return nil, nil, fmt.Errorf("Pulumi.yaml: no line %q before the config section", strings.SplitN(configMarker, "\n", 2)[0])
+	}
+	newYAML := append(bytes.Clone(pulumiYAML[:i]), PulumiConfig()...)
+
+	newReadme := string(readme)
+	for _, g := range Groups {
+		begin := tableBegin(g)
+		start := strings.Index(newReadme, begin)
+		end := strings.Index(newReadme[max(start, 0):], tableEnd)
+		if start < 0 || end < 0 {
+			return nil, nil, fmt.Errorf("README.md: no generated table for %q: put %q and %q around it", g.Title(), begin, tableEnd)
+		}
+		end += start
+		newReadme = newReadme[:start+len(begin)] + ReadmeTable(g) + newReadme[end:]
+	}
+	for _, s := range Settings() {
+		if s.See != "" && !headingPattern(s.See).MatchString(newReadme) {
+			return nil, nil, fmt.Errorf("setting %s: See names %q, which is no heading of README.md", s.Key, s.See)
+		}
+	}
+	return newYAML, []byte(newReadme), nil
+}
+
+func headingPattern(title string) *regexp.Regexp {
+	return regexp.MustCompile(`(?m)^#+ ` + regexp.QuoteMeta(title) + `$`)
+}

@@ -1,0 +1,65 @@
+package main
+
+// The program's second stage: look-ups in the AWS account, on a config that passed its
+// own checks (internal/config). They register nothing, so a config the account cannot
+// take (an ARN of another region, existing subnets that cannot hold the stack, Elastic IPs
+// held elsewhere, quotas too small) stops here, before any resource exists.
+
+import (
+	"fmt"
+
+	"github.com/example/nlb-alb-fargate/internal/config"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// site is where the stack goes, as the look-ups found it.
+type site struct {
+	Account awsAccount
+	Network *network // an existing VPC's network; nil: the stack builds a new one
+	Zones   []string // the AZs, in order
+	OwnEIPs []ownEIP // the user's own Elastic IPs for the NLB (eipAllocationIds)
+	ZoneID  string   // the Route 53 hosted zone that holds domain; "" without one
+}
+
+// lookUpSite checks the config against the account: the region of every ARN, an
+// existing VPC and its subnets, the user's own Elastic IPs, the quotas (with preflight)
+// and the hosted zone.
+func lookUpSite(ctx *pulumi.Context, cfg *config.Stack) (*site, error) {
+	region, err := aws.GetRegion(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("looking up the AWS region: %w", err)
+	}
+	if err := cfg.CheckRegion(region.Name); err != nil {
+		return nil, err
+	}
+	s := &site{}
+	if s.Account, err = lookupAccount(ctx, region.Name); err != nil {
+		return nil, err
+	}
+	if s.Network, s.Zones, err = placement(ctx, cfg.Network); err != nil {
+		return nil, err
+	}
+	if s.OwnEIPs, err = lookupOwnEIPs(ctx, cfg.Ingress.EipAllocationIDs); err != nil {
+		return nil, err
+	}
+	if cfg.Preflight {
+		if err := runPreflight(ctx, cfg, s.Zones, region.Name); err != nil {
+			return nil, err
+		}
+	}
+	if s.ZoneID, err = hostedZoneID(ctx, cfg.Ingress); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// placement is where the stack goes: the AZs of a new VPC, or an existing VPC's network
+// (looked up and checked) and its AZs.
+func placement(ctx *pulumi.Context, cfg config.Network) (*network, []string, error) {
+	if cfg.Existing() {
+		return lookupExistingNetwork(ctx, cfg)
+	}
+	zones, err := availabilityZones(ctx, cfg.AzCount)
+	return nil, zones, err
+}
