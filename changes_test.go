@@ -14,6 +14,7 @@ import (
 	"flag"
 	"fmt"
 	"github.com/example/nlb-alb-fargate/internal/config"
+	"github.com/example/nlb-alb-fargate/internal/standin/harness"
 	"maps"
 	"os"
 	"path/filepath"
@@ -41,17 +42,17 @@ type settingChange struct {
 	allowed []string
 	// prepare, when set, runs once the base is deployed and adds settings that depend on
 	// it (the base's own Elastic IPs, addresses made in the account).
-	prepare func(t *testing.T, e *standin.Stack) map[string]any
+	prepare func(t *testing.T, e *harness.Stack) map[string]any
 	// verify, when set, checks the account after the change.
-	verify func(t *testing.T, e *standin.Stack, set map[string]any)
+	verify func(t *testing.T, e *harness.Stack, set map[string]any)
 }
 
 // protectedTypes are what partners and traffic depend on.
 var protectedTypes = map[tokens.Type]string{
-	tEip:     "Elastic IP",
-	tLB:      "load balancer",
-	tSubnet:  "subnet",
-	tService: "ECS service",
+	standin.TypeEip:          "Elastic IP",
+	standin.TypeLoadBalancer: "load balancer",
+	standin.TypeSubnet:       "subnet",
+	standin.TypeEcsService:   "ECS service",
 }
 
 // settingChanges covers every key of the settings registry (TestChangeSafetyCoversEverySetting).
@@ -223,7 +224,7 @@ func settingChanges(t *testing.T) []settingChange {
 }
 
 // ownAllocationIDs are the deployed stack's own Elastic IPs, as eipAllocationIds.
-func ownAllocationIDs(t *testing.T, e *standin.Stack) map[string]any {
+func ownAllocationIDs(t *testing.T, e *harness.Stack) map[string]any {
 	ids, _ := e.Outputs(t)["staticIpAllocationIds"].Value.([]any)
 	if len(ids) == 0 {
 		t.Fatalf("%s: no staticIpAllocationIds output", e.Name)
@@ -232,16 +233,16 @@ func ownAllocationIDs(t *testing.T, e *standin.Stack) map[string]any {
 }
 
 // intoNetworkTeam seeds networkTeam's VPC into the account and moves the stack into it.
-func intoNetworkTeam(t *testing.T, e *standin.Stack) map[string]any {
+func intoNetworkTeam(t *testing.T, e *harness.Stack) map[string]any {
 	net := seedNetwork(t, e.AWS.Cloud, networkTeam)
 	return map[string]any{"vpcId": net.VpcID, "publicSubnetIds": net.PublicSubnetIDs, "privateSubnetIds": net.PrivateSubnetIDs}
 }
 
 // freeAllocationIDs are two Elastic IPs allocated in the account outside the stack.
-func freeAllocationIDs(t *testing.T, e *standin.Stack) map[string]any {
+func freeAllocationIDs(t *testing.T, e *harness.Stack) map[string]any {
 	var ids []any
 	for i := range 2 {
-		id, err := e.AWS.Cloud.Seed(tEip, fmt.Sprintf("partner-allow-listed-%d", i), map[string]any{"domain": "vpc"})
+		id, err := e.AWS.Cloud.Seed(standin.TypeEip, fmt.Sprintf("partner-allow-listed-%d", i), map[string]any{"domain": "vpc"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -251,7 +252,7 @@ func freeAllocationIDs(t *testing.T, e *standin.Stack) map[string]any {
 }
 
 // stillAllocated checks that the Elastic IPs the stack let go of still exist.
-func stillAllocated(t *testing.T, e *standin.Stack, set map[string]any) {
+func stillAllocated(t *testing.T, e *harness.Stack, set map[string]any) {
 	for _, id := range set["eipAllocationIds"].([]any) {
 		if _, err := e.AWS.Cloud.Invoke("aws:ec2/getElasticIp:getElasticIp", resource.NewPropertyMapFromMap(map[string]any{"id": id})); err != nil {
 			t.Errorf("Elastic IP %v was released: %v", id, err)
@@ -261,9 +262,9 @@ func stillAllocated(t *testing.T, e *standin.Stack, set map[string]any) {
 
 // loggingOff checks that both load balancers stopped logging: left on, they would write
 // to the deleted bucket's name, which anyone may claim.
-func loggingOff(t *testing.T, e *standin.Stack, _ map[string]any) {
+func loggingOff(t *testing.T, e *harness.Stack, _ map[string]any) {
 	for _, r := range e.Resources(t) {
-		if string(r.Type) != tLB {
+		if string(r.Type) != string(standin.TypeLoadBalancer) {
 			continue
 		}
 		if logs, _ := r.Outputs["accessLogs"].(map[string]any); logs == nil || logs["enabled"] != false {
@@ -307,7 +308,7 @@ func TestChangeSafetyCoversEverySetting(t *testing.T) {
 func TestChangeSafety(t *testing.T) {
 	skipShort(t)
 	changes := settingChanges(t)
-	cli := standin.PulumiCLI(t)
+	cli := harness.PulumiCLI(t)
 	const lanes = 2
 	rows := make([]string, len(changes)) // each lane writes its own rows
 	t.Run("lanes", func(t *testing.T) {
@@ -318,7 +319,7 @@ func TestChangeSafety(t *testing.T) {
 				for i := lane; i < len(changes); i += lanes {
 					mine = append(mine, i)
 				}
-				e := standin.NewStack(t, cli, standin.StackOptions{Name: "dev", ConfigFile: "Pulumi.dev.yaml", Program: program})
+				e := harness.NewStack(t, cli, harness.StackOptions{Name: "dev", ConfigFile: "Pulumi.dev.yaml", Program: program})
 				// An account whose Elastic IP quota was raised: three AZs with a NAT gateway
 				// each take 6 of the default 5, and kept Elastic IPs stay allocated.
 				e.AWS.Cloud.SetQuota("ec2", "L-0263D0A3", 20)
@@ -334,10 +335,10 @@ func TestChangeSafety(t *testing.T) {
 // applyChanges applies the rows idx in turn to the stack, each from its base and back,
 // and writes their README rows. Rows with the same base run one after the other, from
 // one deployment of that base.
-func applyChanges(t *testing.T, e *standin.Stack, changes []settingChange, idx []int, rows []string) {
+func applyChanges(t *testing.T, e *harness.Stack, changes []settingChange, idx []int, rows []string) {
 	dev := devConfig(t)
 	var kept []string // resources whose objects the stack let go of without deleting them
-	apply := func(settings map[string]any) (standin.Plan, standin.Plan) {
+	apply := func(settings map[string]any) (harness.Plan, harness.Plan) {
 		t.Helper()
 		e.SetConfig(t, stackYAML(dev, settings))
 		preview := e.Preview(t)
@@ -387,11 +388,11 @@ func baseKey(c settingChange) string {
 
 // checkProtected fails on a protected resource the change replaces or deletes without
 // listing it, lists without doing it, or a preview warns of and up does not do.
-func checkProtected(t *testing.T, c settingChange, preview, applied standin.Plan) {
+func checkProtected(t *testing.T, c settingChange, preview, applied harness.Plan) {
 	t.Helper()
 	var got []string
 	for urn, effect := range applied.Effects() {
-		if _, protected := protectedTypes[urn.Type()]; protected && (effect == standin.Replaced || effect == standin.Deleted) {
+		if _, protected := protectedTypes[urn.Type()]; protected && (effect == harness.Replaced || effect == harness.Deleted) {
 			got = append(got, urn.Name())
 		}
 	}
@@ -401,12 +402,12 @@ func checkProtected(t *testing.T, c settingChange, preview, applied standin.Plan
 	}
 	planned, done := preview.Effects(), applied.Effects()
 	for urn, effect := range planned {
-		if (effect == standin.Replaced || effect == standin.Deleted) && done[urn] != effect {
+		if (effect == harness.Replaced || effect == harness.Deleted) && done[urn] != effect {
 			t.Errorf("%s: the preview plans %s %s, up did %q", c.change, effect, urn, done[urn])
 		}
 	}
 	for urn, effect := range done {
-		if effect == standin.Replaced && planned[urn] != effect {
+		if effect == harness.Replaced && planned[urn] != effect {
 			// The provider decides some replacements only once new ids are known (an NLB's
 			// subnet mappings in a new VPC): the preview shows an update there.
 			t.Logf("%s: the preview plans %q for %s, up replaced it", c.change, planned[urn], urn)
@@ -416,20 +417,20 @@ func checkProtected(t *testing.T, c settingChange, preview, applied standin.Plan
 
 // tableRow is the README row: the change, what it replaced, updated, added or removed,
 // and its effect. Resource names with an AZ number are folded: nat-{0,1}-eip.
-func tableRow(c settingChange, applied standin.Plan) string {
-	by := map[standin.Effect][]string{}
+func tableRow(c settingChange, applied harness.Plan) string {
+	by := map[harness.Effect][]string{}
 	kept := applied.Retained()
 	for urn, effect := range applied.Effects() {
 		if urn.Type() == "pulumi:pulumi:Stack" || strings.HasPrefix(string(urn.Type()), "pulumi:providers:") {
 			continue
 		}
 		name := urn.Name()
-		if effect == standin.Deleted {
+		if effect == harness.Deleted {
 			name = "−" + name
 			if kept[urn] {
 				name += " (kept)"
 			}
-		} else if effect == standin.Created {
+		} else if effect == harness.Created {
 			name = "+" + name
 		}
 		by[effect] = append(by[effect], name)
@@ -444,8 +445,8 @@ func tableRow(c settingChange, applied standin.Plan) string {
 		}
 		return strings.Join(foldNames(all), ", ")
 	}
-	return fmt.Sprintf("| %s | %s | %s | %s | %s |", c.change, cell(by[standin.Replaced]), cell(by[standin.Updated]),
-		cell(by[standin.Created], by[standin.Deleted]), c.effect)
+	return fmt.Sprintf("| %s | %s | %s | %s | %s |", c.change, cell(by[harness.Replaced]), cell(by[harness.Updated]),
+		cell(by[harness.Created], by[harness.Deleted]), c.effect)
 }
 
 var azNumber = regexp.MustCompile(`-(\d)(-|\s|$)`)

@@ -7,6 +7,8 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"github.com/example/nlb-alb-fargate/internal/standin"
 )
 
 // A replacement that keeps Elastic IPs must free them first: AWS lets one NLB or NAT
@@ -14,16 +16,16 @@ import (
 // so a new VPC replaces them.
 func TestReplacementsKeepTheStaticIPs(t *testing.T) {
 	m, _ := mustRun(t, nil)
-	equal(t, "NLB delete-before-replace", m.one(t, tLB, "nlb").DeleteBeforeReplace, true)
-	for _, nat := range m.byType(tNat) {
+	equal(t, "NLB delete-before-replace", m.one(t, string(standin.TypeLoadBalancer), "nlb").DeleteBeforeReplace, true)
+	for _, nat := range m.byType(string(standin.TypeNatGateway)) {
 		equal(t, nat.Name+" delete-before-replace", nat.DeleteBeforeReplace, true)
 	}
-	for _, eip := range m.byType(tEip) {
+	for _, eip := range m.byType(string(standin.TypeEip)) {
 		equal(t, eip.Name+" delete-before-replace (never replaced)", eip.DeleteBeforeReplace, false)
 	}
-	equal(t, "ALB replaced with the VPC", m.one(t, tLB, "alb").ReplacementTrigger, any(m.idOf(t, tVpc, "vpc")))
-	equalSlices(t, "internet gateway replaced with the VPC", m.one(t, tIgw, "igw").ReplaceOnChanges, []string{"vpcId"})
-	equal(t, "ALB delete-before-replace (a new ALB first keeps traffic flowing)", m.one(t, tLB, "alb").DeleteBeforeReplace, false)
+	equal(t, "ALB replaced with the VPC", m.one(t, string(standin.TypeLoadBalancer), "alb").ReplacementTrigger, any(m.idOf(t, string(standin.TypeVpc), "vpc")))
+	equalSlices(t, "internet gateway replaced with the VPC", m.one(t, string(standin.TypeInternetGateway), "igw").ReplaceOnChanges, []string{"vpcId"})
+	equal(t, "ALB delete-before-replace (a new ALB first keeps traffic flowing)", m.one(t, string(standin.TypeLoadBalancer), "alb").DeleteBeforeReplace, false)
 }
 
 func TestTaskFamilyIsValidForECS(t *testing.T) {
@@ -48,5 +50,5 @@ func TestTaskFamilyIsValidForECS(t *testing.T) {
 	if err != nil {
 		t.Fatalf("stack team.prod: %v", err)
 	}
-	equal(t, "family", str(t, m.one(t, tTaskDef, "web-task").Inputs, "family"), "nlb-alb-fargate-team-prod-web")
+	equal(t, "family", str(t, m.one(t, string(standin.TypeEcsTaskDefinition), "web-task").Inputs, "family"), "nlb-alb-fargate-team-prod-web")
 }

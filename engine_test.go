@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/example/nlb-alb-fargate/internal/config"
+	"github.com/example/nlb-alb-fargate/internal/standin/harness"
 	"maps"
 	"net/netip"
 	"net/url"
@@ -33,7 +34,7 @@ import (
 )
 
 func TestPulumiCLIVersionMatchesSDK(t *testing.T) {
-	if err := standin.CheckCLIVersionPin(); err != nil {
+	if err := harness.CheckCLIVersionPin(); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -41,7 +42,7 @@ func TestPulumiCLIVersionMatchesSDK(t *testing.T) {
 // TestEngine runs the lifecycle for the dev stack and each example config.
 func TestEngine(t *testing.T) {
 	skipShort(t)
-	cli := standin.PulumiCLI(t)
+	cli := harness.PulumiCLI(t)
 	for _, sc := range stackConfigFiles(t) {
 		// Sequential: each lifecycle keeps the CLI busy on one of two cores already.
 		t.Run(sc.stack, func(t *testing.T) {
@@ -49,7 +50,7 @@ func TestEngine(t *testing.T) {
 			if sc.network != nil {
 				seedNetwork(t, cloud, *sc.network)
 			}
-			e := standin.NewStack(t, cli, standin.StackOptions{Name: sc.stack, ConfigFile: sc.path, Program: program, Cloud: cloud})
+			e := harness.NewStack(t, cli, harness.StackOptions{Name: sc.stack, ConfigFile: sc.path, Program: program, Cloud: cloud})
 			lifecycle(t, e)
 		})
 	}
@@ -66,7 +67,7 @@ func skipShort(t *testing.T) {
 // fails when an input changes on every run.
 func TestEngineIdempotencyCheckBites(t *testing.T) {
 	skipShort(t)
-	e := standin.NewStack(t, standin.PulumiCLI(t), standin.StackOptions{Name: "dev", ConfigFile: "Pulumi.dev.yaml", Program: perturbedProgram})
+	e := harness.NewStack(t, harness.PulumiCLI(t), harness.StackOptions{Name: "dev", ConfigFile: "Pulumi.dev.yaml", Program: perturbedProgram})
 	e.Up(t)
 	err := e.Preview(t).NoChanges()
 	if err == nil {
@@ -85,10 +86,10 @@ func TestEngineIdempotencyCheckBites(t *testing.T) {
 // aws issue 49531). The same NLB without the pin plans nothing.
 func TestEnginePinnedIPv6IsReplaced(t *testing.T) {
 	skipShort(t)
-	cli := standin.PulumiCLI(t)
+	cli := harness.PulumiCLI(t)
 	for _, pin := range []bool{true, false} {
 		t.Run(fmt.Sprintf("pinned=%v", pin), func(t *testing.T) {
-			e := standin.NewStack(t, cli, standin.StackOptions{Name: "dev", ConfigFile: "Pulumi.dev.yaml", Program: dualStackNlbProgram(pin)})
+			e := harness.NewStack(t, cli, harness.StackOptions{Name: "dev", ConfigFile: "Pulumi.dev.yaml", Program: dualStackNlbProgram(pin)})
 			e.Up(t)
 			plan := e.Preview(t)
 			if !pin {
@@ -98,8 +99,8 @@ func TestEnginePinnedIPv6IsReplaced(t *testing.T) {
 				e.Destroy(t)
 				return
 			}
-			nlb := resource.NewURN("dev", "nlb-alb-fargate", "", tLB, "nlb")
-			if got := plan.Effects()[nlb]; got != standin.Replaced {
+			nlb := resource.NewURN("dev", "nlb-alb-fargate", "", standin.TypeLoadBalancer, "nlb")
+			if got := plan.Effects()[nlb]; got != harness.Replaced {
 				t.Errorf("with a pinned IPv6 address the second preview %s the NLB, want it replaced", got)
 			}
 			for _, st := range plan.Steps {
@@ -156,20 +157,20 @@ func dualStackNlbProgram(pin bool) pulumi.RunFunc {
 }
 
 func TestPlanNoChanges(t *testing.T) {
-	step := func(op apitype.OpType, urn string, diffs ...string) standin.Step {
-		return standin.Step{Op: op, URN: resource.URN(urn), Diffs: diffs}
+	step := func(op apitype.OpType, urn string, diffs ...string) harness.Step {
+		return harness.Step{Op: op, URN: resource.URN(urn), Diffs: diffs}
 	}
 	tests := map[string]struct {
-		plan standin.Plan
+		plan harness.Plan
 		want string // "" for no error, else a substring of the error
 	}{
-		"no error if everything is the same": {plan: standin.Plan{Changes: map[apitype.OpType]int{apitype.OpSame: 3}}},
-		"no error for reads":                 {plan: standin.Plan{Changes: map[apitype.OpType]int{apitype.OpSame: 3, apitype.OpRead: 1}}},
+		"no error if everything is the same": {plan: harness.Plan{Changes: map[apitype.OpType]int{apitype.OpSame: 3}}},
+		"no error for reads":                 {plan: harness.Plan{Changes: map[apitype.OpType]int{apitype.OpSame: 3, apitype.OpRead: 1}}},
 		"error names the resource and the changed inputs": {
-			plan: standin.Plan{Changes: map[apitype.OpType]int{apitype.OpSame: 2, apitype.OpUpdate: 1}, Steps: []standin.Step{step(apitype.OpUpdate, "urn:canary", "tags", "name")}},
+			plan: harness.Plan{Changes: map[apitype.OpType]int{apitype.OpSame: 2, apitype.OpUpdate: 1}, Steps: []harness.Step{step(apitype.OpUpdate, "urn:canary", "tags", "name")}},
 			want: "update urn:canary (changed: tags, name)",
 		},
-		"error on a summary without steps": {plan: standin.Plan{Changes: map[apitype.OpType]int{apitype.OpReplace: 1}}, want: "replace=1"},
+		"error on a summary without steps": {plan: harness.Plan{Changes: map[apitype.OpType]int{apitype.OpReplace: 1}}, want: "replace=1"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -239,7 +240,7 @@ func stackConfigFiles(t *testing.T) []stackConfigFile {
 }
 
 // lifecycle is the whole check: preview, up, an empty second preview, outputs, destroy.
-func lifecycle(t *testing.T, e *standin.Stack) {
+func lifecycle(t *testing.T, e *harness.Stack) {
 	plan := e.Preview(t)
 	if n := plan.Changes[apitype.OpCreate]; n == 0 {
 		t.Fatalf("%s: first preview plans no creates: %v", e.Name, plan.Changes)
@@ -252,7 +253,7 @@ func lifecycle(t *testing.T, e *standin.Stack) {
 	t.Logf("%s: step 1/4 preview passed: %d to create", e.Name, plan.Changes[apitype.OpCreate])
 
 	res, _ := e.Up(t)
-	t.Logf("%s: step 2/4 up passed: %v", e.Name, standin.SummaryChanges(res.Summary))
+	t.Logf("%s: step 2/4 up passed: %v", e.Name, harness.SummaryChanges(res.Summary))
 
 	plan = e.Preview(t)
 	if err := plan.NoChanges(); err != nil {
@@ -283,7 +284,7 @@ func lifecycle(t *testing.T, e *standin.Stack) {
 
 // azCount is the number of AZs the stack asks for: azCount from its config file, or
 // the default in Pulumi.yaml.
-func azCount(t *testing.T, e *standin.Stack) int {
+func azCount(t *testing.T, e *harness.Stack) int {
 	t.Helper()
 	if v, ok := e.Config(t)[e.Project.Name.String()+":publicSubnetIds"]; ok && v.Value != "" && v.Value != "[]" {
 		var ids []string
@@ -353,7 +354,7 @@ func checkOutputs(outputs auto.OutputMap, resources []apitype.ResourceV3, azCoun
 		return out
 	}
 	var nlb, alb *apitype.ResourceV3
-	for _, r := range byType(tLB) {
+	for _, r := range byType(string(standin.TypeLoadBalancer)) {
 		switch r.Outputs["loadBalancerType"] {
 		case "network":
 			nlb = &r
@@ -371,7 +372,7 @@ func checkOutputs(outputs auto.OutputMap, resources []apitype.ResourceV3, azCoun
 	}
 	// url: the NLB's name, or a domain whose alias record in the state points at the NLB.
 	hosts := map[string]bool{dns: true}
-	for _, r := range byType(tRecord) {
+	for _, r := range byType(string(standin.TypeRoute53Record)) {
 		aliases, _ := r.Outputs["aliases"].([]any)
 		for _, a := range aliases {
 			if a, ok := a.(map[string]any); ok && a["name"] == dns {
@@ -390,7 +391,7 @@ func checkOutputs(outputs auto.OutputMap, resources []apitype.ResourceV3, azCoun
 
 	// staticIps: the public IPs of the EIPs mapped into the NLB, one per AZ of the stack.
 	eipByAlloc := map[any]any{}
-	for _, r := range byType(tEip) {
+	for _, r := range byType(string(standin.TypeEip)) {
 		eipByAlloc[r.Outputs["allocationId"]] = r.Outputs["publicIp"]
 	}
 	mapped := map[any]bool{}
@@ -474,12 +475,12 @@ func checkOutputs(outputs auto.OutputMap, resources []apitype.ResourceV3, azCoun
 		return out
 	}
 	clusterName := outputString("clusterName")
-	if !names(tCluster, "name")[clusterName] {
+	if !names(string(standin.TypeEcsCluster), "name")[clusterName] {
 		errs = append(errs, fmt.Errorf("clusterName: %q is not the name of an ECS cluster in the state", clusterName))
 	}
 	serviceName := outputString("serviceName")
 	var service *apitype.ResourceV3
-	for _, r := range byType(tService) {
+	for _, r := range byType(string(standin.TypeEcsService)) {
 		if r.Outputs["name"] == serviceName {
 			service = &r
 		}
@@ -490,7 +491,7 @@ func checkOutputs(outputs auto.OutputMap, resources []apitype.ResourceV3, azCoun
 		errs = append(errs, fmt.Errorf("serviceName: service %q runs in cluster %q, not %q", serviceName, cluster, clusterName))
 	}
 	logGroup := outputString("logGroup")
-	if !names(tLogGroup, "name")[logGroup] {
+	if !names(string(standin.TypeCloudwatchLogGroup), "name")[logGroup] {
 		errs = append(errs, fmt.Errorf("logGroup: %q is not the name of a log group in the state", logGroup))
 	}
 	return errors.Join(errs...)
@@ -502,16 +503,16 @@ func checkOutputs(outputs auto.OutputMap, resources []apitype.ResourceV3, azCoun
 // when it is destroyed in turn.
 func TestEngineStaticIPsOutliveTheStack(t *testing.T) {
 	skipShort(t)
-	cli := standin.PulumiCLI(t)
+	cli := harness.PulumiCLI(t)
 	dev := devConfig(t)
-	first := standin.NewStack(t, cli, standin.StackOptions{Name: "first", ConfigFile: "Pulumi.dev.yaml", Program: program})
+	first := harness.NewStack(t, cli, harness.StackOptions{Name: "first", ConfigFile: "Pulumi.dev.yaml", Program: program})
 	first.SetConfig(t, stackYAML(dev, map[string]any{"retainStaticIps": true}))
 	res, _ := first.Up(t)
 	ips, ids := res.Outputs["staticIps"].Value, res.Outputs["staticIpAllocationIds"].Value
 	destroyed := first.Destroy(t, "nlb-eip-0", "nlb-eip-1")
 	kept := destroyed.Retained()
 	for _, st := range destroyed.Steps {
-		if st.URN.Type() == tEip && kept[st.URN] != strings.HasPrefix(st.URN.Name(), "nlb-eip") {
+		if st.URN.Type() == standin.TypeEip && kept[st.URN] != strings.HasPrefix(st.URN.Name(), "nlb-eip") {
 			t.Errorf("destroy: %s kept %v, want only the NLB's Elastic IPs kept", st.URN.Name(), kept[st.URN])
 		}
 	}
@@ -519,7 +520,7 @@ func TestEngineStaticIPsOutliveTheStack(t *testing.T) {
 		t.Errorf("destroy kept %d resources, want the 2 NLB Elastic IPs", len(kept))
 	}
 
-	second := standin.NewStack(t, cli, standin.StackOptions{Name: "second", ConfigFile: "Pulumi.dev.yaml", Program: program, Cloud: first.AWS.Cloud})
+	second := harness.NewStack(t, cli, harness.StackOptions{Name: "second", ConfigFile: "Pulumi.dev.yaml", Program: program, Cloud: first.AWS.Cloud})
 	second.SetConfig(t, stackYAML(dev, map[string]any{"eipAllocationIds": ids}))
 	res, _ = second.Up(t)
 	if got := fmt.Sprint(res.Outputs["staticIps"].Value); got != fmt.Sprint(ips) {

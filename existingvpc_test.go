@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"github.com/example/nlb-alb-fargate/internal/config"
+	"github.com/example/nlb-alb-fargate/internal/standin/harness"
 	"strings"
 	"testing"
 
@@ -72,39 +73,39 @@ func TestExistingVpcHoldsTheStack(t *testing.T) {
 	cfg["services"] = `[{"name":"web"},{"name":"api","internal":true,"internalPort":8081}]`
 	m, out := mustRunIn(t, withNetworks(t), cfg)
 
-	for _, typ := range []string{tVpc, tSubnet, tIgw, tEigw, tNat, tRT, tRoute, tRTA, tEndpoint} {
+	for _, typ := range []string{string(standin.TypeVpc), string(standin.TypeSubnet), string(standin.TypeInternetGateway), string(standin.TypeEgressOnlyInternetGateway), string(standin.TypeNatGateway), string(standin.TypeRouteTable), string(standin.TypeRoute), string(standin.TypeRouteTableAssociation), string(standin.TypeVpcEndpoint)} {
 		if n := len(m.byType(typ)); n != 0 {
 			t.Errorf("%d %s registered in an existing VPC; want none", n, typ)
 		}
 	}
-	equal(t, "NLB Elastic IPs (one per AZ: azCount follows the subnets)", len(m.byType(tEip)), 3)
+	equal(t, "NLB Elastic IPs (one per AZ: azCount follows the subnets)", len(m.byType(string(standin.TypeEip))), 3)
 
 	publics := []string{net.PublicSubnetIDs[2], net.PublicSubnetIDs[0], net.PublicSubnetIDs[1]}
 	privates := []string{net.PrivateSubnetIDs[2], net.PrivateSubnetIDs[0], net.PrivateSubnetIDs[1]}
-	nlb := m.one(t, tLB, "nlb")
+	nlb := m.one(t, string(standin.TypeLoadBalancer), "nlb")
 	var mapped []string
 	for i := range publics {
 		mapped = append(mapped, str(t, nlb.Inputs, "subnetMappings", i, "subnetId"))
 	}
 	equalSlices(t, "NLB subnet mappings", mapped, publics)
 	equal(t, "NLB ipAddressType", str(t, nlb.Inputs, "ipAddressType"), "ipv4")
-	equalSlices(t, "ALB subnets", strs(t, m.one(t, tLB, "alb").Inputs, "subnets"), privates)
-	for _, svc := range m.byType(tService) {
+	equalSlices(t, "ALB subnets", strs(t, m.one(t, string(standin.TypeLoadBalancer), "alb").Inputs, "subnets"), privates)
+	for _, svc := range m.byType(string(standin.TypeEcsService)) {
 		equalSlices(t, svc.Name+" subnets", strs(t, svc.Inputs, "networkConfiguration", "subnets"), privates)
 	}
-	for _, tg := range m.byType(tTG) {
+	for _, tg := range m.byType(string(standin.TypeTargetGroup)) {
 		equal(t, tg.Name+" vpcId", str(t, tg.Inputs, "vpcId"), net.VpcID)
 	}
-	for _, sg := range m.byType(tSG) {
+	for _, sg := range m.byType(string(standin.TypeSecurityGroup)) {
 		equal(t, sg.Name+" vpcId", str(t, sg.Inputs, "vpcId"), net.VpcID)
 	}
-	for _, r := range m.byType(tIngress) {
+	for _, r := range m.byType(string(standin.TypeSecurityGroupIngressRule)) {
 		if r.Inputs["cidrIpv6"] != nil {
 			t.Errorf("%s admits IPv6 clients (%v) to an IPv4-only NLB", r.Name, r.Inputs["cidrIpv6"])
 		}
 	}
 	// The internal service's port is open to the VPC's own block, as looked up.
-	equal(t, "internal listener ingress", str(t, m.one(t, tIngress, "alb-api-from-vpc").Inputs, "cidrIpv4"), networkTeam.Cidr)
+	equal(t, "internal listener ingress", str(t, m.one(t, string(standin.TypeSecurityGroupIngressRule), "alb-api-from-vpc").Inputs, "cidrIpv4"), networkTeam.Cidr)
 
 	equal(t, "nlbIpAddressType", out.NlbIPAddressType, "ipv4")
 	equalSlices(t, "staticIpv6s", await(t, out.StaticIPv6s).([]string), nil)
@@ -114,9 +115,9 @@ func TestExistingVpcHoldsTheStack(t *testing.T) {
 // A VPC whose public subnets have IPv6 blocks keeps the dual-stack NLB.
 func TestExistingDualStackVpcKeepsIPv6(t *testing.T) {
 	m, out := mustRunIn(t, withNetworks(t), existingVpcConfig(theNetwork(t, dualStackTeam)))
-	equal(t, "NLB ipAddressType", str(t, m.one(t, tLB, "nlb").Inputs, "ipAddressType"), "dualstack")
+	equal(t, "NLB ipAddressType", str(t, m.one(t, string(standin.TypeLoadBalancer), "nlb").Inputs, "ipAddressType"), "dualstack")
 	equal(t, "nlbIpAddressType", out.NlbIPAddressType, "dualstack")
-	if m.one(t, tIngress, "nlb-from-internet-ipv6").Inputs["cidrIpv6"] == nil {
+	if m.one(t, string(standin.TypeSecurityGroupIngressRule), "nlb-from-internet-ipv6").Inputs["cidrIpv6"] == nil {
 		t.Errorf("a dual-stack NLB admits IPv6 clients")
 	}
 }
@@ -128,12 +129,12 @@ func TestIPv4OnlyNlbHasNoIPv6Extras(t *testing.T) {
 	cfg["privateLink"] = `{"allowedPrincipals":["arn:aws:iam::210987654321:root"]}`
 	m, _ := mustRunIn(t, withNetworks(t), cfg)
 	var types []string
-	for _, r := range m.byType(tRecord) {
+	for _, r := range m.byType(string(standin.TypeRoute53Record)) {
 		types = append(types, str(t, r.Inputs, "type"))
 	}
 	equalSlices(t, "alias record types", types, []string{"A"})
 	equalSlices(t, "endpoint service IP address types",
-		strs(t, m.one(t, tEndpointSvc, "nlb-endpoint-service").Inputs, "supportedIpAddressTypes"), []string{"ipv4"})
+		strs(t, m.one(t, string(standin.TypeVpcEndpointService), "nlb-endpoint-service").Inputs, "supportedIpAddressTypes"), []string{"ipv4"})
 }
 
 // Subnets that cannot take the stack are reported together, after the look-ups and
@@ -143,7 +144,7 @@ func TestExistingVpcLookUpsFindEveryProblem(t *testing.T) {
 	var small string
 	acct := func(c *standin.Cloud) {
 		withNetworks(t)(c)
-		id, err := c.Seed(tSubnet, "too-small", map[string]any{"vpcId": team.VpcID, "availabilityZone": "us-east-1b", "cidrBlock": "10.20.200.0/28"})
+		id, err := c.Seed(standin.TypeSubnet, "too-small", map[string]any{"vpcId": team.VpcID, "availabilityZone": "us-east-1b", "cidrBlock": "10.20.200.0/28"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -225,7 +226,7 @@ func TestStandInRefusesNlbSubnetsAwsRefuses(t *testing.T) {
 		for _, s := range subnets {
 			mappings = append(mappings, map[string]any{"subnetId": s})
 		}
-		_, err := c.Seed(tLB, "nlb-"+ipType+fmt.Sprint(len(subnets)), map[string]any{"name": "n-" + ipType + fmt.Sprint(len(subnets)), "loadBalancerType": "network", "ipAddressType": ipType, "subnetMappings": mappings})
+		_, err := c.Seed(standin.TypeLoadBalancer, "nlb-"+ipType+fmt.Sprint(len(subnets)), map[string]any{"name": "n-" + ipType + fmt.Sprint(len(subnets)), "loadBalancerType": "network", "ipAddressType": ipType, "subnetMappings": mappings})
 		return err
 	}
 	if err := nlb("dualstack", team.PublicSubnetIDs); err == nil || !strings.Contains(err.Error(), "has no IPv6 CIDR block") {
@@ -234,11 +235,11 @@ func TestStandInRefusesNlbSubnetsAwsRefuses(t *testing.T) {
 	if err := nlb("ipv4", team.PublicSubnetIDs); err != nil {
 		t.Errorf("IPv4 NLB in the public subnets: %v", err)
 	}
-	bare, err := c.Seed(tVpc, "no-igw", map[string]any{"cidrBlock": "10.99.0.0/16"})
+	bare, err := c.Seed(standin.TypeVpc, "no-igw", map[string]any{"cidrBlock": "10.99.0.0/16"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	subnet, err := c.Seed(tSubnet, "no-igw-a", map[string]any{"vpcId": bare, "availabilityZone": "us-east-1a", "cidrBlock": "10.99.0.0/24"})
+	subnet, err := c.Seed(standin.TypeSubnet, "no-igw-a", map[string]any{"vpcId": bare, "availabilityZone": "us-east-1a", "cidrBlock": "10.99.0.0/24"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,7 +251,7 @@ func TestStandInRefusesNlbSubnetsAwsRefuses(t *testing.T) {
 // The look-ups answer from the account as EC2 would: the route table a subnet uses is its
 // own, else the VPC's main one; free addresses drop as interfaces are made.
 func TestStandInVpcLookUps(t *testing.T) {
-	m := &mocks{standin.NewMocks(testProject, testStack, testRegion)}
+	m := &mocks{harness.NewMocks(testProject, testStack, testRegion)}
 	team := seedNetwork(t, m.Cloud, networkTeam)
 	call := func(tok string, args map[string]any) resource.PropertyMap {
 		t.Helper()
@@ -290,7 +291,7 @@ func TestEngineExistingVpcProblemsStopUp(t *testing.T) {
 	skipShort(t)
 	cloud := standin.NewCloud()
 	team := seedNetwork(t, cloud, networkTeam)
-	e := standin.NewStack(t, standin.PulumiCLI(t), standin.StackOptions{Name: "existing-vpc", ConfigFile: "examples/existing-vpc.yaml", Program: program, Cloud: cloud})
+	e := harness.NewStack(t, harness.PulumiCLI(t), harness.StackOptions{Name: "existing-vpc", ConfigFile: "examples/existing-vpc.yaml", Program: program, Cloud: cloud})
 	// The lists swapped: the NLB would land in private subnets, the tasks in public ones.
 	cfg := existingVpcConfig(standin.SharedNetwork{VpcID: team.VpcID, PublicSubnetIDs: team.PrivateSubnetIDs, PrivateSubnetIDs: team.PublicSubnetIDs})
 	yaml := "config:\n  aws:region: us-east-1\n"

@@ -20,13 +20,13 @@ const (
 // Every option of this file is off by default, and then none of its resources exist.
 func TestDefaultStackHasNoHTTPSDNSOrPrivateLink(t *testing.T) {
 	m, out := mustRun(t, nil)
-	for _, typ := range []string{tRecord, tCertificate, tCertValid, tEndpointSvc} {
+	for _, typ := range []string{string(standin.TypeRoute53Record), string(standin.TypeAcmCertificate), string(standin.TypeAcmCertificateValidation), string(standin.TypeVpcEndpointService)} {
 		equal(t, typ, len(m.byType(typ)), 0)
 	}
-	equal(t, "listeners", len(m.byType(tListener)), 2) // NLB TCP :80, ALB HTTP :80
-	equal(t, "NLB target groups", len(m.byType(tTG)), 2)
+	equal(t, "listeners", len(m.byType(string(standin.TypeListener))), 2) // NLB TCP :80, ALB HTTP :80
+	equal(t, "NLB target groups", len(m.byType(string(standin.TypeTargetGroup))), 2)
 	equal(t, "NLB enforces its security group on PrivateLink traffic",
-		str(t, m.one(t, tLB, "nlb").Inputs, "enforceSecurityGroupInboundRulesOnPrivateLinkTraffic"), "on")
+		str(t, m.one(t, string(standin.TypeLoadBalancer), "nlb").Inputs, "enforceSecurityGroupInboundRulesOnPrivateLinkTraffic"), "on")
 	if out.EndpointServiceName.OutputState != nil {
 		t.Errorf("endpointServiceName must not be exported without privateLink")
 	}
@@ -37,13 +37,13 @@ func TestDefaultStackHasNoHTTPSDNSOrPrivateLink(t *testing.T) {
 // address next to an EIP and then replaces the NLB on every update.
 func TestNlbHasStaticIPv6PerAZ(t *testing.T) {
 	m, out := mustRunIn(t, largeAccount, map[string]string{"azCount": "3"})
-	nlb := m.one(t, tLB, "nlb")
+	nlb := m.one(t, string(standin.TypeLoadBalancer), "nlb")
 	ipv6s := await(t, out.StaticIPv6s).([]string)
 	equal(t, "staticIpv6s", len(ipv6s), 3)
 	for i, ip := range ipv6s {
 		mapping := get(t, nlb.Inputs, "subnetMappings", i)
 		equal(t, fmt.Sprintf("mapping %d ipv6Address (must not be pinned)", i), get(t, mapping, "ipv6Address"), nil)
-		subnet := m.one(t, tSubnet, fmt.Sprintf("public-%d", i))
+		subnet := m.one(t, string(standin.TypeSubnet), fmt.Sprintf("public-%d", i))
 		block := netip.MustParsePrefix(str(t, subnet.State, "ipv6CidrBlock"))
 		if a, err := netip.ParseAddr(ip); err != nil || !block.Contains(a) {
 			t.Errorf("staticIpv6s[%d] = %q: want an address in public-%d's %s", i, ip, i, block)
@@ -64,8 +64,8 @@ func TestNlbHasStaticIPv6PerAZ(t *testing.T) {
 
 func TestHTTPSTerminatesOnTheAlbAndTheNlbPassesTCP(t *testing.T) {
 	m, out := mustRun(t, map[string]string{"certificateArn": testCertArn})
-	alb := m.one(t, tLB, "alb")
-	https := m.one(t, tListener, "alb-https-listener")
+	alb := m.one(t, string(standin.TypeLoadBalancer), "alb")
+	https := m.one(t, string(standin.TypeListener), "alb-https-listener")
 	equal(t, "https listener lb", str(t, https.Inputs, "loadBalancerArn"), str(t, alb.State, "arn"))
 	equal(t, "https port", num(t, https.Inputs, "port"), 443)
 	equal(t, "https protocol", str(t, https.Inputs, "protocol"), "HTTPS")
@@ -74,40 +74,40 @@ func TestHTTPSTerminatesOnTheAlbAndTheNlbPassesTCP(t *testing.T) {
 	equal(t, "https default", str(t, https.Inputs, "defaultActions", 0, "fixedResponse", "messageBody"), "OK")
 
 	// Plain HTTP now redirects, permanently, to the HTTPS port.
-	httpDefault := get(t, m.one(t, tListener, "alb-http-listener").Inputs, "defaultActions", 0)
+	httpDefault := get(t, m.one(t, string(standin.TypeListener), "alb-http-listener").Inputs, "defaultActions", 0)
 	equal(t, "http default", str(t, httpDefault, "type"), "redirect")
 	equal(t, "redirect status", str(t, httpDefault, "redirect", "statusCode"), "HTTP_301")
 	equal(t, "redirect protocol", str(t, httpDefault, "redirect", "protocol"), "HTTPS")
 	equal(t, "redirect port", str(t, httpDefault, "redirect", "port"), "443")
 
 	// TCP :443 on the NLB → ALB-type target group on 443 → the ALB's HTTPS listener.
-	tg := m.one(t, tTG, "nlb-alb-https-tg")
+	tg := m.one(t, string(standin.TypeTargetGroup), "nlb-alb-https-tg")
 	equal(t, "https tg type", str(t, tg.Inputs, "targetType"), "alb")
 	equal(t, "https tg protocol", str(t, tg.Inputs, "protocol"), "TCP")
 	equal(t, "https tg port = ALB HTTPS listener port", num(t, tg.Inputs, "port"), num(t, https.Inputs, "port"))
 	equal(t, "https tg health protocol", str(t, tg.Inputs, "healthCheck", "protocol"), "HTTPS")
-	nlbHTTPS := m.one(t, tListener, "nlb-https-listener")
+	nlbHTTPS := m.one(t, string(standin.TypeListener), "nlb-https-listener")
 	equal(t, "nlb https listener protocol (TLS cannot forward to an ALB)", str(t, nlbHTTPS.Inputs, "protocol"), "TCP")
 	equal(t, "nlb https listener port", num(t, nlbHTTPS.Inputs, "port"), 443)
 	equal(t, "nlb https listener target", str(t, nlbHTTPS.Inputs, "defaultActions", 0, "targetGroupArn"), tg.ID)
-	att := m.one(t, tAttachment, "nlb-alb-https-attachment")
+	att := m.one(t, string(standin.TypeTargetGroupAttachment), "nlb-alb-https-attachment")
 	equal(t, "https attachment target", str(t, att.Inputs, "targetId"), str(t, alb.State, "arn"))
 	equal(t, "https attachment port", num(t, att.Inputs, "port"), 443)
-	if !slices.Contains(att.Dependencies, urn(tListener, "alb-https-listener")) {
+	if !slices.Contains(att.Dependencies, urn(string(standin.TypeListener), "alb-https-listener")) {
 		t.Errorf("the HTTPS attachment must wait for the ALB's HTTPS listener; dependencies %v", att.Dependencies)
 	}
 
 	// Service rules serve on HTTPS only; the health check path is routed on both.
-	m.one(t, tRule, "web-rule-https")
-	for _, r := range m.byType(tRule) {
+	m.one(t, string(standin.TypeListenerRule), "web-rule-https")
+	for _, r := range m.byType(string(standin.TypeListenerRule)) {
 		if r.Name == "web-rule" {
 			t.Errorf("with redirectHttp, the HTTP listener must not forward service traffic")
 		}
 	}
-	equal(t, "https rule listener", str(t, m.one(t, tRule, "web-rule-https").Inputs, "listenerArn"), https.ID)
-	equal(t, "https health rule", str(t, m.one(t, tRule, "nlb-health-rule-https").Inputs, "listenerArn"), https.ID)
-	equal(t, "http health rule", str(t, m.one(t, tRule, "nlb-health-rule").Inputs, "listenerArn"), m.one(t, tListener, "alb-http-listener").ID)
-	if !slices.Contains(m.one(t, tService, "web-service").Dependencies, urn(tRule, "web-rule-https")) {
+	equal(t, "https rule listener", str(t, m.one(t, string(standin.TypeListenerRule), "web-rule-https").Inputs, "listenerArn"), https.ID)
+	equal(t, "https health rule", str(t, m.one(t, string(standin.TypeListenerRule), "nlb-health-rule-https").Inputs, "listenerArn"), https.ID)
+	equal(t, "http health rule", str(t, m.one(t, string(standin.TypeListenerRule), "nlb-health-rule").Inputs, "listenerArn"), m.one(t, string(standin.TypeListener), "alb-http-listener").ID)
+	if !slices.Contains(m.one(t, string(standin.TypeEcsService), "web-service").Dependencies, urn(string(standin.TypeListenerRule), "web-rule-https")) {
 		t.Errorf("the service must wait for its HTTPS rule")
 	}
 
@@ -123,19 +123,19 @@ func TestHTTPSTerminatesOnTheAlbAndTheNlbPassesTCP(t *testing.T) {
 
 func TestHTTPSWithoutRedirectServesBoth(t *testing.T) {
 	m, _ := mustRun(t, map[string]string{"certificateArn": testCertArn, "redirectHttp": "false", "httpsListenerPort": "8443"})
-	equal(t, "http default", str(t, m.one(t, tListener, "alb-http-listener").Inputs, "defaultActions", 0, "type"), "fixed-response")
-	equal(t, "http rule", str(t, m.one(t, tRule, "web-rule").Inputs, "listenerArn"), m.one(t, tListener, "alb-http-listener").ID)
-	equal(t, "https rule", str(t, m.one(t, tRule, "web-rule-https").Inputs, "listenerArn"), m.one(t, tListener, "alb-https-listener").ID)
-	equal(t, "https listener port", num(t, m.one(t, tListener, "alb-https-listener").Inputs, "port"), 8443)
-	equal(t, "https tg port", num(t, m.one(t, tTG, "nlb-alb-https-tg").Inputs, "port"), 8443)
-	equal(t, "nlb https port", num(t, m.one(t, tListener, "nlb-https-listener").Inputs, "port"), 8443)
+	equal(t, "http default", str(t, m.one(t, string(standin.TypeListener), "alb-http-listener").Inputs, "defaultActions", 0, "type"), "fixed-response")
+	equal(t, "http rule", str(t, m.one(t, string(standin.TypeListenerRule), "web-rule").Inputs, "listenerArn"), m.one(t, string(standin.TypeListener), "alb-http-listener").ID)
+	equal(t, "https rule", str(t, m.one(t, string(standin.TypeListenerRule), "web-rule-https").Inputs, "listenerArn"), m.one(t, string(standin.TypeListener), "alb-https-listener").ID)
+	equal(t, "https listener port", num(t, m.one(t, string(standin.TypeListener), "alb-https-listener").Inputs, "port"), 8443)
+	equal(t, "https tg port", num(t, m.one(t, string(standin.TypeTargetGroup), "nlb-alb-https-tg").Inputs, "port"), 8443)
+	equal(t, "nlb https port", num(t, m.one(t, string(standin.TypeListener), "nlb-https-listener").Inputs, "port"), 8443)
 }
 
 func TestAliasRecordsForTheDomain(t *testing.T) {
 	m, out := mustRun(t, map[string]string{"domain": "example.com", "hostedZoneId": testZoneID})
-	nlb := m.one(t, tLB, "nlb")
+	nlb := m.one(t, string(standin.TypeLoadBalancer), "nlb")
 	for _, typ := range []string{"A", "AAAA"} {
-		r := m.one(t, tRecord, "nlb-alias-"+typ)
+		r := m.one(t, string(standin.TypeRoute53Record), "nlb-alias-"+typ)
 		equal(t, typ+" zone", str(t, r.Inputs, "zoneId"), testZoneID)
 		equal(t, typ+" name", str(t, r.Inputs, "name"), "example.com")
 		equal(t, typ+" type", str(t, r.Inputs, "type"), typ)
@@ -148,7 +148,7 @@ func TestAliasRecordsForTheDomain(t *testing.T) {
 
 func TestHostedZoneByName(t *testing.T) {
 	m, _ := mustRun(t, map[string]string{"domain": "www.example.com", "hostedZoneName": "example.com"})
-	equal(t, "zone", str(t, m.one(t, tRecord, "nlb-alias-A").Inputs, "zoneId"), standin.ZoneID("example.com"))
+	equal(t, "zone", str(t, m.one(t, string(standin.TypeRoute53Record), "nlb-alias-A").Inputs, "zoneId"), standin.ZoneID("example.com"))
 
 	// A missing zone is reported on hostedZoneName, before anything is registered.
 	mustRefuse(t, nil, map[string]string{"domain": "www.example.org", "hostedZoneName": "example.org"},
@@ -157,21 +157,21 @@ func TestHostedZoneByName(t *testing.T) {
 
 func TestCreatedCertificateIsValidatedBeforeUse(t *testing.T) {
 	m, out := mustRun(t, map[string]string{"createCertificate": "true", "domain": "example.com", "hostedZoneId": testZoneID})
-	cert := m.one(t, tCertificate, "certificate")
+	cert := m.one(t, string(standin.TypeAcmCertificate), "certificate")
 	equal(t, "certificate domain", str(t, cert.Inputs, "domainName"), "example.com")
 	equal(t, "validation method", str(t, cert.Inputs, "validationMethod"), "DNS")
-	record := m.one(t, tRecord, "certificate-validation-record")
+	record := m.one(t, string(standin.TypeRoute53Record), "certificate-validation-record")
 	dvo := get(t, cert.State, "domainValidationOptions", 0)
 	equal(t, "validation record zone", str(t, record.Inputs, "zoneId"), testZoneID)
 	equal(t, "validation record name", str(t, record.Inputs, "name"), str(t, dvo, "resourceRecordName"))
 	equal(t, "validation record type", str(t, record.Inputs, "type"), "CNAME")
 	equalSlices(t, "validation record value", strs(t, record.Inputs, "records"), []string{str(t, dvo, "resourceRecordValue")})
-	validation := m.one(t, tCertValid, "certificate-validation")
+	validation := m.one(t, string(standin.TypeAcmCertificateValidation), "certificate-validation")
 	equal(t, "validation certificate", str(t, validation.Inputs, "certificateArn"), cert.ID)
 	equalSlices(t, "validation fqdns", strs(t, validation.Inputs, "validationRecordFqdns"), []string{str(t, record.State, "fqdn")})
-	https := m.one(t, tListener, "alb-https-listener")
+	https := m.one(t, string(standin.TypeListener), "alb-https-listener")
 	equal(t, "HTTPS listener's certificate", str(t, https.Inputs, "certificateArn"), cert.ID)
-	if !slices.Contains(https.Dependencies, urn(tCertValid, "certificate-validation")) {
+	if !slices.Contains(https.Dependencies, urn(string(standin.TypeAcmCertificateValidation), "certificate-validation")) {
 		t.Errorf("the HTTPS listener must wait for the certificate's validation (it takes the ARN from it); dependencies: %v", https.Dependencies)
 	}
 	equal(t, "url", await(t, out.URL).(string), "https://example.com/")
@@ -179,17 +179,17 @@ func TestCreatedCertificateIsValidatedBeforeUse(t *testing.T) {
 
 func TestPrivateLinkEndpointService(t *testing.T) {
 	m, out := mustRun(t, map[string]string{"privateLink": `{"allowedPrincipals":["` + testPrincipal + `"]}`})
-	svc := m.one(t, tEndpointSvc, "nlb-endpoint-service")
-	equalSlices(t, "NLB", strs(t, svc.Inputs, "networkLoadBalancerArns"), []string{str(t, m.one(t, tLB, "nlb").State, "arn")})
+	svc := m.one(t, string(standin.TypeVpcEndpointService), "nlb-endpoint-service")
+	equalSlices(t, "NLB", strs(t, svc.Inputs, "networkLoadBalancerArns"), []string{str(t, m.one(t, string(standin.TypeLoadBalancer), "nlb").State, "arn")})
 	equal(t, "acceptance required by default", get(t, svc.Inputs, "acceptanceRequired"), any(true))
 	equalSlices(t, "principals", strs(t, svc.Inputs, "allowedPrincipals"), []string{testPrincipal})
 	equal(t, "endpointServiceName", await(t, out.EndpointServiceName).(string), str(t, svc.State, "serviceName"))
 	equal(t, "security group still applies to PrivateLink traffic",
-		str(t, m.one(t, tLB, "nlb").Inputs, "enforceSecurityGroupInboundRulesOnPrivateLinkTraffic"), "on")
+		str(t, m.one(t, string(standin.TypeLoadBalancer), "nlb").Inputs, "enforceSecurityGroupInboundRulesOnPrivateLinkTraffic"), "on")
 
 	optOut, _ := mustRun(t, map[string]string{"privateLink": `{"allowedPrincipals":["` + testPrincipal + `"],"acceptanceRequired":false,"enforceSecurityGroupRules":false}`})
-	equal(t, "opt-out", str(t, optOut.one(t, tLB, "nlb").Inputs, "enforceSecurityGroupInboundRulesOnPrivateLinkTraffic"), "off")
-	equal(t, "acceptance off", get(t, optOut.one(t, tEndpointSvc, "nlb-endpoint-service").Inputs, "acceptanceRequired"), any(false))
+	equal(t, "opt-out", str(t, optOut.one(t, string(standin.TypeLoadBalancer), "nlb").Inputs, "enforceSecurityGroupInboundRulesOnPrivateLinkTraffic"), "off")
+	equal(t, "acceptance off", get(t, optOut.one(t, string(standin.TypeVpcEndpointService), "nlb-endpoint-service").Inputs, "acceptanceRequired"), any(false))
 }
 
 func TestHTTPSExample(t *testing.T) {
@@ -198,9 +198,9 @@ func TestHTTPSExample(t *testing.T) {
 		t.Fatalf("examples/https.yaml: %v", err)
 	}
 	for _, name := range []string{"alb-https-listener", "nlb-https-listener"} {
-		m.one(t, tListener, name)
+		m.one(t, string(standin.TypeListener), name)
 	}
-	m.one(t, tCertValid, "certificate-validation")
-	m.one(t, tRecord, "nlb-alias-AAAA")
-	m.one(t, tEndpointSvc, "nlb-endpoint-service")
+	m.one(t, string(standin.TypeAcmCertificateValidation), "certificate-validation")
+	m.one(t, string(standin.TypeRoute53Record), "nlb-alias-AAAA")
+	m.one(t, string(standin.TypeVpcEndpointService), "nlb-endpoint-service")
 }

@@ -6,6 +6,8 @@ package main
 
 import (
 	"testing"
+
+	"github.com/example/nlb-alb-fargate/internal/standin"
 )
 
 const (
@@ -16,8 +18,8 @@ const (
 // nlbProbe is the path the NLB's target group probes and the health rule routes.
 func nlbProbe(t *testing.T, m *mocks) string {
 	t.Helper()
-	path := str(t, m.one(t, tTG, "nlb-alb-tg").Inputs, "healthCheck", "path")
-	equalSlices(t, "health rule path", strs(t, m.one(t, tRule, "nlb-health-rule").Inputs, "conditions", 0, "pathPattern", "values"), []string{path})
+	path := str(t, m.one(t, string(standin.TypeTargetGroup), "nlb-alb-tg").Inputs, "healthCheck", "path")
+	equalSlices(t, "health rule path", strs(t, m.one(t, string(standin.TypeListenerRule), "nlb-health-rule").Inputs, "conditions", 0, "pathPattern", "values"), []string{path})
 	return path
 }
 
@@ -44,7 +46,7 @@ func TestNlbProbeFollowsTheService(t *testing.T) {
 func TestContainerHealthCheck(t *testing.T) {
 	check := func(m *mocks) any {
 		t.Helper()
-		return get(t, containerDefs(t, m.one(t, tTaskDef, "web-task"))[0], "healthCheck")
+		return get(t, containerDefs(t, m.one(t, string(standin.TypeEcsTaskDefinition), "web-task"))[0], "healthCheck")
 	}
 	own, _ := mustRun(t, map[string]string{"image": testImage, "containerHealthCheck": `{"command":["CMD-SHELL","curl -f http://localhost/ || exit 1"],"interval":15,"retries":4}`})
 	hc := check(own)
@@ -64,19 +66,19 @@ func TestPrivateRegistryCredentials(t *testing.T) {
 	if err != nil {
 		t.Fatalf("examples/private-registry.yaml: %v", err)
 	}
-	c := containerDefs(t, m.one(t, tTaskDef, "web-task"))[0]
+	c := containerDefs(t, m.one(t, string(standin.TypeEcsTaskDefinition), "web-task"))[0]
 	equal(t, "repositoryCredentials", str(t, c, "repositoryCredentials", "credentialsParameter"), testSecretArn)
 	equal(t, "NLB probe follows healthCheckPath", nlbProbe(t, m), "/health")
 
-	policy := m.one(t, tInlinePolicy, "web-registry-credentials")
-	equal(t, "policy role (the execution role pulls the image)", str(t, policy.Inputs, "role"), str(t, m.one(t, tRole, "web-exec-role").State, "name"))
+	policy := m.one(t, string(standin.TypeIamRolePolicy), "web-registry-credentials")
+	equal(t, "policy role (the execution role pulls the image)", str(t, policy.Inputs, "role"), str(t, m.one(t, string(standin.TypeIamRole), "web-exec-role").State, "name"))
 	statements := policyStatements(t, policy)
 	if len(statements) != 1 || statements[0].Effect != "Allow" || statements[0].Action != "secretsmanager:GetSecretValue" || statements[0].Resource != testSecretArn {
 		t.Errorf("the execution role may read exactly the one secret; policy: %s", str(t, policy.Inputs, "policy"))
 	}
 	plain, _ := mustRun(t, map[string]string{"image": testImage})
-	equal(t, "no credentials without the setting", get(t, containerDefs(t, plain.one(t, tTaskDef, "web-task"))[0], "repositoryCredentials"), nil)
-	equal(t, "no policy without the setting", len(plain.byType(tInlinePolicy)), 0)
+	equal(t, "no credentials without the setting", get(t, containerDefs(t, plain.one(t, string(standin.TypeEcsTaskDefinition), "web-task"))[0], "repositoryCredentials"), nil)
+	equal(t, "no policy without the setting", len(plain.byType(string(standin.TypeIamRolePolicy))), 0)
 }
 
 func TestOwnImageExample(t *testing.T) {
@@ -84,20 +86,20 @@ func TestOwnImageExample(t *testing.T) {
 	if err != nil {
 		t.Fatalf("examples/own-image.yaml: %v", err)
 	}
-	c := containerDefs(t, m.one(t, tTaskDef, "web-task"))[0]
+	c := containerDefs(t, m.one(t, string(standin.TypeEcsTaskDefinition), "web-task"))[0]
 	equal(t, "image", str(t, c, "image"), testImage)
 	equal(t, "port", num(t, c, "portMappings", 0, "containerPort"), 80)
-	equal(t, "target group port", num(t, m.one(t, tTG, "web-tg").Inputs, "port"), 80)
+	equal(t, "target group port", num(t, m.one(t, string(standin.TypeTargetGroup), "web-tg").Inputs, "port"), 80)
 	equal(t, "NLB probe", nlbProbe(t, m), "/")
 	equal(t, "health check start period", num(t, c, "healthCheck", "startPeriod"), 20)
-	equal(t, "no build", len(m.byType(tImage)), 0)
+	equal(t, "no build", len(m.byType(string(standin.TypeAwsxEcrImage))), 0)
 }
 
 // The bundled app tells clients which task answered only when asked to.
 func TestTaskIdentity(t *testing.T) {
 	env := func(m *mocks) map[string]string {
 		t.Helper()
-		c := containerDefs(t, m.one(t, tTaskDef, "web-task"))[0]
+		c := containerDefs(t, m.one(t, string(standin.TypeEcsTaskDefinition), "web-task"))[0]
 		out := map[string]string{}
 		for i := range get(t, c, "environment").([]any) {
 			out[str(t, c, "environment", i, "name")] = str(t, c, "environment", i, "value")

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/example/nlb-alb-fargate/internal/standin"
+	"github.com/example/nlb-alb-fargate/internal/standin/harness"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 )
@@ -20,13 +21,13 @@ const (
 )
 
 // registered is one resource the program registered, as the engine would receive it.
-type registered = standin.Registered
+type registered = harness.Registered
 
 // mocks runs the program against the stand-in AWS of internal/standin, the same fake the
 // engine tests use: every resource gets what the provider would store (autonamed names,
 // ARNs, DNS names, addresses, what Read normalises), and is recorded for assertions.
 type mocks struct {
-	*standin.Mocks
+	*harness.Mocks
 }
 
 // byType returns the registered resources of one type token.
@@ -133,7 +134,7 @@ func runIn(t *testing.T, acct anAccount, stack string, cfg map[string]string, dr
 		t.Fatal(err)
 	}
 	t.Setenv("PULUMI_CONFIG", string(raw))
-	m := &mocks{standin.NewMocks(testProject, stack, testRegion)}
+	m := &mocks{harness.NewMocks(testProject, stack, testRegion)}
 	if acct != nil {
 		acct(m.Cloud)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"github.com/example/nlb-alb-fargate/internal/config"
+	"github.com/example/nlb-alb-fargate/internal/standin"
 	"slices"
 	"strings"
 	"testing"
@@ -13,23 +14,23 @@ import (
 // their own prefix of this account.
 func TestAccessLogBucket(t *testing.T) {
 	m, out := mustRun(t, nil)
-	bucket := m.one(t, tBucket, "access-logs")
+	bucket := m.one(t, string(standin.TypeS3BucketV2), "access-logs")
 	name := str(t, bucket.State, "bucket")
 	equal(t, "bucket output", await(t, out.AccessLogBucket).(string), name)
 	equal(t, "forceDestroy (destroy empties the bucket)", get(t, bucket.Inputs, "forceDestroy"), any(true))
-	sse := m.one(t, tBucketSSE, "access-logs-encryption")
+	sse := m.one(t, string(standin.TypeS3BucketServerSideEncryptionConfigurationV2), "access-logs-encryption")
 	equal(t, "encryption", str(t, sse.Inputs, "rules", 0, "applyServerSideEncryptionByDefault", "sseAlgorithm"), "AES256")
-	block := m.one(t, tBucketBlock, "access-logs-public-access-block")
+	block := m.one(t, string(standin.TypeS3BucketPublicAccessBlock), "access-logs-public-access-block")
 	for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
 		equal(t, k, get(t, block.Inputs, k), any(true))
 	}
-	lifecycle := m.one(t, tBucketLifecycle, "access-logs-lifecycle")
+	lifecycle := m.one(t, string(standin.TypeS3BucketLifecycleConfigurationV2), "access-logs-lifecycle")
 	equal(t, "expiry days", num(t, lifecycle.Inputs, "rules", 0, "expiration", "days"), 90)
 	equal(t, "rule enabled", str(t, lifecycle.Inputs, "rules", 0, "status"), "Enabled")
 
 	arn := "arn:aws:s3:::" + name
 	got := map[string]policyStatement{}
-	for _, s := range policyStatements(t, m.one(t, tBucketPolicy, "access-logs-policy")) {
+	for _, s := range policyStatements(t, m.one(t, string(standin.TypeS3BucketPolicy), "access-logs-policy")) {
 		got[s.Sid] = s
 	}
 	if len(got) != 4 {
@@ -79,22 +80,22 @@ func TestAccessLogPolicyInANewRegion(t *testing.T) {
 // and the encryption: ELB checks it may write when logging is turned on.
 func TestLoadBalancersLogToTheBucket(t *testing.T) {
 	m, _ := mustRun(t, nil)
-	name := str(t, m.one(t, tBucket, "access-logs").State, "bucket")
+	name := str(t, m.one(t, string(standin.TypeS3BucketV2), "access-logs").State, "bucket")
 	for lb, prefix := range map[string]string{"alb": "alb", "nlb": "nlb"} {
-		r := m.one(t, tLB, lb)
+		r := m.one(t, string(standin.TypeLoadBalancer), lb)
 		equal(t, lb+" logs", jsonOf(get(t, r.Inputs, "accessLogs")), `{"bucket":"`+name+`","enabled":true,"prefix":"`+prefix+`"}`)
-		for _, dep := range []string{urn(tBucketPolicy, "access-logs-policy"), urn(tBucketSSE, "access-logs-encryption")} {
+		for _, dep := range []string{urn(string(standin.TypeS3BucketPolicy), "access-logs-policy"), urn(string(standin.TypeS3BucketServerSideEncryptionConfigurationV2), "access-logs-encryption")} {
 			if !slices.Contains(r.Dependencies, dep) {
 				t.Errorf("%s does not wait for %s: %v", lb, dep, r.Dependencies)
 			}
 		}
 	}
 	off, out := mustRun(t, map[string]string{"accessLogs": "false"})
-	noneOf(t, off, tBucket, "accessLogs false")
+	noneOf(t, off, string(standin.TypeS3BucketV2), "accessLogs false")
 	// Explicitly off: a left-out block plans no change, and a running stack would go on
 	// logging to the deleted bucket.
 	for _, lb := range []string{"alb", "nlb"} {
-		equal(t, "accessLogs false: "+lb, jsonOf(get(t, off.one(t, tLB, lb).Inputs, "accessLogs")), `{"bucket":"","enabled":false}`)
+		equal(t, "accessLogs false: "+lb, jsonOf(get(t, off.one(t, string(standin.TypeLoadBalancer), lb).Inputs, "accessLogs")), `{"bucket":"","enabled":false}`)
 	}
 	if out.AccessLogBucket.OutputState != nil {
 		t.Error("accessLogs false: accessLogBucket is still an output")
@@ -105,14 +106,14 @@ func TestLoadBalancersLogToTheBucket(t *testing.T) {
 // security group emptied, ECR scan on push, and the task roles' confused-deputy guards.
 func TestSecurityBaseline(t *testing.T) {
 	m, _ := mustRun(t, nil)
-	equal(t, "cluster settings", jsonOf(get(t, m.one(t, tCluster, "cluster").Inputs, "settings")), `[{"name":"containerInsights","value":"enabled"}]`)
-	sg := m.one(t, tDefaultSG, "vpc-default-sg")
-	equal(t, "default SG's VPC", str(t, sg.Inputs, "vpcId"), m.idOf(t, tVpc, "vpc"))
+	equal(t, "cluster settings", jsonOf(get(t, m.one(t, string(standin.TypeEcsCluster), "cluster").Inputs, "settings")), `[{"name":"containerInsights","value":"enabled"}]`)
+	sg := m.one(t, string(standin.TypeDefaultSecurityGroup), "vpc-default-sg")
+	equal(t, "default SG's VPC", str(t, sg.Inputs, "vpcId"), m.idOf(t, string(standin.TypeVpc), "vpc"))
 	equal(t, "default SG rules after create", jsonOf(get(t, sg.State, "ingress"))+jsonOf(get(t, sg.State, "egress")), "[][]")
-	equal(t, "scan on push", get(t, m.one(t, tRepo, "web-repo").Inputs, "imageScanningConfiguration", "scanOnPush"), any(true))
+	equal(t, "scan on push", get(t, m.one(t, string(standin.TypeAwsxEcrRepository), "web-repo").Inputs, "imageScanningConfiguration", "scanOnPush"), any(true))
 
 	trust := func(role string) string {
-		st := policyStatements(t, m.one(t, tRole, role), "assumeRolePolicy")
+		st := policyStatements(t, m.one(t, string(standin.TypeIamRole), role), "assumeRolePolicy")
 		if len(st) != 1 {
 			t.Fatalf("%s trust: %d statements", role, len(st))
 		}
@@ -124,15 +125,15 @@ func TestSecurityBaseline(t *testing.T) {
 		`{"Service":"ecs-tasks.amazonaws.com"} {"ArnLike":{"aws:SourceArn":"arn:aws:ecs:us-east-1:123456789012:*"},"StringEquals":{"aws:SourceAccount":"123456789012"}}`)
 
 	other, _ := mustRun(t, map[string]string{"containerInsights": "enhanced"})
-	equal(t, "enhanced", str(t, other.one(t, tCluster, "cluster").Inputs, "settings", 0, "value"), "enhanced")
+	equal(t, "enhanced", str(t, other.one(t, string(standin.TypeEcsCluster), "cluster").Inputs, "settings", 0, "value"), "enhanced")
 	existing, _ := mustRunIn(t, withNetworks(t), existingVpcConfig(theNetwork(t, networkTeam)))
-	noneOf(t, existing, tDefaultSG, "an existing VPC's default security group is its owner's")
+	noneOf(t, existing, string(standin.TypeDefaultSecurityGroup), "an existing VPC's default security group is its owner's")
 }
 
 // alarmsByName are the registered alarms by logical name.
 func alarmsByName(m *mocks) map[string]registered {
 	out := map[string]registered{}
-	for _, a := range m.byType(tAlarm) {
+	for _, a := range m.byType(string(standin.TypeCloudwatchMetricAlarm)) {
 		out[a.Name] = a
 	}
 	return out
@@ -142,10 +143,10 @@ func alarmsByName(m *mocks) map[string]registered {
 // service CPU, memory and running tasks; each notifies the topic, firing and recovering.
 func TestAlarms(t *testing.T) {
 	m, out := mustRun(t, map[string]string{"alarmEmail": "ops@example.com", "alarmTarget5xxCount": "25", "alarmP99LatencyMs": "750", "alarmCpuPercent": "70"})
-	topic := m.one(t, tTopic, "alarms")
+	topic := m.one(t, string(standin.TypeSnsTopic), "alarms")
 	topicArn := str(t, topic.State, "arn")
 	equal(t, "alarmTopicArn", await(t, out.AlarmTopicArn).(string), topicArn)
-	sub := m.one(t, tSubscription, "alarm-email")
+	sub := m.one(t, string(standin.TypeSnsTopicSubscription), "alarm-email")
 	equal(t, "subscription", str(t, sub.Inputs, "topic")+" "+str(t, sub.Inputs, "protocol")+" "+str(t, sub.Inputs, "endpoint"), topicArn+" email ops@example.com")
 
 	alarms := alarmsByName(m)
@@ -161,7 +162,7 @@ func TestAlarms(t *testing.T) {
 	equalSlices(t, "alarms", names, []string{"alb-p99-latency-alarm", "alb-target-5xx-alarm", "nlb-healthy-hosts-0-alarm", "nlb-healthy-hosts-1-alarm",
 		"web-cpu-high-alarm", "web-memory-high-alarm", "web-running-tasks-alarm"})
 
-	nlb, tg := m.one(t, tLB, "nlb"), m.one(t, tTG, "nlb-alb-tg")
+	nlb, tg := m.one(t, string(standin.TypeLoadBalancer), "nlb"), m.one(t, string(standin.TypeTargetGroup), "nlb-alb-tg")
 	healthy := alarms["nlb-healthy-hosts-1-alarm"]
 	equal(t, "healthy hosts metric", str(t, healthy.Inputs, "namespace")+" "+str(t, healthy.Inputs, "metricName")+" "+str(t, healthy.Inputs, "statistic"),
 		"AWS/NetworkELB HealthyHostCount Minimum")
@@ -169,7 +170,7 @@ func TestAlarms(t *testing.T) {
 		`{"AvailabilityZone":"us-east-1b","LoadBalancer":"`+str(t, nlb.State, "arnSuffix")+`","TargetGroup":"`+str(t, tg.State, "arnSuffix")+`"}`)
 	equal(t, "healthy hosts threshold", str(t, healthy.Inputs, "comparisonOperator")+" "+jsonOf(get(t, healthy.Inputs, "threshold")), "LessThanThreshold 1")
 
-	albSuffix := str(t, m.one(t, tLB, "alb").State, "arnSuffix")
+	albSuffix := str(t, m.one(t, string(standin.TypeLoadBalancer), "alb").State, "arnSuffix")
 	errors := alarms["alb-target-5xx-alarm"]
 	equal(t, "5xx", str(t, errors.Inputs, "metricName")+" "+str(t, errors.Inputs, "dimensions", "LoadBalancer")+" "+jsonOf(get(t, errors.Inputs, "threshold")),
 		"HTTPCode_Target_5XX_Count "+albSuffix+" 25")
@@ -177,9 +178,9 @@ func TestAlarms(t *testing.T) {
 	equal(t, "p99", str(t, latency.Inputs, "metricName")+" "+str(t, latency.Inputs, "extendedStatistic")+" "+jsonOf(get(t, latency.Inputs, "threshold")),
 		"TargetResponseTime p99 0.75")
 	cpu := alarms["web-cpu-high-alarm"]
-	service := m.one(t, tService, "web-service")
+	service := m.one(t, string(standin.TypeEcsService), "web-service")
 	equal(t, "cpu", str(t, cpu.Inputs, "namespace")+" "+jsonOf(get(t, cpu.Inputs, "dimensions"))+" "+jsonOf(get(t, cpu.Inputs, "threshold")),
-		`AWS/ECS {"ClusterName":"`+str(t, m.one(t, tCluster, "cluster").State, "name")+`","ServiceName":"`+str(t, service.State, "name")+`"} 70`)
+		`AWS/ECS {"ClusterName":"`+str(t, m.one(t, string(standin.TypeEcsCluster), "cluster").State, "name")+`","ServiceName":"`+str(t, service.State, "name")+`"} 70`)
 	running := alarms["web-running-tasks-alarm"]
 	var expr []string
 	for _, q := range get(t, running.Inputs, "metricQueries").([]any) {
@@ -205,13 +206,13 @@ func TestAlarms(t *testing.T) {
 	if _, ok := alarms["web-running-tasks-alarm"]; ok {
 		t.Error("containerInsights disabled: the running-tasks alarm is still there")
 	}
-	noneOf(t, wide, tSubscription, "no alarmEmail")
+	noneOf(t, wide, string(standin.TypeSnsTopicSubscription), "no alarmEmail")
 }
 
 // The dashboard follows the request path and its URL opens it in the console.
 func TestDashboard(t *testing.T) {
 	m, out := mustRun(t, nil)
-	dash := m.one(t, tDashboard, "dashboard")
+	dash := m.one(t, string(standin.TypeCloudwatchDashboard), "dashboard")
 	equal(t, "name", str(t, dash.Inputs, "dashboardName"), "nlb-alb-fargate-dev")
 	equal(t, "url", await(t, out.DashboardURL).(string), "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards/dashboard/nlb-alb-fargate-dev")
 	var body struct {
@@ -253,13 +254,13 @@ func TestDashboard(t *testing.T) {
 // this account's flow logs may assume, which may write to that group only.
 func TestFlowLogs(t *testing.T) {
 	off, _ := mustRun(t, nil)
-	noneOf(t, off, tFlowLog, "flowLogs is off by default")
+	noneOf(t, off, string(standin.TypeFlowLog), "flowLogs is off by default")
 	m, out := mustRun(t, map[string]string{"flowLogs": "true", "flowLogRetentionDays": "7"})
-	flow := m.one(t, tFlowLog, "flow-log")
-	group := m.one(t, tLogGroup, "flow-logs")
-	role := m.one(t, tRole, "flow-logs-role")
+	flow := m.one(t, string(standin.TypeFlowLog), "flow-log")
+	group := m.one(t, string(standin.TypeCloudwatchLogGroup), "flow-logs")
+	role := m.one(t, string(standin.TypeIamRole), "flow-logs-role")
 	equal(t, "flow log", str(t, flow.Inputs, "vpcId")+" "+str(t, flow.Inputs, "trafficType")+" "+str(t, flow.Inputs, "logDestinationType"),
-		m.idOf(t, tVpc, "vpc")+" ALL cloud-watch-logs")
+		m.idOf(t, string(standin.TypeVpc), "vpc")+" ALL cloud-watch-logs")
 	equal(t, "destination", str(t, flow.Inputs, "logDestination"), str(t, group.State, "arn"))
 	equal(t, "role", str(t, flow.Inputs, "iamRoleArn"), str(t, role.State, "arn"))
 	equal(t, "retention", num(t, group.Inputs, "retentionInDays"), 7)
@@ -267,7 +268,7 @@ func TestFlowLogs(t *testing.T) {
 	st := policyStatements(t, role, "assumeRolePolicy")[0]
 	equal(t, "trust", jsonOf(st.Principal)+" "+jsonOf(st.Condition),
 		`{"Service":"vpc-flow-logs.amazonaws.com"} {"ArnLike":{"aws:SourceArn":"arn:aws:ec2:us-east-1:123456789012:vpc-flow-log/*"},"StringEquals":{"aws:SourceAccount":"123456789012"}}`)
-	write := policyStatements(t, m.one(t, tInlinePolicy, "flow-logs-delivery"))[0]
+	write := policyStatements(t, m.one(t, string(standin.TypeIamRolePolicy), "flow-logs-delivery"))[0]
 	arn := str(t, group.State, "arn")
 	equal(t, "write scope", jsonOf(write.Resource), `["`+arn+`","`+arn+`:*"]`)
 }
@@ -276,15 +277,15 @@ func TestFlowLogs(t *testing.T) {
 // VPC, then the three AWS managed rule groups with their own actions.
 func TestWebACL(t *testing.T) {
 	off, _ := mustRun(t, nil)
-	noneOf(t, off, tWebACL, "waf is off by default")
+	noneOf(t, off, string(standin.TypeWafv2WebAcl), "waf is off by default")
 	m, out := mustRun(t, map[string]string{"waf": "true", "wafRateLimit": "500"})
-	acl := m.one(t, tWebACL, "waf")
+	acl := m.one(t, string(standin.TypeWafv2WebAcl), "waf")
 	equal(t, "webAclArn", await(t, out.WebACLArn).(string), str(t, acl.State, "arn"))
 	equal(t, "scope and default", str(t, acl.Inputs, "scope")+" "+jsonOf(get(t, acl.Inputs, "defaultAction")), `REGIONAL {"allow":{}}`)
-	assoc := m.one(t, tWebACLAssoc, "waf-association")
+	assoc := m.one(t, string(standin.TypeWafv2WebAclAssociation), "waf-association")
 	equal(t, "association", str(t, assoc.Inputs, "resourceArn")+" "+str(t, assoc.Inputs, "webAclArn"),
-		str(t, m.one(t, tLB, "alb").State, "arn")+" "+str(t, acl.State, "arn"))
-	vpcSources := m.one(t, tIPSet, "waf-vpc-sources")
+		str(t, m.one(t, string(standin.TypeLoadBalancer), "alb").State, "arn")+" "+str(t, acl.State, "arn"))
+	vpcSources := m.one(t, string(standin.TypeWafv2IpSet), "waf-vpc-sources")
 	equal(t, "VPC sources", jsonOf(get(t, vpcSources.Inputs, "addresses")), `["10.0.0.0/16"]`)
 
 	rules := get(t, acl.Inputs, "rules").([]any)
@@ -306,5 +307,5 @@ func TestWebACL(t *testing.T) {
 	existing, _ := mustRunIn(t, withNetworks(t), map[string]string{"waf": "true",
 		"vpcId": theNetwork(t, networkTeam).VpcID, "publicSubnetIds": config.CompactJSON(theNetwork(t, networkTeam).PublicSubnetIDs),
 		"privateSubnetIds": config.CompactJSON(theNetwork(t, networkTeam).PrivateSubnetIDs)})
-	equal(t, "existing VPC's sources", jsonOf(get(t, existing.one(t, tIPSet, "waf-vpc-sources").Inputs, "addresses")), `["`+networkTeam.Cidr+`"]`)
+	equal(t, "existing VPC's sources", jsonOf(get(t, existing.one(t, string(standin.TypeWafv2IpSet), "waf-vpc-sources").Inputs, "addresses")), `["`+networkTeam.Cidr+`"]`)
 }

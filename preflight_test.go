@@ -49,8 +49,8 @@ func TestPreflightStopsBeforeTheQuotaIsReached(t *testing.T) {
 
 	// Others' objects count; every shortfall is reported at once.
 	crowded := func(c *standin.Cloud) {
-		seed(t, c, tEip, 3, eipsOf(nil))
-		seed(t, c, tVpc, 5, func(i int) map[string]any { return map[string]any{"cidrBlock": fmt.Sprintf("10.%d.0.0/16", 100+i)} })
+		seed(t, c, standin.TypeEip, 3, eipsOf(nil))
+		seed(t, c, standin.TypeVpc, 5, func(i int) map[string]any { return map[string]any{"cidrBlock": fmt.Sprintf("10.%d.0.0/16", 100+i)} })
 	}
 	mustRefuse(t, crowded, nil, []string{"(2 problems; nothing was deployed)",
 		`Elastic IPs: this config needs 4, this stack holds 0, and 3 of the 5 allowed in us-east-1 ("EC2-VPC Elastic IPs", quota L-0263D0A3) are in use: 2 short`,
@@ -59,13 +59,13 @@ func TestPreflightStopsBeforeTheQuotaIsReached(t *testing.T) {
 	// NAT gateways are counted per AZ, where their quota applies.
 	busyAZ := func(c *standin.Cloud) {
 		c.SetQuota("ec2", "L-0263D0A3", 20)
-		vpc := seed(t, c, tVpc, 1, func(int) map[string]any { return map[string]any{"cidrBlock": "10.200.0.0/16"} })[0]
-		subnet := seed(t, c, tSubnet, 1, func(int) map[string]any {
+		vpc := seed(t, c, standin.TypeVpc, 1, func(int) map[string]any { return map[string]any{"cidrBlock": "10.200.0.0/16"} })[0]
+		subnet := seed(t, c, standin.TypeSubnet, 1, func(int) map[string]any {
 			return map[string]any{"vpcId": vpc, "availabilityZone": "us-east-1a", "cidrBlock": "10.200.0.0/20"}
 		})[0]
-		seed(t, c, tIgw, 1, func(int) map[string]any { return map[string]any{"vpcId": vpc} }) // an internet-facing NLB needs one
-		eips := seed(t, c, tEip, 5, eipsOf(nil))
-		seed(t, c, tNat, 5, func(i int) map[string]any { return map[string]any{"subnetId": subnet, "allocationId": eips[i]} })
+		seed(t, c, standin.TypeInternetGateway, 1, func(int) map[string]any { return map[string]any{"vpcId": vpc} }) // an internet-facing NLB needs one
+		eips := seed(t, c, standin.TypeEip, 5, eipsOf(nil))
+		seed(t, c, standin.TypeNatGateway, 5, func(i int) map[string]any { return map[string]any{"subnetId": subnet, "allocationId": eips[i]} })
 	}
 	mustRefuse(t, busyAZ, nil, []string{"(1 problem;",
 		`NAT gateways in us-east-1a: this config needs 1, this stack holds 0, and 5 of the 5 allowed in us-east-1a ("NAT gateways per Availability Zone", quota L-FE5A380F) are in use: 1 short`})
@@ -80,15 +80,15 @@ func TestPreflightStopsBeforeTheQuotaIsReached(t *testing.T) {
 // A running stack holds its own Elastic IPs already: they are not needed twice.
 func TestPreflightCountsTheStacksOwnOnce(t *testing.T) {
 	running := func(c *standin.Cloud) {
-		seed(t, c, tEip, 4, eipsOf(map[string]any{"pulumi-stack": testStackTag}))
-		seed(t, c, tEip, 1, eipsOf(map[string]any{"pulumi-stack": testProject + "/prod"}))
+		seed(t, c, standin.TypeEip, 4, eipsOf(map[string]any{"pulumi-stack": testStackTag}))
+		seed(t, c, standin.TypeEip, 1, eipsOf(map[string]any{"pulumi-stack": testProject + "/prod"}))
 	}
 	if _, _, err := runIn(t, running, testStack, qualified(nil), true); err != nil {
 		t.Fatalf("5 of 5 in use, 4 of them this stack's: %v", err)
 	}
 	// The stack's own resources are tagged so.
 	m, _ := mustRun(t, nil)
-	for _, typ := range []string{tEip, tVpc, tNat, tLB} {
+	for _, typ := range []string{string(standin.TypeEip), string(standin.TypeVpc), string(standin.TypeNatGateway), string(standin.TypeLoadBalancer)} {
 		for _, r := range m.byType(typ) {
 			equal(t, r.Name+" stack tag", str(t, r.Inputs, "tags", "pulumi-stack"), testStackTag)
 		}
@@ -168,9 +168,9 @@ func TestSplitTasksBetweenFargateAndSpot(t *testing.T) {
 // stand-in's ids are the same in every account seeded alike).
 func freeEIPs(t *testing.T, n int) (anAccount, []string) {
 	t.Helper()
-	ids := seed(t, standin.NewCloud(), tEip, n, eipsOf(nil))
+	ids := seed(t, standin.NewCloud(), standin.TypeEip, n, eipsOf(nil))
 	return func(c *standin.Cloud) {
-		if got := seed(t, c, tEip, n, eipsOf(nil)); strings.Join(got, ",") != strings.Join(ids, ",") {
+		if got := seed(t, c, standin.TypeEip, n, eipsOf(nil)); strings.Join(got, ",") != strings.Join(ids, ",") {
 			t.Fatalf("seeded Elastic IPs %v, want %v", got, ids)
 		}
 	}, ids
@@ -184,13 +184,13 @@ func idsConfig(ids []string) string {
 func TestOwnElasticIPs(t *testing.T) {
 	acct, ids := freeEIPs(t, 2)
 	m, out := mustRunIn(t, acct, map[string]string{"eipAllocationIds": idsConfig(ids)})
-	equal(t, "Elastic IPs the stack allocates for the NLB", len(m.byType(tEip)), 2) // the NAT gateways' only
-	for _, e := range m.byType(tEip) {
+	equal(t, "Elastic IPs the stack allocates for the NLB", len(m.byType(string(standin.TypeEip))), 2) // the NAT gateways' only
+	for _, e := range m.byType(string(standin.TypeEip)) {
 		if strings.HasPrefix(e.Name, "nlb-eip") {
 			t.Errorf("%s allocated though eipAllocationIds are given", e.Name)
 		}
 	}
-	mappings := get(t, m.one(t, tLB, "nlb").Inputs, "subnetMappings")
+	mappings := get(t, m.one(t, string(standin.TypeLoadBalancer), "nlb").Inputs, "subnetMappings")
 	var ips []string
 	for i, id := range ids {
 		equal(t, fmt.Sprintf("mapping %d allocationId", i), str(t, mappings, i, "allocationId"), id)
@@ -216,14 +216,14 @@ func TestOwnElasticIPsAreChecked(t *testing.T) {
 		if err := c.AssociateEIP(ids[0], "i-0123456789abcdef0"); err != nil {
 			t.Fatal(err)
 		}
-		vpc := seed(t, c, tVpc, 1, func(int) map[string]any {
+		vpc := seed(t, c, standin.TypeVpc, 1, func(int) map[string]any {
 			return map[string]any{"cidrBlock": "10.200.0.0/16", "assignGeneratedIpv6CidrBlock": true}
 		})[0]
-		subnet := seed(t, c, tSubnet, 1, func(int) map[string]any {
+		subnet := seed(t, c, standin.TypeSubnet, 1, func(int) map[string]any {
 			return map[string]any{"vpcId": vpc, "availabilityZone": "us-east-1a", "cidrBlock": "10.200.0.0/20"}
 		})[0]
-		seed(t, c, tIgw, 1, func(int) map[string]any { return map[string]any{"vpcId": vpc} }) // an internet-facing NLB needs one
-		seed(t, c, tLB, 1, func(int) map[string]any {
+		seed(t, c, standin.TypeInternetGateway, 1, func(int) map[string]any { return map[string]any{"vpcId": vpc} }) // an internet-facing NLB needs one
+		seed(t, c, standin.TypeLoadBalancer, 1, func(int) map[string]any {
 			return map[string]any{"name": "partner-nlb", "loadBalancerType": "network", "tags": map[string]any{"pulumi-stack": testProject + "/prod"},
 				"subnetMappings": []any{map[string]any{"subnetId": subnet, "allocationId": ids[1]}}}
 		})
@@ -236,11 +236,11 @@ func TestOwnElasticIPsAreChecked(t *testing.T) {
 // retainStaticIps keeps the NLB's Elastic IPs on destroy, and only those.
 func TestRetainStaticIPs(t *testing.T) {
 	m, _ := mustRun(t, map[string]string{"retainStaticIps": "true"})
-	for _, e := range m.byType(tEip) {
+	for _, e := range m.byType(string(standin.TypeEip)) {
 		equal(t, e.Name+" retained on delete", e.RetainOnDelete, strings.HasPrefix(e.Name, "nlb-eip"))
 	}
 	plain, _ := mustRun(t, nil)
-	for _, e := range plain.byType(tEip) {
+	for _, e := range plain.byType(string(standin.TypeEip)) {
 		equal(t, e.Name+" retained on delete by default", e.RetainOnDelete, false)
 	}
 }

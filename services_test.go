@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/example/nlb-alb-fargate/internal/standin"
 )
 
 // stackSummary is every registered resource with its inputs, sorted: two stacks with the
@@ -27,10 +29,10 @@ func TestSingleServiceDefaultIsUnchanged(t *testing.T) {
 	emptyList, _ := mustRun(t, map[string]string{"desiredCount": "3", "services": `[]`})
 	equalSlices(t, "services: [{name: web}]", stackSummary(listed), stackSummary(plain))
 	equalSlices(t, "services: []", stackSummary(emptyList), stackSummary(plain))
-	for _, typ := range []string{tInlinePolicy, tScalingTarget, tScalingPolicy} {
+	for _, typ := range []string{string(standin.TypeIamRolePolicy), string(standin.TypeAppautoscalingTarget), string(standin.TypeAppautoscalingPolicy)} {
 		equal(t, typ+" in the default stack", len(plain.byType(typ)), 0)
 	}
-	equal(t, "capacity providers in the default stack", len(plain.byType(tCapacity)), 1)
+	equal(t, "capacity providers in the default stack", len(plain.byType(string(standin.TypeEcsClusterCapacityProviders))), 1)
 }
 
 func TestThreeServicesExample(t *testing.T) {
@@ -39,36 +41,36 @@ func TestThreeServicesExample(t *testing.T) {
 	if err != nil {
 		t.Fatalf("examples/services.yaml: %v", err)
 	}
-	publicListener := m.one(t, tListener, "alb-http-listener").ID
+	publicListener := m.one(t, string(standin.TypeListener), "alb-http-listener").ID
 
 	// Public services: a rule each on the public listener, by path.
 	for name, want := range map[string]struct {
 		priority int
 		paths    []string
 	}{"web": {100, []string{"*"}}, "users": {10, []string{"/api/users", "/api/users/*"}}} {
-		rule := m.one(t, tRule, name+"-rule")
+		rule := m.one(t, string(standin.TypeListenerRule), name+"-rule")
 		equal(t, name+" rule listener", str(t, rule.Inputs, "listenerArn"), publicListener)
 		equal(t, name+" rule priority", num(t, rule.Inputs, "priority"), want.priority)
 		equalSlices(t, name+" rule paths", strs(t, rule.Inputs, "conditions", 0, "pathPattern", "values"), want.paths)
-		equal(t, name+" rule target", str(t, rule.Inputs, "actions", 0, "targetGroupArn"), m.one(t, tTG, name+"-tg").ID)
+		equal(t, name+" rule target", str(t, rule.Inputs, "actions", 0, "targetGroupArn"), m.one(t, string(standin.TypeTargetGroup), name+"-tg").ID)
 	}
 	// The internal service: no rule on the public listener, a listener of its own.
-	for _, r := range m.byType(tRule) {
+	for _, r := range m.byType(string(standin.TypeListenerRule)) {
 		if r.Name == "api-rule" {
 			t.Errorf("internal service api must not have a rule on the NLB-facing listener")
 		}
 	}
-	apiListener := m.one(t, tListener, "api-internal-listener")
-	equal(t, "api listener lb", str(t, apiListener.Inputs, "loadBalancerArn"), str(t, m.one(t, tLB, "alb").State, "arn"))
+	apiListener := m.one(t, string(standin.TypeListener), "api-internal-listener")
+	equal(t, "api listener lb", str(t, apiListener.Inputs, "loadBalancerArn"), str(t, m.one(t, string(standin.TypeLoadBalancer), "alb").State, "arn"))
 	equal(t, "api listener port", num(t, apiListener.Inputs, "port"), 8081)
-	equal(t, "api listener target", str(t, apiListener.Inputs, "defaultActions", 0, "targetGroupArn"), m.one(t, tTG, "api-tg").ID)
-	equal(t, "NLB target group port (public listener only)", num(t, m.one(t, tTG, "nlb-alb-tg").Inputs, "port"), 80)
-	if n := len(m.byType(tListener)); n != 3 {
+	equal(t, "api listener target", str(t, apiListener.Inputs, "defaultActions", 0, "targetGroupArn"), m.one(t, string(standin.TypeTargetGroup), "api-tg").ID)
+	equal(t, "NLB target group port (public listener only)", num(t, m.one(t, string(standin.TypeTargetGroup), "nlb-alb-tg").Inputs, "port"), 80)
+	if n := len(m.byType(string(standin.TypeListener))); n != 3 {
 		t.Errorf("listeners: got %d, want 3 (NLB TCP, ALB public, api internal)", n)
 	}
 
 	// The NLB's probe goes to the first public service.
-	equal(t, "health rule target", str(t, m.one(t, tRule, "nlb-health-rule").Inputs, "actions", 0, "targetGroupArn"), m.one(t, tTG, "web-tg").ID)
+	equal(t, "health rule target", str(t, m.one(t, string(standin.TypeListenerRule), "nlb-health-rule").Inputs, "actions", 0, "targetGroupArn"), m.one(t, string(standin.TypeTargetGroup), "web-tg").ID)
 
 	equalSlices(t, "security group rules", sgEdges(t, m), []string{
 		"alb-sg in 80 nlb-sg",
@@ -93,14 +95,14 @@ func TestThreeServicesExample(t *testing.T) {
 	})
 
 	// Each service has its own task definition, log group, image and cluster membership.
-	albDNS := str(t, m.one(t, tLB, "alb").State, "dnsName")
+	albDNS := str(t, m.one(t, string(standin.TypeLoadBalancer), "alb").State, "dnsName")
 	for _, name := range []string{"web", "users", "api"} {
-		svc := m.one(t, tService, name+"-service")
-		equal(t, name+" cluster", str(t, svc.Inputs, "cluster"), str(t, m.one(t, tCluster, "cluster").State, "arn"))
-		equal(t, name+" log group", str(t, m.one(t, tLogGroup, name+"-logs").Inputs, "name"), "/ecs/nlb-alb-fargate/"+testStack+"/"+name)
-		c := containerDefs(t, m.one(t, tTaskDef, name+"-task"))[0]
+		svc := m.one(t, string(standin.TypeEcsService), name+"-service")
+		equal(t, name+" cluster", str(t, svc.Inputs, "cluster"), str(t, m.one(t, string(standin.TypeEcsCluster), "cluster").State, "arn"))
+		equal(t, name+" log group", str(t, m.one(t, string(standin.TypeCloudwatchLogGroup), name+"-logs").Inputs, "name"), "/ecs/nlb-alb-fargate/"+testStack+"/"+name)
+		c := containerDefs(t, m.one(t, string(standin.TypeEcsTaskDefinition), name+"-task"))[0]
 		equal(t, name+" container", str(t, c, "name"), name)
-		m.one(t, tImage, name+"-image")
+		m.one(t, string(standin.TypeAwsxEcrImage), name+"-image")
 		env := map[string]string{}
 		for i := range get(t, c, "environment").([]any) {
 			env[str(t, c, "environment", i, "name")] = str(t, c, "environment", i, "value")
@@ -111,11 +113,11 @@ func TestThreeServicesExample(t *testing.T) {
 			t.Errorf("api must not get its own API_URL")
 		}
 	}
-	equal(t, "clusters", len(m.byType(tCluster)), 1)
-	equal(t, "ALBs", len(m.byType(tLB)), 2)
+	equal(t, "clusters", len(m.byType(string(standin.TypeEcsCluster))), 1)
+	equal(t, "ALBs", len(m.byType(string(standin.TypeLoadBalancer))), 2)
 	urls := await(t, out.InternalURLs.ToStringMapOutput()).(map[string]string)
 	equal(t, "internalUrls", fmt.Sprint(urls), fmt.Sprint(map[string]string{"api": "http://" + albDNS + ":8081/"}))
-	equal(t, "serviceName is the first public service", await(t, out.ServiceName).(string), str(t, m.one(t, tService, "web-service").State, "name"))
+	equal(t, "serviceName is the first public service", await(t, out.ServiceName).(string), str(t, m.one(t, string(standin.TypeEcsService), "web-service").State, "name"))
 }
 
 func TestCapacityProviders(t *testing.T) {
@@ -123,8 +125,8 @@ func TestCapacityProviders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cp := m.one(t, tCapacity, "cluster-capacity-providers")
-	equal(t, "cluster", str(t, cp.Inputs, "clusterName"), str(t, m.one(t, tCluster, "cluster").State, "name"))
+	cp := m.one(t, string(standin.TypeEcsClusterCapacityProviders), "cluster-capacity-providers")
+	equal(t, "cluster", str(t, cp.Inputs, "clusterName"), str(t, m.one(t, string(standin.TypeEcsCluster), "cluster").State, "name"))
 	equalSlices(t, "providers", strs(t, cp.Inputs, "capacityProviders"), []string{"FARGATE", "FARGATE_SPOT"})
 
 	strategy := func(svc registered) []string {
@@ -135,14 +137,14 @@ func TestCapacityProviders(t *testing.T) {
 		}
 		return out
 	}
-	web, users, api := m.one(t, tService, "web-service"), m.one(t, tService, "users-service"), m.one(t, tService, "api-service")
+	web, users, api := m.one(t, string(standin.TypeEcsService), "web-service"), m.one(t, string(standin.TypeEcsService), "users-service"), m.one(t, string(standin.TypeEcsService), "api-service")
 	equalSlices(t, "web mixed strategy", strategy(web), []string{"FARGATE base=1 weight=1", "FARGATE_SPOT base=0 weight=3"})
 	equalSlices(t, "users spot", strategy(users), []string{"FARGATE_SPOT base=0 weight=1"})
 	equalSlices(t, "api on FARGATE", strategy(api), []string{"FARGATE base=0 weight=1"})
 	for _, svc := range []registered{web, users, api} {
 		equal(t, svc.Name+" launchType (conflicts with a strategy)", get(t, svc.Inputs, "launchType"), nil)
 		equal(t, svc.Name+" forceNewDeployment", get(t, svc.Inputs, "forceNewDeployment"), any(true))
-		if !slices.Contains(svc.Dependencies, urn(tCapacity, "cluster-capacity-providers")) {
+		if !slices.Contains(svc.Dependencies, urn(string(standin.TypeEcsClusterCapacityProviders), "cluster-capacity-providers")) {
 			t.Errorf("%s must wait for the cluster's capacity providers; dependencies %v", svc.Name, svc.Dependencies)
 		}
 	}
@@ -150,32 +152,32 @@ func TestCapacityProviders(t *testing.T) {
 
 func TestExecuteCommand(t *testing.T) {
 	m, _ := mustRun(t, map[string]string{"enableExecuteCommand": "true"})
-	equal(t, "service enableExecuteCommand", get(t, m.one(t, tService, "web-service").Inputs, "enableExecuteCommand"), any(true))
-	policy := m.one(t, tInlinePolicy, "web-exec-command-policy")
-	equal(t, "policy role", str(t, policy.Inputs, "role"), str(t, m.one(t, tRole, "web-task-role").State, "name"))
+	equal(t, "service enableExecuteCommand", get(t, m.one(t, string(standin.TypeEcsService), "web-service").Inputs, "enableExecuteCommand"), any(true))
+	policy := m.one(t, string(standin.TypeIamRolePolicy), "web-exec-command-policy")
+	equal(t, "policy role", str(t, policy.Inputs, "role"), str(t, m.one(t, string(standin.TypeIamRole), "web-task-role").State, "name"))
 	for _, action := range []string{"ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"} {
 		if !strings.Contains(str(t, policy.Inputs, "policy"), action) {
 			t.Errorf("task role policy lacks %s", action)
 		}
 	}
-	c := containerDefs(t, m.one(t, tTaskDef, "web-task"))[0]
+	c := containerDefs(t, m.one(t, string(standin.TypeEcsTaskDefinition), "web-task"))[0]
 	equal(t, "readonlyRootFilesystem (the SSM agent writes)", get(t, c, "readonlyRootFilesystem"), nil)
 	equal(t, "initProcessEnabled (reaps the agent's children)", get(t, c, "linuxParameters", "initProcessEnabled"), any(true))
-	equal(t, "no ssmmessages endpoint without vpcEndpoints", len(m.byType(tEndpoint)), 0)
+	equal(t, "no ssmmessages endpoint without vpcEndpoints", len(m.byType(string(standin.TypeVpcEndpoint))), 0)
 
 	// Without NAT, the SSM agent reaches Systems Manager through an interface endpoint.
 	private, _ := mustRun(t, map[string]string{"enableExecuteCommand": "true", "natGateways": "none", "vpcEndpoints": "true"})
-	ssm := private.one(t, tEndpoint, "endpoint-ssmmessages")
+	ssm := private.one(t, string(standin.TypeVpcEndpoint), "endpoint-ssmmessages")
 	equal(t, "ssmmessages endpoint", str(t, ssm.Inputs, "serviceName"), "com.amazonaws.us-east-1.ssmmessages")
 	equal(t, "ssmmessages private DNS", get(t, ssm.Inputs, "privateDnsEnabled"), any(true))
 	equalSlices(t, "ssmmessages subnets", strs(t, ssm.Inputs, "subnetIds"),
-		[]string{private.idOf(t, tSubnet, "private-0"), private.idOf(t, tSubnet, "private-1")})
+		[]string{private.idOf(t, string(standin.TypeSubnet), "private-0"), private.idOf(t, string(standin.TypeSubnet), "private-1")})
 
 	off, _ := mustRun(t, map[string]string{"natGateways": "none", "vpcEndpoints": "true"})
-	equal(t, "Exec off by default", get(t, off.one(t, tService, "web-service").Inputs, "enableExecuteCommand"), any(false))
-	equal(t, "no Exec policy by default", len(off.byType(tInlinePolicy)), 0)
-	equal(t, "no init process by default", get(t, containerDefs(t, off.one(t, tTaskDef, "web-task"))[0], "linuxParameters"), nil)
-	for _, e := range off.byType(tEndpoint) {
+	equal(t, "Exec off by default", get(t, off.one(t, string(standin.TypeEcsService), "web-service").Inputs, "enableExecuteCommand"), any(false))
+	equal(t, "no Exec policy by default", len(off.byType(string(standin.TypeIamRolePolicy))), 0)
+	equal(t, "no init process by default", get(t, containerDefs(t, off.one(t, string(standin.TypeEcsTaskDefinition), "web-task"))[0], "linuxParameters"), nil)
+	for _, e := range off.byType(string(standin.TypeVpcEndpoint)) {
 		if e.Name == "endpoint-ssmmessages" {
 			t.Errorf("an ssmmessages endpoint without ECS Exec")
 		}
@@ -184,24 +186,24 @@ func TestExecuteCommand(t *testing.T) {
 
 func TestAutoscaling(t *testing.T) {
 	m, _ := mustRun(t, map[string]string{"autoscaling": `{"min":2,"max":8,"cpuTarget":55,"requestsPerTarget":300}`})
-	svc := m.one(t, tService, "web-service")
-	target := m.one(t, tScalingTarget, "web-scaling-target")
+	svc := m.one(t, string(standin.TypeEcsService), "web-service")
+	target := m.one(t, string(standin.TypeAppautoscalingTarget), "web-scaling-target")
 	equal(t, "namespace", str(t, target.Inputs, "serviceNamespace"), "ecs")
 	equal(t, "dimension", str(t, target.Inputs, "scalableDimension"), "ecs:service:DesiredCount")
 	equal(t, "resource", str(t, target.Inputs, "resourceId"),
-		fmt.Sprintf("service/%s/%s", str(t, m.one(t, tCluster, "cluster").State, "name"), str(t, svc.State, "name")))
+		fmt.Sprintf("service/%s/%s", str(t, m.one(t, string(standin.TypeEcsCluster), "cluster").State, "name"), str(t, svc.State, "name")))
 	equal(t, "min", num(t, target.Inputs, "minCapacity"), 2)
 	equal(t, "max", num(t, target.Inputs, "maxCapacity"), 8)
 
-	cpu := m.one(t, tScalingPolicy, "web-cpu-scaling")
+	cpu := m.one(t, string(standin.TypeAppautoscalingPolicy), "web-cpu-scaling")
 	equal(t, "cpu policy type", str(t, cpu.Inputs, "policyType"), "TargetTrackingScaling")
 	equal(t, "cpu metric", str(t, cpu.Inputs, "targetTrackingScalingPolicyConfiguration", "predefinedMetricSpecification", "predefinedMetricType"), "ECSServiceAverageCPUUtilization")
 	equal(t, "cpu target", num(t, cpu.Inputs, "targetTrackingScalingPolicyConfiguration", "targetValue"), 55)
-	req := m.one(t, tScalingPolicy, "web-requests-scaling")
+	req := m.one(t, string(standin.TypeAppautoscalingPolicy), "web-requests-scaling")
 	spec := get(t, req.Inputs, "targetTrackingScalingPolicyConfiguration", "predefinedMetricSpecification")
 	equal(t, "requests metric", str(t, spec, "predefinedMetricType"), "ALBRequestCountPerTarget")
 	equal(t, "requests label", str(t, spec, "resourceLabel"),
-		str(t, m.one(t, tLB, "alb").State, "arnSuffix")+"/"+str(t, m.one(t, tTG, "web-tg").State, "arnSuffix"))
+		str(t, m.one(t, string(standin.TypeLoadBalancer), "alb").State, "arnSuffix")+"/"+str(t, m.one(t, string(standin.TypeTargetGroup), "web-tg").State, "arnSuffix"))
 	equal(t, "requests target", num(t, req.Inputs, "targetTrackingScalingPolicyConfiguration", "targetValue"), 300)
 	equal(t, "requests policy resource", str(t, req.Inputs, "resourceId"), str(t, target.Inputs, "resourceId"))
 	if !m.ignoresChanges("web-service", "desiredCount") {

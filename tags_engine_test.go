@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/example/nlb-alb-fargate/internal/standin"
+	"github.com/example/nlb-alb-fargate/internal/standin/harness"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
@@ -17,7 +18,7 @@ import (
 // then updates exactly those resources (and the provider) in place, nothing replaced.
 func TestEngineDefaultTagsReachEveryTaggableResource(t *testing.T) {
 	skipShort(t)
-	e := standin.NewStack(t, standin.PulumiCLI(t), standin.StackOptions{Name: "dev", ConfigFile: "Pulumi.dev.yaml", Program: program})
+	e := harness.NewStack(t, harness.PulumiCLI(t), harness.StackOptions{Name: "dev", ConfigFile: "Pulumi.dev.yaml", Program: program})
 	dev := devConfig(t)
 	withTeam := func(team string) map[string]string {
 		// Name too: the program names most resources itself, and their own Name must win.
@@ -52,7 +53,7 @@ func TestEngineDefaultTagsReachEveryTaggableResource(t *testing.T) {
 // (standin.Tagged, which the stand-in's tests hold to the SDK) carries the default tags in
 // it, its own tags winning, and that these include the taggable types the program makes,
 // so the check cannot pass on an empty state. It returns the tagged resources.
-func checkDefaultTags(t *testing.T, e *standin.Stack, defaults map[string]string) map[resource.URN]bool {
+func checkDefaultTags(t *testing.T, e *harness.Stack, defaults map[string]string) map[resource.URN]bool {
 	t.Helper()
 	tagged, types := map[resource.URN]bool{}, map[string]bool{}
 	for _, r := range e.Resources(t) {
@@ -78,7 +79,7 @@ func checkDefaultTags(t *testing.T, e *standin.Stack, defaults map[string]string
 			}
 		}
 	}
-	for _, typ := range []string{tVpc, tSubnet, tIgw, tEip, tNat, tRT, tSG, tIngress, tEgress, tLB, tTG, tListener, tRule, tCluster, tTaskDef, tService, tRole, tLogGroup} {
+	for _, typ := range []string{string(standin.TypeVpc), string(standin.TypeSubnet), string(standin.TypeInternetGateway), string(standin.TypeEip), string(standin.TypeNatGateway), string(standin.TypeRouteTable), string(standin.TypeSecurityGroup), string(standin.TypeSecurityGroupIngressRule), string(standin.TypeSecurityGroupEgressRule), string(standin.TypeLoadBalancer), string(standin.TypeTargetGroup), string(standin.TypeListener), string(standin.TypeListenerRule), string(standin.TypeEcsCluster), string(standin.TypeEcsTaskDefinition), string(standin.TypeEcsService), string(standin.TypeIamRole), string(standin.TypeCloudwatchLogGroup)} {
 		if !types[typ] {
 			t.Errorf("no %s in the state carries tags_all; tagged types found: %v", typ, slices.Sorted(maps.Keys(types)))
 		}
@@ -89,7 +90,7 @@ func checkDefaultTags(t *testing.T, e *standin.Stack, defaults map[string]string
 
 // checkTagsUpdate checks a plan updates every tagged resource's tags_all and the aws
 // provider's defaultTags in place, and does nothing else.
-func checkTagsUpdate(t *testing.T, what string, plan standin.Plan, tagged map[resource.URN]bool) {
+func checkTagsUpdate(t *testing.T, what string, plan harness.Plan, tagged map[resource.URN]bool) {
 	t.Helper()
 	updated := map[resource.URN]bool{}
 	for _, st := range plan.Steps {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"github.com/example/nlb-alb-fargate/internal/config"
+	"github.com/example/nlb-alb-fargate/internal/standin"
 	"slices"
 	"strings"
 	"testing"
@@ -37,7 +38,7 @@ func TestSecretsReachTheContainerAsARNs(t *testing.T) {
 	if err != nil {
 		t.Fatalf("examples/arm64-secrets.yaml: %v", err)
 	}
-	c := containerDefs(t, m.one(t, tTaskDef, "web-task"))[0]
+	c := containerDefs(t, m.one(t, string(standin.TypeEcsTaskDefinition), "web-task"))[0]
 	env, envOrder := variables(t, c, "environment", "value")
 	equalSlices(t, "environment names, sorted", envOrder, []string{"FEATURE_FLAGS", "LOG_LEVEL", "PORT"})
 	equal(t, "LOG_LEVEL", env["LOG_LEVEL"], "info")
@@ -60,8 +61,8 @@ func TestExecutionRoleReadsExactlyTheSecrets(t *testing.T) {
 	if err != nil {
 		t.Fatalf("examples/arm64-secrets.yaml: %v", err)
 	}
-	policy := m.one(t, tInlinePolicy, "web-secrets")
-	equal(t, "policy role", str(t, policy.Inputs, "role"), str(t, m.one(t, tRole, "web-exec-role").State, "name"))
+	policy := m.one(t, string(standin.TypeIamRolePolicy), "web-secrets")
+	equal(t, "policy role", str(t, policy.Inputs, "role"), str(t, m.one(t, string(standin.TypeIamRole), "web-exec-role").State, "name"))
 	grants := map[string]string{}
 	for _, s := range policyStatements(t, policy) {
 		if s.Effect != "Allow" {
@@ -77,7 +78,7 @@ func TestExecutionRoleReadsExactlyTheSecrets(t *testing.T) {
 	if config.CompactJSON(grants) != config.CompactJSON(want) {
 		t.Errorf("execution role grants %v, want exactly %v", grants, want)
 	}
-	for _, p := range m.byType(tInlinePolicy) {
+	for _, p := range m.byType(string(standin.TypeIamRolePolicy)) {
 		if p.Name != "web-secrets" && strings.Contains(str(t, p.Inputs, "policy"), "ssm:") {
 			t.Errorf("%s grants SSM too: %s", p.Name, str(t, p.Inputs, "policy"))
 		}
@@ -85,7 +86,7 @@ func TestExecutionRoleReadsExactlyTheSecrets(t *testing.T) {
 
 	// Without secrets there is no such policy.
 	plain, _ := mustRun(t, map[string]string{"environment": `{"LOG_LEVEL":"debug"}`})
-	for _, p := range plain.byType(tInlinePolicy) {
+	for _, p := range plain.byType(string(standin.TypeIamRolePolicy)) {
 		t.Errorf("a service without secrets has inline policy %s", p.Name)
 	}
 }
@@ -97,14 +98,14 @@ func TestCPUArchitecture(t *testing.T) {
 	if err != nil {
 		t.Fatalf("examples/arm64-secrets.yaml: %v", err)
 	}
-	td := m.one(t, tTaskDef, "web-task")
+	td := m.one(t, string(standin.TypeEcsTaskDefinition), "web-task")
 	equal(t, "runtime platform", str(t, td.Inputs, "runtimePlatform", "cpuArchitecture"), "ARM64")
-	equal(t, "image platform", str(t, m.one(t, tImage, "web-image").Inputs, "platform"), "linux/arm64")
-	equal(t, "capacity provider", str(t, m.one(t, tService, "web-service").Inputs, "capacityProviderStrategies", 0, "capacityProvider"), "FARGATE_SPOT")
+	equal(t, "image platform", str(t, m.one(t, string(standin.TypeAwsxEcrImage), "web-image").Inputs, "platform"), "linux/arm64")
+	equal(t, "capacity provider", str(t, m.one(t, string(standin.TypeEcsService), "web-service").Inputs, "capacityProviderStrategies", 0, "capacityProvider"), "FARGATE_SPOT")
 
 	dev, _ := mustRun(t, nil)
-	equal(t, "default runtime platform", str(t, dev.one(t, tTaskDef, "web-task").Inputs, "runtimePlatform", "cpuArchitecture"), "X86_64")
-	equal(t, "default image platform", str(t, dev.one(t, tImage, "web-image").Inputs, "platform"), "linux/amd64")
+	equal(t, "default runtime platform", str(t, dev.one(t, string(standin.TypeEcsTaskDefinition), "web-task").Inputs, "runtimePlatform", "cpuArchitecture"), "X86_64")
+	equal(t, "default image platform", str(t, dev.one(t, string(standin.TypeAwsxEcrImage), "web-image").Inputs, "platform"), "linux/amd64")
 }
 
 // A services entry's environment adds to the top-level one, its own value winning; other
@@ -114,8 +115,8 @@ func TestServiceEnvironmentMergesOverTheTopLevel(t *testing.T) {
 		"environment": `{"REGION_LABEL":"east","WORKERS":4,"DEBUG":false}`,
 		"services":    `[{"name":"web","environment":{"WORKERS":8,"FEATURE":"x"}},{"name":"users","priority":2,"pathPatterns":["/users*"]}]`,
 	})
-	web, _ := variables(t, containerDefs(t, m.one(t, tTaskDef, "web-task"))[0], "environment", "value")
-	users, _ := variables(t, containerDefs(t, m.one(t, tTaskDef, "users-task"))[0], "environment", "value")
+	web, _ := variables(t, containerDefs(t, m.one(t, string(standin.TypeEcsTaskDefinition), "web-task"))[0], "environment", "value")
+	users, _ := variables(t, containerDefs(t, m.one(t, string(standin.TypeEcsTaskDefinition), "users-task"))[0], "environment", "value")
 	equal(t, "web WORKERS (its own)", web["WORKERS"], "8")
 	equal(t, "web FEATURE", web["FEATURE"], "x")
 	equal(t, "web REGION_LABEL (inherited)", web["REGION_LABEL"], "east")

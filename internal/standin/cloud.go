@@ -23,6 +23,7 @@ import (
 	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 )
 
 // Account is the AWS account every ARN and registry of the stand-in lives in.
@@ -372,6 +373,13 @@ func (c *Cloud) SetDefaultTags(tags map[string]string) {
 	c.defaultTags = maps.Clone(tags)
 }
 
+// DefaultTags returns the provider's default_tags as SetDefaultTags last set them.
+func (c *Cloud) DefaultTags() map[string]string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return maps.Clone(c.defaultTags)
+}
+
 // tagsAllChanges reports whether the planned tags_all differs from the stored one: new
 // default tags, or tags of the resource's own. Unknown tags plan an unknown tags_all, a
 // change. Maps compare whole: a removed key is a change.
@@ -481,6 +489,30 @@ func (c *Cloud) objectState(id string) resource.PropertyMap {
 	return nil
 }
 
+// liveOfType returns the state of every live object of a type, by id.
+func (c *Cloud) liveOfType(typ tokens.Type) map[string]resource.PropertyMap {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := map[string]resource.PropertyMap{}
+	for id, o := range c.objects {
+		if o.urn.Type() == typ {
+			out[id] = o.state
+		}
+	}
+	return out
+}
+
+// taken reports whether a live object of a type has this value of attr: AWS refuses a
+// second load balancer, target group or log group of one name.
+func (c *Cloud) taken(typ tokens.Type, attr, value string) bool {
+	for _, other := range c.liveOfType(typ) {
+		if str(other, attr) == value {
+			return true
+		}
+	}
+	return false
+}
+
 // Delete removes the object. Deleting something never created is an engine bug worth
 // failing on.
 func (c *Cloud) Delete(urn resource.URN, id string) error {
@@ -512,8 +544,8 @@ func (c *Cloud) Delete(urn resource.URN, id string) error {
 	return nil
 }
 
-// liveURNs are the URNs the Cloud holds an object for.
-func (c *Cloud) liveURNs() []resource.URN {
+// LiveURNs are the URNs the Cloud holds an object for.
+func (c *Cloud) LiveURNs() []resource.URN {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var urns []resource.URN
@@ -539,6 +571,24 @@ func (c *Cloud) Live() []string {
 	return urns
 }
 
+// Seed makes an object that exists in the account but not in any stack the test runs:
+// it is found by look-ups and counts against quotas, and no stack deletes it.
+func (c *Cloud) Seed(typ tokens.Type, name string, in map[string]any) (string, error) {
+	urn := resource.NewURN("elsewhere", "account", "", typ, name)
+	checked, failures, err := c.Check(urn, nil, resource.NewPropertyMapFromMap(in))
+	if err != nil || len(failures) > 0 {
+		return "", fmt.Errorf("seeding %s: %v %v", urn, err, failures)
+	}
+	id, _, err := c.Create(urn, checked, false)
+	if err != nil {
+		return "", err
+	}
+	c.mu.Lock()
+	c.live[urn]-- // not the test stack's: Live does not list it
+	c.mu.Unlock()
+	return id, nil
+}
+
 // objectHook is what creating, updating or deleting an object does to other AWS objects
 // (the network interfaces of a load balancer, an Elastic IP's association).
 type objectHook struct {
@@ -549,9 +599,9 @@ type objectHook struct {
 	deleting func(c *Cloud, id string, state resource.PropertyMap) error
 }
 
-var hooks = map[string]objectHook{} // by type token
+var hooks = map[tokens.Type]objectHook{} // by type token
 
-func (c *Cloud) hook(urn resource.URN) objectHook { return hooks[string(urn.Type())] }
+func (c *Cloud) hook(urn resource.URN) objectHook { return hooks[urn.Type()] }
 
 // hexOf is the stand-in's deterministic "randomness": n hex digits from the parts.
 func hexOf(n int, parts ...string) string {
@@ -565,4 +615,8 @@ func hexOf(n int, parts ...string) string {
 		s += s
 	}
 	return s[:n]
+}
+
+func uuid(h string) string {
+	return fmt.Sprintf("%s-%s-%s-%s-%s", h[:8], h[8:12], h[12:16], h[16:20], h[20:32])
 }

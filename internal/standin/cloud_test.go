@@ -39,21 +39,21 @@ func wantError(t *testing.T, err error, fragment string) {
 func TestAnElasticIPIsHeldByOneThingAtATime(t *testing.T) {
 	c := NewCloud()
 	subnets, eips := publicSubnets(t, c)
-	first, err := try(c, tLoadBalancer, "nlb", nlbWith(subnets, eips, nil))
+	first, err := try(c, TypeLoadBalancer, "nlb", nlbWith(subnets, eips, nil))
 	if err != nil {
 		t.Fatal(err)
 	}
 	// A replacement created before the old NLB is gone cannot have its EIPs.
-	_, err = try(c, tLoadBalancer, "nlb-replacement", nlbWith(subnets, eips, nil))
+	_, err = try(c, TypeLoadBalancer, "nlb-replacement", nlbWith(subnets, eips, nil))
 	wantError(t, err, "allocation IDs are not available for use")
-	_, err = try(c, "aws:ec2/natGateway:NatGateway", "nat", map[string]any{"subnetId": subnets[0], "allocationId": eips[0]})
+	_, err = try(c, TypeNatGateway, "nat", map[string]any{"subnetId": subnets[0], "allocationId": eips[0]})
 	wantError(t, err, "is already associated")
 
 	// Deleted first, its EIPs are free again.
-	if err := c.Delete(resource.NewURN("test", "standin", "", tLoadBalancer, "nlb"), first); err != nil {
+	if err := c.Delete(resource.NewURN("test", "standin", "", TypeLoadBalancer, "nlb"), first); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := try(c, tLoadBalancer, "nlb-replacement", nlbWith(subnets, eips, nil)); err != nil {
+	if _, err := try(c, TypeLoadBalancer, "nlb-replacement", nlbWith(subnets, eips, nil)); err != nil {
 		t.Fatalf("after the old NLB is deleted: %v", err)
 	}
 }
@@ -61,7 +61,7 @@ func TestAnElasticIPIsHeldByOneThingAtATime(t *testing.T) {
 func TestNlbInterfacesKeepTheirIPv6Addresses(t *testing.T) {
 	c := NewCloud()
 	subnets, eips := publicSubnets(t, c)
-	urn := resource.NewURN("test", "standin", "", tLoadBalancer, "nlb")
+	urn := resource.NewURN("test", "standin", "", TypeLoadBalancer, "nlb")
 	in := nlbWith(subnets[:1], eips[:1], nil)
 	checked, _, _ := c.Check(urn, nil, resource.NewPropertyMapFromMap(in))
 	id, state, err := c.Create(urn, checked, false)
@@ -120,61 +120,61 @@ func TestNlbInterfacesKeepTheirIPv6Addresses(t *testing.T) {
 
 func TestSubnetsMustFitTheVpcAndNotOverlap(t *testing.T) {
 	c := NewCloud()
-	vpc, _ := made(t, c, "aws:ec2/vpc:Vpc", "vpc", map[string]any{"cidrBlock": "10.0.0.0/16"})
-	made(t, c, "aws:ec2/subnet:Subnet", "a", map[string]any{"vpcId": vpc, "availabilityZone": "us-east-1a", "cidrBlock": "10.0.0.0/20"})
-	_, err := try(c, "aws:ec2/subnet:Subnet", "b", map[string]any{"vpcId": vpc, "availabilityZone": "us-east-1b", "cidrBlock": "10.0.8.0/21"})
+	vpc, _ := made(t, c, TypeVpc, "vpc", map[string]any{"cidrBlock": "10.0.0.0/16"})
+	made(t, c, TypeSubnet, "a", map[string]any{"vpcId": vpc, "availabilityZone": "us-east-1a", "cidrBlock": "10.0.0.0/20"})
+	_, err := try(c, TypeSubnet, "b", map[string]any{"vpcId": vpc, "availabilityZone": "us-east-1b", "cidrBlock": "10.0.8.0/21"})
 	wantError(t, err, "InvalidSubnet.Conflict")
-	_, err = try(c, "aws:ec2/subnet:Subnet", "c", map[string]any{"vpcId": vpc, "availabilityZone": "us-east-1b", "cidrBlock": "10.1.0.0/20"})
+	_, err = try(c, TypeSubnet, "c", map[string]any{"vpcId": vpc, "availabilityZone": "us-east-1b", "cidrBlock": "10.1.0.0/20"})
 	wantError(t, err, "InvalidSubnet.Range")
-	_, err = try(c, "aws:ec2/subnet:Subnet", "d", map[string]any{"vpcId": vpc, "availabilityZone": "eu-west-1a", "cidrBlock": "10.0.16.0/20"})
+	_, err = try(c, TypeSubnet, "d", map[string]any{"vpcId": vpc, "availabilityZone": "eu-west-1a", "cidrBlock": "10.0.16.0/20"})
 	wantError(t, err, "availabilityZone is invalid")
 }
 
 func TestLoadBalancerRefusals(t *testing.T) {
 	c := NewCloud()
-	alb, _ := made(t, c, tLoadBalancer, "alb", map[string]any{"internal": true, "subnets": []any{"subnet-1", "subnet-2"}})
-	tg, _ := made(t, c, tTargetGroup, "tg", map[string]any{"targetType": "alb", "protocol": "TCP", "port": 80, "vpcId": "vpc-1"})
+	alb, _ := made(t, c, TypeLoadBalancer, "alb", map[string]any{"internal": true, "subnets": []any{"subnet-1", "subnet-2"}})
+	tg, _ := made(t, c, TypeTargetGroup, "tg", map[string]any{"targetType": "alb", "protocol": "TCP", "port": 80, "vpcId": "vpc-1"})
 
 	// An ALB without a listener on the port cannot be registered in an ALB-type group.
-	_, err := try(c, "aws:lb/targetGroupAttachment:TargetGroupAttachment", "att", map[string]any{"targetGroupArn": tg, "targetId": alb, "port": 80})
+	_, err := try(c, TypeTargetGroupAttachment, "att", map[string]any{"targetGroupArn": tg, "targetId": alb, "port": 80})
 	wantError(t, err, "has no listener on port 80")
-	listener, _ := made(t, c, tListener, "http", map[string]any{"loadBalancerArn": alb, "port": 80, "protocol": "HTTP"})
-	if _, err := try(c, "aws:lb/targetGroupAttachment:TargetGroupAttachment", "att", map[string]any{"targetGroupArn": tg, "targetId": alb, "port": 80}); err != nil {
+	listener, _ := made(t, c, TypeListener, "http", map[string]any{"loadBalancerArn": alb, "port": 80, "protocol": "HTTP"})
+	if _, err := try(c, TypeTargetGroupAttachment, "att", map[string]any{"targetGroupArn": tg, "targetId": alb, "port": 80}); err != nil {
 		t.Fatalf("with the listener: %v", err)
 	}
-	_, err = try(c, tListener, "http-again", map[string]any{"loadBalancerArn": alb, "port": 80, "protocol": "HTTP"})
+	_, err = try(c, TypeListener, "http-again", map[string]any{"loadBalancerArn": alb, "port": 80, "protocol": "HTTP"})
 	wantError(t, err, "DuplicateListener")
 
-	made(t, c, tListenerRule, "a", map[string]any{"listenerArn": listener, "priority": 10})
-	_, err = try(c, tListenerRule, "b", map[string]any{"listenerArn": listener, "priority": 10})
+	made(t, c, TypeListenerRule, "a", map[string]any{"listenerArn": listener, "priority": 10})
+	_, err = try(c, TypeListenerRule, "b", map[string]any{"listenerArn": listener, "priority": 10})
 	wantError(t, err, "PriorityInUse")
 
-	_, err = try(c, tTargetGroup, "tg-again", map[string]any{"name": str(c.objectState(tg), "name"), "protocol": "HTTP", "port": 80})
+	_, err = try(c, TypeTargetGroup, "tg-again", map[string]any{"name": str(c.objectState(tg), "name"), "protocol": "HTTP", "port": 80})
 	wantError(t, err, "DuplicateTargetGroupName")
 }
 
 func TestEcsAndFriendsRefusals(t *testing.T) {
 	c := NewCloud()
-	_, err := try(c, "aws:ecs/taskDefinition:TaskDefinition", "td", map[string]any{"family": "nlb-alb-fargate-my.stack-web", "containerDefinitions": containers})
+	_, err := try(c, TypeEcsTaskDefinition, "td", map[string]any{"family": "nlb-alb-fargate-my.stack-web", "containerDefinitions": containers})
 	wantError(t, err, `family: "nlb-alb-fargate-my.stack-web" must be 1 to 255 letters, digits, underscores and hyphens`)
 
-	_, err = try(c, "aws:appautoscaling/target:Target", "target", map[string]any{"serviceNamespace": "ecs", "resourceId": "service/c/web", "scalableDimension": "ecs:service:DesiredCount"})
+	_, err = try(c, TypeAppautoscalingTarget, "target", map[string]any{"serviceNamespace": "ecs", "resourceId": "service/c/web", "scalableDimension": "ecs:service:DesiredCount"})
 	wantError(t, err, "ECS service doesn't exist")
 
 	fargateCluster(t, c)
-	_, err = try(c, tService, "svc", map[string]any{"cluster": "arn:aws:ecs:us-east-1:1:cluster/c", "launchType": "FARGATE",
+	_, err = try(c, TypeEcsService, "svc", map[string]any{"cluster": "arn:aws:ecs:us-east-1:1:cluster/c", "launchType": "FARGATE",
 		"capacityProviderStrategies": []any{map[string]any{"capacityProvider": "FARGATE", "weight": 1}}})
 	wantError(t, err, "Specifying both a launch type and capacity provider strategy is not supported")
-	_, err = try(c, tService, "svc", map[string]any{"cluster": "arn:aws:ecs:us-east-1:1:cluster/other",
+	_, err = try(c, TypeEcsService, "svc", map[string]any{"cluster": "arn:aws:ecs:us-east-1:1:cluster/other",
 		"capacityProviderStrategies": []any{map[string]any{"capacityProvider": "FARGATE_SPOT", "weight": 1}}})
 	wantError(t, err, "is not in the cluster's capacity providers")
 
-	made(t, c, tLogGroup, "logs", map[string]any{"name": "/ecs/web"})
-	_, err = try(c, tLogGroup, "logs-again", map[string]any{"name": "/ecs/web"})
+	made(t, c, TypeCloudwatchLogGroup, "logs", map[string]any{"name": "/ecs/web"})
+	_, err = try(c, TypeCloudwatchLogGroup, "logs-again", map[string]any{"name": "/ecs/web"})
 	wantError(t, err, "ResourceAlreadyExistsException")
 
-	cert, _ := made(t, c, "aws:acm/certificate:Certificate", "cert", map[string]any{"domainName": "example.com", "validationMethod": "DNS"})
-	_, err = try(c, "aws:acm/certificateValidation:CertificateValidation", "v", map[string]any{"certificateArn": cert, "validationRecordFqdns": []any{"other.example.com"}})
+	cert, _ := made(t, c, TypeAcmCertificate, "cert", map[string]any{"domainName": "example.com", "validationMethod": "DNS"})
+	_, err = try(c, TypeAcmCertificateValidation, "v", map[string]any{"certificateArn": cert, "validationRecordFqdns": []any{"other.example.com"}})
 	wantError(t, err, "missing example.com DNS validation record")
 }
 
@@ -188,7 +188,7 @@ func TestTheStandinFailsLoudlyWhereItHasNoModel(t *testing.T) {
 		"filters": []any{map[string]any{"name": "zone-color", "values": []any{"blue"}}},
 	}))
 	wantError(t, err, `filter "zone-color" is not modelled`)
-	err = c.Delete(resource.NewURN("test", "standin", "", tLogGroup, "never"), "never")
+	err = c.Delete(resource.NewURN("test", "standin", "", TypeCloudwatchLogGroup, "never"), "never")
 	wantError(t, err, "no such object was created")
 }
 
@@ -197,7 +197,7 @@ func TestTheStandinFailsLoudlyWhereItHasNoModel(t *testing.T) {
 func TestExplicitNamesAreReplacedDeleteFirst(t *testing.T) {
 	c := NewCloud()
 	for name, in := range map[string]map[string]any{"explicit": {"name": "/ecs/web", "logGroupClass": "STANDARD"}, "autonamed": {"logGroupClass": "STANDARD"}} {
-		urn := resource.NewURN("test", "standin", "", tLogGroup, name)
+		urn := resource.NewURN("test", "standin", "", TypeCloudwatchLogGroup, name)
 		checked, _, _ := c.Check(urn, nil, resource.NewPropertyMapFromMap(in))
 		id, state, err := c.Create(urn, checked, false)
 		if err != nil {

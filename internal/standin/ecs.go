@@ -1,7 +1,7 @@
 package standin
 
-// ECS and Application Auto Scaling resources (terraform-provider-aws internal/service/ecs,
-// internal/service/appautoscaling).
+// ECS (terraform-provider-aws internal/service/ecs): clusters and their capacity providers,
+// task definitions (what ECS makes of container definitions), and services.
 
 import (
 	"encoding/json"
@@ -14,21 +14,17 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 )
 
+// The Pulumi type tokens of the ECS models.
 const (
-	tService          = "aws:ecs/service:Service"
-	tCapacityProvider = "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders"
+	TypeEcsCluster                  tokens.Type = "aws:ecs/cluster:Cluster"
+	TypeEcsClusterCapacityProviders tokens.Type = "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders"
+	TypeEcsTaskDefinition           tokens.Type = "aws:ecs/taskDefinition:TaskDefinition"
+	TypeEcsService                  tokens.Type = "aws:ecs/service:Service"
 )
-
-// validTaskDefinitionFamily is the provider's ValidateFunc on family (and ECS's rule):
-// 1 to 255 letters, digits, underscores and hyphens.
-var validTaskDefinitionFamily = regexp.MustCompile(`^[0-9A-Za-z_-]{1,255}$`)
-
-// validClusterName is validateClusterName.
-var validClusterName = regexp.MustCompile(`^[0-9A-Za-z_-]{1,255}$`)
 
 func init() {
 	register(map[tokens.Type]*model{
-		"aws:ecs/cluster:Cluster": {
+		TypeEcsCluster: {
 			tf: "aws_ecs_cluster", source: "internal/service/ecs/cluster.go",
 			forceNew: []string{"name"},
 			computed: []string{"name", "settings"},
@@ -46,7 +42,7 @@ func init() {
 				return nil
 			},
 		},
-		tCapacityProvider: {
+		TypeEcsClusterCapacityProviders: {
 			tf: "aws_ecs_cluster_capacity_providers", source: "internal/service/ecs/cluster_capacity_providers.go",
 			forceNew: []string{"clusterName"},
 			sets:     []string{"capacityProviders", "defaultCapacityProviderStrategies"},
@@ -54,7 +50,7 @@ func init() {
 				return str(o.in, "clusterName"), map[string]any{}, nil
 			},
 		},
-		"aws:ecs/taskDefinition:TaskDefinition": {
+		TypeEcsTaskDefinition: {
 			tf: "aws_ecs_task_definition", source: "internal/service/ecs/task_definition.go",
 			forceNew: []string{"*"}, // registered revisions are immutable
 			notNew:   []string{"tags", "tagsAll", "skipDestroy", "trackLatest"},
@@ -91,7 +87,7 @@ func init() {
 				},
 			},
 		},
-		tService: {
+		TypeEcsService: {
 			tf: "aws_ecs_service", source: "internal/service/ecs/service.go",
 			forceNew: []string{"name", "cluster", "iamRole", "launchType", "schedulingStrategy", "deploymentController"},
 			computed: []string{"cluster", "iamRole", "launchType", "platformVersion", "triggers"},
@@ -130,7 +126,7 @@ func init() {
 						}
 						cluster := str(state, "cluster")
 						cluster = cluster[strings.LastIndex(cluster, "/")+1:]
-						for _, cp := range c.liveOfType(tCapacityProvider) {
+						for _, cp := range c.liveOfType(TypeEcsClusterCapacityProviders) {
 							if str(cp, "clusterName") == cluster && len(objs(cp, "defaultCapacityProviderStrategies")) > 0 {
 								state["capacityProviderStrategies"] = cp["defaultCapacityProviderStrategies"]
 							}
@@ -139,36 +135,15 @@ func init() {
 				},
 			},
 		},
-		"aws:appautoscaling/target:Target": {
-			tf: "aws_appautoscaling_target", source: "internal/service/appautoscaling/target.go",
-			forceNew: []string{"resourceId", "scalableDimension", "serviceNamespace"},
-			computed: []string{"roleArn", "suspendedState"},
-			tagged:   true,
-			create:   createScalingTarget,
-		},
-		"aws:appautoscaling/policy:Policy": {
-			tf: "aws_appautoscaling_policy", source: "internal/service/appautoscaling/policy.go",
-			forceNew: []string{"name", "resourceId", "scalableDimension", "serviceNamespace"},
-			defaults: map[string]any{"policyType": "StepScaling"},
-			autoname: 255,
-			create: func(o *op) (string, map[string]any, error) {
-				name := str(o.in, "name")
-				var alarms []any
-				if str(o.in, "policyType") == "TargetTrackingScaling" {
-					// Target tracking makes two CloudWatch alarms, one each way.
-					for _, dir := range []string{"AlarmHigh", "AlarmLow"} {
-						alarms = append(alarms, o.arn("cloudwatch", fmt.Sprintf("alarm:TargetTracking-%s-%s-%s", str(o.in, "resourceId"), dir, uuid(o.hex(dir, 32)))))
-					}
-				}
-				return name, map[string]any{
-					"arn": o.arn("autoscaling", fmt.Sprintf("scalingPolicy:%s:resource/%s/%s:policyName/%s",
-						uuid(o.hex("uuid", 32)), str(o.in, "serviceNamespace"), str(o.in, "resourceId"), name)),
-					"alarmArns": alarms,
-				}, nil
-			},
-		},
 	})
 }
+
+// validTaskDefinitionFamily is the provider's ValidateFunc on family (and ECS's rule):
+// 1 to 255 letters, digits, underscores and hyphens.
+var validTaskDefinitionFamily = regexp.MustCompile(`^[0-9A-Za-z_-]{1,255}$`)
+
+// validClusterName is validateClusterName.
+var validClusterName = regexp.MustCompile(`^[0-9A-Za-z_-]{1,255}$`)
 
 func createTaskDefinition(o *op) (string, map[string]any, error) {
 	family := str(o.in, "family")
@@ -213,35 +188,12 @@ func createService(o *op) (string, map[string]any, error) {
 }
 
 func (c *Cloud) clusterHasCapacityProvider(cluster, provider string) bool {
-	for _, cp := range c.liveOfType(tCapacityProvider) {
+	for _, cp := range c.liveOfType(TypeEcsClusterCapacityProviders) {
 		if str(cp, "clusterName") == cluster && contains(strs(cp, "capacityProviders"), provider) {
 			return true
 		}
 	}
 	return false
-}
-
-// createScalingTarget registers a scalable target; Application Auto Scaling refuses one
-// for an ECS service that does not exist yet.
-func createScalingTarget(o *op) (string, map[string]any, error) {
-	resourceID := str(o.in, "resourceId")
-	if !o.preview && str(o.in, "serviceNamespace") == "ecs" {
-		found := false
-		for id := range o.c.liveOfType(tService) {
-			if strings.HasSuffix(id, ":"+resourceID) {
-				found = true
-			}
-		}
-		if !found {
-			return "", nil, fmt.Errorf("ValidationException: ECS service doesn't exist: %s", resourceID)
-		}
-	}
-	return resourceID, map[string]any{
-		"arn": o.arn("application-autoscaling", "scalable-target/"+o.hex("id", 32)),
-		"roleArn": fmt.Sprintf("arn:aws:iam::%s:role/aws-service-role/ecs.application-autoscaling.amazonaws.com/"+
-			"AWSServiceRoleForApplicationAutoScaling_ECSService", Account),
-		"suspendedState": map[string]any{"dynamicScalingInSuspended": false, "dynamicScalingOutSuspended": false, "scheduledScalingSuspended": false},
-	}, nil
 }
 
 func parseContainerDefinitions(s string) ([]any, error) {
@@ -379,22 +331,9 @@ func orderContainerDefinitions(defs []any) {
 	}
 }
 
-// canonicalJSON is structure.NormalizeJsonString: compact, keys sorted.
-func canonicalJSON(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return ""
-	}
-	return string(b)
-}
-
 func deepCopyJSON(v any) any {
 	var out any
 	b, _ := json.Marshal(v)
 	_ = json.Unmarshal(b, &out)
 	return out
-}
-
-func uuid(h string) string {
-	return fmt.Sprintf("%s-%s-%s-%s-%s", h[:8], h[8:12], h[12:16], h[16:20], h[20:32])
 }

@@ -1,6 +1,9 @@
 package standin
 
-// Elastic Load Balancing v2 resources (terraform-provider-aws internal/service/elbv2).
+// Elastic Load Balancing v2 (terraform-provider-aws internal/service/elbv2): load
+// balancers, target groups, listeners and rules; what ELB checks and does on create and
+// update (subnets, Elastic IPs and the NLB's network interfaces, access logs, listener ports,
+// rule priorities); and the aws_lb and aws_lbs data sources.
 
 import (
 	"fmt"
@@ -10,16 +13,18 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 )
 
+// The Pulumi type tokens of the Elastic Load Balancing v2 models.
 const (
-	tLoadBalancer = "aws:lb/loadBalancer:LoadBalancer"
-	tTargetGroup  = "aws:lb/targetGroup:TargetGroup"
-	tListener     = "aws:lb/listener:Listener"
-	tListenerRule = "aws:lb/listenerRule:ListenerRule"
+	TypeLoadBalancer          tokens.Type = "aws:lb/loadBalancer:LoadBalancer"
+	TypeTargetGroup           tokens.Type = "aws:lb/targetGroup:TargetGroup"
+	TypeListener              tokens.Type = "aws:lb/listener:Listener"
+	TypeListenerRule          tokens.Type = "aws:lb/listenerRule:ListenerRule"
+	TypeTargetGroupAttachment tokens.Type = "aws:lb/targetGroupAttachment:TargetGroupAttachment"
 )
 
 func init() {
 	register(map[tokens.Type]*model{
-		tLoadBalancer: {
+		TypeLoadBalancer: {
 			tf: "aws_lb", source: "internal/service/elbv2/load_balancer.go",
 			forceNew: []string{"loadBalancerType", "name", "namePrefix", "internal", "customerOwnedIpv4Pool"},
 			computed: []string{"name", "namePrefix", "internal", "ipAddressType", "securityGroups", "subnets", "subnetMappings",
@@ -89,7 +94,7 @@ func init() {
 				},
 			},
 		},
-		tTargetGroup: {
+		TypeTargetGroup: {
 			tf: "aws_lb_target_group", source: "internal/service/elbv2/target_group.go",
 			forceNew: []string{"name", "namePrefix", "port", "protocol", "protocolVersion", "vpcId", "targetType", "ipAddressType"},
 			computed: []string{"name", "namePrefix", "healthCheck", "protocolVersion", "ipAddressType", "stickiness", "targetFailovers",
@@ -109,7 +114,7 @@ func init() {
 				read: readTargetGroupHealthCheck,
 			}},
 		},
-		tListener: {
+		TypeListener: {
 			tf: "aws_lb_listener", source: "internal/service/elbv2/listener.go",
 			forceNew: []string{"loadBalancerArn"}, // port, protocol, certificate and actions change in place (ModifyListener)
 			computed: []string{"protocol", "sslPolicy", "mutualAuthentication", "tcpIdleTimeoutSeconds"},
@@ -121,7 +126,7 @@ func init() {
 				read: func(_ *Cloud, state resource.PropertyMap) { readActions(state, "defaultActions") },
 			}},
 		},
-		tListenerRule: {
+		TypeListenerRule: {
 			tf: "aws_lb_listener_rule", source: "internal/service/elbv2/listener_rule.go",
 			forceNew: []string{"listenerArn"}, // priority changes in place (SetRulePriorities)
 			computed: []string{"priority"},
@@ -134,13 +139,19 @@ func init() {
 				read: func(_ *Cloud, state resource.PropertyMap) { readActions(state, "actions") },
 			}},
 		},
-		"aws:lb/targetGroupAttachment:TargetGroupAttachment": {
+		TypeTargetGroupAttachment: {
 			tf: "aws_lb_target_group_attachment", source: "internal/service/elbv2/target_group_attachment.go",
 			forceNew: []string{"targetGroupArn", "targetId", "port", "availabilityZone"}, // no Update
 			create:   createTargetGroupAttachment,
 		},
 	})
-	hooks[tLoadBalancer] = objectHook{
+	registerInvokes(map[string]invokeFunc{
+		"aws:lb/getLbs:getLbs": listOf(TypeLoadBalancer, func(id string, s resource.PropertyMap) map[string]string {
+			return map[string]string{"name": str(s, "name")}
+		}, func(ids []string, _ []resource.PropertyMap) map[string]any { return map[string]any{"arns": anys(ids)} }),
+		"aws:lb/getLoadBalancer:getLoadBalancer": getLoadBalancer,
+	})
+	hooks[TypeLoadBalancer] = objectHook{
 		created: func(c *Cloud, id string, state resource.PropertyMap) error {
 			if err := accessLogsChecked(c, state); err != nil {
 				return err
@@ -157,8 +168,8 @@ func init() {
 		},
 		deleted: nlbDeleted,
 	}
-	hooks[tListener] = objectHook{updated: listenerUpdated}
-	hooks[tListenerRule] = objectHook{updated: ruleUpdated}
+	hooks[TypeListener] = objectHook{updated: listenerUpdated}
+	hooks[TypeListenerRule] = objectHook{updated: ruleUpdated}
 }
 
 func createLoadBalancer(o *op) (string, map[string]any, error) {
@@ -207,7 +218,7 @@ func createLoadBalancer(o *op) (string, map[string]any, error) {
 	if lbType == "network" && len(strs(o.in, "securityGroups")) > 0 {
 		outs["enforceSecurityGroupInboundRulesOnPrivateLinkTraffic"] = "on"
 	}
-	if !o.preview && o.c.taken(tLoadBalancer, "name", name) {
+	if !o.preview && o.c.taken(TypeLoadBalancer, "name", name) {
 		return "", nil, fmt.Errorf("DuplicateLoadBalancerName: A load balancer with the name '%s' already exists", name)
 	}
 	return arn, outs, nil
@@ -233,7 +244,7 @@ func (c *Cloud) checkLoadBalancerSubnets(in resource.PropertyMap, subnets []stri
 	}
 	for vpc := range vpcs {
 		attached := false
-		for _, igw := range c.liveOfType(tInternetGateway) {
+		for _, igw := range c.liveOfType(TypeInternetGateway) {
 			attached = attached || str(igw, "vpcId") == vpc
 		}
 		if !attached {
@@ -460,6 +471,60 @@ func (c *Cloud) eniOf(owner, subnetID string) *eni {
 	return nil
 }
 
+// elbLogAccounts are the ELB accounts that write ALB access logs under the legacy policy,
+// in the Regions opened before August 2022 (Elastic Load Balancing User Guide).
+var elbLogAccounts = map[string]string{
+	"us-east-1": "127311923021", "us-east-2": "033677994240", "us-west-1": "027434742980", "us-west-2": "797873946194",
+	"af-south-1": "098369216593", "ap-east-1": "754344448648", "ap-southeast-3": "589379963580", "ap-south-1": "718504428378",
+	"ap-northeast-3": "383597477331", "ap-northeast-2": "600734575887", "ap-southeast-1": "114774131450",
+	"ap-southeast-2": "783225319266", "ap-northeast-1": "582318560864", "ca-central-1": "985666609251",
+	"eu-central-1": "054676820928", "eu-west-1": "156460612806", "eu-west-2": "652711504416", "eu-south-1": "635631232127",
+	"eu-west-3": "009996457667", "eu-north-1": "897822967062", "me-south-1": "076674570225", "sa-east-1": "507241528517",
+}
+
+// accessLogsChecked is what ModifyLoadBalancerAttributes checks when access logs are on:
+// the bucket exists, ELB's log writer may put the test object under the prefix (for an ALB
+// the Region's ELB account or logdelivery.elasticloadbalancing.amazonaws.com; for an NLB
+// delivery.logs.amazonaws.com), and an ALB's bucket is not encrypted with KMS. Then ELB
+// writes ELBAccessLogTestFile into it.
+func accessLogsChecked(c *Cloud, state resource.PropertyMap) error {
+	logs := obj(state, "accessLogs")
+	if logs == nil || !boolean(logs, "enabled") {
+		return nil
+	}
+	bucket := str(logs, "bucket")
+	denied := fmt.Errorf("InvalidConfigurationRequest: Access Denied for bucket: %s. Please check S3bucket permission", bucket)
+	if !c.taken(TypeS3BucketV2, "bucket", bucket) {
+		return fmt.Errorf("InvalidConfigurationRequest: The specified bucket does not exist: %s", bucket)
+	}
+	object := fmt.Sprintf("arn:aws:s3:::%s/%s/AWSLogs/%s/ELBAccessLogTestFile", bucket, str(logs, "prefix"), Account)
+	var policy string
+	for _, p := range c.liveOfType(TypeS3BucketPolicy) {
+		if str(p, "bucket") == bucket {
+			policy = str(p, "policy")
+		}
+	}
+	allowed := false
+	if str(state, "loadBalancerType") == "network" {
+		allowed = policyAllows(policy, "Service", "delivery.logs.amazonaws.com", "s3:PutObject", object)
+	} else {
+		allowed = policyAllows(policy, "Service", "logdelivery.elasticloadbalancing.amazonaws.com", "s3:PutObject", object) ||
+			policyAllows(policy, "AWS", fmt.Sprintf("arn:aws:iam::%s:root", elbLogAccounts[c.Region()]), "s3:PutObject", object)
+		for _, sse := range c.liveOfType(TypeS3BucketServerSideEncryptionConfigurationV2) {
+			if str(sse, "bucket") == bucket && strings.Contains(canonicalJSON(sse.Mappable()["rules"]), "aws:kms") {
+				allowed = false // ALB log delivery writes SSE-S3 only
+			}
+		}
+	}
+	if !allowed {
+		return denied
+	}
+	c.mu.Lock()
+	c.bucketObjects[bucket]++
+	c.mu.Unlock()
+	return nil
+}
+
 func createTargetGroup(o *op) (string, map[string]any, error) {
 	name := str(o.in, "name")
 	arnSuffix := fmt.Sprintf("targetgroup/%s/%s", name, o.hex("tg", 16))
@@ -477,7 +542,7 @@ func createTargetGroup(o *op) (string, map[string]any, error) {
 	} else {
 		outs["stickiness"] = map[string]any{"enabled": false, "type": "source_ip"}
 	}
-	if !o.preview && o.c.taken(tTargetGroup, "name", name) {
+	if !o.preview && o.c.taken(TypeTargetGroup, "name", name) {
 		return "", nil, fmt.Errorf("DuplicateTargetGroupName: A target group with the same name '%s' exists", name)
 	}
 	return arn, outs, nil
@@ -543,7 +608,7 @@ func createListener(o *op) (string, map[string]any, error) {
 
 // checkListenerPort refuses a second listener on a load balancer's port, as ELB does.
 func (c *Cloud) checkListenerPort(self string, in resource.PropertyMap) error {
-	for id, other := range c.liveOfType(tListener) {
+	for id, other := range c.liveOfType(TypeListener) {
 		if id != self && str(other, "loadBalancerArn") == str(in, "loadBalancerArn") && number(other, "port") == number(in, "port") {
 			return fmt.Errorf("DuplicateListener: A listener already exists on port %v of this load balancer", number(in, "port"))
 		}
@@ -588,7 +653,7 @@ func createListenerRule(o *op) (string, map[string]any, error) {
 
 // checkRulePriority refuses a second rule at a listener's priority (PriorityInUse).
 func (c *Cloud) checkRulePriority(self string, in resource.PropertyMap) error {
-	for id, other := range c.liveOfType(tListenerRule) {
+	for id, other := range c.liveOfType(TypeListenerRule) {
 		if id != self && str(other, "listenerArn") == str(in, "listenerArn") && number(other, "priority") == number(in, "priority") {
 			return fmt.Errorf("PriorityInUse: Priority '%v' is currently in use", number(in, "priority"))
 		}
@@ -606,7 +671,7 @@ func createTargetGroupAttachment(o *op) (string, map[string]any, error) {
 	tg, target := str(o.in, "targetGroupArn"), str(o.in, "targetId")
 	if !o.preview && strings.Contains(target, ":loadbalancer/app/") {
 		found := false
-		for _, l := range o.c.liveOfType(tListener) {
+		for _, l := range o.c.liveOfType(TypeListener) {
 			if str(l, "loadBalancerArn") == target && number(l, "port") == number(o.in, "port") {
 				found = true
 			}
@@ -616,4 +681,16 @@ func createTargetGroupAttachment(o *op) (string, map[string]any, error) {
 		}
 	}
 	return tg + "-" + o.digits("id", 26), map[string]any{}, nil
+}
+
+// getLoadBalancer is the aws_lb data source by name or ARN.
+func getLoadBalancer(c *Cloud, args resource.PropertyMap) (resource.PropertyMap, error) {
+	for id, s := range c.liveOfType(TypeLoadBalancer) {
+		if (str(args, "arn") != "" && id == str(args, "arn")) || (str(args, "name") != "" && str(s, "name") == str(args, "name")) {
+			out := s.Copy()
+			put(out, "id", id)
+			return out, nil
+		}
+	}
+	return nil, fmt.Errorf("no matching LB found")
 }

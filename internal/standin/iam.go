@@ -1,11 +1,14 @@
 package standin
 
-// IAM, CloudWatch Logs, Route 53, ACM and ECR resources (terraform-provider-aws
-// internal/service/{iam,logs,route53,acm,ecr}).
+// IAM (terraform-provider-aws internal/service/iam): roles and their policies, and how
+// policy documents are read: when two are the same (awspolicy.PoliciesAreEquivalent), and
+// whether one allows a principal an action, which other services check (ELB of a log
+// bucket's policy).
 
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -13,35 +16,16 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 )
 
-const tLogGroup = "aws:cloudwatch/logGroup:LogGroup"
-
-// policyRule is verify.SuppressEquivalentPolicyDiffs on an IAM policy attribute.
-func policyRule(attr string) rule {
-	return rule{
-		name: "verify.SuppressEquivalentPolicyDiffs", attr: attr,
-		why:  "a policy document equivalent to the stored one plans no change",
-		same: func(s, n resource.PropertyValue, _ resource.PropertyMap) bool { return equivalentPolicies(s, n) },
-	}
-}
-
-// normalizeJSONRule is the attribute's StateFunc: a policy or other JSON document is
-// stored as compact JSON with sorted keys, so the stored text is not the program's.
-func normalizeJSONRule(attr, name string) rule {
-	return rule{
-		name: name,
-		why:  "the stored JSON is normalised (compact, keys sorted), not the text the program sent",
-		read: func(_ *Cloud, state resource.PropertyMap) {
-			var v any
-			if err := json.Unmarshal([]byte(str(state, attr)), &v); err == nil {
-				put(state, attr, canonicalJSON(v))
-			}
-		},
-	}
-}
+// The Pulumi type tokens of the IAM models.
+const (
+	TypeIamRole                 tokens.Type = "aws:iam/role:Role"
+	TypeIamRolePolicy           tokens.Type = "aws:iam/rolePolicy:RolePolicy"
+	TypeIamRolePolicyAttachment tokens.Type = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+)
 
 func init() {
 	register(map[tokens.Type]*model{
-		"aws:iam/role:Role": {
+		TypeIamRole: {
 			tf: "aws_iam_role", source: "internal/service/iam/role.go",
 			forceNew: []string{"name", "namePrefix", "path"},
 			computed: []string{"name", "namePrefix", "inlinePolicies", "managedPolicyArns"},
@@ -60,7 +44,7 @@ func init() {
 			},
 			rules: []rule{policyRule("assumeRolePolicy"), normalizeJSONRule("assumeRolePolicy", "structure.NormalizeJsonString")},
 		},
-		"aws:iam/rolePolicy:RolePolicy": {
+		TypeIamRolePolicy: {
 			tf: "aws_iam_role_policy", source: "internal/service/iam/role_policy.go",
 			forceNew: []string{"name", "namePrefix", "role"},
 			computed: []string{"name", "namePrefix"},
@@ -70,193 +54,23 @@ func init() {
 			},
 			rules: []rule{policyRule("policy"), normalizeJSONRule("policy", "verify.LegacyPolicyNormalize")},
 		},
-		"aws:iam/rolePolicyAttachment:RolePolicyAttachment": {
+		TypeIamRolePolicyAttachment: {
 			tf: "aws_iam_role_policy_attachment", source: "internal/service/iam/role_policy_attachment.go",
 			forceNew: []string{"role", "policyArn"}, // no Update
 			create: func(o *op) (string, map[string]any, error) {
 				return str(o.in, "role") + "-" + o.digits("id", 26), map[string]any{}, nil
 			},
 		},
-		tLogGroup: {
-			tf: "aws_cloudwatch_log_group", source: "internal/service/logs/group.go",
-			forceNew: []string{"name", "namePrefix", "logGroupClass"},
-			computed: []string{"name", "namePrefix", "logGroupClass"},
-			autoname: 512,
-			tagged:   true,
-			create: func(o *op) (string, map[string]any, error) {
-				name := str(o.in, "name")
-				if !o.preview && o.c.taken(tLogGroup, "name", name) {
-					return "", nil, fmt.Errorf("ResourceAlreadyExistsException: The specified log group already exists: %s", name)
-				}
-				return name, map[string]any{"arn": o.arn("logs", "log-group:"+name), "logGroupClass": "STANDARD", "kmsKeyId": "", "namePrefix": ""}, nil
-			},
-		},
-		"aws:route53/record:Record": {
-			tf: "aws_route53_record", source: "internal/service/route53/record.go",
-			forceNew: []string{"name", "zoneId"}, // type and set_identifier change in place (DELETE + CREATE in one batch)
-			computed: []string{"allowOverwrite"},
-			sets:     []string{"records"},
-			create: func(o *op) (string, map[string]any, error) {
-				name := recordName(str(o.in, "name"))
-				return fmt.Sprintf("%s_%s_%s", str(o.in, "zoneId"), name, str(o.in, "type")), map[string]any{
-					"fqdn": name, "healthCheckId": "", "multivalueAnswerRoutingPolicy": false, "setIdentifier": "",
-				}, nil
-			},
-			rules: []rule{
-				{
-					name: "StateFunc: name lowercased, trailing dot removed", attr: "name",
-					why: "record names differing only in case or a trailing dot are the same record",
-					same: func(s, n resource.PropertyValue, _ resource.PropertyMap) bool {
-						s, n = unwrap(s), unwrap(n)
-						return s.IsString() && n.IsString() && recordName(s.StringValue()) == recordName(n.StringValue())
-					},
-				},
-				{
-					name: "normalizeAliasName",
-					why:  "alias targets are stored lowercased without a trailing dot",
-					read: func(_ *Cloud, state resource.PropertyMap) {
-						put(state, "name", recordName(str(state, "name")))
-						for _, a := range objs(state, "aliases") {
-							put(a, "name", recordName(str(a, "name")))
-						}
-					},
-				},
-				{
-					name: "sdkv2.SuppressEquivalentStringCaseInsensitive", attr: "aliases",
-					why: "alias target names compare without case or a trailing dot",
-					same: func(s, n resource.PropertyValue, _ resource.PropertyMap) bool {
-						return covers(lowerAliasNames(s), lowerAliasNames(n))
-					},
-				},
-			},
-		},
-		"aws:acm/certificate:Certificate": {
-			tf: "aws_acm_certificate", source: "internal/service/acm/certificate.go",
-			forceNew: []string{"certificateAuthorityArn", "domainName", "keyAlgorithm", "subjectAlternativeNames", "validationMethod", "validationOptions"},
-			computed: []string{"domainName", "keyAlgorithm", "options", "subjectAlternativeNames", "validationMethod"},
-			sets:     []string{"subjectAlternativeNames", "domainValidationOptions"},
-			tagged:   true,
-			create:   createCertificate,
-			rules: []rule{{
-				name: "resourceCertificateRead: subject_alternative_names",
-				why:  "ACM lists the domain name among the certificate's alternative names",
-				read: func(_ *Cloud, state resource.PropertyMap) {
-					sans := strs(state, "subjectAlternativeNames")
-					if d := str(state, "domainName"); d != "" && !contains(sans, d) {
-						sans = append([]string{d}, sans...)
-					}
-					vals := make([]any, len(sans))
-					for i, s := range sans {
-						vals[i] = s
-					}
-					put(state, "subjectAlternativeNames", vals)
-				},
-			}},
-		},
-		"aws:acm/certificateValidation:CertificateValidation": {
-			tf: "aws_acm_certificate_validation", source: "internal/service/acm/certificate_validation.go",
-			forceNew: []string{"certificateArn", "validationRecordFqdns"}, // no Update
-			sets:     []string{"validationRecordFqdns"},
-			create:   createCertificateValidation,
-		},
-		"aws:ecr/repository:Repository": {
-			tf: "aws_ecr_repository", source: "internal/service/ecr/repository.go",
-			forceNew: []string{"name", "encryptionConfigurations"},
-			defaults: map[string]any{"imageTagMutability": "MUTABLE"},
-			autoname: 256, lower: true,
-			tagged: true,
-			create: func(o *op) (string, map[string]any, error) {
-				name := str(o.in, "name")
-				return name, map[string]any{
-					"arn": o.arn("ecr", "repository/"+name), "registryId": Account,
-					"repositoryUrl": fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s", Account, o.region(), name),
-				}, nil
-			},
-			rules: []rule{
-				{
-					name: "resourceRepositoryRead",
-					why:  "Read always stores the encryption (AES256) and scanning (off) settings ECR reports",
-					read: func(_ *Cloud, state resource.PropertyMap) {
-						if len(objs(state, "encryptionConfigurations")) == 0 {
-							put(state, "encryptionConfigurations", []any{map[string]any{"encryptionType": "AES256", "kmsKey": ""}})
-						}
-						if obj(state, "imageScanningConfiguration") == nil {
-							put(state, "imageScanningConfiguration", map[string]any{"scanOnPush": false})
-						}
-					},
-				},
-				{
-					name: "verify.SuppressMissingOptionalConfigurationBlock", attr: "encryptionConfigurations",
-					why:  "an encryption block ECR reports but the program leaves out plans no change",
-					same: func(_, n resource.PropertyValue, _ resource.PropertyMap) bool { return n.IsNull() },
-				},
-				{
-					name: "verify.SuppressMissingOptionalConfigurationBlock (scanning)", attr: "imageScanningConfiguration",
-					why:  "a scanning block ECR reports but the program leaves out plans no change",
-					same: func(_, n resource.PropertyValue, _ resource.PropertyMap) bool { return n.IsNull() },
-				},
-			},
-		},
 	})
 }
 
-func recordName(name string) string { return strings.ToLower(strings.TrimSuffix(name, ".")) }
-
-func lowerAliasNames(v resource.PropertyValue) resource.PropertyValue {
-	v = unwrap(v)
-	if !v.IsArray() {
-		return v
+// policyRule is verify.SuppressEquivalentPolicyDiffs on an IAM policy attribute.
+func policyRule(attr string) rule {
+	return rule{
+		name: "verify.SuppressEquivalentPolicyDiffs", attr: attr,
+		why:  "a policy document equivalent to the stored one plans no change",
+		same: func(s, n resource.PropertyValue, _ resource.PropertyMap) bool { return equivalentPolicies(s, n) },
 	}
-	var out []resource.PropertyValue
-	for _, e := range v.ArrayValue() {
-		if e = unwrap(e); e.IsObject() {
-			m := e.ObjectValue().Copy()
-			put(m, "name", recordName(str(m, "name")))
-			e = resource.NewObjectProperty(m)
-		}
-		out = append(out, e)
-	}
-	return resource.NewArrayProperty(out)
-}
-
-func createCertificate(o *op) (string, map[string]any, error) {
-	arn := o.arn("acm", "certificate/"+uuid(o.hex("uuid", 32)))
-	var dvos []any
-	for _, domain := range append([]string{str(o.in, "domainName")}, strs(o.in, "subjectAlternativeNames")...) {
-		dvos = append(dvos, map[string]any{
-			"domainName":          domain,
-			"resourceRecordName":  fmt.Sprintf("_%s.%s.", o.hex("rr"+domain, 32), strings.TrimPrefix(domain, "*.")),
-			"resourceRecordType":  "CNAME",
-			"resourceRecordValue": fmt.Sprintf("_%s.%s.acm-validations.aws.", o.hex("rv"+domain, 32), o.hex("rvz"+domain, 10)),
-		})
-	}
-	return arn, map[string]any{
-		"arn": arn, "domainValidationOptions": dvos, "status": "PENDING_VALIDATION",
-		"type": "AMAZON_ISSUED", "keyAlgorithm": "RSA_2048", "validationEmails": []any{},
-		"options": map[string]any{"certificateTransparencyLoggingPreference": "ENABLED"},
-	}, nil
-}
-
-// createCertificateValidation waits for issuance, which needs a validation record for
-// every domain of the certificate among validationRecordFqdns.
-func createCertificateValidation(o *op) (string, map[string]any, error) {
-	if o.preview {
-		return "", map[string]any{}, nil
-	}
-	cert := o.lookup(str(o.in, "certificateArn"))
-	if cert == nil {
-		return "", nil, fmt.Errorf("ResourceNotFoundException: certificate %s not found", str(o.in, "certificateArn"))
-	}
-	fqdns := map[string]bool{}
-	for _, f := range strs(o.in, "validationRecordFqdns") {
-		fqdns[strings.TrimSuffix(f, ".")] = true
-	}
-	for _, dvo := range objs(cert, "domainValidationOptions") {
-		if name := strings.TrimSuffix(str(dvo, "resourceRecordName"), "."); !fqdns[name] {
-			return "", nil, fmt.Errorf("missing %s DNS validation record: %s", str(dvo, "domainName"), name)
-		}
-	}
-	return "2024-01-01 00:00:00 +0000 UTC", map[string]any{}, nil
 }
 
 // equivalentPolicies is awspolicy.PoliciesAreEquivalent: the same statements in any
@@ -310,4 +124,62 @@ func sortedStringList(v any) any {
 		return out
 	}
 	return v
+}
+
+func policyStatements(doc string) ([]map[string]any, error) {
+	var p struct{ Statement []map[string]any }
+	if err := json.Unmarshal([]byte(doc), &p); err != nil {
+		return nil, err
+	}
+	return p.Statement, nil
+}
+
+// policyList is a policy element as a list: a single string or a list of them.
+func policyList(v any) []string {
+	switch x := v.(type) {
+	case string:
+		return []string{x}
+	case []any:
+		var out []string
+		for _, e := range x {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// policyAllows reports whether a statement of the policy allows the principal (a
+// "Service" or "AWS" value) the action on resource, wildcards as IAM matches them.
+func policyAllows(doc, principalKind, principal, action, resource string) bool {
+	stmts, err := policyStatements(doc)
+	if err != nil {
+		return false
+	}
+	for _, st := range stmts {
+		if st["Effect"] != "Allow" {
+			continue
+		}
+		pr, _ := st["Principal"].(map[string]any)
+		if pr == nil || !contains(policyList(pr[principalKind]), principal) {
+			continue
+		}
+		if !anyMatch(policyList(st["Action"]), action) || !anyMatch(policyList(st["Resource"]), resource) {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+func anyMatch(patterns []string, s string) bool {
+	for _, p := range patterns {
+		re := "^" + strings.ReplaceAll(regexp.QuoteMeta(p), `\*`, ".*") + "$"
+		if regexp.MustCompile(re).MatchString(s) {
+			return true
+		}
+	}
+	return false
 }

@@ -1,46 +1,34 @@
 package standin
 
-// The data sources the program calls, answered from the Cloud's account and objects.
+// The data sources: the dispatch of an invoke to the service file that answers it, and the
+// shapes of look-up several services share (one object by id, a filtered list, EC2's filter
+// semantics). Each service file registers its own data sources.
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 )
 
 type invokeFunc func(c *Cloud, args resource.PropertyMap) (resource.PropertyMap, error)
 
-var invokes = map[string]invokeFunc{
-	"aws:index/getAvailabilityZones:getAvailabilityZones": getAvailabilityZones,
-	"aws:index/getRegion:getRegion": func(c *Cloud, _ resource.PropertyMap) (resource.PropertyMap, error) {
-		r := c.Region()
-		return resource.NewPropertyMapFromMap(map[string]any{
-			"name": r, "id": r, "description": r, "endpoint": "ec2." + r + ".amazonaws.com",
-		}), nil
-	},
-	"aws:index/getCallerIdentity:getCallerIdentity": func(*Cloud, resource.PropertyMap) (resource.PropertyMap, error) {
-		return resource.NewPropertyMapFromMap(map[string]any{
-			"accountId": Account, "id": Account, "userId": "AIDASTANDIN0000000000",
-			"arn": fmt.Sprintf("arn:aws:iam::%s:user/engine-test", Account),
-		}), nil
-	},
-	"aws:index/getPartition:getPartition": func(*Cloud, resource.PropertyMap) (resource.PropertyMap, error) {
-		return resource.NewPropertyMapFromMap(map[string]any{
-			"partition": "aws", "id": "aws", "dnsSuffix": "amazonaws.com", "reverseDnsPrefix": "com.amazonaws",
-		}), nil
-	},
-	"aws:route53/getZone:getZone":                     getZone,
-	"aws:ec2/getNetworkInterface:getNetworkInterface": getNetworkInterface,
-}
+// invokes are the data sources the stand-in serves, by token; each service file registers
+// its own (registerInvokes).
+var invokes = map[string]invokeFunc{}
+
+// registerInvokes adds data sources; a token served twice is a mistake, not an override.
+func registerInvokes(fns map[string]invokeFunc) { addOnce(invokes, fns, "data source") }
 
 // Invoke answers a data source; an unknown one fails with its token, so a new invoke in
 // the program shows up as a clear test failure rather than a guess.
 func (c *Cloud) Invoke(tok string, args resource.PropertyMap) (resource.PropertyMap, error) {
 	fn, ok := invokes[tok]
 	if !ok {
-		return nil, fmt.Errorf("invoke %s is not served by the stand-in; add it to internal/standin/invokes.go", tok)
+		return nil, fmt.Errorf("invoke %s is not served by the stand-in; add it to its service's file in internal/standin", tok)
 	}
 	c.mu.Lock()
 	c.invoked[tok]++
@@ -57,50 +45,6 @@ func (c *Cloud) Invoked() map[string]int {
 		out[k] = v
 	}
 	return out
-}
-
-// HostedZone is the public hosted zone every stand-in account has (the examples' domain).
-const HostedZone = "example.com"
-
-// ZoneID is the id the stand-in's Route 53 gives a public zone, as stable as a real one.
-func ZoneID(name string) string {
-	return "Z" + strings.ToUpper(hexOf(20, "zone", strings.TrimSuffix(name, ".")))
-}
-
-// getZone finds a public hosted zone by name or id: the account holds HostedZone, and
-// any other name is not found, as in an account that does not host it.
-func getZone(_ *Cloud, args resource.PropertyMap) (resource.PropertyMap, error) {
-	name, id := strings.TrimSuffix(str(args, "name"), "."), str(args, "zoneId")
-	switch {
-	case name == "" && id == "":
-		return nil, fmt.Errorf("neither name nor zoneId given")
-	case name != "" && name != HostedZone, id != "" && id != ZoneID(HostedZone):
-		return nil, fmt.Errorf("no matching Route 53 Hosted Zone found")
-	}
-	name, id = HostedZone, ZoneID(HostedZone)
-	var servers []any
-	for i, tld := range []string{"com", "net", "org", "co.uk"} {
-		servers = append(servers, fmt.Sprintf("ns-%d.awsdns-%02d.%s", 100*i+7, 10+i, tld))
-	}
-	return resource.NewPropertyMapFromMap(map[string]any{
-		"id": id, "zoneId": id, "name": name, "arn": "arn:aws:route53:::hostedzone/" + id,
-		"nameServers": servers, "primaryNameServer": servers[0], "privateZone": boolean(args, "privateZone"),
-		"callerReference": hexOf(36, "caller", id), "comment": "", "resourceRecordSetCount": 2,
-		"tags": map[string]any{}, "vpcId": "", "linkedServiceDescription": "", "linkedServicePrincipal": "",
-	}), nil
-}
-
-// zoneNames are the region's regular AZs: six in us-east-1 (a to f), three elsewhere.
-func zoneNames(region string) []string {
-	count := 3
-	if region == "us-east-1" {
-		count = 6
-	}
-	var names []string
-	for i := 0; i < count; i++ {
-		names = append(names, fmt.Sprintf("%s%c", region, 'a'+i))
-	}
-	return names
 }
 
 type filter struct {
@@ -139,74 +83,99 @@ func matches(filters []filter, attrs map[string]string) (bool, error) {
 	return true, nil
 }
 
-// getAvailabilityZones honours the exclusions and the filters on attributes it models;
-// another filter is an error, not silently ignored.
-func getAvailabilityZones(c *Cloud, args resource.PropertyMap) (resource.PropertyMap, error) {
-	region := c.Region()
-	filters := filtersOf(args)
-	if state := str(args, "state"); state != "" {
-		filters = append(filters, filter{name: "state", values: []string{state}})
-	}
-	excluded := map[string]bool{}
-	for _, n := range append(strs(args, "excludeNames"), strs(args, "excludeZoneIds")...) {
-		excluded[n] = true
-	}
-	var names, ids, groups []any
-	for _, name := range zoneNames(region) {
-		attrs := map[string]string{
-			"zone-name": name, "zone-id": zoneID(region, name), "state": "available",
-			"opt-in-status": "opt-in-not-required", "zone-type": "availability-zone", "region-name": region, "group-name": region,
-		}
-		if excluded[name] || excluded[attrs["zone-id"]] {
-			continue
-		}
-		ok, err := matches(filters, attrs)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			names, ids, groups = append(names, name), append(ids, attrs["zone-id"]), append(groups, region)
+// lookupArgs refuses the arguments the stand-in does not model, so a look-up it would
+// answer wrongly fails instead.
+func lookupArgs(args resource.PropertyMap, modelled ...string) error {
+	for k, v := range args {
+		if !v.IsNull() && !contains(modelled, string(k)) {
+			return fmt.Errorf("argument %q is not modelled by the stand-in", k)
 		}
 	}
-	return resource.NewPropertyMapFromMap(map[string]any{
-		"id": region, "names": names, "zoneIds": ids, "groupNames": groups, "state": str(args, "state"),
-	}), nil
+	return nil
 }
 
-// getNetworkInterface is the aws_network_interface data source: exactly one interface
-// must match the id and filters.
-func getNetworkInterface(c *Cloud, args resource.PropertyMap) (resource.PropertyMap, error) {
-	filters := filtersOf(args)
+// byID finds the live object of typ a look-up names by id, or fails as the data source
+// does when nothing matches.
+func byID(c *Cloud, typ tokens.Type, args resource.PropertyMap, notFound string) (string, resource.PropertyMap, error) {
+	if err := lookupArgs(args, "id"); err != nil {
+		return "", nil, err
+	}
 	id := str(args, "id")
-	c.mu.Lock()
-	var all []*eni
-	for _, e := range c.enis {
-		all = append(all, e)
+	found, ok := c.liveOfType(typ)[id]
+	if !ok {
+		return "", nil, errors.New(notFound)
 	}
-	c.mu.Unlock()
-	sort.Slice(all, func(i, j int) bool { return all[i].id < all[j].id })
-	var found []*eni
-	for _, e := range all {
-		if id != "" && e.id != id {
-			continue
+	return id, found, nil
+}
+
+// lookupByID is a singular data source that finds one object of a type by its id.
+func lookupByID(typ tokens.Type, notFound string) invokeFunc {
+	return func(c *Cloud, args resource.PropertyMap) (resource.PropertyMap, error) {
+		id := str(args, "id")
+		for oid, s := range c.liveOfType(typ) {
+			if oid == id {
+				out := s.Copy()
+				put(out, "id", id)
+				return out, nil
+			}
 		}
-		ok, err := matches(filters, map[string]string{
-			"description": e.description, "subnet-id": e.subnetID, "vpc-id": e.vpcID, "availability-zone": e.az,
-			"interface-type": e.interfaceType, "requester-id": e.requesterID, "network-interface-id": e.id,
-			"private-ip-address": e.privateIP, "association.allocation-id": e.allocationID, "association.public-ip": e.publicIP,
-		})
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			found = append(found, e)
-		}
+		return nil, fmt.Errorf("%s", notFound)
 	}
-	switch len(found) {
-	case 0:
-		return nil, fmt.Errorf("no matching EC2 Network Interface found")
-	case 1:
-		return found[0].outputs(c.Region()), nil
+}
+
+// listOf is a plural data source: the objects of a type that match its filters and tags,
+// sorted by id.
+func listOf(typ tokens.Type, attrs func(id string, s resource.PropertyMap) map[string]string,
+	result func(ids []string, states []resource.PropertyMap) map[string]any) invokeFunc {
+	return func(c *Cloud, args resource.PropertyMap) (resource.PropertyMap, error) {
+		wantTags := map[string]string{}
+		for k, v := range obj(args, "tags") {
+			wantTags[string(k)] = unwrap(v).StringValue()
+		}
+		var filters []filter
+		for _, f := range filtersOf(args) {
+			if key, ok := strings.CutPrefix(f.name, "tag:"); ok {
+				if len(f.values) != 1 {
+					return nil, fmt.Errorf("filter %q: the stand-in matches one tag value", f.name)
+				}
+				wantTags[key] = f.values[0]
+				continue
+			}
+			filters = append(filters, f)
+		}
+		if vpc := str(args, "vpcId"); vpc != "" {
+			filters = append(filters, filter{name: "vpc-id", values: []string{vpc}})
+		}
+		all := c.liveOfType(typ)
+		ids := make([]string, 0, len(all))
+		for id := range all {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		var found []string
+		var states []resource.PropertyMap
+		for _, id := range ids {
+			s := all[id]
+			a := attrs(id, s)
+			a["vpc-id"] = str(s, "vpcId")
+			ok, err := matches(filters, a)
+			if err != nil {
+				return nil, err
+			}
+			tags := obj(s, "tags")
+			for k, v := range wantTags {
+				ok = ok && str(tags, k) == v
+			}
+			if ok {
+				found, states = append(found, id), append(states, s)
+			}
+		}
+		out := result(found, states)
+		out["id"] = c.Region()
+		return resource.NewPropertyMapFromMap(out), nil
 	}
-	return nil, fmt.Errorf("multiple EC2 Network Interfaces matched; use additional constraints to reduce matches to a single EC2 Network Interface")
+}
+
+func idsResult(ids []string, _ []resource.PropertyMap) map[string]any {
+	return map[string]any{"ids": anys(ids)}
 }

@@ -8,6 +8,7 @@ package standin
 // is built on (terraform-provider-aws v5.100.0).
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -15,6 +16,14 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 )
+
+// ProviderVersion is the pulumi-aws release whose provider source these models describe:
+// pulumi-aws v6.83.2 is built on terraform-provider-aws v5.100.0, and every rule names a
+// function of that source. When go.mod moves github.com/pulumi/pulumi-aws/sdk/v6 to another
+// release, re-check the rules against that release's provider (and its
+// terraform-provider-aws) before changing this; the harness's TestProviderVersionIsGoMods
+// fails until then.
+const ProviderVersion = "v6.83.2"
 
 // model is one resource type of the provider.
 type model struct {
@@ -64,12 +73,15 @@ type rule struct {
 var models = map[tokens.Type]*model{}
 
 // register adds models; each file of this package registers its service's types.
-func register(ms map[tokens.Type]*model) {
-	for t, m := range ms {
-		if _, dup := models[t]; dup {
-			panic("standin: model registered twice: " + string(t))
+func register(ms map[tokens.Type]*model) { addOnce(models, ms, "model") }
+
+// addOnce adds entries to a registry; a key added twice is a mistake, not an override.
+func addOnce[K ~string, V any](registry, add map[K]V, what string) {
+	for k, v := range add {
+		if _, dup := registry[k]; dup {
+			panic("standin: " + what + " registered twice: " + string(k))
 		}
-		models[t] = m
+		registry[k] = v
 	}
 }
 
@@ -145,6 +157,21 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// normalizeJSONRule is the attribute's StateFunc: a policy or other JSON document is
+// stored as compact JSON with sorted keys, so the stored text is not the program's.
+func normalizeJSONRule(attr, name string) rule {
+	return rule{
+		name: name,
+		why:  "the stored JSON is normalised (compact, keys sorted), not the text the program sent",
+		read: func(_ *Cloud, state resource.PropertyMap) {
+			var v any
+			if err := json.Unmarshal([]byte(str(state, attr)), &v); err == nil {
+				put(state, attr, canonicalJSON(v))
+			}
+		},
+	}
 }
 
 // op is what a create function sees: the checked inputs and a deterministic source of

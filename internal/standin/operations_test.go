@@ -11,9 +11,9 @@ import (
 // logBucket makes bucket "logs" with a policy of the given statements.
 func logBucket(t *testing.T, c *Cloud, statements ...string) {
 	t.Helper()
-	made(t, c, tBucket, "logs", map[string]any{"bucket": "logs"})
+	made(t, c, TypeS3BucketV2, "logs", map[string]any{"bucket": "logs"})
 	if len(statements) > 0 {
-		made(t, c, tBucketPolicy, "logs-policy", map[string]any{"bucket": "logs",
+		made(t, c, TypeS3BucketPolicy, "logs-policy", map[string]any{"bucket": "logs",
 			"policy": `{"Version":"2012-10-17","Statement":[` + strings.Join(statements, ",") + `]}`})
 	}
 }
@@ -60,14 +60,14 @@ func TestAccessLogsNeedABucketThatAdmitsELB(t *testing.T) {
 				logBucket(t, c, tc.policy)
 			}
 			if tc.kms {
-				made(t, c, tBucketSSE, "sse", map[string]any{"bucket": "logs", "rules": []any{map[string]any{
+				made(t, c, TypeS3BucketServerSideEncryptionConfigurationV2, "sse", map[string]any{"bucket": "logs", "rules": []any{map[string]any{
 					"applyServerSideEncryptionByDefault": map[string]any{"sseAlgorithm": "aws:kms"}}}})
 			}
 			in := alb(t, c)
 			if tc.nlb {
 				in = nlb(t, c)
 			}
-			_, err := try(c, tLoadBalancer, "lb", withLogs(in, tc.prefix))
+			_, err := try(c, TypeLoadBalancer, "lb", withLogs(in, tc.prefix))
 			if tc.want == "" {
 				if err != nil {
 					t.Fatal(err)
@@ -84,18 +84,18 @@ func TestAccessLogsNeedABucketThatAdmitsELB(t *testing.T) {
 func TestALoggedBucketIsDeletedOnlyWithForceDestroy(t *testing.T) {
 	for _, force := range []bool{false, true} {
 		c := NewCloud()
-		bucketURN := resource.NewURN("test", "standin", "", tBucket, "logs")
+		bucketURN := resource.NewURN("test", "standin", "", TypeS3BucketV2, "logs")
 		checked, _, _ := c.Check(bucketURN, nil, resource.NewPropertyMapFromMap(map[string]any{"bucket": "logs", "forceDestroy": force}))
 		id, _, err := c.Create(bucketURN, checked, false)
 		if err != nil {
 			t.Fatal(err)
 		}
-		made(t, c, tBucketPolicy, "p", map[string]any{"bucket": "logs", "policy": `{"Statement":[` + albWriter + `]}`})
-		lbID, err := try(c, tLoadBalancer, "lb", withLogs(alb(t, c), "alb"))
+		made(t, c, TypeS3BucketPolicy, "p", map[string]any{"bucket": "logs", "policy": `{"Statement":[` + albWriter + `]}`})
+		lbID, err := try(c, TypeLoadBalancer, "lb", withLogs(alb(t, c), "alb"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := c.Delete(resource.NewURN("test", "standin", "", tLoadBalancer, "lb"), lbID); err != nil {
+		if err := c.Delete(resource.NewURN("test", "standin", "", TypeLoadBalancer, "lb"), lbID); err != nil {
 			t.Fatal(err)
 		}
 		err = c.Delete(bucketURN, id)
@@ -112,10 +112,10 @@ func TestALoggedBucketIsDeletedOnlyWithForceDestroy(t *testing.T) {
 func TestOperationsRefusals(t *testing.T) {
 	c := NewCloud()
 	logBucket(t, c)
-	_, err := try(c, tBucketPolicy, "other", map[string]any{"bucket": "logs",
+	_, err := try(c, TypeS3BucketPolicy, "other", map[string]any{"bucket": "logs",
 		"policy": `{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::other/*"}]}`})
 	wantError(t, err, "Policy has invalid resource")
-	_, err = try(c, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "pab", map[string]any{"bucket": "missing"})
+	_, err = try(c, TypeS3BucketPublicAccessBlock, "pab", map[string]any{"bucket": "missing"})
 	wantError(t, err, "NoSuchBucket")
 
 	alarm := func(extra map[string]any) error {
@@ -123,7 +123,7 @@ func TestOperationsRefusals(t *testing.T) {
 		for k, v := range extra {
 			in[k] = v
 		}
-		_, err := try(c, "aws:cloudwatch/metricAlarm:MetricAlarm", fmt.Sprint(len(c.Live())), in)
+		_, err := try(c, TypeCloudwatchMetricAlarm, fmt.Sprint(len(c.Live())), in)
 		return err
 	}
 	wantError(t, alarm(map[string]any{"metricName": "m", "namespace": "n", "period": 60}), "One of `statistic` or `extended_statistic`")
@@ -135,21 +135,21 @@ func TestOperationsRefusals(t *testing.T) {
 	wantError(t, alarm(map[string]any{"metricQueries": []any{query("a", "b - c", true)}}), `Unrecognized metric id "b"`)
 	wantError(t, alarm(map[string]any{"metricQueries": []any{query("a", "", true), query("b", "a", true)}}), "Exactly one element")
 
-	_, err = try(c, "aws:cloudwatch/dashboard:Dashboard", "d", map[string]any{"dashboardName": "d",
+	_, err = try(c, TypeCloudwatchDashboard, "d", map[string]any{"dashboardName": "d",
 		"dashboardBody": `{"widgets":[{"type":"metric","properties":{"metrics":[["AWS/ECS","CPUUtilization"]]}}]}`})
 	wantError(t, err, "required property 'region'")
 
-	_, err = try(c, "aws:wafv2/ipSet:IpSet", "set", map[string]any{"scope": "REGIONAL", "ipAddressVersion": "IPV4", "addresses": []any{"2001:db8::/32"}})
+	_, err = try(c, TypeWafv2IpSet, "set", map[string]any{"scope": "REGIONAL", "ipAddressVersion": "IPV4", "addresses": []any{"2001:db8::/32"}})
 	wantError(t, err, "WAFInvalidParameterException")
-	_, err = try(c, "aws:wafv2/ipSet:IpSet", "set2", map[string]any{"scope": "REGIONAL", "ipAddressVersion": "IPV4", "addresses": []any{"10.0.0.0/16"},
+	_, err = try(c, TypeWafv2IpSet, "set2", map[string]any{"scope": "REGIONAL", "ipAddressVersion": "IPV4", "addresses": []any{"10.0.0.0/16"},
 		"description": "The VPC's blocks"})
 	wantError(t, err, "field: DESCRIPTION")
 	group := map[string]any{"managedRuleGroupStatement": map[string]any{"name": "AWSManagedRulesCommonRuleSet", "vendorName": "AWS"}}
-	_, err = try(c, tWebACL, "acl", map[string]any{"scope": "REGIONAL", "defaultAction": map[string]any{"allow": map[string]any{}},
+	_, err = try(c, TypeWafv2WebAcl, "acl", map[string]any{"scope": "REGIONAL", "defaultAction": map[string]any{"allow": map[string]any{}},
 		"rules": []any{map[string]any{"name": "common", "priority": 1, "action": map[string]any{"block": map[string]any{}}, "statement": group}}})
 	wantError(t, err, "a rule group takes overrideAction")
-	_, err = try(c, "aws:wafv2/webAclAssociation:WebAclAssociation", "assoc", map[string]any{"webAclArn": "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/x/1", "resourceArn": "arn:alb"})
+	_, err = try(c, TypeWafv2WebAclAssociation, "assoc", map[string]any{"webAclArn": "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/x/1", "resourceArn": "arn:alb"})
 	wantError(t, err, "WAFNonexistentItemException")
-	_, err = try(c, "aws:ec2/flowLog:FlowLog", "fl", map[string]any{"vpcId": "vpc-1", "trafficType": "ALL", "logDestination": "arn:aws:logs:us-east-1:123456789012:log-group:g"})
+	_, err = try(c, TypeFlowLog, "fl", map[string]any{"vpcId": "vpc-1", "trafficType": "ALL", "logDestination": "arn:aws:logs:us-east-1:123456789012:log-group:g"})
 	wantError(t, err, "DeliverLogsPermissionArn")
 }

@@ -120,15 +120,15 @@ func made(t *testing.T, c *Cloud, typ tokens.Type, name string, in map[string]an
 // publicSubnets makes a dual-stack VPC with an internet gateway, two subnets and an EIP
 // for each.
 func publicSubnets(t *testing.T, c *Cloud) (subnets, eips []string) {
-	vpc, vpcState := made(t, c, "aws:ec2/vpc:Vpc", "vpc", map[string]any{"cidrBlock": "10.0.0.0/16", "assignGeneratedIpv6CidrBlock": true})
-	made(t, c, "aws:ec2/internetGateway:InternetGateway", "igw", map[string]any{"vpcId": vpc})
+	vpc, vpcState := made(t, c, TypeVpc, "vpc", map[string]any{"cidrBlock": "10.0.0.0/16", "assignGeneratedIpv6CidrBlock": true})
+	made(t, c, TypeInternetGateway, "igw", map[string]any{"vpcId": vpc})
 	block := str(vpcState, "ipv6CidrBlock")
 	for i, az := range []string{"a", "b"} {
-		id, _ := made(t, c, "aws:ec2/subnet:Subnet", "public-"+az, map[string]any{
+		id, _ := made(t, c, TypeSubnet, "public-"+az, map[string]any{
 			"vpcId": vpc, "availabilityZone": "us-east-1" + az, "cidrBlock": fmt.Sprintf("10.0.%d.0/20", 16*i),
 			"ipv6CidrBlock": strings.Replace(block, "00::/56", fmt.Sprintf("%02x::/64", i), 1),
 		})
-		eip, _ := made(t, c, "aws:ec2/eip:Eip", "eip-"+az, map[string]any{"domain": "vpc"})
+		eip, _ := made(t, c, TypeEip, "eip-"+az, map[string]any{"domain": "vpc"})
 		subnets, eips = append(subnets, id), append(eips, eip)
 	}
 	return subnets, eips
@@ -176,39 +176,39 @@ const containers = `[{"name":"web","image":"nginx","memory":256,"essential":true
 // namedScenarios prove the named rules; schema facts get generated ones (factScenarios).
 var namedScenarios = []scenario{
 	// Default tags reach tags_all, the resource's own tag winning on a shared key ...
-	{rule: ruleSetTagsDiff, typ: "aws:ecs/cluster:Cluster", create: map[string]any{"name": "c", "tags": map[string]any{"Name": "c"}},
+	{rule: ruleSetTagsDiff, typ: TypeEcsCluster, create: map[string]any{"name": "c", "tags": map[string]any{"Name": "c"}},
 		setup: withDefaultTags(map[string]string{"Team": "payments", "Name": "default"}),
 		stored: func(s resource.PropertyMap) bool {
 			all := obj(s, "tagsAll")
 			return str(all, "Team") == "payments" && str(all, "Name") == "c"
 		}},
 	// ... and a changed default tag updates a running object in place.
-	{rule: ruleSetTagsDiff, typ: "aws:ec2/vpc:Vpc", create: map[string]any{"cidrBlock": "10.0.0.0/16", "tags": map[string]any{"Name": "vpc"}},
+	{rule: ruleSetTagsDiff, typ: TypeVpc, create: map[string]any{"cidrBlock": "10.0.0.0/16", "tags": map[string]any{"Name": "vpc"}},
 		setup:     withDefaultTags(map[string]string{"Team": "payments"}),
 		meanwhile: func(c *Cloud) { c.SetDefaultTags(map[string]string{"Team": "checkout"}) },
 		want:      update},
-	{rule: "aws_vpc resourceVPCCustomizeDiff", typ: "aws:ec2/vpc:Vpc",
+	{rule: "aws_vpc resourceVPCCustomizeDiff", typ: TypeVpc,
 		create: map[string]any{"cidrBlock": "10.0.0.0/16", "instanceTenancy": "default"},
 		next:   map[string]any{"cidrBlock": "10.0.0.0/16", "instanceTenancy": "dedicated"}, want: replace},
-	{rule: "aws_vpc_security_group_ingress_rule securityGroupRuleResource.ModifyPlan", typ: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+	{rule: "aws_vpc_security_group_ingress_rule securityGroupRuleResource.ModifyPlan", typ: TypeSecurityGroupIngressRule,
 		create: map[string]any{"securityGroupId": "sg-1", "ipProtocol": "tcp", "fromPort": 80, "toPort": 80, "cidrIpv4": "0.0.0.0/0"},
 		next:   map[string]any{"securityGroupId": "sg-1", "ipProtocol": "tcp", "fromPort": 80, "toPort": 80, "referencedSecurityGroupId": "sg-2"}, want: replace},
-	{rule: "aws_vpc_security_group_egress_rule securityGroupRuleResource.ModifyPlan", typ: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+	{rule: "aws_vpc_security_group_egress_rule securityGroupRuleResource.ModifyPlan", typ: TypeSecurityGroupEgressRule,
 		create: map[string]any{"securityGroupId": "sg-1", "ipProtocol": "tcp", "fromPort": 80, "toPort": 80, "cidrIpv6": "::/0"},
 		next:   map[string]any{"securityGroupId": "sg-1", "ipProtocol": "tcp", "fromPort": 80, "toPort": 80, "cidrIpv4": "0.0.0.0/0"}, want: replace},
-	{rule: "aws_vpc_security_group_ingress_rule ipProtocolType.StringSemanticEquals", typ: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+	{rule: "aws_vpc_security_group_ingress_rule ipProtocolType.StringSemanticEquals", typ: TypeSecurityGroupIngressRule,
 		create: map[string]any{"securityGroupId": "sg-1", "ipProtocol": "tcp", "cidrIpv4": "0.0.0.0/0"},
 		next:   map[string]any{"securityGroupId": "sg-1", "ipProtocol": "6", "cidrIpv4": "0.0.0.0/0"}, want: none},
-	{rule: "aws_vpc_security_group_egress_rule ipProtocolType.StringSemanticEquals", typ: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+	{rule: "aws_vpc_security_group_egress_rule ipProtocolType.StringSemanticEquals", typ: TypeSecurityGroupEgressRule,
 		create: map[string]any{"securityGroupId": "sg-1", "ipProtocol": "-1", "cidrIpv4": "0.0.0.0/0"},
 		next:   map[string]any{"securityGroupId": "sg-1", "ipProtocol": "all", "cidrIpv4": "0.0.0.0/0"}, want: none},
-	{rule: "aws_vpc_endpoint verify.SuppressEquivalentPolicyDiffs", typ: "aws:ec2/vpcEndpoint:VpcEndpoint",
+	{rule: "aws_vpc_endpoint verify.SuppressEquivalentPolicyDiffs", typ: TypeVpcEndpoint,
 		create: map[string]any{"vpcId": "vpc-1", "serviceName": "com.amazonaws.us-east-1.s3", "policy": policy},
 		next:   map[string]any{"vpcId": "vpc-1", "serviceName": "com.amazonaws.us-east-1.s3", "policy": samePolicy}, want: none},
 
 	// The NLB: a pinned IPv6 address next to an EIP reads back empty, and the next plan
 	// replaces the load balancer (hashicorp/terraform-provider-aws#49531).
-	{rule: "aws_lb flattenSubnetMappingsFromAvailabilityZones", typ: tLoadBalancer, want: replace,
+	{rule: "aws_lb flattenSubnetMappingsFromAvailabilityZones", typ: TypeLoadBalancer, want: replace,
 		setup: func(t *testing.T, c *Cloud) map[string]any {
 			subnets, eips := publicSubnets(t, c)
 			return nlbWith(subnets, eips, func(i int, m map[string]any) {
@@ -216,108 +216,108 @@ var namedScenarios = []scenario{
 				m["ipv6Address"] = strings.TrimSuffix(block, "/64") + "100"
 			})
 		}, create: map[string]any{}},
-	{rule: "aws_lb flattenSubnetsFromAvailabilityZones", typ: tLoadBalancer,
+	{rule: "aws_lb flattenSubnetsFromAvailabilityZones", typ: TypeLoadBalancer,
 		setup: nlb, create: map[string]any{}, stored: func(s resource.PropertyMap) bool { return len(strs(s, "subnets")) == 2 }},
-	{rule: "aws_lb loadBalancerAttributes.flatten", typ: tLoadBalancer,
+	{rule: "aws_lb loadBalancerAttributes.flatten", typ: TypeLoadBalancer,
 		create: map[string]any{"loadBalancerType": "application", "subnets": []any{"subnet-1", "subnet-2"}},
 		stored: func(s resource.PropertyMap) bool { return boolean(s, "enableCrossZoneLoadBalancing") }},
-	{rule: "aws_lb suppressIfLBType(application)", typ: tLoadBalancer,
+	{rule: "aws_lb suppressIfLBType(application)", typ: TypeLoadBalancer,
 		create: map[string]any{"loadBalancerType": "application", "subnets": []any{"subnet-1", "subnet-2"}, "enableCrossZoneLoadBalancing": false},
 		want:   none},
-	{rule: "aws_lb flattenLoadBalancerAccessLogsAttributes", typ: tLoadBalancer,
+	{rule: "aws_lb flattenLoadBalancerAccessLogsAttributes", typ: TypeLoadBalancer,
 		create: map[string]any{"subnets": []any{"subnet-1", "subnet-2"}},
 		stored: func(s resource.PropertyMap) bool { return obj(s, "accessLogs") != nil }},
-	{rule: "aws_lb verify.SuppressMissingOptionalConfigurationBlock", typ: tLoadBalancer,
+	{rule: "aws_lb verify.SuppressMissingOptionalConfigurationBlock", typ: TypeLoadBalancer,
 		create: map[string]any{"subnets": []any{"subnet-1", "subnet-2"}}, want: none},
-	{rule: "aws_lb customizeDiffLoadBalancerNLB", typ: tLoadBalancer, want: replace, create: map[string]any{}, setup: nlb,
+	{rule: "aws_lb customizeDiffLoadBalancerNLB", typ: TypeLoadBalancer, want: replace, create: map[string]any{}, setup: nlb,
 		// One mapping fewer: removing a subnet from an NLB replaces it.
 		change: func(next map[string]any) { next["subnetMappings"] = next["subnetMappings"].([]any)[:1] }},
-	{rule: "aws_lb customizeDiffLoadBalancerNLB", typ: tLoadBalancer, want: replace, create: map[string]any{}, setup: nlb,
+	{rule: "aws_lb customizeDiffLoadBalancerNLB", typ: TypeLoadBalancer, want: replace, create: map[string]any{}, setup: nlb,
 		// Security groups from some to none.
 		change: func(next map[string]any) { next["securityGroups"] = []any{} }},
 
-	{rule: "aws_lb_target_group flattenTargetGroupHealthCheck", typ: tTargetGroup,
+	{rule: "aws_lb_target_group flattenTargetGroupHealthCheck", typ: TypeTargetGroup,
 		create: map[string]any{"targetType": "ip", "protocol": "HTTP", "port": 8080, "vpcId": "vpc-1", "healthCheck": map[string]any{"path": "/"}},
 		stored: func(s resource.PropertyMap) bool { return number(obj(s, "healthCheck"), "timeout") == 5 }},
-	{rule: "aws_lb_listener flattenListenerActions", typ: tListener,
+	{rule: "aws_lb_listener flattenListenerActions", typ: TypeListener,
 		create: map[string]any{"loadBalancerArn": "arn:lb", "port": 80, "defaultActions": []any{map[string]any{"type": "redirect", "redirect": map[string]any{"statusCode": "HTTP_301"}}}},
 		stored: func(s resource.PropertyMap) bool {
 			a := objs(s, "defaultActions")
 			return len(a) == 1 && number(a[0], "order") == 1 && str(obj(a[0], "redirect"), "host") == "#{host}"
 		}},
-	{rule: "aws_lb_listener_rule flattenListenerActions", typ: tListenerRule,
+	{rule: "aws_lb_listener_rule flattenListenerActions", typ: TypeListenerRule,
 		create: map[string]any{"listenerArn": "arn:listener", "priority": 1, "actions": []any{map[string]any{"type": "forward", "targetGroupArn": "arn:tg"}}},
 		stored: func(s resource.PropertyMap) bool {
 			a := objs(s, "actions")
 			return len(a) == 1 && number(a[0], "order") == 1
 		}},
 
-	{rule: "aws_ecs_task_definition resourceTaskDefinitionRead", typ: "aws:ecs/taskDefinition:TaskDefinition",
+	{rule: "aws_ecs_task_definition resourceTaskDefinitionRead", typ: TypeEcsTaskDefinition,
 		create: map[string]any{"family": "web", "networkMode": "awsvpc", "containerDefinitions": containers},
 		stored: func(s resource.PropertyMap) bool {
 			d := str(s, "containerDefinitions")
 			return strings.Contains(d, `"mountPoints":[]`) && strings.Contains(d, `"hostPort":8080`) && strings.Index(d, "API_URL") < strings.Index(d, `"PORT"`)
 		}},
-	{rule: "aws_ecs_task_definition containerDefinitionsAreEquivalent", typ: "aws:ecs/taskDefinition:TaskDefinition",
+	{rule: "aws_ecs_task_definition containerDefinitionsAreEquivalent", typ: TypeEcsTaskDefinition,
 		create: map[string]any{"family": "web", "networkMode": "awsvpc", "containerDefinitions": containers}, want: none},
-	{rule: "aws_ecs_service capacityProviderStrategyCustomizeDiff", typ: tService, want: replace,
+	{rule: "aws_ecs_service capacityProviderStrategyCustomizeDiff", typ: TypeEcsService, want: replace,
 		create: map[string]any{"cluster": "arn:aws:ecs:us-east-1:1:cluster/c", "capacityProviderStrategies": []any{map[string]any{"capacityProvider": "FARGATE", "weight": 1}}},
 		next:   map[string]any{"cluster": "arn:aws:ecs:us-east-1:1:cluster/c", "capacityProviderStrategies": []any{map[string]any{"capacityProvider": "FARGATE_SPOT", "weight": 1}}},
 		setup:  fargateCluster},
-	{rule: "aws_ecs_service resourceServiceRead: capacity_provider_strategy", typ: tService, want: replace,
+	{rule: "aws_ecs_service resourceServiceRead: capacity_provider_strategy", typ: TypeEcsService, want: replace,
 		create: map[string]any{"cluster": "arn:aws:ecs:us-east-1:1:cluster/c", "desiredCount": 1},
 		setup:  fargateCluster},
 
-	{rule: "aws_iam_role verify.SuppressEquivalentPolicyDiffs", typ: "aws:iam/role:Role",
+	{rule: "aws_iam_role verify.SuppressEquivalentPolicyDiffs", typ: TypeIamRole,
 		create: map[string]any{"assumeRolePolicy": policy}, next: map[string]any{"assumeRolePolicy": samePolicy}, want: none},
-	{rule: "aws_iam_role structure.NormalizeJsonString", typ: "aws:iam/role:Role",
+	{rule: "aws_iam_role structure.NormalizeJsonString", typ: TypeIamRole,
 		create: map[string]any{"assumeRolePolicy": samePolicy},
 		stored: func(s resource.PropertyMap) bool { return !strings.Contains(str(s, "assumeRolePolicy"), "\n") }},
-	{rule: "aws_iam_role_policy verify.SuppressEquivalentPolicyDiffs", typ: "aws:iam/rolePolicy:RolePolicy",
+	{rule: "aws_iam_role_policy verify.SuppressEquivalentPolicyDiffs", typ: TypeIamRolePolicy,
 		create: map[string]any{"role": "r", "policy": policy}, next: map[string]any{"role": "r", "policy": samePolicy}, want: none},
-	{rule: "aws_iam_role_policy verify.LegacyPolicyNormalize", typ: "aws:iam/rolePolicy:RolePolicy",
+	{rule: "aws_iam_role_policy verify.LegacyPolicyNormalize", typ: TypeIamRolePolicy,
 		create: map[string]any{"role": "r", "policy": samePolicy},
 		stored: func(s resource.PropertyMap) bool { return !strings.Contains(str(s, "policy"), "\n") }},
-	{rule: "aws_route53_record StateFunc: name lowercased, trailing dot removed", typ: "aws:route53/record:Record",
+	{rule: "aws_route53_record StateFunc: name lowercased, trailing dot removed", typ: TypeRoute53Record,
 		create: map[string]any{"zoneId": "Z1", "name": "www.example.com", "type": "A", "records": []any{"1.2.3.4"}},
 		next:   map[string]any{"zoneId": "Z1", "name": "WWW.Example.com.", "type": "A", "records": []any{"1.2.3.4"}}, want: none},
-	{rule: "aws_route53_record normalizeAliasName", typ: "aws:route53/record:Record",
+	{rule: "aws_route53_record normalizeAliasName", typ: TypeRoute53Record,
 		create: map[string]any{"zoneId": "Z1", "name": "example.com", "type": "A", "aliases": []any{map[string]any{"name": "NLB.elb.amazonaws.com.", "zoneId": "Z2", "evaluateTargetHealth": true}}},
 		stored: func(s resource.PropertyMap) bool {
 			a := objs(s, "aliases")
 			return len(a) == 1 && str(a[0], "name") == "nlb.elb.amazonaws.com"
 		}},
-	{rule: "aws_route53_record sdkv2.SuppressEquivalentStringCaseInsensitive", typ: "aws:route53/record:Record",
+	{rule: "aws_route53_record sdkv2.SuppressEquivalentStringCaseInsensitive", typ: TypeRoute53Record,
 		create: map[string]any{"zoneId": "Z1", "name": "example.com", "type": "A", "aliases": []any{map[string]any{"name": "NLB.elb.amazonaws.com", "zoneId": "Z2", "evaluateTargetHealth": true}}},
 		want:   none},
-	{rule: "aws_acm_certificate resourceCertificateRead: subject_alternative_names", typ: "aws:acm/certificate:Certificate",
+	{rule: "aws_acm_certificate resourceCertificateRead: subject_alternative_names", typ: TypeAcmCertificate,
 		create: map[string]any{"domainName": "example.com", "validationMethod": "DNS"},
 		stored: func(s resource.PropertyMap) bool { return len(strs(s, "subjectAlternativeNames")) == 1 }},
-	{rule: "aws_ecr_repository resourceRepositoryRead", typ: "aws:ecr/repository:Repository", create: map[string]any{},
+	{rule: "aws_ecr_repository resourceRepositoryRead", typ: TypeEcrRepository, create: map[string]any{},
 		stored: func(s resource.PropertyMap) bool { return len(objs(s, "encryptionConfigurations")) == 1 }},
-	{rule: "aws_ecr_repository verify.SuppressMissingOptionalConfigurationBlock", typ: "aws:ecr/repository:Repository", create: map[string]any{}, want: none},
-	{rule: "aws_ecr_repository verify.SuppressMissingOptionalConfigurationBlock (scanning)", typ: "aws:ecr/repository:Repository", create: map[string]any{}, want: none},
-	{rule: "aws_s3_bucket_policy structure.NormalizeJsonString", typ: tBucketPolicy, setup: bucket,
+	{rule: "aws_ecr_repository verify.SuppressMissingOptionalConfigurationBlock", typ: TypeEcrRepository, create: map[string]any{}, want: none},
+	{rule: "aws_ecr_repository verify.SuppressMissingOptionalConfigurationBlock (scanning)", typ: TypeEcrRepository, create: map[string]any{}, want: none},
+	{rule: "aws_s3_bucket_policy structure.NormalizeJsonString", typ: TypeS3BucketPolicy, setup: bucket,
 		create: map[string]any{"policy": bucketPolicy},
 		stored: func(s resource.PropertyMap) bool {
 			return !strings.Contains(str(s, "policy"), `"Version":"2012-10-17","Statement"`)
 		}},
-	{rule: "aws_s3_bucket_policy verify.SuppressEquivalentPolicyDiffs", typ: tBucketPolicy, setup: bucket,
+	{rule: "aws_s3_bucket_policy verify.SuppressEquivalentPolicyDiffs", typ: TypeS3BucketPolicy, setup: bucket,
 		create: map[string]any{"policy": bucketPolicy},
 		change: func(next map[string]any) {
 			next["policy"] = strings.Replace(next["policy"].(string), `["arn:aws:s3:::b","arn:aws:s3:::b/*"]`, `["arn:aws:s3:::b/*","arn:aws:s3:::b"]`, 1)
 		}, want: none},
-	{rule: "aws_cloudwatch_dashboard structure.NormalizeJsonString", typ: "aws:cloudwatch/dashboard:Dashboard",
+	{rule: "aws_cloudwatch_dashboard structure.NormalizeJsonString", typ: TypeCloudwatchDashboard,
 		create: map[string]any{"dashboardName": "d", "dashboardBody": `{ "widgets": [] }`},
 		stored: func(s resource.PropertyMap) bool { return str(s, "dashboardBody") == `{"widgets":[]}` }},
-	{rule: "aws_cloudwatch_dashboard verify.SuppressEquivalentJSONDiffs", typ: "aws:cloudwatch/dashboard:Dashboard",
+	{rule: "aws_cloudwatch_dashboard verify.SuppressEquivalentJSONDiffs", typ: TypeCloudwatchDashboard,
 		create: map[string]any{"dashboardName": "d", "dashboardBody": `{"widgets":[],"periodOverride":"auto"}`},
 		next:   map[string]any{"dashboardName": "d", "dashboardBody": `{"periodOverride":"auto", "widgets":[]}`}, want: none},
 }
 
 // fargateCluster registers FARGATE and FARGATE_SPOT, FARGATE the default, with cluster "c".
 func fargateCluster(t *testing.T, c *Cloud) map[string]any {
-	made(t, c, tCapacityProvider, "cp", map[string]any{
+	made(t, c, TypeEcsClusterCapacityProviders, "cp", map[string]any{
 		"clusterName": "c", "capacityProviders": []any{"FARGATE", "FARGATE_SPOT"},
 		"defaultCapacityProviderStrategies": []any{map[string]any{"capacityProvider": "FARGATE", "weight": 1}},
 	})
@@ -390,58 +390,58 @@ var factValues = map[string]any{
 }
 
 // setupGives are the types whose setup supplies their first set attribute.
-var setupGives = map[tokens.Type]bool{"aws:acm/certificateValidation:CertificateValidation": true, "aws:wafv2/ipSet:IpSet": true}
+var setupGives = map[tokens.Type]bool{TypeAcmCertificateValidation: true, TypeWafv2IpSet: true}
 
 // baseInputs are the inputs, and the objects, a type's create needs to succeed.
 func baseInputs(typ tokens.Type) (map[string]any, func(*testing.T, *Cloud) map[string]any) {
 	switch typ {
-	case "aws:ecs/taskDefinition:TaskDefinition":
+	case TypeEcsTaskDefinition:
 		return map[string]any{"family": "web", "containerDefinitions": containers}, nil
-	case "aws:ec2/vpc:Vpc":
+	case TypeVpc:
 		return map[string]any{"cidrBlock": "10.0.0.0/16"}, nil
-	case "aws:ec2/subnet:Subnet":
+	case TypeSubnet:
 		return map[string]any{"availabilityZone": "us-east-1a", "cidrBlock": "10.0.0.0/20"}, func(t *testing.T, c *Cloud) map[string]any {
-			vpc, _ := made(t, c, "aws:ec2/vpc:Vpc", "vpc", map[string]any{"cidrBlock": "10.0.0.0/16"})
+			vpc, _ := made(t, c, TypeVpc, "vpc", map[string]any{"cidrBlock": "10.0.0.0/16"})
 			return map[string]any{"vpcId": vpc}
 		}
-	case tBucketSSE, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2":
+	case TypeS3BucketServerSideEncryptionConfigurationV2, TypeS3BucketPublicAccessBlock, TypeS3BucketLifecycleConfigurationV2:
 		return map[string]any{}, bucket
-	case tBucketPolicy:
+	case TypeS3BucketPolicy:
 		return map[string]any{"policy": bucketPolicy}, bucket
-	case "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":
+	case TypeDefaultSecurityGroup:
 		return map[string]any{}, func(t *testing.T, c *Cloud) map[string]any {
-			vpc, _ := made(t, c, "aws:ec2/vpc:Vpc", "vpc", map[string]any{"cidrBlock": "10.0.0.0/16"})
+			vpc, _ := made(t, c, TypeVpc, "vpc", map[string]any{"cidrBlock": "10.0.0.0/16"})
 			return map[string]any{"vpcId": vpc}
 		}
-	case "aws:ec2/flowLog:FlowLog":
+	case TypeFlowLog:
 		return map[string]any{"vpcId": "vpc-1", "trafficType": "ALL", "logDestination": "arn:aws:logs:us-east-1:123456789012:log-group:g", "iamRoleArn": "arn:aws:iam::123456789012:role/r"}, nil
-	case "aws:cloudwatch/metricAlarm:MetricAlarm":
+	case TypeCloudwatchMetricAlarm:
 		return map[string]any{"namespace": "AWS/ECS", "metricName": "CPUUtilization", "statistic": "Average", "period": 60,
 			"evaluationPeriods": 1, "threshold": 80, "comparisonOperator": "GreaterThanThreshold"}, nil
-	case "aws:cloudwatch/dashboard:Dashboard":
+	case TypeCloudwatchDashboard:
 		return map[string]any{"dashboardName": "d", "dashboardBody": `{"widgets":[]}`}, nil
-	case "aws:wafv2/ipSet:IpSet":
+	case TypeWafv2IpSet:
 		return map[string]any{"scope": "REGIONAL", "ipAddressVersion": "IPV4", "addresses": []any{"10.0.0.0/16", "10.1.0.0/16"}}, nil
-	case tWebACL:
+	case TypeWafv2WebAcl:
 		return map[string]any{"scope": "REGIONAL", "defaultAction": map[string]any{"allow": map[string]any{}}}, nil
-	case "aws:wafv2/webAclAssociation:WebAclAssociation":
+	case TypeWafv2WebAclAssociation:
 		return map[string]any{}, func(t *testing.T, c *Cloud) map[string]any {
-			_, acl := made(t, c, tWebACL, "acl", map[string]any{"scope": "REGIONAL", "defaultAction": map[string]any{"allow": map[string]any{}}})
-			_, lb := made(t, c, tLoadBalancer, "lb", nlb(t, c))
+			_, acl := made(t, c, TypeWafv2WebAcl, "acl", map[string]any{"scope": "REGIONAL", "defaultAction": map[string]any{"allow": map[string]any{}}})
+			_, lb := made(t, c, TypeLoadBalancer, "lb", nlb(t, c))
 			return map[string]any{"webAclArn": str(acl, "arn"), "resourceArn": str(lb, "arn")}
 		}
-	case "aws:sns/topicSubscription:TopicSubscription":
+	case TypeSnsTopicSubscription:
 		return map[string]any{"protocol": "email", "endpoint": "ops@example.com"}, func(t *testing.T, c *Cloud) map[string]any {
-			topic, _ := made(t, c, "aws:sns/topic:Topic", "topic", map[string]any{})
+			topic, _ := made(t, c, TypeSnsTopic, "topic", map[string]any{})
 			return map[string]any{"topic": topic}
 		}
-	case tCapacityProvider:
+	case TypeEcsClusterCapacityProviders:
 		return map[string]any{"clusterName": "c"}, nil
-	case "aws:appautoscaling/target:Target":
+	case TypeAppautoscalingTarget:
 		return map[string]any{"resourceId": "r", "serviceNamespace": "custom-resource", "scalableDimension": "custom-resource:ResourceType:Property"}, nil
-	case "aws:acm/certificateValidation:CertificateValidation":
+	case TypeAcmCertificateValidation:
 		return map[string]any{}, func(t *testing.T, c *Cloud) map[string]any {
-			arn, cert := made(t, c, "aws:acm/certificate:Certificate", "cert", map[string]any{
+			arn, cert := made(t, c, TypeAcmCertificate, "cert", map[string]any{
 				"domainName": "example.com", "subjectAlternativeNames": []any{"www.example.com"}, "validationMethod": "DNS",
 			})
 			var fqdns []any
@@ -456,7 +456,7 @@ func baseInputs(typ tokens.Type) (map[string]any, func(*testing.T, *Cloud) map[s
 
 // bucket makes an S3 bucket "b" for a bucket's configuration resources.
 func bucket(t *testing.T, c *Cloud) map[string]any {
-	made(t, c, tBucket, "b", map[string]any{"bucket": "b"})
+	made(t, c, TypeS3BucketV2, "b", map[string]any{"bucket": "b"})
 	return map[string]any{"bucket": "b"}
 }
 

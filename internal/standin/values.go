@@ -3,6 +3,7 @@ package standin
 // Helpers for reading, writing and comparing Pulumi property values.
 
 import (
+	"encoding/json"
 	"sort"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -211,6 +212,16 @@ func withoutReserved(m resource.PropertyMap) resource.PropertyMap {
 	return out
 }
 
+func unionKeys(maps ...resource.PropertyMap) map[resource.PropertyKey]bool {
+	keys := map[resource.PropertyKey]bool{}
+	for _, m := range maps {
+		for k := range m {
+			keys[k] = true
+		}
+	}
+	return keys
+}
+
 func sortedPropertyKeys(m map[resource.PropertyKey]bool) []resource.PropertyKey {
 	keys := make([]resource.PropertyKey, 0, len(m))
 	for k := range m {
@@ -218,4 +229,31 @@ func sortedPropertyKeys(m map[resource.PropertyKey]bool) []resource.PropertyKey 
 	}
 	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
 	return keys
+}
+
+func tagsOf(m resource.PropertyMap) map[string]any {
+	out := map[string]any{}
+	for k, v := range obj(m, "tags") {
+		if v = unwrap(v); v.IsString() {
+			out[string(k)] = v.StringValue()
+		}
+	}
+	return out
+}
+
+func anys(s []string) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
+}
+
+// canonicalJSON is structure.NormalizeJsonString: compact, keys sorted.
+func canonicalJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return ""
+	}
+	return string(b)
 }

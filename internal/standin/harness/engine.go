@@ -1,7 +1,8 @@
-package standin
+package harness
 
 // The engine driver: a Pulumi program run by the real Pulumi CLI, through the Automation
-// API, on a local file backend, against this package's aws and awsx stand-in providers.
+// API, on a local file backend, against this package's aws and awsx stand-in providers
+// (provider.go), which serve the models of internal/standin.
 //
 // The mocked unit tests never run the engine, so they cannot see what only the engine
 // decides: the config schema in Pulumi.yaml, duplicate URNs, dependency order, what a
@@ -27,6 +28,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/example/nlb-alb-fargate/internal/standin"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
@@ -60,7 +62,7 @@ func CheckCLIVersionPin() error {
 		return err
 	}
 	if sdk != CLIVersion {
-		return fmt.Errorf("standin.CLIVersion is %s but go.mod requires %s %s: set CLIVersion in internal/standin/engine.go to %s",
+		return fmt.Errorf("harness.CLIVersion is %s but go.mod requires %s %s: set CLIVersion in internal/standin/harness/engine.go to %s",
 			CLIVersion, sdkModule, sdk, sdk)
 	}
 	return nil
@@ -71,7 +73,7 @@ type StackOptions struct {
 	Name       string         // stack name
 	ConfigFile string         // the stack's config file, relative to the project directory
 	Program    pulumi.RunFunc // the program, run inline in the test process
-	Cloud      *Cloud         // the AWS account to run in; nil: a new, empty one
+	Cloud      *standin.Cloud // the AWS account to run in; nil: a new, empty one
 }
 
 // Stack is one stack of the project on a fresh file backend, with its own stand-ins.
@@ -115,7 +117,7 @@ func NewStack(t *testing.T, cli auto.PulumiCommand, o StackOptions) *Stack {
 	}
 	cloud := o.Cloud
 	if cloud == nil {
-		cloud = NewCloud()
+		cloud = standin.NewCloud()
 	}
 	aws := Serve(t, "aws", strings.TrimPrefix(awsVersion, "v"), cloud)
 	awsx := Serve(t, "awsx", strings.TrimPrefix(awsxVersion, "v"), aws.Cloud)
@@ -387,7 +389,7 @@ func (s *Stack) Destroy(t *testing.T, retained ...string) Plan {
 		t.Errorf("%s: %d resources left in the state after destroy:\n  %s", s.Name, len(left), strings.Join(urns, "\n  "))
 	}
 	var left []string
-	for _, urn := range s.AWS.Cloud.liveURNs() {
+	for _, urn := range s.AWS.Cloud.LiveURNs() {
 		if urn.Stack() == tokens.QName(s.Name) && !slices.Contains(retained, urn.Name()) {
 			left = append(left, string(urn))
 		}
@@ -448,6 +450,15 @@ func moduleVersion(path string) (string, error) {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
 		return "", fmt.Errorf("no build info in the test binary: cannot tell the version of %s", path)
+	}
+	if len(bi.Deps) == 0 {
+		// Only a main package's binaries list their modules; a library package's test
+		// binary asks the go command, which resolves go.mod as the build did.
+		out, err := exec.Command(goTool(), "list", "-m", "-f", "{{if .Replace}}{{.Replace.Version}}{{else}}{{.Version}}{{end}}", path).Output()
+		if err != nil {
+			return "", fmt.Errorf("go list -m %s: %w", path, err)
+		}
+		return strings.TrimSpace(string(out)), nil
 	}
 	for _, d := range bi.Deps {
 		if d.Path == path {

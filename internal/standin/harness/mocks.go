@@ -1,4 +1,4 @@
-package standin
+package harness
 
 // Mocks: the program under pulumi.WithMocks, with the same Cloud the engine tests use, so
 // mocked unit tests and engine tests see one fake AWS. Every resource gets what the
@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/example/nlb-alb-fargate/internal/standin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -33,7 +34,7 @@ type Registered struct {
 // Mocks implements pulumi.MockResourceMonitor on a Cloud. Registrations arrive
 // concurrently, hence the mutex.
 type Mocks struct {
-	Cloud          *Cloud
+	Cloud          *standin.Cloud
 	project, stack string
 
 	mu        sync.Mutex
@@ -42,7 +43,7 @@ type Mocks struct {
 
 // NewMocks returns mocks for a project's stack on an empty Cloud in region.
 func NewMocks(project, stack, region string) *Mocks {
-	c := NewCloud()
+	c := standin.NewCloud()
 	_ = c.Configure(region) // an empty Cloud takes any region
 	return &Mocks{Cloud: c, project: project, stack: stack}
 }

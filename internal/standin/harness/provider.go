@@ -1,4 +1,4 @@
-package standin
+package harness
 
 // The stand-in resource provider plugins: the gRPC face of the Cloud for the real engine.
 //
@@ -24,6 +24,7 @@ import (
 	"google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/protobuf/types/known/structpb"
 
+	"github.com/example/nlb-alb-fargate/internal/standin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
@@ -35,7 +36,7 @@ import (
 type Provider struct {
 	pulumirpc.UnimplementedResourceProviderServer
 
-	Cloud *Cloud // the fake AWS account behind the provider
+	Cloud *standin.Cloud // the fake AWS account behind the provider
 	Port  int
 
 	pkg     string // "aws" or "awsx"
@@ -47,7 +48,7 @@ type Provider struct {
 }
 
 // Serve starts a stand-in provider for pkg on 127.0.0.1, backed by cloud, until the test ends.
-func Serve(t *testing.T, pkg, version string, cloud *Cloud) *Provider {
+func Serve(t *testing.T, pkg, version string, cloud *standin.Cloud) *Provider {
 	t.Helper()
 	p := &Provider{Cloud: cloud, pkg: pkg, version: version, calls: map[string]int{}}
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
@@ -146,7 +147,10 @@ func (p *Provider) Configure(_ context.Context, req *pulumirpc.ConfigureRequest)
 	if err != nil {
 		return nil, fmt.Errorf("stand-in aws: Configure: %w", err)
 	}
-	region := str(args, "region")
+	var region string
+	if v := unwrap(args["region"]); v.IsString() {
+		region = v.StringValue()
+	}
 	if region == "" {
 		region = req.GetVariables()["aws:config:region"]
 	}
@@ -188,9 +192,11 @@ func defaultTagsOf(v resource.PropertyValue) (map[string]string, error) {
 		return nil, nil
 	}
 	tags := map[string]string{}
-	for k, t := range obj(v.ObjectValue(), "tags") {
-		if t = unwrap(t); t.IsString() {
-			tags[string(k)] = t.StringValue()
+	if inner := unwrap(v.ObjectValue()["tags"]); inner.IsObject() {
+		for k, t := range inner.ObjectValue() {
+			if t = unwrap(t); t.IsString() {
+				tags[string(k)] = t.StringValue()
+			}
 		}
 	}
 	return tags, nil
@@ -381,25 +387,27 @@ func marshalProps(m resource.PropertyMap) (*structpb.Struct, error) {
 // are the same), for provider configurations.
 func changedTopLevel(olds, news resource.PropertyMap) []string {
 	var changed []string
-	for k := range unionKeys(olds, news) {
-		if strings.HasPrefix(string(k), "__") {
-			continue
-		}
-		o, n := olds[k], news[k]
-		if (o.HasValue() || n.HasValue()) && !o.DeepEquals(n) {
-			changed = append(changed, string(k))
+	seen := map[resource.PropertyKey]bool{}
+	for _, m := range []resource.PropertyMap{olds, news} {
+		for k := range m {
+			if seen[k] || strings.HasPrefix(string(k), "__") {
+				continue
+			}
+			seen[k] = true
+			o, n := olds[k], news[k]
+			if (o.HasValue() || n.HasValue()) && !o.DeepEquals(n) {
+				changed = append(changed, string(k))
+			}
 		}
 	}
 	sort.Strings(changed)
 	return changed
 }
 
-func unionKeys(maps ...resource.PropertyMap) map[resource.PropertyKey]bool {
-	keys := map[resource.PropertyKey]bool{}
-	for _, m := range maps {
-		for k := range m {
-			keys[k] = true
-		}
+// unwrap looks through a secret to its value.
+func unwrap(v resource.PropertyValue) resource.PropertyValue {
+	for v.IsSecret() {
+		v = v.SecretValue().Element
 	}
-	return keys
+	return v
 }
