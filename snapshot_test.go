@@ -151,11 +151,16 @@ func references(rs []registered) []reference {
 	return refs
 }
 
-// refer replaces computed values in v, also inside longer strings (container definitions
-// are JSON text), with their references.
+// refer replaces computed values in v, also inside longer strings, with their
+// references. A string that holds a JSON document (a policy, container definitions, a
+// dashboard body) is written decoded, as {"$json": …}, so a diff shows the statement or
+// field that changed rather than one long line.
 func refer(v any, refs []reference) any {
 	switch x := v.(type) {
 	case string:
+		if doc, ok := jsonDocument(x); ok {
+			return map[string]any{"$json": refer(doc, refs)}
+		}
 		for _, r := range refs {
 			x = strings.ReplaceAll(x, r.value, r.ref)
 		}
@@ -174,6 +179,19 @@ func refer(v any, refs []reference) any {
 		return out
 	}
 	return v
+}
+
+// jsonDocument decodes a string that is a JSON object or array.
+func jsonDocument(s string) (any, bool) {
+	t := strings.TrimSpace(s)
+	if !strings.HasPrefix(t, "{") && !strings.HasPrefix(t, "[") {
+		return nil, false
+	}
+	var doc any
+	if err := json.Unmarshal([]byte(t), &doc); err != nil {
+		return nil, false
+	}
+	return doc, true
 }
 
 // shortURN is type::name of a URN.
