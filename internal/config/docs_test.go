@@ -1,8 +1,11 @@
 package config
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -43,23 +46,48 @@ func firstDifferentLine(a, b string) int {
 	return min(len(al), len(bl)) + 1
 }
 
-// A range the docs state is the range the check enforces: both edges pass, one beyond
-// each fails, and the message names the same numbers.
-func TestDocumentedRangesAreTheChecked(t *testing.T) {
-	p := &Problems{}
-	r := between(2, 120)
-	for _, v := range []int{2, 120} {
-		r.Check(p, "k", v)
+// Every setting with a range (a new one too, without a test of its own) takes both ends
+// and refuses one beyond each, naming the range its docs state.
+func TestEveryRangeIsWhatItsDocsSay(t *testing.T) {
+	for _, s := range registry {
+		lo, hi, ok := s.rangeOf()
+		if !ok {
+			continue
+		}
+		key := s.Info().Key
+		want := fmt.Sprintf("must be between %d and %d", lo, hi)
+		if !strings.HasPrefix(s.Info().Allows, fmt.Sprintf("%d to %d", lo, hi)) {
+			t.Errorf("%s: the docs say %q, the check allows %d to %d", key, s.Info().Allows, lo, hi)
+		}
+		for _, v := range []int{lo, hi} {
+			if problems := rangeProblems(key, v, want); len(problems) > 0 {
+				t.Errorf("%s %d (an end of its range) refused: %v", key, v, problems)
+			}
+		}
+		for _, v := range []int{lo - 1, hi + 1} {
+			got := rangeProblems(key, v, want)
+			if wantMsg := fmt.Sprintf("%s: invalid value %d: %s", key, v, want); len(got) != 1 || got[0] != wantMsg {
+				t.Errorf("%s %d: got %q, want %q", key, v, got, wantMsg)
+			}
+		}
 	}
-	if len(p.List()) != 0 {
-		t.Fatalf("edges refused: %v", p.List())
+}
+
+// rangeProblems is what Parse says of key = v about the range (a cross-check may have its
+// own say at an end, e.g. a timeout of 120 is not below an interval of 10).
+func rangeProblems(key string, v int, rangeWords string) []string {
+	_, err := Parse(map[string]string{key: strconv.Itoa(v)}, nil)
+	var e *Error
+	if !errors.As(err, &e) {
+		return nil
 	}
-	r.Check(p, "k", 1)
-	r.Check(p, "k", 121)
-	want := []string{"k: invalid value 1: must be between 2 and 120", "k: invalid value 121: must be between 2 and 120"}
-	if strings.Join(p.List(), "\n") != strings.Join(want, "\n") || r.Allows != "2 to 120" {
-		t.Errorf("got %q, allows %q", p.List(), r.Allows)
+	var out []string
+	for _, p := range e.Problems {
+		if strings.Contains(p, rangeWords) {
+			out = append(out, p)
+		}
 	}
+	return out
 }
 
 // The generated tables link only sections the README has.

@@ -67,6 +67,8 @@ type Setting[T any] struct {
 type Rule[T any] struct {
 	Allows string
 	check  func(p *Problems, path string, v T)
+	// bounds are a range's ends (between), which a test checks against the docs' words.
+	bounds *[2]int
 }
 
 // Check runs the rule on v.
@@ -104,6 +106,8 @@ type entry interface {
 	// check runs the setting's own rules on c: on each service for a service setting.
 	check(p *Problems, c *Stack)
 	plain() bool
+	// rangeOf is the range the setting's rule allows, for a whole number between two ends.
+	rangeOf() (lo, hi int, ok bool)
 }
 
 // Info is what the documentation says of a setting.
@@ -137,6 +141,13 @@ func (s *Setting[T]) Info() Info {
 }
 
 func (s *Setting[T]) plain() bool { return s.Plain }
+
+func (s *Setting[T]) rangeOf() (lo, hi int, ok bool) {
+	if b := s.Allowed.bounds; b != nil {
+		return b[0], b[1], true
+	}
+	return 0, 0, false
+}
 
 func (s *Setting[T]) read(r *reader, raw string, set bool, c *Stack, base *Service) {
 	if set && s.Plain && r.secret(s.Key) {
@@ -498,11 +509,13 @@ func rule[T any](allows string, check func(p *Problems, path string, v T)) Rule[
 
 // between allows lo to hi.
 func between(lo, hi int) Rule[int] {
-	return rule(fmt.Sprintf("%d to %d", lo, hi), func(p *Problems, path string, v int) {
+	r := rule(fmt.Sprintf("%d to %d", lo, hi), func(p *Problems, path string, v int) {
 		if v < lo || v > hi {
 			p.Add(path, "invalid value %d: must be between %d and %d", v, lo, hi)
 		}
 	})
+	r.bounds = &[2]int{lo, hi}
+	return r
 }
 
 // port is a TCP port.
