@@ -182,6 +182,8 @@ func settingChanges(t *testing.T) []settingChange {
 			effect: "A rolling deployment. No interruption."},
 		{change: "`deregistrationDelay` 10 → 20", set: map[string]any{"deregistrationDelay": 20},
 			effect: "No interruption."},
+		{change: "`stopTimeout` 30 → 60", set: map[string]any{"stopTimeout": 60},
+			effect: "A new task definition; a rolling deployment. Tasks stopped from then on get 60 seconds after SIGTERM."},
 		{change: "`priority` 1 → 2", set: map[string]any{"priority": 2},
 			effect: "No interruption."},
 		{change: "`pathPatterns` [\"*\"] → [\"/*\"]", set: map[string]any{"pathPatterns": []any{"/*"}},

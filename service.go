@@ -407,6 +407,8 @@ func containerDefinition(cfg config.Service, in taskDefinitionInputs) pulumi.Map
 			"protocol":      pulumi.String("tcp"),
 		}},
 		"environment": containerEnvironment(cfg, in.Environment),
+		// How long ECS waits after SIGTERM before SIGKILL: the time the app has to drain.
+		"stopTimeout": pulumi.Int(cfg.StopTimeout),
 		"logConfiguration": pulumi.Map{
 			"logDriver": pulumi.String("awslogs"),
 			"options": pulumi.Map{

@@ -107,6 +107,7 @@ type Service struct {
 	HealthCheckTimeout     int
 	HealthCheckGracePeriod int
 	DeregistrationDelay    int
+	StopTimeout            int
 	Priority               int
 	PathPatterns           []string
 	HostHeaders            []string
@@ -335,6 +336,9 @@ var registry = []entry{
 	&Setting[int]{Key: "deregistrationDelay", Group: GroupService, Default: 10, Allowed: between(0, 3600),
 		Doc:     "Seconds the ALB drains a stopping task's connections before ECS stops it.",
 		Service: func(s *Service) *int { return &s.DeregistrationDelay }},
+	&Setting[int]{Key: "stopTimeout", Group: GroupService, Default: 30, Allowed: between(2, 120), // Fargate's limits
+		Doc:     "Seconds ECS waits after SIGTERM before it kills the container; the bundled app drains within 15.",
+		Service: func(s *Service) *int { return &s.StopTimeout }},
 	&Setting[int]{Key: "priority", Group: GroupService, Default: 1, Allowed: between(1, maxPriority),
 		Doc:     "Priority of the service's ALB listener rule.",
 		Service: func(s *Service) *int { return &s.Priority }},
