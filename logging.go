@@ -209,7 +209,7 @@ func newFlowLogs(ctx *pulumi.Context, cfg config.Operations, vpcID pulumi.String
 	if err != nil {
 		return nil, fmt.Errorf("creating the flow-log role: %w", err)
 	}
-	_, err = iam.NewRolePolicy(ctx, "flow-logs-delivery", &iam.RolePolicyArgs{
+	delivery, err := iam.NewRolePolicy(ctx, "flow-logs-delivery", &iam.RolePolicyArgs{
 		Role: role.Name,
 		Policy: group.Arn.ApplyT(func(arn string) (string, error) {
 			return policyJSON(policyStatement{
@@ -229,7 +229,9 @@ func newFlowLogs(ctx *pulumi.Context, cfg config.Operations, vpcID pulumi.String
 		LogDestination:     group.Arn,
 		IamRoleArn:         role.Arn,
 		Tags:               nameTag(ctx, "flow-log"),
-	})
+		// EC2 checks at creation that the role may write to the group, and refuses the
+		// flow log ("Access Denied for LogDestination") while the role has no policy yet.
+	}, pulumi.DependsOn([]pulumi.Resource{delivery}))
 	if err != nil {
 		return nil, fmt.Errorf("creating the VPC flow log: %w", err)
 	}

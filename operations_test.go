@@ -271,6 +271,11 @@ func TestFlowLogs(t *testing.T) {
 	write := policyStatements(t, m.one(t, string(standin.TypeIamRolePolicy), "flow-logs-delivery"))[0]
 	arn := str(t, group.State, "arn")
 	equal(t, "write scope", jsonOf(write.Resource), `["`+arn+`","`+arn+`:*"]`)
+	// EC2 refuses a flow log whose role may not yet write to the group (the stand-in's
+	// TestFlowLogNeedsItsRolesPolicy), so the flow log waits for the role's policy.
+	if !slices.Contains(flow.Dependencies, urn(string(standin.TypeIamRolePolicy), "flow-logs-delivery")) {
+		t.Errorf("the flow log does not wait for its role's policy: dependencies %v", flow.Dependencies)
+	}
 }
 
 // waf: a web ACL on the ALB, the rate-based rule first and scoped to sources outside the

@@ -220,8 +220,18 @@ func init() {
 			defaults: map[string]any{"logDestinationType": "cloud-watch-logs", "maxAggregationInterval": 600},
 			tagged:   true,
 			create: func(o *op) (string, map[string]any, error) {
-				if !o.preview && str(o.in, "logDestinationType") == "cloud-watch-logs" && str(o.in, "iamRoleArn") == "" {
-					return "", nil, fmt.Errorf("InvalidParameter: DeliverLogsPermissionArn must be specified for cloud-watch-logs delivery")
+				if !o.preview && str(o.in, "logDestinationType") == "cloud-watch-logs" {
+					role := str(o.in, "iamRoleArn")
+					if role == "" {
+						return "", nil, fmt.Errorf("InvalidParameter: DeliverLogsPermissionArn must be specified for cloud-watch-logs delivery")
+					}
+					// CreateFlowLogs checks the role's permissions to the log group and answers an
+					// unsuccessful item, "Access Denied for LogDestination", when its policy does
+					// not (yet) let it write there (VPC user guide, flow logs troubleshooting);
+					// resourceLogFlowCreate reports unsuccessful items as the create's error.
+					if dest := str(o.in, "logDestination"); !o.c.roleMayWriteLogs(role, dest) {
+						return "", nil, fmt.Errorf("creating Flow Log (%s): Access Denied for LogDestination: %s. Please check LogDestination permission: the role %s has no policy that allows logs:CreateLogStream and logs:PutLogEvents there", str(o.in, "vpcId"), dest, role)
+					}
 				}
 				id := "fl-0" + o.hex("fl", 16)
 				return id, map[string]any{

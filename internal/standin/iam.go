@@ -151,8 +151,27 @@ func policyList(v any) []string {
 	return nil
 }
 
+// roleMayWriteLogs reports whether a live role (by ARN) has an inline policy that lets it
+// create log streams in and put events to the log group (by ARN), as flow-log delivery
+// needs.
+func (c *Cloud) roleMayWriteLogs(roleArn, logGroupArn string) bool {
+	roleName := roleArn[strings.LastIndex(roleArn, "/")+1:]
+	stream := logGroupArn + ":log-stream:eni-0123456789abcdef0-all"
+	for _, p := range c.liveOfType(TypeIamRolePolicy) {
+		if str(p, "role") != roleName {
+			continue
+		}
+		doc := str(p, "policy")
+		if policyAllows(doc, "", "", "logs:CreateLogStream", stream) && policyAllows(doc, "", "", "logs:PutLogEvents", stream) {
+			return true
+		}
+	}
+	return false
+}
+
 // policyAllows reports whether a statement of the policy allows the principal (a
-// "Service" or "AWS" value) the action on resource, wildcards as IAM matches them.
+// "Service" or "AWS" value; "" for an identity policy, which names none) the action on
+// resource, wildcards as IAM matches them.
 func policyAllows(doc, principalKind, principal, action, resource string) bool {
 	stmts, err := policyStatements(doc)
 	if err != nil {
@@ -162,9 +181,11 @@ func policyAllows(doc, principalKind, principal, action, resource string) bool {
 		if st["Effect"] != "Allow" {
 			continue
 		}
-		pr, _ := st["Principal"].(map[string]any)
-		if pr == nil || !contains(policyList(pr[principalKind]), principal) {
-			continue
+		if principalKind != "" {
+			pr, _ := st["Principal"].(map[string]any)
+			if pr == nil || !contains(policyList(pr[principalKind]), principal) {
+				continue
+			}
 		}
 		if !anyMatch(policyList(st["Action"]), action) || !anyMatch(policyList(st["Resource"]), resource) {
 			continue

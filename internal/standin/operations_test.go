@@ -153,3 +153,22 @@ func TestOperationsRefusals(t *testing.T) {
 	_, err = try(c, TypeFlowLog, "fl", map[string]any{"vpcId": "vpc-1", "trafficType": "ALL", "logDestination": "arn:aws:logs:us-east-1:123456789012:log-group:g"})
 	wantError(t, err, "DeliverLogsPermissionArn")
 }
+
+// A flow log to CloudWatch Logs is created only once its role may write to the group.
+func TestFlowLogNeedsItsRolesPolicy(t *testing.T) {
+	c := NewCloud()
+	group := "arn:aws:logs:us-east-1:123456789012:log-group:/vpc/flow-logs"
+	_, role := made(t, c, TypeIamRole, "flow-role", map[string]any{"name": "flow-role",
+		"assumeRolePolicy": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"vpc-flow-logs.amazonaws.com"},"Action":"sts:AssumeRole"}]}`})
+	flowLog := func(name string) error {
+		_, err := try(c, TypeFlowLog, name, map[string]any{"vpcId": "vpc-1", "trafficType": "ALL", "logDestinationType": "cloud-watch-logs",
+			"logDestination": group, "iamRoleArn": str(role, "arn")})
+		return err
+	}
+	wantError(t, flowLog("before-the-policy"), "Access Denied for LogDestination")
+	made(t, c, TypeIamRolePolicy, "delivery", map[string]any{"role": "flow-role",
+		"policy": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":["` + group + `","` + group + `:*"]}]}`})
+	if err := flowLog("after-the-policy"); err != nil {
+		t.Fatalf("with the role's policy in place: %v", err)
+	}
+}

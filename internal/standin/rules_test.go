@@ -414,7 +414,12 @@ func baseInputs(typ tokens.Type) (map[string]any, func(*testing.T, *Cloud) map[s
 			return map[string]any{"vpcId": vpc}
 		}
 	case TypeFlowLog:
-		return map[string]any{"vpcId": "vpc-1", "trafficType": "ALL", "logDestination": "arn:aws:logs:us-east-1:123456789012:log-group:g", "iamRoleArn": "arn:aws:iam::123456789012:role/r"}, nil
+		return map[string]any{"vpcId": "vpc-1", "trafficType": "ALL", "logDestination": "arn:aws:logs:us-east-1:123456789012:log-group:g", "iamRoleArn": "arn:aws:iam::123456789012:role/r"},
+			func(t *testing.T, c *Cloud) map[string]any { // the role may deliver, or AWS refuses the flow log
+				made(t, c, TypeIamRolePolicy, "delivery", map[string]any{"role": "r",
+					"policy": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"logs:*","Resource":"*"}]}`})
+				return map[string]any{}
+			}
 	case TypeCloudwatchMetricAlarm:
 		return map[string]any{"namespace": "AWS/ECS", "metricName": "CPUUtilization", "statistic": "Average", "period": 60,
 			"evaluationPeriods": 1, "threshold": 80, "comparisonOperator": "GreaterThanThreshold"}, nil
