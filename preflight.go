@@ -284,11 +284,13 @@ func (a liveAccount) loadBalancers(stackOnly bool) (albs, nlbs int, err error) {
 	return albs, nlbs, nil
 }
 
-// natGatewaysPerAZ counts NAT gateways that are up or coming up, by the AZ of their subnet.
+// natGatewaysPerAZ counts NAT gateways by the AZ of their subnet, in the states the quota
+// counts: "NAT gateways only count toward your quota in the pending, active, and deleting
+// states" (Amazon VPC quotas; the API calls active "available").
 func (a liveAccount) natGatewaysPerAZ(stackOnly bool) (map[string]int, error) {
 	r, err := ec2.GetNatGateways(a.ctx, &ec2.GetNatGatewaysArgs{
 		Tags:    a.only(stackOnly),
-		Filters: []ec2.GetNatGatewaysFilter{{Name: "state", Values: []string{"pending", "available"}}},
+		Filters: []ec2.GetNatGatewaysFilter{{Name: "state", Values: []string{"pending", "available", "deleting"}}},
 	})
 	if err != nil {
 		return nil, err

@@ -57,18 +57,27 @@ func TestPreflightStopsBeforeTheQuotaIsReached(t *testing.T) {
 		`VPCs: this config needs 1, this stack holds 0, and 5 of the 5 allowed in us-east-1 ("VPCs per Region", quota L-F678F1CE) are in use: 1 short; raise the quota in Service Quotas, or delete a VPC you do not use`})
 
 	// NAT gateways are counted per AZ, where their quota applies.
-	busyAZ := func(c *standin.Cloud) {
-		c.SetQuota("ec2", "L-0263D0A3", 20)
-		vpc := seed(t, c, standin.TypeVpc, 1, func(int) map[string]any { return map[string]any{"cidrBlock": "10.200.0.0/16"} })[0]
-		subnet := seed(t, c, standin.TypeSubnet, 1, func(int) map[string]any {
-			return map[string]any{"vpcId": vpc, "availabilityZone": "us-east-1a", "cidrBlock": "10.200.0.0/20"}
-		})[0]
-		seed(t, c, standin.TypeInternetGateway, 1, func(int) map[string]any { return map[string]any{"vpcId": vpc} }) // an internet-facing NLB needs one
-		eips := seed(t, c, standin.TypeEip, 5, eipsOf(nil))
-		seed(t, c, standin.TypeNatGateway, 5, func(i int) map[string]any { return map[string]any{"subnetId": subnet, "allocationId": eips[i]} })
+	// Five NAT gateways in us-east-1a, the first in the given states.
+	busyAZ := func(states ...string) anAccount {
+		return func(c *standin.Cloud) {
+			c.SetQuota("ec2", "L-0263D0A3", 20)
+			vpc := seed(t, c, standin.TypeVpc, 1, func(int) map[string]any { return map[string]any{"cidrBlock": "10.200.0.0/16"} })[0]
+			subnet := seed(t, c, standin.TypeSubnet, 1, func(int) map[string]any {
+				return map[string]any{"vpcId": vpc, "availabilityZone": "us-east-1a", "cidrBlock": "10.200.0.0/20"}
+			})[0]
+			seed(t, c, standin.TypeInternetGateway, 1, func(int) map[string]any { return map[string]any{"vpcId": vpc} }) // an internet-facing NLB needs one
+			eips := seed(t, c, standin.TypeEip, 5, eipsOf(nil))
+			nats := seed(t, c, standin.TypeNatGateway, 5, func(i int) map[string]any { return map[string]any{"subnetId": subnet, "allocationId": eips[i]} })
+			for i, s := range states {
+				c.SetNatGatewayState(nats[i], s)
+			}
+		}
 	}
-	mustRefuse(t, busyAZ, nil, []string{"(1 problem;",
+	mustRefuse(t, busyAZ(), nil, []string{"(1 problem;",
 		`NAT gateways in us-east-1a: this config needs 1, this stack holds 0, and 5 of the 5 allowed in us-east-1a ("NAT gateways per Availability Zone", quota L-FE5A380F) are in use: 1 short`})
+	// The quota counts gateways pending, available and deleting; a deleted one is free.
+	mustRefuse(t, busyAZ("deleting", "pending"), nil, []string{"and 5 of the 5 allowed in us-east-1a"})
+	mustRunIn(t, busyAZ("deleted"), nil)
 
 	// The services' vCPU at their desired counts.
 	mustRefuse(t, nil, map[string]string{"desiredCount": "30"}, []string{

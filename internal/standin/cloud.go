@@ -50,6 +50,7 @@ type Cloud struct {
 
 	quotas      map[string]float64 // Service Quotas values that differ from AWS's defaults
 	quotaErrors map[string]string  // quotas that cannot be read, and why
+	natStates   map[string]string  // NAT gateways in a state other than available
 }
 
 type object struct {
@@ -76,6 +77,7 @@ func NewCloud() *Cloud {
 
 		quotas:      map[string]float64{},
 		quotaErrors: map[string]string{},
+		natStates:   map[string]string{},
 	}
 }
 

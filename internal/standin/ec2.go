@@ -261,9 +261,11 @@ func init() {
 		"aws:ec2/getVpcs:getVpcs": listOf(TypeVpc, func(id string, s resource.PropertyMap) map[string]string {
 			return map[string]string{"vpc-id": id, "cidr": str(s, "cidrBlock"), "state": "available"}
 		}, idsResult),
-		"aws:ec2/getNatGateways:getNatGateways": listOf(TypeNatGateway, func(id string, s resource.PropertyMap) map[string]string {
-			return map[string]string{"nat-gateway-id": id, "subnet-id": str(s, "subnetId"), "state": "available"}
-		}, idsResult),
+		"aws:ec2/getNatGateways:getNatGateways": func(c *Cloud, args resource.PropertyMap) (resource.PropertyMap, error) {
+			return listOf(TypeNatGateway, func(id string, s resource.PropertyMap) map[string]string {
+				return map[string]string{"nat-gateway-id": id, "subnet-id": str(s, "subnetId"), "state": c.natGatewayState(id)}
+			}, idsResult)(c, args)
+		},
 		"aws:ec2/getNatGateway:getNatGateway": lookupByID(TypeNatGateway, "no matching EC2 NAT Gateway found"),
 	})
 	hooks[TypeInternetGateway] = objectHook{
@@ -1026,4 +1028,25 @@ func nthIPv6Subnet(vpcBlock string, index int) string {
 	b := p.Masked().Addr().As16()
 	b[7] = byte(index)
 	return netip.PrefixFrom(netip.AddrFrom16(b), 64).String()
+}
+
+// SetNatGatewayState puts a NAT gateway in one of EC2's states (pending, available,
+// deleting, deleted, failed), as DescribeNatGateways reports it: a gateway someone is
+// deleting stays "deleting" for a while, and counts against the NAT-gateways-per-AZ quota
+// until it is "deleted" (VPC quotas: "NAT gateways only count toward your quota in the
+// pending, active, and deleting states").
+func (c *Cloud) SetNatGatewayState(id, state string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.natStates[id] = state
+}
+
+// natGatewayState is a NAT gateway's state: what SetNatGatewayState set, else available.
+func (c *Cloud) natGatewayState(id string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if s, ok := c.natStates[id]; ok {
+		return s
+	}
+	return "available"
 }
