@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"github.com/example/nlb-alb-fargate/internal/config"
+	"github.com/example/nlb-alb-fargate/internal/standin/harness"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"strings"
 	"testing"
 
@@ -149,9 +151,28 @@ func TestPreflightWarnsAndGoesOn(t *testing.T) {
 		}
 	}
 	// And the program goes on when Service Quotas denies it the quota.
-	denied := func(c *standin.Cloud) { c.FailQuota("ec2", "L-0263D0A3", "AccessDeniedException: not authorized") }
+	denied := func(c *standin.Cloud) { c.Deny("servicequotas:GetServiceQuota") }
 	if _, _, err := runIn(t, denied, testStack, qualified(map[string]string{"azCount": "3"}), true); err != nil {
 		t.Fatalf("with the Elastic IP quota unreadable: %v", err)
+	}
+}
+
+// Reading a quota takes two permissions, and a missing one is named in what preflight
+// warns (the stand-in's TestServiceQuotaLookUp models the two calls and the fallback).
+func TestQuotaLookUpNamesAMissingPermission(t *testing.T) {
+	for _, action := range []string{"servicequotas:GetAWSDefaultServiceQuota", "servicequotas:GetServiceQuota"} {
+		m := harness.NewMocks(testProject, testStack, testRegion)
+		m.Cloud.Deny(action)
+		err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+			_, err := liveAccount{ctx: ctx}.quota(quotaEIPs)
+			if err == nil || !strings.Contains(err.Error(), "is not authorized to perform: "+action) {
+				t.Errorf("without %s: got %v", action, err)
+			}
+			return nil
+		}, pulumi.WithMocks(testProject, testStack, m))
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

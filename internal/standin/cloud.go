@@ -48,9 +48,9 @@ type Cloud struct {
 	// tags_all.
 	defaultTags map[string]string
 
-	quotas      map[string]float64 // Service Quotas values that differ from AWS's defaults
-	quotaErrors map[string]string  // quotas that cannot be read, and why
-	natStates   map[string]string  // NAT gateways in a state other than available
+	quotas    map[string]float64 // Service Quotas values that differ from AWS's defaults
+	natStates map[string]string  // NAT gateways in a state other than available
+	denied    map[string]bool    // IAM actions the caller may not perform (Deny)
 }
 
 type object struct {
@@ -75,9 +75,9 @@ func NewCloud() *Cloud {
 		off:           map[string]bool{},
 		invoked:       map[string]int{},
 
-		quotas:      map[string]float64{},
-		quotaErrors: map[string]string{},
-		natStates:   map[string]string{},
+		quotas:    map[string]float64{},
+		natStates: map[string]string{},
+		denied:    map[string]bool{},
 	}
 }
 
@@ -621,4 +621,31 @@ func hexOf(n int, parts ...string) string {
 
 func uuid(h string) string {
 	return fmt.Sprintf("%s-%s-%s-%s-%s", h[:8], h[8:12], h[12:16], h[16:20], h[20:32])
+}
+
+// Caller is the identity the stand-in's callers act as (aws_caller_identity's arn).
+const Caller = "arn:aws:iam::" + Account + ":user/engine-test"
+
+// Deny takes an IAM action away from the caller, e.g. "ec2:DescribeVpcs": every call that
+// needs it then fails as AWS answers a caller without the permission.
+func (c *Cloud) Deny(action string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.denied[action] = true
+}
+
+// authorize is the answer of AWS to a call needing action: nil, or the service's
+// access-denied error, which names the action (EC2's is UnauthorizedOperation, most
+// others' AccessDeniedException).
+func (c *Cloud) authorize(action string) error {
+	c.mu.Lock()
+	denied := c.denied[action]
+	c.mu.Unlock()
+	if !denied {
+		return nil
+	}
+	if strings.HasPrefix(action, "ec2:") {
+		return fmt.Errorf("api error UnauthorizedOperation: You are not authorized to perform this operation. User: %s is not authorized to perform: %s", Caller, action)
+	}
+	return fmt.Errorf("api error AccessDeniedException: User: %s is not authorized to perform: %s", Caller, action)
 }

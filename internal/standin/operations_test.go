@@ -172,3 +172,30 @@ func TestFlowLogNeedsItsRolesPolicy(t *testing.T) {
 		t.Fatalf("with the role's policy in place: %v", err)
 	}
 }
+
+// The quota look-up reads AWS's default, then the account's applied value, and keeps the
+// default where the account has none; each call needs its own permission.
+func TestServiceQuotaLookUp(t *testing.T) {
+	lookUp := func(c *Cloud) (float64, error) {
+		out, err := c.Invoke("aws:servicequotas/getServiceQuota:getServiceQuota",
+			resource.NewPropertyMapFromMap(map[string]any{"serviceCode": "ec2", "quotaCode": "L-0263D0A3"}))
+		if err != nil {
+			return 0, err
+		}
+		return out["value"].NumberValue(), nil
+	}
+	c := NewCloud()
+	if v, err := lookUp(c); err != nil || v != 5 {
+		t.Errorf("never changed: got %v, %v; want AWS's default 5", v, err)
+	}
+	c.SetQuota("ec2", "L-0263D0A3", 20)
+	if v, err := lookUp(c); err != nil || v != 20 {
+		t.Errorf("raised: got %v, %v; want the applied 20", v, err)
+	}
+	for _, action := range []string{"servicequotas:GetServiceQuota", "servicequotas:GetAWSDefaultServiceQuota"} {
+		c := NewCloud()
+		c.Deny(action)
+		_, err := lookUp(c)
+		wantError(t, err, "is not authorized to perform: "+action)
+	}
+}

@@ -1,8 +1,8 @@
 package standin
 
 // Service Quotas (terraform-provider-aws internal/service/servicequotas): the account's
-// quotas the program reads, AWS's defaults unless a test raises one (SetQuota) or makes it
-// unreadable (FailQuota).
+// quotas the program reads: AWS's defaults, or the account's applied value where a test
+// set one (SetQuota). Cloud.Deny takes away the permission to read them.
 
 import (
 	"fmt"
@@ -28,38 +28,41 @@ var defaultQuotas = map[string]float64{
 	"fargate/L-36FBB829":              6,  // Fargate Spot vCPU resource count
 }
 
-// SetQuota gives the account another value of a quota, as a raised one.
+// SetQuota gives the account an applied value of a quota, as a raised one.
 func (c *Cloud) SetQuota(service, code string, value float64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.quotas[service+"/"+code] = value
 }
 
-// FailQuota makes a quota unreadable, with the error Service Quotas would give.
-func (c *Cloud) FailQuota(service, code, reason string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.quotaErrors[service+"/"+code] = reason
-}
-
-// getServiceQuota is the aws_servicequotas_service_quota data source by quota code.
+// getServiceQuota is the aws_servicequotas_service_quota data source by quota code, as
+// dataSourceServiceQuotaRead calls Service Quotas: GetAWSDefaultServiceQuota first, whose
+// every error (AccessDenied too) fails the look-up, then GetServiceQuota for the
+// account's applied value. An account that never changed the quota has none: that call
+// answers NoSuchResourceException, and the data source keeps the default as the value.
+// Any other error of the second call fails the look-up too. So the caller needs both
+// servicequotas:GetAWSDefaultServiceQuota and servicequotas:GetServiceQuota.
 func getServiceQuota(c *Cloud, args resource.PropertyMap) (resource.PropertyMap, error) {
-	key := str(args, "serviceCode") + "/" + str(args, "quotaCode")
+	service, code := str(args, "serviceCode"), str(args, "quotaCode")
+	key := service + "/" + code
+	def, known := defaultQuotas[key]
+	if err := c.authorize("servicequotas:GetAWSDefaultServiceQuota"); err != nil {
+		return nil, fmt.Errorf("getting Default Service Quota for (%s): operation error Service Quotas: GetAWSDefaultServiceQuota, %w", key, err)
+	}
+	if !known {
+		return nil, fmt.Errorf("getting Default Service Quota for (%s): operation error Service Quotas: GetAWSDefaultServiceQuota, api error NoSuchResourceException: the quota is not in the stand-in", key)
+	}
+	value := def
+	if err := c.authorize("servicequotas:GetServiceQuota"); err != nil {
+		return nil, fmt.Errorf("getting Service Quota for (%s): operation error Service Quotas: GetServiceQuota, %w", key, err)
+	}
 	c.mu.Lock()
-	value, ok := c.quotas[key]
-	reason := c.quotaErrors[key]
+	if applied, ok := c.quotas[key]; ok { // else NoSuchResourceException: the default stands
+		value = applied
+	}
 	c.mu.Unlock()
-	if !ok {
-		value, ok = defaultQuotas[key]
-	}
-	switch {
-	case reason != "":
-		return nil, fmt.Errorf("getting Service Quotas Service Quota (%s): %s", key, reason)
-	case !ok:
-		return nil, fmt.Errorf("getting Service Quotas Service Quota (%s): NoSuchResourceException: the quota is not in the stand-in", key)
-	}
 	return resource.NewPropertyMapFromMap(map[string]any{
-		"id": key, "serviceCode": str(args, "serviceCode"), "quotaCode": str(args, "quotaCode"),
-		"value": value, "defaultValue": defaultQuotas[key], "adjustable": true, "globalQuota": false,
+		"id": key, "serviceCode": service, "quotaCode": code,
+		"value": value, "defaultValue": def, "adjustable": true, "globalQuota": false,
 	}), nil
 }

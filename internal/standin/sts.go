@@ -5,8 +5,6 @@ package standin
 // (aws_region, aws_partition, which call no AWS service).
 
 import (
-	"fmt"
-
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
@@ -21,7 +19,7 @@ func init() {
 		"aws:index/getCallerIdentity:getCallerIdentity": func(*Cloud, resource.PropertyMap) (resource.PropertyMap, error) {
 			return resource.NewPropertyMapFromMap(map[string]any{
 				"accountId": Account, "id": Account, "userId": "AIDASTANDIN0000000000",
-				"arn": fmt.Sprintf("arn:aws:iam::%s:user/engine-test", Account),
+				"arn": Caller,
 			}), nil
 		},
 		"aws:index/getPartition:getPartition": func(*Cloud, resource.PropertyMap) (resource.PropertyMap, error) {
