@@ -29,6 +29,9 @@ type foundSubnet struct {
 	// gateway, which makes the subnet public.
 	DefaultRoute string
 	RouteTableID string
+	// Failed is why the look-ups could not tell ("" when they could): the subnet is not
+	// there, or the API refused (lookUpProblem).
+	Failed string
 }
 
 // lookupExistingNetwork looks up the VPC and every subnet, checks they fit (every problem
@@ -38,16 +41,9 @@ func lookupExistingNetwork(ctx *pulumi.Context, cfg config.Network) (*network, [
 	vpc, err := ec2.LookupVpc(ctx, &ec2.LookupVpcArgs{Id: pulumi.StringRef(cfg.VpcID)})
 	if err != nil {
 		return nil, nil, &config.Error{Title: "the existing VPC cannot take the stack",
-			Problems: []string{fmt.Sprintf("vpcId: %s was not found in the stack's account and region: %v", cfg.VpcID, err)}}
+			Problems: []string{"vpcId: " + lookUpProblem(cfg.VpcID, "ec2:DescribeVpcs", err)}}
 	}
-	public, err := lookupSubnets(ctx, cfg.PublicSubnetIDs)
-	if err != nil {
-		return nil, nil, err
-	}
-	private, err := lookupSubnets(ctx, cfg.PrivateSubnetIDs)
-	if err != nil {
-		return nil, nil, err
-	}
+	public, private := lookupSubnets(ctx, cfg.PublicSubnetIDs), lookupSubnets(ctx, cfg.PrivateSubnetIDs)
 	if err := checkExistingSubnets(cfg.VpcID, public, private); err != nil {
 		return nil, nil, err
 	}
@@ -76,24 +72,24 @@ func existingNetwork(vpc *ec2.LookupVpcResult, public, private []foundSubnet) (*
 	return net, zones, nil
 }
 
-// lookupSubnets looks up each subnet and its route table. A subnet that does not exist
-// is a problem to report; only a failing API is an error.
-func lookupSubnets(ctx *pulumi.Context, ids []string) ([]foundSubnet, error) {
+// lookupSubnets looks up each subnet and its route table. A subnet the look-ups cannot
+// tell about (not there, or the API refused) is reported with the others' problems.
+func lookupSubnets(ctx *pulumi.Context, ids []string) []foundSubnet {
 	out := make([]foundSubnet, 0, len(ids))
 	for _, id := range ids {
 		s, err := ec2.LookupSubnet(ctx, &ec2.LookupSubnetArgs{Id: pulumi.StringRef(id)})
 		if err != nil {
-			out = append(out, foundSubnet{ID: id}) // VpcID "": reported as not found
+			out = append(out, foundSubnet{ID: id, Failed: lookUpProblem(id, "ec2:DescribeSubnets", err)})
 			continue
 		}
 		found := foundSubnet{ID: id, VpcID: s.VpcId, AZ: s.AvailabilityZone, CIDR: s.CidrBlock,
 			IPv6: s.Ipv6CidrBlock != "", FreeIPs: s.AvailableIpAddressCount}
 		if found.RouteTableID, found.DefaultRoute, err = defaultRoute(ctx, s.VpcId, id); err != nil {
-			return nil, err
+			found.Failed = lookUpProblem("the route table of "+id, "ec2:DescribeRouteTables", err)
 		}
 		out = append(out, found)
 	}
-	return out, nil
+	return out
 }
 
 // defaultRoute finds the route table a subnet uses (its own association, else the VPC's
@@ -105,14 +101,14 @@ func defaultRoute(ctx *pulumi.Context, vpcID, subnetID string) (routeTableID, ta
 	} {
 		tables, err := ec2.GetRouteTables(ctx, &ec2.GetRouteTablesArgs{VpcId: pulumi.StringRef(vpcID), Filters: []ec2.GetRouteTablesFilter{filter}})
 		if err != nil {
-			return "", "", fmt.Errorf("looking up the route table of %s: %w", subnetID, err)
+			return "", "", err
 		}
 		if len(tables.Ids) == 0 {
 			continue
 		}
 		rt, err := ec2.LookupRouteTable(ctx, &ec2.LookupRouteTableArgs{RouteTableId: pulumi.StringRef(tables.Ids[0])})
 		if err != nil {
-			return "", "", fmt.Errorf("looking up route table %s of %s: %w", tables.Ids[0], subnetID, err)
+			return "", "", err
 		}
 		for _, r := range rt.Routes {
 			if r.CidrBlock == "0.0.0.0/0" {
@@ -125,7 +121,7 @@ func defaultRoute(ctx *pulumi.Context, vpcID, subnetID string) (routeTableID, ta
 }
 
 // checkExistingSubnets reports every reason the subnets cannot take the stack: not
-// found, in another VPC, two in one AZ, AZs that differ between the lists, a public
+// found (or not to be looked up), in another VPC, two in one AZ, AZs that differ between the lists, a public
 // subnet without an internet gateway, a private one with it, or too small a subnet.
 func checkExistingSubnets(vpcID string, public, private []foundSubnet) error {
 	p := &config.Problems{}
@@ -138,8 +134,8 @@ func checkExistingSubnets(vpcID string, public, private []foundSubnet) error {
 		seenAZ := map[string]string{}
 		for i, s := range list.subnets {
 			k := fmt.Sprintf("%s[%d]", list.key, i)
-			if s.VpcID == "" {
-				p.Add(k, "%s was not found in the stack's account and region", s.ID)
+			if s.Failed != "" {
+				p.Add(k, "%s", s.Failed)
 				continue
 			}
 			if s.VpcID != vpcID {

@@ -185,6 +185,28 @@ func TestExistingVpcNotFound(t *testing.T) {
 	mustRefuse(t, largeAccount, cfg, []string{"vpcId: vpc-0123456789abcdef0 was not found in the stack's account and region"})
 }
 
+// A look-up the API refuses is not a missing object: access denied and throttling are
+// told as AWS said them, with the permission the look-up needs and the key it checks.
+func TestExistingVpcLookUpFailuresAreToldAsTheyAre(t *testing.T) {
+	team := theNetwork(t, networkTeam)
+	cfg := existingVpcConfig(team)
+	refusing := func(call func(c *standin.Cloud)) anAccount {
+		return func(c *standin.Cloud) {
+			withNetworks(t)(c)
+			call(c)
+		}
+	}
+	mustRefuse(t, refusing(func(c *standin.Cloud) { c.Deny("ec2:DescribeVpcs") }), cfg, []string{
+		"vpcId: looking up " + team.VpcID + " failed (it needs ec2:DescribeVpcs): ",
+		"api error UnauthorizedOperation: You are not authorized to perform this operation. User: " + standin.Caller + " is not authorized to perform: ec2:DescribeVpcs"})
+	mustRefuse(t, refusing(func(c *standin.Cloud) { c.Throttle("ec2:DescribeSubnets") }), cfg, []string{
+		"publicSubnetIds[0]: looking up " + team.PublicSubnetIDs[0] + " failed (it needs ec2:DescribeSubnets): ",
+		"privateSubnetIds[2]: looking up " + team.PrivateSubnetIDs[2] + " failed (it needs ec2:DescribeSubnets): ",
+		"api error RequestLimitExceeded: Request limit exceeded."})
+	mustRefuse(t, refusing(func(c *standin.Cloud) { c.Deny("ec2:DescribeRouteTables") }), cfg, []string{
+		"publicSubnetIds[1]: looking up the route table of " + team.PublicSubnetIDs[1] + " failed (it needs ec2:DescribeRouteTables): "})
+}
+
 // The subnet checks on their own: the free-address rule needs a subnet full of
 // interfaces, which is simpler to state here than to seed.
 func TestSubnetRoleChecks(t *testing.T) {

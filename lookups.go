@@ -7,6 +7,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/example/nlb-alb-fargate/internal/config"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -62,4 +63,16 @@ func placement(ctx *pulumi.Context, cfg config.Network) (*network, []string, err
 	}
 	zones, err := availabilityZones(ctx, cfg.AzCount)
 	return nil, zones, err
+}
+
+// lookUpProblem says why the look-up of id failed. The provider's singular data sources
+// report an object that is not there as "no matching … found"
+// (tfresource.SingularDataSourceFindError); any other failure is the API's own error
+// (access denied, throttling), which is told as it came, with the permission the look-up
+// needs: a refused look-up is not a missing object.
+func lookUpProblem(id, action string, err error) string {
+	if strings.Contains(err.Error(), "no matching ") {
+		return id + " was not found in the stack's account and region"
+	}
+	return fmt.Sprintf("looking up %s failed (it needs %s): %v", id, action, err)
 }

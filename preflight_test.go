@@ -237,8 +237,16 @@ func TestOwnElasticIPs(t *testing.T) {
 func TestOwnElasticIPsAreChecked(t *testing.T) {
 	acct, ids := freeEIPs(t, 2)
 	mustRefuse(t, nil, map[string]string{"eipAllocationIds": `["eipalloc-0123456789abcdef0","eipalloc-0123456789abcdef1"]`}, []string{
-		`eipAllocationIds[0]: invalid value "eipalloc-0123456789abcdef0": no such Elastic IP in the stack's region`,
-		`eipAllocationIds[1]: invalid value "eipalloc-0123456789abcdef1": no such Elastic IP in the stack's region`})
+		`eipAllocationIds[0]: invalid value "eipalloc-0123456789abcdef0": eipalloc-0123456789abcdef0 was not found in the stack's account and region`,
+		`eipAllocationIds[1]: invalid value "eipalloc-0123456789abcdef1": eipalloc-0123456789abcdef1 was not found in the stack's account and region`})
+	// An Elastic IP that cannot be looked up is not called missing.
+	denied := func(c *standin.Cloud) {
+		acct(c)
+		c.Deny("ec2:DescribeAddresses")
+	}
+	mustRefuse(t, denied, map[string]string{"eipAllocationIds": idsConfig(ids)}, []string{
+		`eipAllocationIds[0]: invalid value "` + ids[0] + `": looking up ` + ids[0] + ` failed (it needs ec2:DescribeAddresses): `,
+		"is not authorized to perform: ec2:DescribeAddresses"})
 
 	// One in use by an instance, the other by another stack's NLB.
 	inUse := func(c *standin.Cloud) {

@@ -26,7 +26,7 @@ func lookupOwnEIPs(ctx *pulumi.Context, ids []string) ([]ownEIP, error) {
 		key := fmt.Sprintf("eipAllocationIds[%d]", i)
 		eip, err := ec2.GetElasticIp(ctx, &ec2.GetElasticIpArgs{Id: pulumi.StringRef(id)})
 		if err != nil {
-			p.Add(key, "invalid value %q: no such Elastic IP in the stack's region (%v)", id, err)
+			p.Add(key, "invalid value %q: %s", id, lookUpProblem(id, "ec2:DescribeAddresses", err))
 			continue
 		}
 		if eip.Domain != "vpc" {

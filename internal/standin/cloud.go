@@ -50,7 +50,7 @@ type Cloud struct {
 
 	quotas    map[string]float64 // Service Quotas values that differ from AWS's defaults
 	natStates map[string]string  // NAT gateways in a state other than available
-	denied    map[string]bool    // IAM actions the caller may not perform (Deny)
+	denied    map[string]string  // IAM actions whose calls fail: "denied" (Deny), "throttled" (Throttle)
 }
 
 type object struct {
@@ -77,7 +77,7 @@ func NewCloud() *Cloud {
 
 		quotas:    map[string]float64{},
 		natStates: map[string]string{},
-		denied:    map[string]bool{},
+		denied:    map[string]string{},
 	}
 }
 
@@ -631,21 +631,44 @@ const Caller = "arn:aws:iam::" + Account + ":user/engine-test"
 func (c *Cloud) Deny(action string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.denied[action] = true
+	c.denied[action] = "denied"
 }
 
-// authorize is the answer of AWS to a call needing action: nil, or the service's
-// access-denied error, which names the action (EC2's is UnauthorizedOperation, most
-// others' AccessDeniedException).
+// Throttle makes every call of an action fail as AWS throttles it, after the SDK's
+// retries: RequestLimitExceeded.
+func (c *Cloud) Throttle(action string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.denied[action] = "throttled"
+}
+
+// authorize is the answer of AWS to a call needing action: nil, or the error the SDK
+// returns, which names the operation and AWS's error code: for a missing permission,
+// EC2's UnauthorizedOperation or most services' AccessDeniedException, naming the action.
 func (c *Cloud) authorize(action string) error {
 	c.mu.Lock()
-	denied := c.denied[action]
+	why := c.denied[action]
 	c.mu.Unlock()
-	if !denied {
-		return nil
+	service, op, _ := strings.Cut(action, ":")
+	prefix := fmt.Sprintf("operation error %s: %s, ", sdkServiceName(service), op)
+	switch {
+	case why == "throttled":
+		return fmt.Errorf("%sexceeded maximum number of attempts, 25, https response error StatusCode: 503, RequestID: %s, api error RequestLimitExceeded: Request limit exceeded.", prefix, uuid(hexOf(32, action)))
+	case why == "denied" && service == "ec2":
+		return fmt.Errorf("%shttps response error StatusCode: 403, RequestID: %s, api error UnauthorizedOperation: You are not authorized to perform this operation. User: %s is not authorized to perform: %s", prefix, uuid(hexOf(32, action)), Caller, action)
+	case why == "denied":
+		return fmt.Errorf("%shttps response error StatusCode: 400, RequestID: %s, api error AccessDeniedException: User: %s is not authorized to perform: %s", prefix, uuid(hexOf(32, action)), Caller, action)
 	}
-	if strings.HasPrefix(action, "ec2:") {
-		return fmt.Errorf("api error UnauthorizedOperation: You are not authorized to perform this operation. User: %s is not authorized to perform: %s", Caller, action)
+	return nil
+}
+
+// sdkServiceName is a service as the AWS SDK for Go names it in errors.
+func sdkServiceName(iamPrefix string) string {
+	switch iamPrefix {
+	case "ec2":
+		return "EC2"
+	case "servicequotas":
+		return "Service Quotas"
 	}
-	return fmt.Errorf("api error AccessDeniedException: User: %s is not authorized to perform: %s", Caller, action)
+	return iamPrefix
 }

@@ -212,3 +212,23 @@ func TestExplicitNamesAreReplacedDeleteFirst(t *testing.T) {
 		}
 	}
 }
+
+// A VPC look-up says "no matching EC2 VPC found" only when there is none; a refused or
+// throttled DescribeVpcs is the API's error, as the provider's data source passes it on.
+func TestLookUpsFailAsTheAPIDoes(t *testing.T) {
+	vpc := func(c *Cloud) error {
+		_, err := c.Invoke("aws:ec2/getVpc:getVpc", resource.NewPropertyMapFromMap(map[string]any{"id": "vpc-0123456789abcdef0"}))
+		return err
+	}
+	wantError(t, vpc(NewCloud()), "no matching EC2 VPC found")
+	denied := NewCloud()
+	denied.Deny("ec2:DescribeVpcs")
+	wantError(t, vpc(denied), "reading EC2 VPC: operation error EC2: DescribeVpcs, https response error StatusCode: 403")
+	wantError(t, vpc(denied), "UnauthorizedOperation")
+	throttled := NewCloud()
+	throttled.Throttle("ec2:DescribeVpcs")
+	wantError(t, vpc(throttled), "api error RequestLimitExceeded")
+	if err := vpc(throttled); strings.Contains(err.Error(), "no matching") {
+		t.Errorf("a throttled look-up reads as a missing VPC: %v", err)
+	}
+}

@@ -695,8 +695,12 @@ func getNetworkInterface(c *Cloud, args resource.PropertyMap) (resource.Property
 	return nil, fmt.Errorf("multiple EC2 Network Interfaces matched; use additional constraints to reduce matches to a single EC2 Network Interface")
 }
 
-// getElasticIP is the aws_eip data source by allocation id.
+// getElasticIP is the aws_eip data source by allocation id (dataSourceEIPRead): one
+// address, "no matching EC2 EIP found", or the API's own error.
 func getElasticIP(c *Cloud, args resource.PropertyMap) (resource.PropertyMap, error) {
+	if err := c.authorize("ec2:DescribeAddresses"); err != nil {
+		return nil, fmt.Errorf("reading EC2 EIP: %w", err)
+	}
 	id := str(args, "id")
 	s := c.objectState(id)
 	if s == nil || !strings.HasPrefix(id, "eipalloc-") {
@@ -710,8 +714,13 @@ func getElasticIP(c *Cloud, args resource.PropertyMap) (resource.PropertyMap, er
 	}), nil
 }
 
-// getVpc is dataSourceVPCRead by id: exactly one VPC, or "no matching EC2 VPC found".
+// getVpc is dataSourceVPCRead by id: exactly one VPC, "no matching EC2 VPC found"
+// (tfresource.SingularDataSourceFindError of InvalidVpcID.NotFound or no match), or the
+// API's own error wrapped as "reading EC2 VPC: …" (access denied, throttling).
 func getVpc(c *Cloud, args resource.PropertyMap) (resource.PropertyMap, error) {
+	if err := c.authorize("ec2:DescribeVpcs"); err != nil {
+		return nil, fmt.Errorf("reading EC2 VPC: %w", err)
+	}
 	id, vpc, err := byID(c, TypeVpc, args, "no matching EC2 VPC found")
 	if err != nil {
 		return nil, err
@@ -729,7 +738,12 @@ func getVpc(c *Cloud, args resource.PropertyMap) (resource.PropertyMap, error) {
 // getSubnet is dataSourceSubnetRead by id. available_ip_address_count is what EC2
 // reports: the block's addresses less the five AWS reserves and the network interfaces
 // in it (load balancers' and NAT gateways').
+// Like getVpc, a subnet that is not there is "no matching EC2 Subnet found", any other
+// failure the API's error, wrapped as "reading EC2 Subnet: …".
 func getSubnet(c *Cloud, args resource.PropertyMap) (resource.PropertyMap, error) {
+	if err := c.authorize("ec2:DescribeSubnets"); err != nil {
+		return nil, fmt.Errorf("reading EC2 Subnet: %w", err)
+	}
 	id, s, err := byID(c, TypeSubnet, args, "no matching EC2 Subnet found")
 	if err != nil {
 		return nil, err
@@ -802,6 +816,9 @@ func (c *Cloud) routeTables() []routeTable {
 func getRouteTables(c *Cloud, args resource.PropertyMap) (resource.PropertyMap, error) {
 	if err := lookupArgs(args, "vpcId", "filters"); err != nil {
 		return nil, err
+	}
+	if err := c.authorize("ec2:DescribeRouteTables"); err != nil {
+		return nil, fmt.Errorf("reading EC2 Route Tables: %w", err)
 	}
 	vpcID := str(args, "vpcId")
 	filters := filtersOf(args)

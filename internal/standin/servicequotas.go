@@ -47,14 +47,14 @@ func getServiceQuota(c *Cloud, args resource.PropertyMap) (resource.PropertyMap,
 	key := service + "/" + code
 	def, known := defaultQuotas[key]
 	if err := c.authorize("servicequotas:GetAWSDefaultServiceQuota"); err != nil {
-		return nil, fmt.Errorf("getting Default Service Quota for (%s): operation error Service Quotas: GetAWSDefaultServiceQuota, %w", key, err)
+		return nil, fmt.Errorf("getting Default Service Quota for (%s): %w", key, err)
 	}
 	if !known {
 		return nil, fmt.Errorf("getting Default Service Quota for (%s): operation error Service Quotas: GetAWSDefaultServiceQuota, api error NoSuchResourceException: the quota is not in the stand-in", key)
 	}
 	value := def
 	if err := c.authorize("servicequotas:GetServiceQuota"); err != nil {
-		return nil, fmt.Errorf("getting Service Quota for (%s): operation error Service Quotas: GetServiceQuota, %w", key, err)
+		return nil, fmt.Errorf("getting Service Quota for (%s): %w", key, err)
 	}
 	c.mu.Lock()
 	if applied, ok := c.quotas[key]; ok { // else NoSuchResourceException: the default stands
