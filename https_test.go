@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"sort"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -23,7 +26,7 @@ func TestDefaultStackHasNoHTTPSDNSOrPrivateLink(t *testing.T) {
 	for _, typ := range []string{string(standin.TypeRoute53Record), string(standin.TypeAcmCertificate), string(standin.TypeAcmCertificateValidation), string(standin.TypeVpcEndpointService)} {
 		equal(t, typ, len(m.byType(typ)), 0)
 	}
-	equal(t, "listeners", len(m.byType(string(standin.TypeListener))), 2) // NLB TCP :80, ALB HTTP :80
+	equal(t, "listeners", len(m.byType(string(standin.TypeListener))), 2) // the NLB's TCP one, the ALB's HTTP one
 	equal(t, "NLB target groups", len(m.byType(string(standin.TypeTargetGroup))), 2)
 	equal(t, "NLB enforces its security group on PrivateLink traffic",
 		str(t, m.one(t, string(standin.TypeLoadBalancer), "nlb").Inputs, "enforceSecurityGroupInboundRulesOnPrivateLinkTraffic"), "on")
@@ -63,36 +66,43 @@ func TestNlbHasStaticIPv6PerAZ(t *testing.T) {
 }
 
 func TestHTTPSTerminatesOnTheAlbAndTheNlbPassesTCP(t *testing.T) {
-	m, out := mustRun(t, map[string]string{"certificateArn": testCertArn})
+	cfg := map[string]string{"certificateArn": testCertArn}
+	m, out := mustRun(t, cfg)
+	c := settings(t, cfg)
 	alb := m.one(t, string(standin.TypeLoadBalancer), "alb")
 	https := m.one(t, string(standin.TypeListener), "alb-https-listener")
+	httpsPort := num(t, https.Inputs, "port")
 	equal(t, "https listener lb", str(t, https.Inputs, "loadBalancerArn"), str(t, alb.State, "arn"))
-	equal(t, "https port", num(t, https.Inputs, "port"), 443)
+	equal(t, "https port = httpsListenerPort", httpsPort, c.Ingress.HTTPSListenerPort)
 	equal(t, "https protocol", str(t, https.Inputs, "protocol"), "HTTPS")
 	equal(t, "certificate", str(t, https.Inputs, "certificateArn"), testCertArn)
-	equal(t, "TLS 1.3 policy", str(t, https.Inputs, "sslPolicy"), "ELBSecurityPolicy-TLS13-1-2-2021-06")
+	equal(t, "sslPolicy", str(t, https.Inputs, "sslPolicy"), c.Ingress.SslPolicy)
+	if !strings.Contains(str(t, https.Inputs, "sslPolicy"), "TLS13") {
+		t.Errorf("sslPolicy %s: want a TLS 1.3 policy", str(t, https.Inputs, "sslPolicy"))
+	}
 	equal(t, "https default", str(t, https.Inputs, "defaultActions", 0, "fixedResponse", "messageBody"), "OK")
 
-	// Plain HTTP now redirects, permanently, to the HTTPS port.
+	// TCP on the NLB → ALB-type target group → the ALB's HTTPS listener, all on one port.
+	nlbHTTPS := m.one(t, string(standin.TypeListener), "nlb-https-listener")
+
+	// Plain HTTP now redirects, permanently, to the port clients reach HTTPS on.
 	httpDefault := get(t, m.one(t, string(standin.TypeListener), "alb-http-listener").Inputs, "defaultActions", 0)
 	equal(t, "http default", str(t, httpDefault, "type"), "redirect")
 	equal(t, "redirect status", str(t, httpDefault, "redirect", "statusCode"), "HTTP_301")
 	equal(t, "redirect protocol", str(t, httpDefault, "redirect", "protocol"), "HTTPS")
-	equal(t, "redirect port", str(t, httpDefault, "redirect", "port"), "443")
+	equal(t, "redirect port = the NLB's HTTPS listener port", str(t, httpDefault, "redirect", "port"), strconv.Itoa(num(t, nlbHTTPS.Inputs, "port")))
 
-	// TCP :443 on the NLB → ALB-type target group on 443 → the ALB's HTTPS listener.
 	tg := m.one(t, string(standin.TypeTargetGroup), "nlb-alb-https-tg")
 	equal(t, "https tg type", str(t, tg.Inputs, "targetType"), "alb")
 	equal(t, "https tg protocol", str(t, tg.Inputs, "protocol"), "TCP")
-	equal(t, "https tg port = ALB HTTPS listener port", num(t, tg.Inputs, "port"), num(t, https.Inputs, "port"))
+	equal(t, "https tg port = ALB HTTPS listener port", num(t, tg.Inputs, "port"), httpsPort)
 	equal(t, "https tg health protocol", str(t, tg.Inputs, "healthCheck", "protocol"), "HTTPS")
-	nlbHTTPS := m.one(t, string(standin.TypeListener), "nlb-https-listener")
 	equal(t, "nlb https listener protocol (TLS cannot forward to an ALB)", str(t, nlbHTTPS.Inputs, "protocol"), "TCP")
-	equal(t, "nlb https listener port", num(t, nlbHTTPS.Inputs, "port"), 443)
+	equal(t, "nlb https listener port = ALB HTTPS listener port (passed through)", num(t, nlbHTTPS.Inputs, "port"), httpsPort)
 	equal(t, "nlb https listener target", str(t, nlbHTTPS.Inputs, "defaultActions", 0, "targetGroupArn"), tg.ID)
 	att := m.one(t, string(standin.TypeTargetGroupAttachment), "nlb-alb-https-attachment")
 	equal(t, "https attachment target", str(t, att.Inputs, "targetId"), str(t, alb.State, "arn"))
-	equal(t, "https attachment port", num(t, att.Inputs, "port"), 443)
+	equal(t, "https attachment port = the target group's", num(t, att.Inputs, "port"), num(t, tg.Inputs, "port"))
 	if !slices.Contains(att.Dependencies, urn(string(standin.TypeListener), "alb-https-listener")) {
 		t.Errorf("the HTTPS attachment must wait for the ALB's HTTPS listener; dependencies %v", att.Dependencies)
 	}
@@ -111,18 +121,26 @@ func TestHTTPSTerminatesOnTheAlbAndTheNlbPassesTCP(t *testing.T) {
 		t.Errorf("the service must wait for its HTTPS rule")
 	}
 
-	equalSlices(t, "security group rules", sgEdges(t, m), []string{
-		"alb-sg in 443 nlb-sg", "alb-sg in 80 nlb-sg", "alb-sg out 8080 web-sg",
-		"nlb-sg in 443 0.0.0.0/0", "nlb-sg in 443 ::/0", "nlb-sg in 80 0.0.0.0/0", "nlb-sg in 80 ::/0",
-		"nlb-sg out 443 alb-sg", "nlb-sg out 80 alb-sg",
-		"web-sg in 8080 alb-sg", "web-sg out 443 0.0.0.0/0", "web-sg out 443 ::/0",
-	})
+	// The HTTP chain, and beside it the HTTPS port from the internet through the NLB to the
+	// ALB; the tasks still take plain HTTP from the ALB and send HTTPS out only.
+	in, task := c.Ingress, c.Services[0].ContainerPort
+	want := []string{
+		fmt.Sprintf("alb-sg in %d nlb-sg", in.HTTPSListenerPort), fmt.Sprintf("alb-sg in %d nlb-sg", in.AlbListenerPort), fmt.Sprintf("alb-sg out %d web-sg", task),
+		fmt.Sprintf("nlb-sg in %d 0.0.0.0/0", in.HTTPSListenerPort), fmt.Sprintf("nlb-sg in %d ::/0", in.HTTPSListenerPort),
+		fmt.Sprintf("nlb-sg in %d 0.0.0.0/0", in.ListenerPort), fmt.Sprintf("nlb-sg in %d ::/0", in.ListenerPort),
+		fmt.Sprintf("nlb-sg out %d alb-sg", in.HTTPSListenerPort), fmt.Sprintf("nlb-sg out %d alb-sg", in.AlbListenerPort),
+		fmt.Sprintf("web-sg in %d alb-sg", task), "web-sg out 443 0.0.0.0/0", "web-sg out 443 ::/0",
+	}
+	sort.Strings(want)
+	equalSlices(t, "security group rules", sgEdges(t, m), want)
 	dns := await(t, out.DNS).(string)
-	equal(t, "url", await(t, out.URL).(string), "https://"+dns+"/")
+	equal(t, "url (the NLB's HTTPS port)", await(t, out.URL).(string), wantURL("https", dns, num(t, nlbHTTPS.Inputs, "port")))
 }
 
 func TestHTTPSWithoutRedirectServesBoth(t *testing.T) {
-	m, _ := mustRun(t, map[string]string{"certificateArn": testCertArn, "redirectHttp": "false", "httpsListenerPort": "8443"})
+	cfg := map[string]string{"certificateArn": testCertArn, "redirectHttp": "false", "httpsListenerPort": "8443"}
+	notDefaults(t, cfg)
+	m, _ := mustRun(t, cfg)
 	equal(t, "http default", str(t, m.one(t, string(standin.TypeListener), "alb-http-listener").Inputs, "defaultActions", 0, "type"), "fixed-response")
 	equal(t, "http rule", str(t, m.one(t, string(standin.TypeListenerRule), "web-rule").Inputs, "listenerArn"), m.one(t, string(standin.TypeListener), "alb-http-listener").ID)
 	equal(t, "https rule", str(t, m.one(t, string(standin.TypeListenerRule), "web-rule-https").Inputs, "listenerArn"), m.one(t, string(standin.TypeListener), "alb-https-listener").ID)
@@ -143,7 +161,7 @@ func TestAliasRecordsForTheDomain(t *testing.T) {
 		equal(t, typ+" alias zone", str(t, r.Inputs, "aliases", 0, "zoneId"), str(t, nlb.State, "zoneId"))
 		equal(t, typ+" health", get(t, r.Inputs, "aliases", 0, "evaluateTargetHealth"), any(true))
 	}
-	equal(t, "url", await(t, out.URL).(string), "http://example.com/")
+	equal(t, "url (the domain, the NLB listener's port)", await(t, out.URL).(string), wantURL("http", "example.com", num(t, m.one(t, string(standin.TypeListener), "nlb-tcp-listener").Inputs, "port")))
 }
 
 func TestHostedZoneByName(t *testing.T) {
@@ -174,7 +192,7 @@ func TestCreatedCertificateIsValidatedBeforeUse(t *testing.T) {
 	if !slices.Contains(https.Dependencies, urn(string(standin.TypeAcmCertificateValidation), "certificate-validation")) {
 		t.Errorf("the HTTPS listener must wait for the certificate's validation (it takes the ARN from it); dependencies: %v", https.Dependencies)
 	}
-	equal(t, "url", await(t, out.URL).(string), "https://example.com/")
+	equal(t, "url (the domain, the NLB's HTTPS port)", await(t, out.URL).(string), wantURL("https", "example.com", num(t, m.one(t, string(standin.TypeListener), "nlb-https-listener").Inputs, "port")))
 }
 
 func TestPrivateLinkEndpointService(t *testing.T) {

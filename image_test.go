@@ -10,10 +10,7 @@ import (
 	"github.com/example/nlb-alb-fargate/internal/standin"
 )
 
-const (
-	testImage     = "public.ecr.aws/nginx/nginx:1.27"
-	testSecretArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:registry/team-AbC123"
-)
+const testImage = "public.ecr.aws/nginx/nginx:1.27"
 
 // nlbProbe is the path the NLB's target group probes and the health rule routes.
 func nlbProbe(t *testing.T, m *mocks) string {
@@ -23,13 +20,20 @@ func nlbProbe(t *testing.T, m *mocks) string {
 	return path
 }
 
+// albProbe is the path the ALB's health check asks a service's tasks for.
+func albProbe(t *testing.T, m *mocks, service string) string {
+	t.Helper()
+	return str(t, m.one(t, string(standin.TypeTargetGroup), service+"-tg").Inputs, "healthCheck", "path")
+}
+
 func TestNlbProbeFollowsTheService(t *testing.T) {
+	const whereTheALBProbes = "" // want: the path of the web service's ALB health check
 	tests := map[string]struct {
 		config map[string]string
 		want   string
 	}{
 		"the bundled app keeps /healthz, which drains with it": {nil, "/healthz"},
-		"an own image is probed where the ALB probes it":       {map[string]string{"image": testImage}, "/"},
+		"an own image is probed where the ALB probes it":       {map[string]string{"image": testImage}, whereTheALBProbes},
 		"an own image with its own health path":                {map[string]string{"image": testImage, "healthCheckPath": "/status"}, "/status"},
 		"an explicit path wins":                                {map[string]string{"image": testImage, "nlbHealthCheckPath": "/ping"}, "/ping"},
 		"the first public service, not an internal one": {map[string]string{"services": `[{"name":"api","internal":true,"internalPort":8081},` +
@@ -38,7 +42,12 @@ func TestNlbProbeFollowsTheService(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			m, _ := mustRun(t, tc.config)
-			equal(t, "NLB probe", nlbProbe(t, m), tc.want)
+			want := tc.want
+			if want == whereTheALBProbes {
+				want = albProbe(t, m, "web")
+				equal(t, "ALB probe = healthCheckPath", want, settings(t, tc.config).Services[0].HealthCheckPath)
+			}
+			equal(t, "NLB probe", nlbProbe(t, m), want)
 		})
 	}
 }
@@ -62,18 +71,21 @@ func TestContainerHealthCheck(t *testing.T) {
 }
 
 func TestPrivateRegistryCredentials(t *testing.T) {
-	m, _, err := runRaw(t, loadStackFiles(t, "examples/private-registry.yaml"), false)
+	cfg := loadStackFiles(t, "examples/private-registry.yaml")
+	m, _, err := runRaw(t, cfg, false)
 	if err != nil {
 		t.Fatalf("examples/private-registry.yaml: %v", err)
 	}
 	c := containerDefs(t, m.one(t, string(standin.TypeEcsTaskDefinition), "web-task"))[0]
-	equal(t, "repositoryCredentials", str(t, c, "repositoryCredentials", "credentialsParameter"), testSecretArn)
-	equal(t, "NLB probe follows healthCheckPath", nlbProbe(t, m), "/health")
+	svc := settingsOf(t, cfg).Services[0]
+	equal(t, "repositoryCredentials = imageCredentialsSecretArn", str(t, c, "repositoryCredentials", "credentialsParameter"), svc.ImageCredentialsSecretArn)
+	equal(t, "ALB probe = healthCheckPath", albProbe(t, m, "web"), svc.HealthCheckPath)
+	equal(t, "NLB probe follows the ALB's", nlbProbe(t, m), albProbe(t, m, "web"))
 
 	policy := m.one(t, string(standin.TypeIamRolePolicy), "web-registry-credentials")
 	equal(t, "policy role (the execution role pulls the image)", str(t, policy.Inputs, "role"), str(t, m.one(t, string(standin.TypeIamRole), "web-exec-role").State, "name"))
 	statements := policyStatements(t, policy)
-	if len(statements) != 1 || statements[0].Effect != "Allow" || statements[0].Action != "secretsmanager:GetSecretValue" || statements[0].Resource != testSecretArn {
+	if len(statements) != 1 || statements[0].Effect != "Allow" || statements[0].Action != "secretsmanager:GetSecretValue" || statements[0].Resource != svc.ImageCredentialsSecretArn {
 		t.Errorf("the execution role may read exactly the one secret; policy: %s", str(t, policy.Inputs, "policy"))
 	}
 	plain, _ := mustRun(t, map[string]string{"image": testImage})
@@ -82,16 +94,19 @@ func TestPrivateRegistryCredentials(t *testing.T) {
 }
 
 func TestOwnImageExample(t *testing.T) {
-	m, _, err := runRaw(t, loadStackFiles(t, "examples/own-image.yaml"), false)
+	cfg := loadStackFiles(t, "examples/own-image.yaml")
+	m, _, err := runRaw(t, cfg, false)
 	if err != nil {
 		t.Fatalf("examples/own-image.yaml: %v", err)
 	}
+	svc := settingsOf(t, cfg).Services[0]
 	c := containerDefs(t, m.one(t, string(standin.TypeEcsTaskDefinition), "web-task"))[0]
-	equal(t, "image", str(t, c, "image"), testImage)
-	equal(t, "port", num(t, c, "portMappings", 0, "containerPort"), 80)
-	equal(t, "target group port", num(t, m.one(t, string(standin.TypeTargetGroup), "web-tg").Inputs, "port"), 80)
-	equal(t, "NLB probe", nlbProbe(t, m), "/")
-	equal(t, "health check start period", num(t, c, "healthCheck", "startPeriod"), 20)
+	equal(t, "image", str(t, c, "image"), svc.Image)
+	equal(t, "port = containerPort", num(t, c, "portMappings", 0, "containerPort"), svc.ContainerPort)
+	equal(t, "target group port = the container's", num(t, m.one(t, string(standin.TypeTargetGroup), "web-tg").Inputs, "port"), num(t, c, "portMappings", 0, "containerPort"))
+	// nginx has no /healthz: the NLB probes where the ALB does.
+	equal(t, "NLB probe = the ALB's", nlbProbe(t, m), albProbe(t, m, "web"))
+	equal(t, "health check start period", num(t, c, "healthCheck", "startPeriod"), svc.ContainerHealthCheck.StartPeriod)
 	equal(t, "no build", len(m.byType(string(standin.TypeAwsxEcrImage))), 0)
 }
 

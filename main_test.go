@@ -1,36 +1,127 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
-	"github.com/example/nlb-alb-fargate/internal/config"
-	"github.com/example/nlb-alb-fargate/internal/standin"
 	"net/netip"
+	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/example/nlb-alb-fargate/internal/config"
+	"github.com/example/nlb-alb-fargate/internal/standin"
 )
 
+// These tests assert what has a reason: relationships the stack depends on, settings
+// arriving where they belong, names, edges, options and what AWS would refuse. Where a test
+// needs the value a setting gives, it takes it from the config it passed (settings), never
+// from a copy of a default; the snapshots (snapshot_test.go) pin every registered input.
+
+// settings is the config the program reads from cfg (keys without the project prefix, as
+// run and mustRun take them; nil: every default).
+func settings(t *testing.T, cfg map[string]string) *config.Stack {
+	t.Helper()
+	c, err := config.Parse(cfg, nil)
+	if err != nil {
+		t.Fatalf("config %v: %v", cfg, err)
+	}
+	return c
+}
+
+// settingsOf is settings for fully qualified keys, as runRaw and loadStackFiles take them.
+func settingsOf(t *testing.T, qualified map[string]string) *config.Stack {
+	t.Helper()
+	raw := map[string]string{}
+	for k, v := range qualified {
+		if key, ok := strings.CutPrefix(k, testProject+":"); ok {
+			raw[key] = v
+		}
+	}
+	return settings(t, raw)
+}
+
+// notDefaults fails unless every value of cfg differs from its setting's default: a test
+// that shows a setting arriving must not pass because the default happens to be there.
+func notDefaults(t *testing.T, cfg map[string]string) {
+	t.Helper()
+	for _, s := range config.Settings() {
+		v, set := cfg[s.Key]
+		if !set || s.Default == nil {
+			continue
+		}
+		asJSON, _ := json.Marshal(s.Default)
+		if v == fmt.Sprint(s.Default) || v == string(asJSON) {
+			t.Fatalf("%s: %s is its default; give another value so the test shows it arriving", s.Key, v)
+		}
+	}
+}
+
+// wantURL is the address a user is given: the port is left out when it is the scheme's
+// own (HTTP 80, HTTPS 443), which browsers and curl assume.
+func wantURL(scheme, host string, port int) string {
+	if (scheme == "http" && port == 80) || (scheme == "https" && port == 443) {
+		return scheme + "://" + host + "/"
+	}
+	return fmt.Sprintf("%s://%s:%d/", scheme, host, port)
+}
+
+// perAZ is the ids of the resources of a type named format with 0, 1, … (AZ order), as
+// far as they go; there must be at least one.
+func perAZ(t *testing.T, m *mocks, typ, format string) []string {
+	t.Helper()
+	ids := map[string]string{}
+	for _, r := range m.byType(typ) {
+		ids[r.Name] = r.ID
+	}
+	var out []string
+	for i := 0; ; i++ {
+		id, ok := ids[fmt.Sprintf(format, i)]
+		if !ok {
+			break
+		}
+		out = append(out, id)
+	}
+	if len(out) == 0 {
+		t.Fatalf("no %s named %q", typ, fmt.Sprintf(format, 0))
+	}
+	return out
+}
+
+// hasEdge fails unless the security-group graph has an edge ("group dir port peer").
+func hasEdge(t *testing.T, m *mocks, edge string) {
+	t.Helper()
+	if edges := sgEdges(t, m); !slices.Contains(edges, edge) {
+		t.Errorf("no security-group rule %q; rules: %q", edge, edges)
+	}
+}
+
 func TestNetworkIsDualStackWithSubnetsPerAZ(t *testing.T) {
-	m, _ := mustRun(t, nil)
+	cfg := map[string]string{"vpcCidr": "172.20.0.0/16", "azCount": "3"}
+	notDefaults(t, cfg)
+	m, _ := mustRunIn(t, largeAccount, cfg)
 
 	vpc := m.one(t, string(standin.TypeVpc), "vpc")
-	equal(t, "vpc cidrBlock", str(t, vpc.Inputs, "cidrBlock"), "10.0.0.0/16")
+	equal(t, "vpc cidrBlock", str(t, vpc.Inputs, "cidrBlock"), cfg["vpcCidr"])
 	equal(t, "vpc enableDnsSupport", get(t, vpc.Inputs, "enableDnsSupport"), any(true))
 	equal(t, "vpc enableDnsHostnames", get(t, vpc.Inputs, "enableDnsHostnames"), any(true))
 	equal(t, "vpc assignGeneratedIpv6CidrBlock", get(t, vpc.Inputs, "assignGeneratedIpv6CidrBlock"), any(true))
 
-	// 16 equal blocks: public subnets in the first half, private ones in the second; the
-	// /64s of the VPC's /56 are numbered the same way.
+	// 16 equal blocks of vpcCidr: public subnets in the first half, private ones in the
+	// second; the /64s of the VPC's /56 are numbered the same way.
 	vpcIPv6 := netip.MustParsePrefix(str(t, vpc.State, "ipv6CidrBlock"))
 	want := []struct {
 		name, az, ipv4 string
 		block          int
 	}{
-		{"public-0", "us-east-1a", "10.0.0.0/20", 0},
-		{"public-1", "us-east-1b", "10.0.16.0/20", 1},
-		{"private-0", "us-east-1a", "10.0.128.0/20", 8},
-		{"private-1", "us-east-1b", "10.0.144.0/20", 9},
+		{"public-0", "us-east-1a", "172.20.0.0/20", 0},
+		{"public-1", "us-east-1b", "172.20.16.0/20", 1},
+		{"public-2", "us-east-1c", "172.20.32.0/20", 2},
+		{"private-0", "us-east-1a", "172.20.128.0/20", 8},
+		{"private-1", "us-east-1b", "172.20.144.0/20", 9},
+		{"private-2", "us-east-1c", "172.20.160.0/20", 10},
 	}
 	equal(t, "subnet count", len(m.byType(string(standin.TypeSubnet))), len(want))
 	for _, w := range want {
@@ -103,7 +194,7 @@ func TestRoutesPerNatMode(t *testing.T) {
 		"none":   {"", ""},
 	} {
 		t.Run(mode, func(t *testing.T) {
-			cfg := map[string]string{"natGateways": mode}
+			cfg := map[string]string{"natGateways": mode, "azCount": fmt.Sprint(len(natFor))}
 			if mode == "none" {
 				cfg["vpcEndpoints"] = "true"
 			}
@@ -150,12 +241,10 @@ func TestVpcEndpointsReplaceNat(t *testing.T) {
 	}
 	equal(t, "endpoints", fmt.Sprint(got), fmt.Sprint(want))
 	s3 := m.one(t, string(standin.TypeVpcEndpoint), "endpoint-s3")
-	equalSlices(t, "s3 endpoint route tables", strs(t, s3.Inputs, "routeTableIds"),
-		[]string{m.idOf(t, string(standin.TypeRouteTable), "private-0-rt"), m.idOf(t, string(standin.TypeRouteTable), "private-1-rt")})
+	equalSlices(t, "s3 endpoint route tables (every private one)", strs(t, s3.Inputs, "routeTableIds"), perAZ(t, m, string(standin.TypeRouteTable), "private-%d-rt"))
 	ecr := m.one(t, string(standin.TypeVpcEndpoint), "endpoint-ecr-dkr")
 	equal(t, "ecr.dkr private DNS", get(t, ecr.Inputs, "privateDnsEnabled"), any(true))
-	equalSlices(t, "ecr.dkr subnets", strs(t, ecr.Inputs, "subnetIds"),
-		[]string{m.idOf(t, string(standin.TypeSubnet), "private-0"), m.idOf(t, string(standin.TypeSubnet), "private-1")})
+	equalSlices(t, "ecr.dkr subnets (every private one)", strs(t, ecr.Inputs, "subnetIds"), perAZ(t, m, string(standin.TypeSubnet), "private-%d"))
 }
 
 func TestNlbHasOneElasticIPPerAZViaSubnetMappings(t *testing.T) {
@@ -197,10 +286,15 @@ func TestNlbForwardsTCPToTheAlbThroughAnAlbTargetGroup(t *testing.T) {
 	equal(t, "health check path", str(t, tg.Inputs, "healthCheck", "path"), "/healthz")
 	equal(t, "health check port", str(t, tg.Inputs, "healthCheck", "port"), "traffic-port")
 
+	// The listener is where clients connect: listenerPort, and the port the NLB's
+	// security group opens to the internet.
 	listener := m.one(t, string(standin.TypeListener), "nlb-tcp-listener")
 	equal(t, "nlb listener lb", str(t, listener.Inputs, "loadBalancerArn"), str(t, m.one(t, string(standin.TypeLoadBalancer), "nlb").State, "arn"))
 	equal(t, "nlb listener protocol", str(t, listener.Inputs, "protocol"), "TCP")
-	equal(t, "nlb listener port", num(t, listener.Inputs, "port"), 80)
+	port := num(t, listener.Inputs, "port")
+	equal(t, "nlb listener port = listenerPort", port, settings(t, nil).Ingress.ListenerPort)
+	hasEdge(t, m, fmt.Sprintf("nlb-sg in %d 0.0.0.0/0", port))
+	hasEdge(t, m, fmt.Sprintf("nlb-sg in %d ::/0", port))
 	equal(t, "nlb listener action", str(t, listener.Inputs, "defaultActions", 0, "type"), "forward")
 	equal(t, "nlb listener target", str(t, listener.Inputs, "defaultActions", 0, "targetGroupArn"), tg.ID)
 
@@ -219,13 +313,15 @@ func TestAlbIsInternalWithFixedResponseDefault(t *testing.T) {
 	equal(t, "alb type", str(t, alb.Inputs, "loadBalancerType"), "application")
 	equal(t, "alb internal", get(t, alb.Inputs, "internal"), any(true))
 	equal(t, "alb dropInvalidHeaderFields", get(t, alb.Inputs, "dropInvalidHeaderFields"), any(true))
-	equalSlices(t, "alb subnets", strs(t, alb.Inputs, "subnets"), []string{m.idOf(t, string(standin.TypeSubnet), "private-0"), m.idOf(t, string(standin.TypeSubnet), "private-1")})
+	equalSlices(t, "alb subnets (every private one)", strs(t, alb.Inputs, "subnets"), perAZ(t, m, string(standin.TypeSubnet), "private-%d"))
 	equalSlices(t, "alb securityGroups", strs(t, alb.Inputs, "securityGroups"), []string{m.idOf(t, string(standin.TypeSecurityGroup), "alb-sg")})
 
 	l := m.one(t, string(standin.TypeListener), "alb-http-listener")
 	equal(t, "alb listener lb", str(t, l.Inputs, "loadBalancerArn"), str(t, alb.State, "arn"))
 	equal(t, "alb listener protocol", str(t, l.Inputs, "protocol"), "HTTP")
-	equal(t, "alb listener port", num(t, l.Inputs, "port"), 80)
+	// The listener's port is albListenerPort, and the port the ALB's group opens to the NLB.
+	equal(t, "alb listener port = albListenerPort", num(t, l.Inputs, "port"), settings(t, nil).Ingress.AlbListenerPort)
+	hasEdge(t, m, fmt.Sprintf("alb-sg in %d nlb-sg", num(t, l.Inputs, "port")))
 	a := get(t, l.Inputs, "defaultActions", 0)
 	equal(t, "default action", str(t, a, "type"), "fixed-response")
 	equal(t, "fixed status", str(t, a, "fixedResponse", "statusCode"), "200")
@@ -233,22 +329,39 @@ func TestAlbIsInternalWithFixedResponseDefault(t *testing.T) {
 	equal(t, "fixed body", str(t, a, "fixedResponse", "messageBody"), "OK")
 }
 
+// A service's own settings arrive on its target group and rule (values unlike the
+// defaults and each other, so a mix-up shows), and the rules can coexist on the listener.
 func TestServiceRoutingAndHealthChecks(t *testing.T) {
-	m, _ := mustRun(t, nil)
+	cfg := map[string]string{
+		"containerPort": "9000", "healthCheckPath": "/ready", "healthCheckInterval": "30", "healthCheckTimeout": "7",
+		"deregistrationDelay": "45", "priority": "7", "pathPatterns": `["/app/*"]`, "nlbHealthCheckRulePriority": "40000",
+	}
+	notDefaults(t, cfg)
+	m, _ := mustRun(t, cfg)
+	c := settings(t, cfg)
+	svc := c.Services[0]
+
 	tg := m.one(t, string(standin.TypeTargetGroup), "web-tg")
 	equal(t, "targetType", str(t, tg.Inputs, "targetType"), "ip")
 	equal(t, "protocol", str(t, tg.Inputs, "protocol"), "HTTP")
-	equal(t, "port", num(t, tg.Inputs, "port"), 8080)
-	equal(t, "health path", str(t, tg.Inputs, "healthCheck", "path"), "/")
-	equal(t, "health interval", num(t, tg.Inputs, "healthCheck", "interval"), 10)
-	equal(t, "health timeout", num(t, tg.Inputs, "healthCheck", "timeout"), 5)
-	equal(t, "deregistrationDelay", num(t, tg.Inputs, "deregistrationDelay"), 10)
+	// The ALB sends to the address and port of each task: the container's port.
+	container := containerDefs(t, m.one(t, string(standin.TypeEcsTaskDefinition), "web-task"))[0]
+	equal(t, "port = the container's containerPort", num(t, tg.Inputs, "port"), num(t, container, "portMappings", 0, "containerPort"))
+	equal(t, "port = containerPort", num(t, tg.Inputs, "port"), svc.ContainerPort)
+	equal(t, "health path = healthCheckPath", str(t, tg.Inputs, "healthCheck", "path"), svc.HealthCheckPath)
+	interval, timeout := num(t, tg.Inputs, "healthCheck", "interval"), num(t, tg.Inputs, "healthCheck", "timeout")
+	equal(t, "health interval = healthCheckInterval", interval, svc.HealthCheckInterval)
+	equal(t, "health timeout = healthCheckTimeout", timeout, svc.HealthCheckTimeout)
+	if timeout >= interval {
+		t.Errorf("health check timeout %d is not below its interval %d: ELB refuses the target group", timeout, interval)
+	}
+	equal(t, "deregistrationDelay (on the ip group, where it has an effect)", num(t, tg.Inputs, "deregistrationDelay"), svc.DeregistrationDelay)
 
 	listenerArn := m.one(t, string(standin.TypeListener), "alb-http-listener").ID
 	rule := m.one(t, string(standin.TypeListenerRule), "web-rule")
 	equal(t, "rule listener", str(t, rule.Inputs, "listenerArn"), listenerArn)
-	equal(t, "rule priority", num(t, rule.Inputs, "priority"), 1)
-	equalSlices(t, "rule path pattern", strs(t, rule.Inputs, "conditions", 0, "pathPattern", "values"), []string{"*"})
+	equal(t, "rule priority = priority", num(t, rule.Inputs, "priority"), svc.Priority)
+	equalSlices(t, "rule path pattern = pathPatterns", strs(t, rule.Inputs, "conditions", 0, "pathPattern", "values"), svc.PathPatterns)
 	equal(t, "rule action", str(t, rule.Inputs, "actions", 0, "type"), "forward")
 	equal(t, "rule target", str(t, rule.Inputs, "actions", 0, "targetGroupArn"), tg.ID)
 
@@ -258,14 +371,32 @@ func TestServiceRoutingAndHealthChecks(t *testing.T) {
 	equalSlices(t, "health rule path", strs(t, health.Inputs, "conditions", 0, "pathPattern", "values"),
 		[]string{str(t, m.one(t, string(standin.TypeTargetGroup), "nlb-alb-tg").Inputs, "healthCheck", "path")})
 	equal(t, "health rule target", str(t, health.Inputs, "actions", 0, "targetGroupArn"), tg.ID)
-	equal(t, "health rule priority", num(t, health.Inputs, "priority"), 50000)
+	equal(t, "health rule priority = nlbHealthCheckRulePriority", num(t, health.Inputs, "priority"), c.Ingress.NlbHealthCheckRulePriority)
+
+	// ELB refuses a second rule with a priority already in use on the listener.
+	byPriority := map[int]string{}
+	for _, r := range m.byType(string(standin.TypeListenerRule)) {
+		if str(t, r.Inputs, "listenerArn") != listenerArn {
+			continue
+		}
+		p := num(t, r.Inputs, "priority")
+		if other, dup := byPriority[p]; dup {
+			t.Errorf("%s and %s share priority %d on the listener", other, r.Name, p)
+		}
+		byPriority[p] = r.Name
+	}
 }
 
+// The task definition of the bundled app, with the service's sizes, port and log
+// retention set unlike the defaults and each other, so a mix-up shows.
 func TestTaskDefinition(t *testing.T) {
-	m, _ := mustRun(t, nil)
+	cfg := map[string]string{"cpu": "512", "memory": "2048", "containerMemory": "1536", "containerPort": "9090", "logRetentionDays": "14"}
+	notDefaults(t, cfg)
+	m, _ := mustRun(t, cfg)
+	svc := settings(t, cfg).Services[0]
 	td := m.one(t, string(standin.TypeEcsTaskDefinition), "web-task")
-	equal(t, "cpu", str(t, td.Inputs, "cpu"), "256")
-	equal(t, "memory", str(t, td.Inputs, "memory"), "512")
+	equal(t, "cpu = the service's cpu", str(t, td.Inputs, "cpu"), strconv.Itoa(svc.Cpu))
+	equal(t, "memory = the service's memory", str(t, td.Inputs, "memory"), strconv.Itoa(svc.Memory))
 	equal(t, "networkMode", str(t, td.Inputs, "networkMode"), "awsvpc")
 	equalSlices(t, "requiresCompatibilities", strs(t, td.Inputs, "requiresCompatibilities"), []string{"FARGATE"})
 	equal(t, "executionRoleArn", str(t, td.Inputs, "executionRoleArn"), str(t, m.one(t, string(standin.TypeIamRole), "web-exec-role").State, "arn"))
@@ -276,20 +407,27 @@ func TestTaskDefinition(t *testing.T) {
 	c := defs[0]
 	equal(t, "container name", str(t, c, "name"), "web")
 	equal(t, "essential", get(t, c, "essential"), any(true))
-	equal(t, "container memory", num(t, c, "memory"), 256)
-	equal(t, "containerPort", num(t, c, "portMappings", 0, "containerPort"), 8080)
+	equal(t, "container memory = containerMemory", num(t, c, "memory"), svc.ContainerMemory)
+	if taskMemory, _ := strconv.Atoi(str(t, td.Inputs, "memory")); num(t, c, "memory") > taskMemory {
+		t.Errorf("container memory %d exceeds the task's %d: ECS refuses the task definition", num(t, c, "memory"), taskMemory)
+	}
+	// The app listens where it is told (PORT), the port mapping names that port, and the
+	// ALB's target group sends there.
+	containerPort := num(t, c, "portMappings", 0, "containerPort")
+	equal(t, "containerPort = the service's containerPort", containerPort, svc.ContainerPort)
+	equal(t, "target group port = containerPort", num(t, m.one(t, string(standin.TypeTargetGroup), "web-tg").Inputs, "port"), containerPort)
 	equal(t, "port protocol", str(t, c, "portMappings", 0, "protocol"), "tcp")
-	equal(t, "PORT env", str(t, c, "environment", 0, "name")+"="+str(t, c, "environment", 0, "value"), "PORT=8080")
+	equal(t, "PORT env = containerPort", str(t, c, "environment", 0, "name")+"="+str(t, c, "environment", 0, "value"), "PORT="+strconv.Itoa(containerPort))
 	equal(t, "readonlyRootFilesystem", get(t, c, "readonlyRootFilesystem"), any(true))
 	equalSlices(t, "health check", strs(t, c, "healthCheck", "command"), []string{"CMD", "/server", "-healthcheck"})
 
 	logs := m.one(t, string(standin.TypeCloudwatchLogGroup), "web-logs")
 	equal(t, "log group name", str(t, logs.Inputs, "name"), "/ecs/nlb-alb-fargate/dev/web")
-	equal(t, "log retention", num(t, logs.Inputs, "retentionInDays"), 30)
+	equal(t, "log retention = logRetentionDays", num(t, logs.Inputs, "retentionInDays"), svc.LogRetentionDays)
 	lc := get(t, c, "logConfiguration")
 	equal(t, "log driver", str(t, lc, "logDriver"), "awslogs")
 	for k, want := range map[string]string{
-		"awslogs-group": "/ecs/nlb-alb-fargate/dev/web", "awslogs-region": testRegion,
+		"awslogs-group": str(t, logs.Inputs, "name"), "awslogs-region": testRegion,
 		"awslogs-stream-prefix": "web", "mode": "non-blocking", "max-buffer-size": "25m",
 	} {
 		equal(t, "log option "+k, str(t, lc, "options", k), want)
@@ -300,9 +438,11 @@ func TestTaskDefinition(t *testing.T) {
 	img := m.one(t, string(standin.TypeAwsxEcrImage), "web-image")
 	equal(t, "image is a remote component", img.Remote, true)
 	equal(t, "image repositoryUrl", str(t, img.Inputs, "repositoryUrl"), str(t, repo.State, "url"))
-	equal(t, "image context", str(t, img.Inputs, "context"), "./app")
-	equal(t, "image dockerfile", str(t, img.Inputs, "dockerfile"), "app/Dockerfile")
-	equal(t, "image platform", str(t, img.Inputs, "platform"), "linux/amd64")
+	equal(t, "image context = build", str(t, img.Inputs, "context"), svc.Build)
+	equal(t, "image dockerfile (the context's)", str(t, img.Inputs, "dockerfile"), filepath.Join(str(t, img.Inputs, "context"), "Dockerfile"))
+	// An image built for another architecture than the task's does not start (exec format error).
+	arch := str(t, td.Inputs, "runtimePlatform", "cpuArchitecture")
+	equal(t, "image platform matches the task's "+arch, str(t, img.Inputs, "platform"), map[string]string{"X86_64": "linux/amd64", "ARM64": "linux/arm64"}[arch])
 	equal(t, "container image", str(t, c, "image"), str(t, img.State, "imageUri"))
 
 	exec := m.one(t, string(standin.TypeIamRolePolicyAttachment), "web-exec-policy")
@@ -328,26 +468,32 @@ func TestExistingImageSkipsTheBuild(t *testing.T) {
 }
 
 func TestFargateService(t *testing.T) {
-	m, _ := mustRun(t, nil)
+	cfg := map[string]string{"desiredCount": "3", "healthCheckGracePeriod": "90"}
+	notDefaults(t, cfg)
+	m, _ := mustRun(t, cfg)
+	want := settings(t, cfg).Services[0]
 	svc := m.one(t, string(standin.TypeEcsService), "web-service")
 	equal(t, "cluster", str(t, svc.Inputs, "cluster"), str(t, m.one(t, string(standin.TypeEcsCluster), "cluster").State, "arn"))
 	equal(t, "taskDefinition", str(t, svc.Inputs, "taskDefinition"), str(t, m.one(t, string(standin.TypeEcsTaskDefinition), "web-task").State, "arn"))
-	equal(t, "desiredCount", num(t, svc.Inputs, "desiredCount"), 2)
+	equal(t, "desiredCount", num(t, svc.Inputs, "desiredCount"), want.DesiredCount)
 	// A strategy, never a launch type: switching between the two replaces the service.
 	equal(t, "launchType", get(t, svc.Inputs, "launchType"), nil)
 	equal(t, "strategy provider", str(t, svc.Inputs, "capacityProviderStrategies", 0, "capacityProvider"), "FARGATE")
 	equal(t, "strategy weight", num(t, svc.Inputs, "capacityProviderStrategies", 0, "weight"), 1)
 	equal(t, "forceNewDeployment (a strategy change then updates in place)", get(t, svc.Inputs, "forceNewDeployment"), any(true))
 	nc := get(t, svc.Inputs, "networkConfiguration")
-	equalSlices(t, "subnets", strs(t, nc, "subnets"), []string{m.idOf(t, string(standin.TypeSubnet), "private-0"), m.idOf(t, string(standin.TypeSubnet), "private-1")})
+	equalSlices(t, "subnets (every private one)", strs(t, nc, "subnets"), perAZ(t, m, string(standin.TypeSubnet), "private-%d"))
 	equal(t, "assignPublicIp", get(t, nc, "assignPublicIp"), any(false))
 	equalSlices(t, "securityGroups", strs(t, nc, "securityGroups"), []string{m.idOf(t, string(standin.TypeSecurityGroup), "web-sg")})
 	equal(t, "lb target group", str(t, svc.Inputs, "loadBalancers", 0, "targetGroupArn"), m.one(t, string(standin.TypeTargetGroup), "web-tg").ID)
 	equal(t, "lb container", str(t, svc.Inputs, "loadBalancers", 0, "containerName"), "web")
-	equal(t, "lb port", num(t, svc.Inputs, "loadBalancers", 0, "containerPort"), 8080)
+	// ECS registers each task in the target group on the container's mapped port.
+	container := containerDefs(t, m.one(t, string(standin.TypeEcsTaskDefinition), "web-task"))[0]
+	equal(t, "lb port = the container's containerPort", num(t, svc.Inputs, "loadBalancers", 0, "containerPort"), num(t, container, "portMappings", 0, "containerPort"))
+	equal(t, "lb port = the target group's port", num(t, svc.Inputs, "loadBalancers", 0, "containerPort"), num(t, m.one(t, string(standin.TypeTargetGroup), "web-tg").Inputs, "port"))
 	equal(t, "circuit breaker", get(t, svc.Inputs, "deploymentCircuitBreaker", "enable"), any(true))
 	equal(t, "rollback", get(t, svc.Inputs, "deploymentCircuitBreaker", "rollback"), any(true))
-	equal(t, "grace period", num(t, svc.Inputs, "healthCheckGracePeriodSeconds"), 60)
+	equal(t, "grace period = healthCheckGracePeriod", num(t, svc.Inputs, "healthCheckGracePeriodSeconds"), want.HealthCheckGracePeriod)
 	equal(t, "min healthy", num(t, svc.Inputs, "deploymentMinimumHealthyPercent"), 50)
 	equal(t, "max percent", num(t, svc.Inputs, "deploymentMaximumPercent"), 200)
 	if !slices.Contains(svc.Dependencies, urn(string(standin.TypeListenerRule), "web-rule")) {
@@ -382,17 +528,22 @@ func sgEdges(t *testing.T, m *mocks) []string {
 
 func TestSecurityGroupChainIsLeastPrivilege(t *testing.T) {
 	m, _ := mustRun(t, nil)
-	// internet → NLB :80 → ALB :80 → tasks :8080, and tasks out on 443 only.
-	equalSlices(t, "security group rules", sgEdges(t, m), []string{
-		"alb-sg in 80 nlb-sg",
-		"alb-sg out 8080 web-sg",
-		"nlb-sg in 80 0.0.0.0/0",
-		"nlb-sg in 80 ::/0",
-		"nlb-sg out 80 alb-sg",
-		"web-sg in 8080 alb-sg",
+	// internet → NLB on listenerPort → ALB on albListenerPort → tasks on containerPort,
+	// and tasks out on 443 (HTTPS to ECR, CloudWatch Logs, AWS APIs) only.
+	c := settings(t, nil)
+	nlb, alb, task := c.Ingress.ListenerPort, c.Ingress.AlbListenerPort, c.Services[0].ContainerPort
+	want := []string{
+		fmt.Sprintf("alb-sg in %d nlb-sg", alb),
+		fmt.Sprintf("alb-sg out %d web-sg", task),
+		fmt.Sprintf("nlb-sg in %d 0.0.0.0/0", nlb),
+		fmt.Sprintf("nlb-sg in %d ::/0", nlb),
+		fmt.Sprintf("nlb-sg out %d alb-sg", alb),
+		fmt.Sprintf("web-sg in %d alb-sg", task),
 		"web-sg out 443 0.0.0.0/0",
 		"web-sg out 443 ::/0",
-	})
+	}
+	sort.Strings(want)
+	equalSlices(t, "security group rules", sgEdges(t, m), want)
 	for _, sg := range m.byType(string(standin.TypeSecurityGroup)) {
 		if get(t, sg.Inputs, "ingress") != nil || get(t, sg.Inputs, "egress") != nil {
 			t.Errorf("%s: inline rules would fight the separate rule resources", sg.Name)
@@ -401,7 +552,9 @@ func TestSecurityGroupChainIsLeastPrivilege(t *testing.T) {
 }
 
 func TestCustomPortsFlowThroughTheChain(t *testing.T) {
-	m, out := mustRun(t, map[string]string{"listenerPort": "8443", "albListenerPort": "8000", "albTargetGroupPort": "8000", "containerPort": "9000"})
+	cfg := map[string]string{"listenerPort": "8443", "albListenerPort": "8000", "albTargetGroupPort": "8000", "containerPort": "9000"}
+	notDefaults(t, cfg)
+	m, out := mustRun(t, cfg)
 	equal(t, "nlb listener port", num(t, m.one(t, string(standin.TypeListener), "nlb-tcp-listener").Inputs, "port"), 8443)
 	equal(t, "alb listener port", num(t, m.one(t, string(standin.TypeListener), "alb-http-listener").Inputs, "port"), 8000)
 	equal(t, "alb target group port", num(t, m.one(t, string(standin.TypeTargetGroup), "nlb-alb-tg").Inputs, "port"), 8000)
@@ -422,12 +575,12 @@ func TestOutputs(t *testing.T) {
 		t.Fatalf("mock NLB DNS name looks wrong: %s", nlbDNS)
 	}
 	equal(t, "dns", await(t, out.DNS).(string), nlbDNS)
-	equal(t, "url", await(t, out.URL).(string), "http://"+nlbDNS+"/")
+	equal(t, "url (the NLB listener's port)", await(t, out.URL).(string), wantURL("http", nlbDNS, num(t, m.one(t, string(standin.TypeListener), "nlb-tcp-listener").Inputs, "port")))
 	equal(t, "albDns", await(t, out.AlbDNS).(string), str(t, m.one(t, string(standin.TypeLoadBalancer), "alb").State, "dnsName"))
 	equal(t, "clusterName", await(t, out.ClusterName).(string), str(t, m.one(t, string(standin.TypeEcsCluster), "cluster").State, "name"))
 	equal(t, "serviceName", await(t, out.ServiceName).(string), str(t, m.one(t, string(standin.TypeEcsService), "web-service").State, "name"))
-	equal(t, "logGroup", await(t, out.LogGroup).(string), "/ecs/nlb-alb-fargate/dev/web")
-	equal(t, "staticIps", len(await(t, out.StaticIPs).([]string)), 2)
+	equal(t, "logGroup", await(t, out.LogGroup).(string), str(t, m.one(t, string(standin.TypeCloudwatchLogGroup), "web-logs").Inputs, "name"))
+	equal(t, "staticIps (one per AZ)", len(await(t, out.StaticIPs).([]string)), settings(t, nil).Network.AzCount)
 }
 
 func TestResourceNamesAreUnique(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/example/nlb-alb-fargate/internal/config"
 	"github.com/example/nlb-alb-fargate/internal/standin"
 )
 
@@ -41,17 +42,21 @@ func TestThreeServicesExample(t *testing.T) {
 	if err != nil {
 		t.Fatalf("examples/services.yaml: %v", err)
 	}
-	publicListener := m.one(t, string(standin.TypeListener), "alb-http-listener").ID
+	c := settingsOf(t, cfg)
+	services := map[string]config.Service{}
+	for _, s := range c.Services {
+		services[s.Name] = s
+	}
+	web, users, api := services["web"], services["users"], services["api"]
+	publicListener := m.one(t, string(standin.TypeListener), "alb-http-listener")
 
-	// Public services: a rule each on the public listener, by path.
-	for name, want := range map[string]struct {
-		priority int
-		paths    []string
-	}{"web": {100, []string{"*"}}, "users": {10, []string{"/api/users", "/api/users/*"}}} {
+	// Public services: a rule each on the public listener, with the entry's priority and paths.
+	for _, svc := range []config.Service{web, users} {
+		name := svc.Name
 		rule := m.one(t, string(standin.TypeListenerRule), name+"-rule")
-		equal(t, name+" rule listener", str(t, rule.Inputs, "listenerArn"), publicListener)
-		equal(t, name+" rule priority", num(t, rule.Inputs, "priority"), want.priority)
-		equalSlices(t, name+" rule paths", strs(t, rule.Inputs, "conditions", 0, "pathPattern", "values"), want.paths)
+		equal(t, name+" rule listener", str(t, rule.Inputs, "listenerArn"), publicListener.ID)
+		equal(t, name+" rule priority", num(t, rule.Inputs, "priority"), svc.Priority)
+		equalSlices(t, name+" rule paths", strs(t, rule.Inputs, "conditions", 0, "pathPattern", "values"), svc.PathPatterns)
 		equal(t, name+" rule target", str(t, rule.Inputs, "actions", 0, "targetGroupArn"), m.one(t, string(standin.TypeTargetGroup), name+"-tg").ID)
 	}
 	// The internal service: no rule on the public listener, a listener of its own.
@@ -62,9 +67,14 @@ func TestThreeServicesExample(t *testing.T) {
 	}
 	apiListener := m.one(t, string(standin.TypeListener), "api-internal-listener")
 	equal(t, "api listener lb", str(t, apiListener.Inputs, "loadBalancerArn"), str(t, m.one(t, string(standin.TypeLoadBalancer), "alb").State, "arn"))
-	equal(t, "api listener port", num(t, apiListener.Inputs, "port"), 8081)
+	equal(t, "api listener port = internalPort", num(t, apiListener.Inputs, "port"), api.InternalPort)
 	equal(t, "api listener target", str(t, apiListener.Inputs, "defaultActions", 0, "targetGroupArn"), m.one(t, string(standin.TypeTargetGroup), "api-tg").ID)
-	equal(t, "NLB target group port (public listener only)", num(t, m.one(t, string(standin.TypeTargetGroup), "nlb-alb-tg").Inputs, "port"), 80)
+	// The NLB forwards to the public listener only, never to the internal one.
+	nlbTargetPort := num(t, m.one(t, string(standin.TypeTargetGroup), "nlb-alb-tg").Inputs, "port")
+	equal(t, "NLB target group port = the public listener's", nlbTargetPort, num(t, publicListener.Inputs, "port"))
+	if nlbTargetPort == num(t, apiListener.Inputs, "port") {
+		t.Errorf("the NLB's target group is on the internal listener's port %d", nlbTargetPort)
+	}
 	if n := len(m.byType(string(standin.TypeListener))); n != 3 {
 		t.Errorf("listeners: got %d, want 3 (NLB TCP, ALB public, api internal)", n)
 	}
@@ -72,30 +82,31 @@ func TestThreeServicesExample(t *testing.T) {
 	// The NLB's probe goes to the first public service.
 	equal(t, "health rule target", str(t, m.one(t, string(standin.TypeListenerRule), "nlb-health-rule").Inputs, "actions", 0, "targetGroupArn"), m.one(t, string(standin.TypeTargetGroup), "web-tg").ID)
 
-	equalSlices(t, "security group rules", sgEdges(t, m), []string{
-		"alb-sg in 80 nlb-sg",
-		"alb-sg in 8081 10.0.0.0/16",
-		"alb-sg out 8080 api-sg",
-		"alb-sg out 8080 users-sg",
-		"alb-sg out 8080 web-sg",
-		"api-sg in 8080 alb-sg",
-		"api-sg out 443 0.0.0.0/0",
-		"api-sg out 443 ::/0",
-		"nlb-sg in 80 0.0.0.0/0",
-		"nlb-sg in 80 ::/0",
-		"nlb-sg out 80 alb-sg",
-		"users-sg in 8080 alb-sg",
-		"users-sg out 443 0.0.0.0/0",
-		"users-sg out 443 ::/0",
-		"users-sg out 8081 alb-sg",
-		"web-sg in 8080 alb-sg",
-		"web-sg out 443 0.0.0.0/0",
-		"web-sg out 443 ::/0",
-		"web-sg out 8081 alb-sg",
-	})
+	// The public chain as for one service; the internal listener open to the VPC only;
+	// each service reachable from the ALB on its container port; the public services may
+	// call api through the ALB, and every service has HTTPS out.
+	want := []string{
+		fmt.Sprintf("alb-sg in %d nlb-sg", c.Ingress.AlbListenerPort),
+		fmt.Sprintf("alb-sg in %d %s", api.InternalPort, c.Network.VpcCidr),
+		fmt.Sprintf("nlb-sg in %d 0.0.0.0/0", c.Ingress.ListenerPort),
+		fmt.Sprintf("nlb-sg in %d ::/0", c.Ingress.ListenerPort),
+		fmt.Sprintf("nlb-sg out %d alb-sg", c.Ingress.AlbListenerPort),
+	}
+	for _, svc := range []config.Service{web, users, api} {
+		want = append(want,
+			fmt.Sprintf("alb-sg out %d %s-sg", svc.ContainerPort, svc.Name),
+			fmt.Sprintf("%s-sg in %d alb-sg", svc.Name, svc.ContainerPort),
+			svc.Name+"-sg out 443 0.0.0.0/0", svc.Name+"-sg out 443 ::/0")
+		if !svc.Internal {
+			want = append(want, fmt.Sprintf("%s-sg out %d alb-sg", svc.Name, api.InternalPort))
+		}
+	}
+	sort.Strings(want)
+	equalSlices(t, "security group rules", sgEdges(t, m), want)
 
 	// Each service has its own task definition, log group, image and cluster membership.
 	albDNS := str(t, m.one(t, string(standin.TypeLoadBalancer), "alb").State, "dnsName")
+	apiURL := fmt.Sprintf("http://%s:%d", albDNS, api.InternalPort)
 	for _, name := range []string{"web", "users", "api"} {
 		svc := m.one(t, string(standin.TypeEcsService), name+"-service")
 		equal(t, name+" cluster", str(t, svc.Inputs, "cluster"), str(t, m.one(t, string(standin.TypeEcsCluster), "cluster").State, "arn"))
@@ -108,7 +119,7 @@ func TestThreeServicesExample(t *testing.T) {
 			env[str(t, c, "environment", i, "name")] = str(t, c, "environment", i, "value")
 		}
 		if name != "api" {
-			equal(t, name+" API_URL", env["API_URL"], "http://"+albDNS+":8081")
+			equal(t, name+" API_URL", env["API_URL"], apiURL)
 		} else if _, ok := env["API_URL"]; ok {
 			t.Errorf("api must not get its own API_URL")
 		}
@@ -116,7 +127,7 @@ func TestThreeServicesExample(t *testing.T) {
 	equal(t, "clusters", len(m.byType(string(standin.TypeEcsCluster))), 1)
 	equal(t, "ALBs", len(m.byType(string(standin.TypeLoadBalancer))), 2)
 	urls := await(t, out.InternalURLs.ToStringMapOutput()).(map[string]string)
-	equal(t, "internalUrls", fmt.Sprint(urls), fmt.Sprint(map[string]string{"api": "http://" + albDNS + ":8081/"}))
+	equal(t, "internalUrls", fmt.Sprint(urls), fmt.Sprint(map[string]string{"api": apiURL + "/"}))
 	equal(t, "serviceName is the first public service", await(t, out.ServiceName).(string), str(t, m.one(t, string(standin.TypeEcsService), "web-service").State, "name"))
 }
 
@@ -170,8 +181,7 @@ func TestExecuteCommand(t *testing.T) {
 	ssm := private.one(t, string(standin.TypeVpcEndpoint), "endpoint-ssmmessages")
 	equal(t, "ssmmessages endpoint", str(t, ssm.Inputs, "serviceName"), "com.amazonaws.us-east-1.ssmmessages")
 	equal(t, "ssmmessages private DNS", get(t, ssm.Inputs, "privateDnsEnabled"), any(true))
-	equalSlices(t, "ssmmessages subnets", strs(t, ssm.Inputs, "subnetIds"),
-		[]string{private.idOf(t, string(standin.TypeSubnet), "private-0"), private.idOf(t, string(standin.TypeSubnet), "private-1")})
+	equalSlices(t, "ssmmessages subnets (every private one)", strs(t, ssm.Inputs, "subnetIds"), perAZ(t, private, string(standin.TypeSubnet), "private-%d"))
 
 	off, _ := mustRun(t, map[string]string{"natGateways": "none", "vpcEndpoints": "true"})
 	equal(t, "Exec off by default", get(t, off.one(t, string(standin.TypeEcsService), "web-service").Inputs, "enableExecuteCommand"), any(false))
