@@ -230,7 +230,11 @@ func nlbElasticIPs(ctx *pulumi.Context, cfg config.Ingress, azs int, own []ownEI
 	}
 	for i := range azs {
 		name := fmt.Sprintf("nlb-eip-%d", i)
-		eip, err := ec2.NewEip(ctx, name, &ec2.EipArgs{Domain: pulumi.String("vpc"), Tags: ownedTags(ctx, name)},
+		tags := ownedTags(ctx, name)
+		if cfg.RetainStaticIPs {
+			tags[retainTagKey] = pulumi.String("true") // the look-ups' sign that the state keeps it
+		}
+		eip, err := ec2.NewEip(ctx, name, &ec2.EipArgs{Domain: pulumi.String("vpc"), Tags: tags},
 			pulumi.RetainOnDelete(cfg.RetainStaticIPs))
 		if err != nil {
 			return nil, nil, fmt.Errorf("creating Elastic IP %s: %w", name, err)

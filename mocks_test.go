@@ -116,6 +116,52 @@ func largeAccount(c *standin.Cloud) {
 	c.SetQuota("fargate", "L-36FBB829", 4000)
 }
 
+// deployed is an account where the stack already runs with cfg: what a first `pulumi up`
+// created is there, held and tagged as that deploy left it. allocationIDs, when not nil,
+// gets the NLB's Elastic IPs (the staticIpAllocationIds output).
+func deployed(t *testing.T, cfg map[string]string, allocationIDs *[]string) anAccount {
+	return func(c *standin.Cloud) {
+		raw, err := json.Marshal(qualified(cfg))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Setenv("PULUMI_CONFIG", string(raw))
+		var out *stackOutputs
+		err = pulumi.RunErr(func(ctx *pulumi.Context) error {
+			out, err = deploy(ctx)
+			return err
+		}, pulumi.WithMocks(testProject, testStack, harness.NewMocksOn(c, testProject, testStack)))
+		if err != nil {
+			t.Fatalf("the first deploy: %v", err)
+		}
+		if allocationIDs != nil {
+			*allocationIDs = await(t, out.AllocationIDs).([]string)
+		}
+	}
+}
+
+// lookUpIn runs the program's first two stages only (the config, then the look-ups in the
+// account, preflight among them) in a prepared account: for a second run of a stack that
+// mocks, having no state, would otherwise create again.
+func lookUpIn(t *testing.T, acct anAccount, cfg map[string]string) error {
+	t.Helper()
+	m := harness.NewMocks(testProject, testStack, testRegion)
+	acct(m.Cloud) // first: it may run a deploy of its own (deployed)
+	raw, err := json.Marshal(qualified(cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PULUMI_CONFIG", string(raw))
+	return pulumi.RunErr(func(ctx *pulumi.Context) error {
+		c, err := loadConfig(ctx)
+		if err != nil {
+			return err
+		}
+		_, err = lookUpSite(ctx, c)
+		return err
+	}, pulumi.WithMocks(testProject, testStack, m), func(info *pulumi.RunInfo) { info.DryRun = true })
+}
+
 // mustRunIn runs the program in a prepared account and fails the test on error.
 func mustRunIn(t *testing.T, acct anAccount, cfg map[string]string) (*mocks, *stackOutputs) {
 	t.Helper()
@@ -129,15 +175,15 @@ func mustRunIn(t *testing.T, acct anAccount, cfg map[string]string) (*mocks, *st
 // runIn runs the program in an account prepared by acct, with fully qualified config keys.
 func runIn(t *testing.T, acct anAccount, stack string, cfg map[string]string, dryRun bool, opts ...pulumi.RunOption) (*mocks, *stackOutputs, error) {
 	t.Helper()
+	m := &mocks{harness.NewMocks(testProject, stack, testRegion)}
+	if acct != nil {
+		acct(m.Cloud) // first: it may run a deploy of its own (deployed)
+	}
 	raw, err := json.Marshal(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("PULUMI_CONFIG", string(raw))
-	m := &mocks{harness.NewMocks(testProject, stack, testRegion)}
-	if acct != nil {
-		acct(m.Cloud)
-	}
 	var out *stackOutputs
 	err = pulumi.RunErr(func(ctx *pulumi.Context) error {
 		var err error

@@ -41,6 +41,7 @@ var (
 // demand is what a config takes of the account.
 type demand struct {
 	eips       int            // Elastic IPs the stack allocates: the NLB's and the NAT gateways'
+	ownEIPs    []string       // the user's own Elastic IPs for the NLB (eipAllocationIds)
 	natsPerAZ  map[string]int // NAT gateways, by AZ name
 	vpcs       int
 	albs, nlbs int
@@ -52,7 +53,7 @@ type demand struct {
 
 // demandOf is what cfg needs in zones.
 func demandOf(cfg *config.Stack, zones []string) demand {
-	d := demand{vpcs: 1, albs: 1, nlbs: 1, natsPerAZ: map[string]int{}}
+	d := demand{vpcs: 1, albs: 1, nlbs: 1, natsPerAZ: map[string]int{}, ownEIPs: cfg.Ingress.EipAllocationIDs}
 	if len(cfg.Ingress.EipAllocationIDs) == 0 {
 		d.eips = len(zones)
 	}
@@ -104,7 +105,7 @@ func splitTasks(n int, strategy []config.CapacityProviderStrategy) (onDemand, sp
 // stack's own (tagged stackTagKey), which the account's totals already include.
 type account interface {
 	quota(q quota) (float64, error)
-	eips(stackOnly bool) (int, error)
+	addresses() ([]address, error)
 	vpcs(stackOnly bool) (int, error)
 	loadBalancers(stackOnly bool) (albs, nlbs int, err error)
 	natGatewaysPerAZ(stackOnly bool) (map[string]int, error)
@@ -140,7 +141,7 @@ func preflight(acct account, d demand, region string) *preflightReport {
 		}
 		r.check(q, what, need, mine, all, limit, region)
 	}
-	count(quotaEIPs, "Elastic IPs", acct.eips, d.eips)
+	r.checkEIPs(acct, d, region)
 	count(quotaVPCs, "VPCs", acct.vpcs, d.vpcs)
 	count(quotaALBs, "Application Load Balancers", func(s bool) (int, error) { a, _, err := acct.loadBalancers(s); return a, err }, d.albs)
 	count(quotaNLBs, "Network Load Balancers", func(s bool) (int, error) { _, n, err := acct.loadBalancers(s); return n, err }, d.nlbs)
@@ -165,6 +166,52 @@ func (r *preflightReport) check(q quota, what string, need, mine, all int, limit
 	}
 	r.problems.Add(what, "this config needs %d, this stack holds %d, and %d of the %g allowed in %s (%q, quota %s) are in use: %d short; raise the quota in Service Quotas, or %s",
 		need, mine, all, limit, where, q.name, q.code, extra-max(free, 0), q.fix)
+}
+
+// address is an Elastic IP of the Region, as the Elastic IP count sees it.
+type address struct {
+	ID string
+	// Held: this stack's NLB or NAT gateways hold it. Retained: this stack allocated it (its
+	// tag) and nothing holds it, as retainStaticIps leaves the NLB's after a destroy.
+	Held, Retained bool
+}
+
+// checkEIPs checks the Elastic IPs the stack allocates. An address is the stack's own only
+// while the stack's NLB or NAT gateways hold it, and is not one of the user's
+// (eipAllocationIds, which the stack does not allocate). Retained addresses a destroyed
+// deploy left count like anyone else's: a new deploy allocates new ones, so the message
+// says eipAllocationIds can reuse them.
+func (r *preflightReport) checkEIPs(acct account, d demand, region string) {
+	if d.eips == 0 {
+		return
+	}
+	limit, err := acct.quota(quotaEIPs)
+	if err != nil {
+		r.warn(quotaEIPs, "its value", err)
+		return
+	}
+	all, err := acct.addresses()
+	if err != nil {
+		r.warn(quotaEIPs, "what is in use", err)
+		return
+	}
+	mine := 0
+	var retained []string
+	for _, a := range all {
+		switch {
+		case slices.Contains(d.ownEIPs, a.ID):
+		case a.Held:
+			mine++
+		case a.Retained:
+			retained = append(retained, a.ID)
+		}
+	}
+	fix := quotaEIPs.fix
+	if len(retained) > 0 {
+		fix = fmt.Sprintf("reuse %d of this stack's Elastic IPs that an earlier deploy kept (retainStaticIps) and nothing holds: eipAllocationIds %s; or %s",
+			len(retained), config.CompactJSON(retained), fix)
+	}
+	r.check(quota{quotaEIPs.name, quotaEIPs.service, quotaEIPs.code, fix}, "Elastic IPs", d.eips, mine, len(all), limit, region)
 }
 
 // checkNATs checks NAT gateways AZ by AZ, the quota's scope.
@@ -252,12 +299,23 @@ func (a liveAccount) quota(q quota) (float64, error) {
 	return r.Value, nil
 }
 
-func (a liveAccount) eips(stackOnly bool) (int, error) {
-	r, err := ec2.GetEips(a.ctx, &ec2.GetEipsArgs{Tags: a.only(stackOnly)})
+// addresses lists the Region's Elastic IPs, each looked up for its tags and what holds it.
+func (a liveAccount) addresses() ([]address, error) {
+	r, err := ec2.GetEips(a.ctx, &ec2.GetEipsArgs{})
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	return len(r.AllocationIds), nil
+	out := make([]address, 0, len(r.AllocationIds))
+	for _, id := range r.AllocationIds {
+		eip, err := ec2.GetElasticIp(a.ctx, &ec2.GetElasticIpArgs{Id: pulumi.StringRef(id)})
+		if err != nil {
+			return nil, err
+		}
+		h := holderOf(a.ctx, eip)
+		out = append(out, address{ID: id, Held: h.StackNLB || h.StackNAT,
+			Retained: !h.Held && eip.Tags[stackTagKey] == a.tags[stackTagKey]})
+	}
+	return out, nil
 }
 
 func (a liveAccount) vpcs(stackOnly bool) (int, error) {

@@ -88,13 +88,14 @@ func TestPreflightStopsBeforeTheQuotaIsReached(t *testing.T) {
 		`Fargate Spot vCPU: the services need 7 at their desired counts, more than the 6 allowed ("Fargate Spot vCPU resource count", quota L-36FBB829)`})
 }
 
-// A running stack holds its own Elastic IPs already: they are not needed twice.
+// A running stack holds its own Elastic IPs already: they are not needed twice. Its own
+// are those its NLB and NAT gateways hold.
 func TestPreflightCountsTheStacksOwnOnce(t *testing.T) {
 	running := func(c *standin.Cloud) {
-		seed(t, c, standin.TypeEip, 4, eipsOf(map[string]any{"pulumi-stack": testStackTag}))
+		deployed(t, nil, nil)(c) // 4 Elastic IPs: 2 on the NLB, 2 on the NAT gateways
 		seed(t, c, standin.TypeEip, 1, eipsOf(map[string]any{"pulumi-stack": testProject + "/prod"}))
 	}
-	if _, _, err := runIn(t, running, testStack, qualified(nil), true); err != nil {
+	if err := lookUpIn(t, running, nil); err != nil {
 		t.Fatalf("5 of 5 in use, 4 of them this stack's: %v", err)
 	}
 	// The stack's own resources are tagged so.
@@ -103,6 +104,30 @@ func TestPreflightCountsTheStacksOwnOnce(t *testing.T) {
 		for _, r := range m.byType(typ) {
 			equal(t, r.Name+" stack tag", str(t, r.Inputs, "tags", "pulumi-stack"), testStackTag)
 		}
+	}
+}
+
+// Elastic IPs an earlier deploy kept (retainStaticIps, then destroy) carry the stack's tag
+// but nothing holds them: a new deploy allocates new ones, so they count against the
+// quota, and the message says eipAllocationIds can reuse them.
+func TestPreflightCountsRetainedElasticIPsAsInUse(t *testing.T) {
+	var retained []string
+	destroyedWithRetainedEIPs := func(c *standin.Cloud) {
+		retained = seed(t, c, standin.TypeEip, 4, eipsOf(map[string]any{"pulumi-stack": testStackTag}))
+	}
+	err := mustRefuse(t, destroyedWithRetainedEIPs, nil, []string{
+		`Elastic IPs: this config needs 4, this stack holds 0, and 4 of the 5 allowed in us-east-1 ("EC2-VPC Elastic IPs", quota L-0263D0A3) are in use: 3 short; raise the quota in Service Quotas, or reuse 4 of this stack's Elastic IPs that an earlier deploy kept (retainStaticIps) and nothing holds: eipAllocationIds [`})
+	for _, id := range retained {
+		if !strings.Contains(err.Error(), id) {
+			t.Errorf("the message does not name retained %s:\n%v", id, err)
+		}
+	}
+	// Reusing two of them for the NLB leaves the NAT gateways' two to allocate, with the
+	// other two retained still in use: one short, and those two named.
+	err = mustRefuse(t, destroyedWithRetainedEIPs, map[string]string{"eipAllocationIds": idsConfig(retained[:2])}, []string{
+		`Elastic IPs: this config needs 2, this stack holds 0, and 4 of the 5 allowed in us-east-1 ("EC2-VPC Elastic IPs", quota L-0263D0A3) are in use: 1 short; raise the quota in Service Quotas, or reuse 2 of this stack's Elastic IPs`})
+	if strings.Contains(err.Error(), retained[0]) || !strings.Contains(err.Error(), retained[2]) || !strings.Contains(err.Error(), retained[3]) {
+		t.Errorf("the message should offer the two not yet reused:\n%v", err)
 	}
 }
 
@@ -125,7 +150,7 @@ func (a fakeAccount) quota(q quota) (float64, error) {
 	}
 	return a.quotas[q.code], nil
 }
-func (fakeAccount) eips(bool) (int, error)                        { return 0, nil }
+func (fakeAccount) addresses() ([]address, error)                 { return nil, nil }
 func (fakeAccount) vpcs(bool) (int, error)                        { return 0, nil }
 func (fakeAccount) loadBalancers(bool) (int, int, error)          { return 0, 0, nil }
 func (fakeAccount) natGatewaysPerAZ(bool) (map[string]int, error) { return map[string]int{}, nil }
@@ -269,6 +294,46 @@ func TestOwnElasticIPsAreChecked(t *testing.T) {
 	mustRefuse(t, inUse, map[string]string{"eipAllocationIds": idsConfig(ids)}, []string{
 		`eipAllocationIds[0]: invalid value "` + ids[0] + `": `, `is associated with instance i-0123456789abcdef0; disassociate it first, or give another`,
 		`eipAllocationIds[1]: invalid value "` + ids[1] + `": `, `is associated with network load balancer partner-nlb, not this stack's; disassociate it first, or give another`})
+}
+
+// Naming the stack's own Elastic IPs in eipAllocationIds lets go of its nlb-eip
+// resources, which releases the addresses while the NLB holds them unless an earlier up
+// applied retainStaticIps. So that is refused, with the two steps that work.
+func TestOwnElasticIPsOfTheStackNeedRetainingFirst(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		first    map[string]string // the running stack's config
+		then     map[string]string // over it, with eipAllocationIds its Elastic IPs
+		refusals bool
+	}{
+		{"retainStaticIps off", nil, nil, true},
+		{"retainStaticIps set in the same step", nil, map[string]string{"retainStaticIps": "true"}, true},
+		{"retainStaticIps applied first", map[string]string{"retainStaticIps": "true"}, map[string]string{"retainStaticIps": "true"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var ids []string
+			cfg := map[string]string{}
+			for k, v := range tc.then {
+				cfg[k] = v
+			}
+			running := func(c *standin.Cloud) {
+				deployed(t, tc.first, &ids)(c)
+				cfg["eipAllocationIds"] = idsConfig(ids) // lookUpIn reads cfg after the account is ready
+			}
+			err := lookUpIn(t, running, cfg)
+			if !tc.refusals {
+				if err != nil {
+					t.Fatalf("after retainStaticIps was applied: %v", err)
+				}
+				return
+			}
+			want := `eipAllocationIds[0]: invalid value "` + ids[0] + `": `
+			if err == nil || !strings.Contains(err.Error(), want) ||
+				!strings.Contains(err.Error(), "is this stack's own Elastic IP nlb-eip-0, which the stack releases when it stops allocating it, while the NLB still holds it; keep it first: set retainStaticIps: true and run pulumi up, then set eipAllocationIds") {
+				t.Errorf("got %v", err)
+			}
+		})
+	}
 }
 
 // retainStaticIps keeps the NLB's Elastic IPs on destroy, and only those.

@@ -1,14 +1,22 @@
 package main
 
+// Elastic IPs in the account: the user's own for the NLB (eipAllocationIds), and what
+// holds an address, which both that check and the preflight's count need.
+
 import (
 	"fmt"
-	"github.com/example/nlb-alb-fargate/internal/config"
 	"strings"
 
+	"github.com/example/nlb-alb-fargate/internal/config"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
+
+// retainTagKey marks an Elastic IP the stack allocated with retainStaticIps, once an up
+// has applied it: the stack's state then keeps the address on delete. The look-ups read
+// it, because the state (what a delete follows) is not visible to the program.
+const retainTagKey = "pulumi-retain-on-delete"
 
 // ownEIP is an Elastic IP the user brings for one AZ of the NLB (eipAllocationIds).
 type ownEIP struct {
@@ -18,7 +26,10 @@ type ownEIP struct {
 
 // lookupOwnEIPs checks each of the user's Elastic IPs in the account: it must exist in the
 // stack's region, be a VPC address, and be free, or already this stack's NLB's (on a
-// running stack). It registers nothing, and reports every problem at once.
+// running stack). One the stack allocated itself and still holds must be kept on delete
+// first (retainStaticIps, applied by an up), or letting go of its nlb-eip resource would
+// release it while the NLB holds it. It registers nothing, and reports every problem at
+// once.
 func lookupOwnEIPs(ctx *pulumi.Context, ids []string) ([]ownEIP, error) {
 	p := &config.Problems{}
 	var out []ownEIP
@@ -33,38 +44,66 @@ func lookupOwnEIPs(ctx *pulumi.Context, ids []string) ([]ownEIP, error) {
 			p.Add(key, "invalid value %q: %s is an EC2-Classic address; an NLB takes VPC Elastic IPs", id, eip.PublicIp)
 			continue
 		}
-		if eip.AssociationId != "" {
-			if holder, ours := eipHolder(ctx, eip); !ours {
-				p.Add(key, "invalid value %q: %s is associated with %s; disassociate it first, or give another", id, eip.PublicIp, holder)
-				continue
-			}
+		h := holderOf(ctx, eip)
+		switch {
+		case h.Held && !h.StackNLB:
+			p.Add(key, "invalid value %q: %s is associated with %s; disassociate it first, or give another", id, eip.PublicIp, h.What)
+			continue
+		case h.StackNLB && allocatedByStack(ctx, eip.Tags) && eip.Tags[retainTagKey] != "true":
+			p.Add(key, "invalid value %q: %s is this stack's own Elastic IP %s, which the stack releases when it stops allocating it, while the NLB still holds it; keep it first: set retainStaticIps: true and run pulumi up, then set eipAllocationIds",
+				id, eip.PublicIp, strings.TrimPrefix(eip.Tags["Name"], ctx.Stack()+"-"))
+			continue
 		}
 		out = append(out, ownEIP{AllocationID: id, PublicIP: eip.PublicIp})
 	}
 	return out, p.Err("")
 }
 
-// eipHolder says what holds an associated Elastic IP, and whether that is this stack's
-// NLB: a network interface "ELB net/<name>/<id>" of a load balancer with this stack's tag.
-func eipHolder(ctx *pulumi.Context, eip *ec2.GetElasticIpResult) (string, bool) {
-	if eip.InstanceId != "" {
-		return "instance " + eip.InstanceId, false
-	}
-	if eip.NetworkInterfaceId == "" {
-		return "association " + eip.AssociationId, false
+// allocatedByStack reports whether tags are those of an Elastic IP this stack allocated
+// for its NLB (nlb-eip-N, with the stack's tag).
+func allocatedByStack(ctx *pulumi.Context, tags map[string]string) bool {
+	return tags[stackTagKey] == stackTagValue(ctx) && strings.HasPrefix(tags["Name"], ctx.Stack()+"-nlb-eip-")
+}
+
+// eipHolding is what holds an Elastic IP.
+type eipHolding struct {
+	Held     bool   // associated with something
+	What     string // what, for messages
+	StackNLB bool   // this stack's NLB
+	StackNAT bool   // one of this stack's NAT gateways
+}
+
+// holderOf says what holds an Elastic IP: nothing, this stack's NLB ("ELB net/<name>/<id>"
+// network interface of a load balancer with this stack's tag) or NAT gateway ("Interface
+// for NAT Gateway nat-…" of a gateway with this stack's tag), or something else.
+func holderOf(ctx *pulumi.Context, eip *ec2.GetElasticIpResult) eipHolding {
+	switch {
+	case eip.AssociationId == "":
+		return eipHolding{}
+	case eip.InstanceId != "":
+		return eipHolding{Held: true, What: "instance " + eip.InstanceId}
+	case eip.NetworkInterfaceId == "":
+		return eipHolding{Held: true, What: "association " + eip.AssociationId}
 	}
 	eni, err := ec2.LookupNetworkInterface(ctx, &ec2.LookupNetworkInterfaceArgs{Id: pulumi.StringRef(eip.NetworkInterfaceId)})
 	if err != nil {
-		return "network interface " + eip.NetworkInterfaceId, false
+		return eipHolding{Held: true, What: "network interface " + eip.NetworkInterfaceId}
 	}
-	rest, isNLB := strings.CutPrefix(eni.Description, "ELB net/")
-	name, _, _ := strings.Cut(rest, "/")
-	if !isNLB || name == "" {
-		return fmt.Sprintf("network interface %s (%s)", eip.NetworkInterfaceId, eni.Description), false
+	ours := stackTagValue(ctx)
+	if rest, isNLB := strings.CutPrefix(eni.Description, "ELB net/"); isNLB {
+		name, _, _ := strings.Cut(rest, "/")
+		nlb, err := lb.LookupLoadBalancer(ctx, &lb.LookupLoadBalancerArgs{Name: pulumi.StringRef(name)})
+		if err == nil && nlb.Tags[stackTagKey] == ours {
+			return eipHolding{Held: true, What: "this stack's NLB", StackNLB: true}
+		}
+		return eipHolding{Held: true, What: "network load balancer " + name + ", not this stack's"}
 	}
-	nlb, err := lb.LookupLoadBalancer(ctx, &lb.LookupLoadBalancerArgs{Name: pulumi.StringRef(name)})
-	if err != nil || nlb.Tags[stackTagKey] != stackTagValue(ctx) {
-		return "network load balancer " + name + ", not this stack's", false
+	if natID, isNAT := strings.CutPrefix(eni.Description, "Interface for NAT Gateway "); isNAT {
+		nat, err := ec2.LookupNatGateway(ctx, &ec2.LookupNatGatewayArgs{Id: pulumi.StringRef(natID)})
+		if err == nil && nat.Tags[stackTagKey] == ours {
+			return eipHolding{Held: true, What: "this stack's NAT gateway " + natID, StackNAT: true}
+		}
+		return eipHolding{Held: true, What: "NAT gateway " + natID + ", not this stack's"}
 	}
-	return "this stack's NLB", true
+	return eipHolding{Held: true, What: fmt.Sprintf("network interface %s (%s)", eip.NetworkInterfaceId, eni.Description)}
 }

@@ -286,10 +286,21 @@ func init() {
 	hooks[TypeNatGateway] = objectHook{
 		// AWS: an Elastic IP is associated with one thing at a time; a NAT gateway created
 		// with an allocation another object holds fails with Resource.AlreadyAssociated.
+		// The gateway's network interface, which EC2 creates and describes as "Interface
+		// for NAT Gateway nat-…", holds the address, as DescribeAddresses shows it.
 		created: func(c *Cloud, id string, state resource.PropertyMap) error {
-			return c.holdEIPs(id, "Resource.AlreadyAssociated: Elastic IP address [%s] is already associated", str(state, "allocationId"))
+			if err := c.holdEIPs(id, "Resource.AlreadyAssociated: Elastic IP address [%s] is already associated", str(state, "allocationId")); err != nil {
+				return err
+			}
+			c.addNatInterface(id, state)
+			return nil
 		},
-		deleted: func(c *Cloud, id string, state resource.PropertyMap) { c.releaseEIPs(id, str(state, "allocationId")) },
+		deleted: func(c *Cloud, id string, state resource.PropertyMap) {
+			c.releaseEIPs(id, str(state, "allocationId"))
+			c.mu.Lock()
+			delete(c.enis, str(state, "networkInterfaceId"))
+			c.mu.Unlock()
+		},
 	}
 }
 
@@ -503,7 +514,27 @@ func (c *Cloud) AssociateEIP(allocationID, instanceID string) error {
 	return nil
 }
 
-// eni is a network interface AWS creates and owns for a load balancer: one per subnet.
+// addNatInterface records the network interface of a NAT gateway and puts it on the
+// gateway's Elastic IP.
+func (c *Cloud) addNatInterface(natID string, nat resource.PropertyMap) {
+	subnet := c.objectState(str(nat, "subnetId"))
+	e := &eni{
+		id: str(nat, "networkInterfaceId"), owner: natID, description: "Interface for NAT Gateway " + natID,
+		subnetID: str(nat, "subnetId"), vpcID: str(subnet, "vpcId"), az: str(subnet, "availabilityZone"),
+		privateIP: str(nat, "privateIp"), interfaceType: "nat_gateway", requesterID: "AWS",
+		allocationID: str(nat, "allocationId"),
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if eip, ok := c.objects[e.allocationID]; ok {
+		e.publicIP = str(eip.state, "publicIp")
+		put(eip.state, "networkInterface", e.id)
+	}
+	c.enis[e.id] = e
+}
+
+// eni is a network interface AWS creates and owns for a load balancer (one per subnet) or
+// a NAT gateway.
 type eni struct {
 	id, owner, description     string
 	subnetID, vpcID, az        string

@@ -45,6 +45,12 @@ type Mocks struct {
 func NewMocks(project, stack, region string) *Mocks {
 	c := standin.NewCloud()
 	_ = c.Configure(region) // an empty Cloud takes any region
+	return NewMocksOn(c, project, stack)
+}
+
+// NewMocksOn returns mocks for a project's stack on a Cloud that may hold objects already,
+// such as what an earlier run of the stack created.
+func NewMocksOn(c *standin.Cloud, project, stack string) *Mocks {
 	return &Mocks{Cloud: c, project: project, stack: stack}
 }
 
