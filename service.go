@@ -460,7 +460,10 @@ func containerHealthCheckOf(cfg config.Service) pulumi.Map {
 	}
 	m := pulumi.Map{"command": pulumi.ToStringArray(hc.Command)}
 	for k, v := range map[string]int{"interval": hc.Interval, "timeout": hc.Timeout, "retries": hc.Retries, "startPeriod": hc.StartPeriod} {
-		if v != 0 { // unset: ECS's default
+		// Unset stays unsent: ECS fills in interval, timeout and retries and the provider's
+		// containerDefinitionsAreEquivalent expects them; ECS returns no startPeriod unless
+		// one was sent, so sending a 0 would only risk a difference on every up.
+		if v != 0 {
 			m[k] = pulumi.Int(v)
 		}
 	}

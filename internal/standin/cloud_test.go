@@ -232,3 +232,40 @@ func TestLookUpsFailAsTheAPIDoes(t *testing.T) {
 		t.Errorf("a throttled look-up reads as a missing VPC: %v", err)
 	}
 }
+
+// A health check without interval, timeout, retries or startPeriod converges: ECS returns
+// the first three filled in, the provider's equivalence fills them in too, and neither
+// has a startPeriod. A stored startPeriod the program does not send would be a change.
+func TestHealthCheckDefaultsConverge(t *testing.T) {
+	defs := func(hc string) string {
+		return `[{"name":"web","image":"nginx","memory":256,"portMappings":[{"containerPort":80}],"healthCheck":` + hc + `}]`
+	}
+	c := NewCloud()
+	urn := resource.NewURN("test", "standin", "", TypeEcsTaskDefinition, "td")
+	in := resource.NewPropertyMapFromMap(map[string]any{"family": "web", "networkMode": "awsvpc", "containerDefinitions": defs(`{"command":["CMD","/probe"]}`)})
+	checked, _, err := c.Check(urn, nil, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, state, err := c.Create(urn, checked, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := str(state, "containerDefinitions")
+	for _, want := range []string{`"interval":30`, `"timeout":5`, `"retries":3`} {
+		if !strings.Contains(stored, want) {
+			t.Errorf("ECS's read-back lacks %s: %s", want, stored)
+		}
+	}
+	if strings.Contains(stored, "startPeriod") {
+		t.Errorf("ECS returned a startPeriod it was not sent: %s", stored)
+	}
+	if d := c.Diff(urn, id, state, checked, checked); len(d.Changed) > 0 {
+		t.Errorf("the same health check plans %v", d.Changed)
+	}
+	withStart := checked.Copy()
+	withStart["containerDefinitions"] = resource.NewStringProperty(defs(`{"command":["CMD","/probe"],"startPeriod":0}`))
+	if d := c.Diff(urn, id, state, checked, withStart); len(d.Replaces) == 0 {
+		t.Errorf("a startPeriod the stored definition lacks plans no replacement: %+v", d)
+	}
+}

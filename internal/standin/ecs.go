@@ -211,13 +211,21 @@ func parseContainerDefinitions(s string) ([]any, error) {
 
 // ecsFilledContainerDefinitions is what DescribeTaskDefinition returns for what was
 // registered: containers, environment and secrets sorted by name (the provider's Read
-// orders them), and ECS's defaults filled in.
+// orders them), and ECS's defaults filled in. A health check comes back with interval 30,
+// timeout 5 and retries 3 where they were not sent, but with no startPeriod: ECS leaves it
+// off unless it was given (HealthCheck in the ECS API reference; the diffs users saw
+// before the provider normalised the three, terraform-aws-modules/terraform-aws-ecs#148).
 func ecsFilledContainerDefinitions(defs []any, awsvpc bool) []any {
 	out := deepCopyJSON(defs).([]any)
 	for _, d := range out {
 		c := d.(map[string]any)
 		setDefault(c, "essential", true)
 		setDefault(c, "cpu", float64(0))
+		if hc, ok := c["healthCheck"].(map[string]any); ok {
+			setDefault(hc, "interval", float64(30))
+			setDefault(hc, "timeout", float64(5))
+			setDefault(hc, "retries", float64(3))
+		}
 		for _, k := range []string{"environment", "mountPoints", "volumesFrom", "systemControls"} {
 			setDefault(c, k, []any{})
 		}
