@@ -28,6 +28,9 @@ type monitored struct {
 type observability struct {
 	AlarmTopicArn pulumi.StringOutput
 	DashboardURL  pulumi.StringOutput
+	// Whether alarmEmail's subscription still waits for its confirmation link (unset
+	// without alarmEmail). SNS deletes a subscription left unconfirmed for 48 hours.
+	AlarmEmailPending pulumi.BoolOutput
 }
 
 // newObservability creates the alarm topic (with an email subscription when configured),
@@ -37,9 +40,10 @@ func newObservability(ctx *pulumi.Context, cfg config.Operations, in monitored, 
 	if err != nil {
 		return nil, fmt.Errorf("creating the alarm topic: %w", err)
 	}
+	obs := &observability{AlarmTopicArn: topic.Arn}
 	if cfg.AlarmEmail != "" {
 		// AWS mails a confirmation link first; until it is followed nothing is delivered.
-		_, err := sns.NewTopicSubscription(ctx, "alarm-email", &sns.TopicSubscriptionArgs{
+		sub, err := sns.NewTopicSubscription(ctx, "alarm-email", &sns.TopicSubscriptionArgs{
 			Topic:    topic.Arn,
 			Protocol: pulumi.String("email"),
 			Endpoint: pulumi.String(cfg.AlarmEmail),
@@ -47,17 +51,17 @@ func newObservability(ctx *pulumi.Context, cfg config.Operations, in monitored, 
 		if err != nil {
 			return nil, fmt.Errorf("subscribing alarmEmail to the alarm topic: %w", err)
 		}
+		obs.AlarmEmailPending = sub.PendingConfirmation
 	}
 	for _, a := range alarmSpecs(ctx, cfg, in) {
 		if err := newAlarm(ctx, a, topic.Arn); err != nil {
 			return nil, err
 		}
 	}
-	url, err := newDashboard(ctx, cfg, in, account)
-	if err != nil {
+	if obs.DashboardURL, err = newDashboard(ctx, cfg, in, account); err != nil {
 		return nil, err
 	}
-	return &observability{AlarmTopicArn: topic.Arn, DashboardURL: url}, nil
+	return obs, nil
 }
 
 // alarmSpec is one CloudWatch alarm: on one metric, or (queries) on metric math.

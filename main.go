@@ -45,11 +45,13 @@ type stackOutputs struct {
 	EndpointServiceName pulumi.StringOutput
 	// Operations: the alarms' SNS topic and the dashboard always; the access-log bucket,
 	// the flow-log group and the web ACL when they are on (else unset).
-	AlarmTopicArn   pulumi.StringOutput
-	DashboardURL    pulumi.StringOutput
-	AccessLogBucket pulumi.StringOutput
-	FlowLogGroup    pulumi.StringOutput
-	WebACLArn       pulumi.StringOutput
+	AlarmTopicArn pulumi.StringOutput
+	DashboardURL  pulumi.StringOutput
+	// Whether alarmEmail's subscription is still unconfirmed; unset without alarmEmail.
+	AlarmEmailPending pulumi.BoolOutput
+	AccessLogBucket   pulumi.StringOutput
+	FlowLogGroup      pulumi.StringOutput
+	WebACLArn         pulumi.StringOutput
 }
 
 // deploy runs the program's three stages. It reads and checks the config, then looks
@@ -155,7 +157,7 @@ func (o *stackOutputs) addOperations(ctx *pulumi.Context, cfg config.Operations,
 	if err != nil {
 		return err
 	}
-	o.AlarmTopicArn, o.DashboardURL = obs.AlarmTopicArn, obs.DashboardURL
+	o.AlarmTopicArn, o.DashboardURL, o.AlarmEmailPending = obs.AlarmTopicArn, obs.DashboardURL, obs.AlarmEmailPending
 	return nil
 }
 
@@ -193,6 +195,9 @@ func (o *stackOutputs) export(ctx *pulumi.Context) {
 		if v.OutputState != nil {
 			ctx.Export(name, v)
 		}
+	}
+	if o.AlarmEmailPending.OutputState != nil {
+		ctx.Export("alarmEmailPendingConfirmation", o.AlarmEmailPending)
 	}
 	if o.EndpointServiceName.OutputState != nil {
 		ctx.Export("endpointServiceName", o.EndpointServiceName)

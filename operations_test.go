@@ -148,6 +148,8 @@ func TestAlarms(t *testing.T) {
 	equal(t, "alarmTopicArn", await(t, out.AlarmTopicArn).(string), topicArn)
 	sub := m.one(t, string(standin.TypeSnsTopicSubscription), "alarm-email")
 	equal(t, "subscription", str(t, sub.Inputs, "topic")+" "+str(t, sub.Inputs, "protocol")+" "+str(t, sub.Inputs, "endpoint"), topicArn+" email ops@example.com")
+	// Until the mailed link is followed the subscription is pending, and the stack says so.
+	equal(t, "alarmEmailPendingConfirmation", await(t, out.AlarmEmailPending), any(true))
 
 	alarms := alarmsByName(m)
 	var names []string
@@ -196,7 +198,7 @@ func TestAlarms(t *testing.T) {
 
 	// Three AZs and HTTPS: an alarm per AZ and NLB target group; no Container Insights:
 	// no running-tasks alarm, which reads its metrics.
-	wide, _ := mustRunIn(t, largeAccount, map[string]string{"azCount": "3", "certificateArn": testCertArn, "containerInsights": "disabled"})
+	wide, wideOut := mustRunIn(t, largeAccount, map[string]string{"azCount": "3", "certificateArn": testCertArn, "containerInsights": "disabled"})
 	alarms = alarmsByName(wide)
 	for _, n := range []string{"nlb-healthy-hosts-2-alarm", "nlb-https-healthy-hosts-2-alarm"} {
 		if _, ok := alarms[n]; !ok {
@@ -207,6 +209,9 @@ func TestAlarms(t *testing.T) {
 		t.Error("containerInsights disabled: the running-tasks alarm is still there")
 	}
 	noneOf(t, wide, string(standin.TypeSnsTopicSubscription), "no alarmEmail")
+	if wideOut.AlarmEmailPending.OutputState != nil {
+		t.Error("no alarmEmail: alarmEmailPendingConfirmation is set")
+	}
 }
 
 // The dashboard follows the request path and its URL opens it in the console.

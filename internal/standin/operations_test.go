@@ -199,3 +199,22 @@ func TestServiceQuotaLookUp(t *testing.T) {
 		wantError(t, err, "is not authorized to perform: "+action)
 	}
 }
+
+// SNS deletes an email subscription left unconfirmed for 48 hours; a confirmed one stays.
+func TestUnconfirmedSubscriptionsExpire(t *testing.T) {
+	c := NewCloud()
+	topic, _ := made(t, c, TypeSnsTopic, "topic", map[string]any{})
+	pending, state := made(t, c, TypeSnsTopicSubscription, "pending", map[string]any{"topic": topic, "protocol": "email", "endpoint": "ops@example.com"})
+	if !boolean(state, "pendingConfirmation") {
+		t.Fatal("a new email subscription is not pending")
+	}
+	confirmed, _ := made(t, c, TypeSnsTopicSubscription, "confirmed", map[string]any{"topic": topic, "protocol": "email", "endpoint": "oncall@example.com"})
+	c.ConfirmSubscription(confirmed)
+	c.ExpireUnconfirmedSubscriptions()
+	if _, ok := c.Read(pending); ok {
+		t.Error("the unconfirmed subscription is still there after 48 hours")
+	}
+	if s, ok := c.Read(confirmed); !ok || boolean(s, "pendingConfirmation") {
+		t.Errorf("the confirmed subscription: found %v, state %v", ok, s)
+	}
+}

@@ -47,3 +47,27 @@ func init() {
 		},
 	})
 }
+
+// ExpireUnconfirmedSubscriptions is SNS's clean-up: a subscription whose confirmation link
+// was not followed within 48 hours is deleted (SNS developer guide, "Confirming your
+// subscription"). The provider's Read then finds nothing and clears the id
+// (resourceTopicSubscriptionRead), so a refresh drops it and the next up subscribes
+// again, mailing a new link.
+func (c *Cloud) ExpireUnconfirmedSubscriptions() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for id, o := range c.objects {
+		if o.urn.Type() == TypeSnsTopicSubscription && boolean(o.state, "pendingConfirmation") {
+			delete(c.objects, id)
+		}
+	}
+}
+
+// ConfirmSubscription is the owner of the endpoint following the mailed link.
+func (c *Cloud) ConfirmSubscription(arn string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if o, ok := c.objects[arn]; ok {
+		put(o.state, "pendingConfirmation", false)
+	}
+}
