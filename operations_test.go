@@ -49,6 +49,14 @@ func TestAccessLogBucket(t *testing.T) {
 			`{"ArnLike":{"aws:SourceArn":"arn:aws:logs:us-east-1:123456789012:*"},"StringEquals":{"aws:SourceAccount":"123456789012","s3:x-amz-acl":"bucket-owner-full-control"}}`)
 	acl := got["NlbLogDeliveryAclCheck"]
 	equal(t, "NLB ACL check", jsonOf(acl.Action)+" "+jsonOf(acl.Resource), `"s3:GetBucketAcl" "`+arn+`"`)
+
+	// What the README says: the ALB's logs are the record; the NLB logs only TLS listeners
+	// and this one passes TCP, so its logging (on, for rules such as AWS Config's
+	// nlb-logging-enabled) writes nothing.
+	albArn := str(t, m.one(t, string(standin.TypeLoadBalancer), "alb").State, "arn")
+	nlbArn := str(t, m.one(t, string(standin.TypeLoadBalancer), "nlb").State, "arn")
+	equal(t, "the ALB writes access logs", m.Cloud.DeliversAccessLogs(albArn), true)
+	equal(t, "the NLB, with TCP listeners only, writes access logs", m.Cloud.DeliversAccessLogs(nlbArn), false)
 }
 
 // noneOf fails the test if the program registered a resource of the type.

@@ -258,7 +258,7 @@ var registry = []entry{
 
 	// operations and the security baseline
 	&Setting[bool]{Key: "accessLogs", Group: GroupOperations, Default: true,
-		Doc:   "ALB and NLB access logs to an S3 bucket the stack creates (SSE-S3, public access blocked, TLS-only policy, ELB log delivery only); `pulumi destroy` deletes it with the logs.",
+		Doc:   "ALB access logs to an S3 bucket the stack creates (SSE-S3, public access blocked, TLS-only policy, ELB log delivery only); `pulumi destroy` deletes it with the logs. The NLB's logging is on too, but ELB logs only TLS listeners and the NLB's pass TCP, so it writes nothing.",
 		Stack: func(c *Stack) *bool { return &c.Operations.AccessLogs }},
 	&Setting[int]{Key: "accessLogRetentionDays", Group: GroupOperations, Default: 90, Allowed: between(1, 3650),
 		Doc:   "Days the access-log bucket keeps a log before its lifecycle rule deletes it.",

@@ -694,3 +694,23 @@ func getLoadBalancer(c *Cloud, args resource.PropertyMap) (resource.PropertyMap,
 	}
 	return nil, fmt.Errorf("no matching LB found")
 }
+
+// DeliversAccessLogs reports whether ELB writes request logs for a load balancer (by ARN):
+// an ALB's whenever logging is on; a Network Load Balancer's only when it also has a TLS
+// listener, since "access logs are created only if the load balancer has a TLS listener,
+// and the logs contain information about TLS requests only" (NLB user guide, access logs).
+func (c *Cloud) DeliversAccessLogs(lbArn string) bool {
+	lb := c.objectState(lbArn)
+	if lb == nil || !boolean(obj(lb, "accessLogs"), "enabled") {
+		return false
+	}
+	if str(lb, "loadBalancerType") != "network" {
+		return true
+	}
+	for _, l := range c.liveOfType(TypeListener) {
+		if str(l, "loadBalancerArn") == lbArn && str(l, "protocol") == "TLS" {
+			return true
+		}
+	}
+	return false
+}

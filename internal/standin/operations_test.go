@@ -218,3 +218,26 @@ func TestUnconfirmedSubscriptionsExpire(t *testing.T) {
 		t.Errorf("the confirmed subscription: found %v, state %v", ok, s)
 	}
 }
+
+// An NLB with logging on writes logs only once it has a TLS listener; an ALB always.
+func TestNlbAccessLogsNeedATLSListener(t *testing.T) {
+	c := NewCloud()
+	logBucket(t, c, albWriter, nlbWriter)
+	nlbArn, _ := made(t, c, TypeLoadBalancer, "nlb", withLogs(nlb(t, c), "nlb"))
+	if c.DeliversAccessLogs(nlbArn) {
+		t.Error("an NLB without listeners delivers access logs")
+	}
+	made(t, c, TypeListener, "tcp", map[string]any{"loadBalancerArn": nlbArn, "port": 80, "protocol": "TCP"})
+	if c.DeliversAccessLogs(nlbArn) {
+		t.Error("an NLB with a TCP listener only delivers access logs")
+	}
+	made(t, c, TypeListener, "tls", map[string]any{"loadBalancerArn": nlbArn, "port": 443, "protocol": "TLS",
+		"certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0e6c3c2f-1234-4abc-9def-0123456789ab"})
+	if !c.DeliversAccessLogs(nlbArn) {
+		t.Error("an NLB with a TLS listener delivers no access logs")
+	}
+	albArn, _ := made(t, c, TypeLoadBalancer, "alb", withLogs(alb(t, c), "alb"))
+	if !c.DeliversAccessLogs(albArn) {
+		t.Error("an ALB with logging on delivers no access logs")
+	}
+}
