@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"github.com/example/nlb-alb-fargate/internal/config"
 	"github.com/example/nlb-alb-fargate/internal/standin"
+	"net/netip"
 	"slices"
 	"strings"
 	"testing"
@@ -320,6 +321,23 @@ func TestWebACL(t *testing.T) {
 		str(t, vpcSources.State, "arn"))
 	for i, r := range rules[1:] {
 		equal(t, order[i+1], jsonOf(get(t, r, "overrideAction"))+" "+str(t, r, "statement", "managedRuleGroupStatement", "vendorName"), `{"none":{}} AWS`)
+	}
+
+	// What the rate rule counts (README, "WAF and the client's address"): an IPv4 client
+	// reaches the ALB as itself, outside the VPC's blocks; an IPv6 client as the NLB's
+	// private IPv4 address, which the scope-down excludes, so IPv6 clients do not share one
+	// budget. Aggregating on a forwarded header instead would trust what clients write.
+	nlbArn := str(t, m.one(t, string(standin.TypeLoadBalancer), "nlb").State, "arn")
+	subnet := m.idOf(t, string(standin.TypeSubnet), "public-0")
+	vpcBlock := netip.MustParsePrefix(strs(t, vpcSources.Inputs, "addresses")[0])
+	for client, counted := range map[string]bool{"203.0.113.7": true, "2001:db8::7": false} {
+		seen, err := m.Cloud.SourceSeenByALB(nlbArn, subnet, client)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := !vpcBlock.Contains(netip.MustParseAddr(seen)); got != counted {
+			t.Errorf("client %s reaches the ALB as %s: counted by the rate rule %v, want %v", client, seen, got, counted)
+		}
 	}
 
 	existing, _ := mustRunIn(t, withNetworks(t), map[string]string{"waf": "true",

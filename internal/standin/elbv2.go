@@ -7,6 +7,7 @@ package standin
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -713,4 +714,27 @@ func (c *Cloud) DeliversAccessLogs(lbArn string) bool {
 		}
 	}
 	return false
+}
+
+// SourceSeenByALB is the source address of a client's connection as an ALB sees it when
+// the client connects to an NLB's address in subnetID and the NLB forwards to the ALB
+// through an ALB-type target group. Such a target group's attributes "always use their
+// default values" (NLB user guide, "Use an Application Load Balancer as a target"), with
+// client IP preservation on, and NLB-to-ALB traffic is IPv4: an IPv4 client arrives as
+// itself, an IPv6 client as the NLB's private IPv4 address in that subnet (the client IP
+// preservation table of the NLB guide's target group attributes: IPv6 client requests to
+// IPv4 targets come from the load balancer's IPv4 address).
+func (c *Cloud) SourceSeenByALB(nlbArn, subnetID, client string) (string, error) {
+	addr, err := netip.ParseAddr(client)
+	if err != nil {
+		return "", err
+	}
+	if addr.Is4() {
+		return client, nil
+	}
+	e := c.eniOf(nlbArn, subnetID)
+	if e == nil {
+		return "", fmt.Errorf("the NLB %s has no interface in %s", nlbArn, subnetID)
+	}
+	return e.privateIP, nil
 }
