@@ -263,7 +263,9 @@ func serviceImage(ctx *pulumi.Context, cfg config.Service) (pulumi.StringOutput,
 	}
 	repo, err := ecr.NewRepository(ctx, cfg.Name+"-repo", &ecr.RepositoryArgs{
 		ForceDelete: pulumi.BoolPtr(true), // `pulumi destroy` must not stop at pushed images
-		// ECR scans each pushed image for known vulnerabilities (FSBP ECR.1).
+		// ECR scans each pushed image for known vulnerabilities (FSBP ECR.1). The setting is
+		// per repository, which AWS deprecates for the registry-level one; a registry-level
+		// configuration, where an account has one, takes precedence (README, Image scanning).
 		ImageScanningConfiguration: &awsecr.RepositoryImageScanningConfigurationArgs{ScanOnPush: pulumi.Bool(true)},
 	})
 	if err != nil {
