@@ -6,9 +6,9 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/example/nlb-alb-fargate/internal/config"
 	"regexp"
 
+	"github.com/example/nlb-alb-fargate/internal/config"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"

@@ -7,11 +7,11 @@ package main
 import (
 	"cmp"
 	"fmt"
-	"github.com/example/nlb-alb-fargate/internal/config"
 	"net/netip"
 	"slices"
 	"strings"
 
+	"github.com/example/nlb-alb-fargate/internal/config"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )

@@ -6,8 +6,8 @@ package main
 
 import (
 	"fmt"
-	"github.com/example/nlb-alb-fargate/internal/config"
 
+	"github.com/example/nlb-alb-fargate/internal/config"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"

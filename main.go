@@ -5,7 +5,6 @@ package main
 
 import (
 	"github.com/example/nlb-alb-fargate/internal/config"
-
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 

@@ -2,12 +2,13 @@ package main
 
 import (
 	"encoding/json"
-	"github.com/example/nlb-alb-fargate/internal/config"
-	"github.com/example/nlb-alb-fargate/internal/standin"
 	"net/netip"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/example/nlb-alb-fargate/internal/config"
+	"github.com/example/nlb-alb-fargate/internal/standin"
 )
 
 // The access-log bucket: encrypted with SSE-S3, all public access blocked, logs expired,

@@ -7,11 +7,11 @@ package main
 
 import (
 	"fmt"
-	"github.com/example/nlb-alb-fargate/internal/config"
 	"math"
 	"slices"
 	"strings"
 
+	"github.com/example/nlb-alb-fargate/internal/config"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/servicequotas"

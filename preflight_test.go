@@ -5,15 +5,15 @@ package main
 import (
 	"errors"
 	"fmt"
-	"github.com/example/nlb-alb-fargate/internal/config"
-	"github.com/example/nlb-alb-fargate/internal/standin/harness"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"strings"
 	"testing"
 
+	"github.com/example/nlb-alb-fargate/internal/config"
 	"github.com/example/nlb-alb-fargate/internal/standin"
+	"github.com/example/nlb-alb-fargate/internal/standin/harness"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 func resourceArgs(m map[string]any) resource.PropertyMap { return resource.NewPropertyMapFromMap(m) }

@@ -5,10 +5,10 @@ package main
 
 import (
 	"fmt"
-	"github.com/example/nlb-alb-fargate/internal/config"
 	"maps"
 	"slices"
 
+	"github.com/example/nlb-alb-fargate/internal/config"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )

@@ -2,12 +2,12 @@ package main
 
 import (
 	"fmt"
-	"github.com/example/nlb-alb-fargate/internal/config"
-	"github.com/example/nlb-alb-fargate/internal/standin"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/example/nlb-alb-fargate/internal/config"
+	"github.com/example/nlb-alb-fargate/internal/standin"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
