@@ -437,7 +437,13 @@ func (c *Cloud) Update(urn resource.URN, id string, state, oldInputs, news resou
 	if err != nil {
 		return nil, err
 	}
+	// The provider's Update ends with its Read, which stores what AWS holds now: start from
+	// the live object (an Elastic IP another resource associated since, say), not from the
+	// state the engine last stored.
 	outs := state.Copy()
+	if live := c.objectState(id); live != nil {
+		outs = live
+	}
 	for k, v := range withoutReserved(news) {
 		outs[k] = v
 	}
