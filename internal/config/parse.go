@@ -105,6 +105,12 @@ var (
 func init() {
 	for _, s := range registry {
 		i := s.Info()
+		if _, dup := byKey[i.Key]; dup {
+			panic("config: two registry entries for " + i.Key) // a programming error, caught by any test
+		}
+		if err := s.wellFormed(); err != nil {
+			panic("config: " + i.Key + ": " + err.Error())
+		}
 		byKey[i.Key] = s
 		if i.PerService {
 			serviceKeys = append(serviceKeys, i.Key)

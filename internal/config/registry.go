@@ -108,6 +108,8 @@ type entry interface {
 	plain() bool
 	// rangeOf is the range the setting's rule allows, for a whole number between two ends.
 	rangeOf() (lo, hi int, ok bool)
+	// wellFormed says what is wrong with the entry itself, if anything.
+	wellFormed() error
 }
 
 // Info is what the documentation says of a setting.
@@ -141,6 +143,18 @@ func (s *Setting[T]) Info() Info {
 }
 
 func (s *Setting[T]) plain() bool { return s.Plain }
+
+func (s *Setting[T]) wellFormed() error {
+	switch {
+	case (s.Stack == nil) == (s.Service == nil):
+		return fmt.Errorf("give exactly one of Stack and Service")
+	case s.EntryOnly && s.Service == nil:
+		return fmt.Errorf("EntryOnly is for service settings")
+	case s.Doc == "":
+		return fmt.Errorf("no Doc")
+	}
+	return nil
+}
 
 func (s *Setting[T]) rangeOf() (lo, hi int, ok bool) {
 	if b := s.Allowed.bounds; b != nil {
