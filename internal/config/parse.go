@@ -29,15 +29,15 @@ func Parse(raw map[string]string, secret func(key string) bool) (*Stack, error) 
 	if c.Services == nil { // no services entries: the one service of the top-level settings
 		c.Services = []Service{r.base}
 	}
-	Check(c, r.p)
+	checkAll(c, r.p)
 	if err := r.p.Err(""); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
-// Check runs every setting's own rule, then every cross-check, on c.
-func Check(c *Stack, p *Problems) {
+// checkAll runs every setting's own rule, then every cross-check, on c.
+func checkAll(c *Stack, p *Problems) {
 	for _, s := range registry {
 		s.check(p, c)
 	}

@@ -87,8 +87,8 @@ type Kind[T any] struct {
 	decode func(r *reader, path string, v any) (T, bool)
 	// merge is how a `services` entry's value meets the inherited one; nil: it replaces it.
 	merge func(base, over T) T
-	// fields checks the parts of a structured value, each under its own path, and says in
-	// fields what they allow.
+	// check checks the parts of a structured value, each under its own path; fields says
+	// in words what they allow.
 	check  func(p *Problems, path string, v T)
 	fields string
 	// value is a value as Pulumi.yaml and the README write it.
