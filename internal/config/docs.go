@@ -18,9 +18,9 @@ import (
 // the end of the file.
 const configMarker = "# The config section is generated from internal/config/settings.go by `go generate ./...`;\n# edit the registry, not this section.\n"
 
-// readme markers around each generated table.
-func tableBegin(g Group) string {
-	return fmt.Sprintf("<!-- BEGIN settings table %q: generated from internal/config/settings.go by `go generate ./...` -->\n", g.Title())
+// tableBegin is the README marker before a generated table.
+func tableBegin(title string) string {
+	return fmt.Sprintf("<!-- BEGIN settings table %q: generated from internal/config/settings.go by `go generate ./...` -->\n", title)
 }
 
 const tableEnd = "<!-- END settings table -->\n"
@@ -80,21 +80,52 @@ func yamlValue(v any) string {
 	return string(out)
 }
 
-// ReadmeTable is the README's settings table of a group.
-func ReadmeTable(g Group) string {
+// readmeTable is a README table of the settings: a group's (without its advanced ones),
+// "The settings you will set" (commonTable) or the advanced ones.
+type readmeTable struct {
+	title string
+	rows  string
+}
+
+// readmeTables are the README's generated tables, in their order.
+func readmeTables() []readmeTable {
+	tables := []readmeTable{{"The settings you will set", commonTable()}}
+	for _, g := range Groups {
+		tables = append(tables, readmeTable{g.Title(), settingsTable(func(s Info) bool { return s.Group == g && s.Level != LevelAdvanced })})
+	}
+	return append(tables, readmeTable{"Advanced", settingsTable(func(s Info) bool { return s.Level == LevelAdvanced })})
+}
+
+// settingsTable is the full table of the settings keep selects.
+func settingsTable(keep func(Info) bool) string {
 	var b strings.Builder
 	b.WriteString("| Key | Type | Default | Allowed | Meaning |\n|---|---|---|---|---|\n")
 	for _, s := range Settings() {
-		if s.Group != g {
-			continue
+		if keep(s) {
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", s.Key, s.Schema, cell(readmeValue(s.Default)), cell(allowedText(s)), cell(meaning(s)))
 		}
-		meaning := s.Doc
-		if s.See != "" {
-			meaning += fmt.Sprintf(" See [%s](#%s).", s.See, anchor(s.See))
-		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", s.Key, s.Schema, cell(readmeValue(s.Default)), cell(allowedText(s)), cell(meaning))
 	}
 	return b.String()
+}
+
+// commonTable is the short table of the settings most stacks set.
+func commonTable() string {
+	var b strings.Builder
+	b.WriteString("| Key | Default | Meaning |\n|---|---|---|\n")
+	for _, s := range Settings() {
+		if s.Level == LevelCommon {
+			fmt.Fprintf(&b, "| [`%s`](#%s) | %s | %s |\n", s.Key, anchor(s.Group.Title()), cell(readmeValue(s.Default)), cell(meaning(s)))
+		}
+	}
+	return b.String()
+}
+
+// meaning is the doc line, with a link to the section that explains more.
+func meaning(s Info) string {
+	if s.See == "" {
+		return s.Doc
+	}
+	return s.Doc + fmt.Sprintf(" See [%s](#%s).", s.See, anchor(s.See))
 }
 
 // readmeValue is a default as the README shows it: `perAz`, `""`, `80`, `["*"]`.
@@ -133,15 +164,15 @@ func Generate(pulumiYAML, readme []byte) ([]byte, []byte, error) {
 	newYAML := append(bytes.Clone(pulumiYAML[:i]), PulumiConfig()...)
 
 	newReadme := string(readme)
-	for _, g := range Groups {
-		begin := tableBegin(g)
+	for _, table := range readmeTables() {
+		begin := tableBegin(table.title)
 		start := strings.Index(newReadme, begin)
 		end := strings.Index(newReadme[max(start, 0):], tableEnd)
 		if start < 0 || end < 0 {
-			return nil, nil, fmt.Errorf("README.md: no generated table for %q: put %q and %q around it", g.Title(), begin, tableEnd)
+			return nil, nil, fmt.Errorf("README.md: no generated table for %q: put %q and %q around it", table.title, begin, tableEnd)
 		}
 		end += start
-		newReadme = newReadme[:start+len(begin)] + ReadmeTable(g) + newReadme[end:]
+		newReadme = newReadme[:start+len(begin)] + table.rows + newReadme[end:]
 	}
 	for _, s := range Settings() {
 		if s.See != "" && !headingPattern(s.See).MatchString(newReadme) {

@@ -35,11 +35,25 @@ func (g Group) Title() string {
 	return [...]string{"Network", "Ingress", "Static IPs and the account check", "Operations and security baseline", "Service"}[g]
 }
 
+// Level sorts a setting for a newcomer.
+type Level int
+
+const (
+	LevelRegular Level = iota
+	// LevelCommon: one of the few settings most stacks set, listed again in the README's
+	// "The settings you will set".
+	LevelCommon
+	// LevelAdvanced: fixed by AWS's rules or for experts; documented in the README's
+	// "Advanced" table instead of its group's.
+	LevelAdvanced
+)
+
 // Setting is one key of the stack config. T is its Go type: the field it fills is a *T,
 // so a setting whose declared type differs from its field does not compile.
 type Setting[T any] struct {
 	Key     string
 	Group   Group
+	Level   Level
 	Default T
 	// Doc is one line, Pulumi.yaml's description and the README's "Meaning".
 	Doc string
@@ -123,6 +137,7 @@ type Info struct {
 	Allows     string // the rule's words, structured values' fields first
 	PerService bool
 	EntryOnly  bool
+	Level      Level
 }
 
 func (s *Setting[T]) kind() *Kind[T] {
@@ -139,7 +154,7 @@ func (s *Setting[T]) Info() Info {
 		allows = joinNonEmpty("; ", k.fields, allows)
 	}
 	return Info{Key: s.Key, Group: s.Group, Schema: k.Schema, Items: k.Items, Default: k.value(s.Default),
-		Doc: s.Doc, See: s.See, Allows: allows, PerService: s.Service != nil, EntryOnly: s.EntryOnly}
+		Doc: s.Doc, See: s.See, Allows: allows, PerService: s.Service != nil, EntryOnly: s.EntryOnly, Level: s.Level}
 }
 
 func (s *Setting[T]) plain() bool { return s.Plain }
