@@ -269,3 +269,39 @@ func TestHealthCheckDefaultsConverge(t *testing.T) {
 		t.Errorf("a startPeriod the stored definition lacks plans no replacement: %+v", d)
 	}
 }
+
+// After the circuit breaker rolls a deployment back, the next up plans nothing: the
+// engine compares the program with its stored state, which still names the new revision.
+// A refresh reads the service back on the old revision, and up then plans an in-place
+// update to the new one again.
+func TestCircuitBreakerRollbackIsSeenOnlyByRefresh(t *testing.T) {
+	c := NewCloud()
+	fargateCluster(t, c)
+	newRevision := "arn:aws:ecs:us-east-1:123456789012:task-definition/dev-web:2"
+	in := resource.NewPropertyMapFromMap(map[string]any{"name": "web", "cluster": "arn:aws:ecs:us-east-1:123456789012:cluster/c",
+		"taskDefinition": newRevision, "desiredCount": 2,
+		"capacityProviderStrategies": []any{map[string]any{"capacityProvider": "FARGATE", "weight": 1}}})
+	urn := resource.NewURN("test", "standin", "", TypeEcsService, "web")
+	checked, _, err := c.Check(urn, nil, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, stored, err := c.Create(urn, checked, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.RollBackDeployment(id); err != nil {
+		t.Fatal(err)
+	}
+	if d := c.Diff(urn, id, stored, checked, checked); len(d.Changed) > 0 {
+		t.Errorf("without a refresh, up plans %v", d.Changed)
+	}
+	refreshed, ok := c.Read(id)
+	if !ok || str(refreshed, "taskDefinition") != "arn:aws:ecs:us-east-1:123456789012:task-definition/dev-web:1" {
+		t.Fatalf("refresh reads the service on %q, want the earlier revision", str(refreshed, "taskDefinition"))
+	}
+	d := c.Diff(urn, id, refreshed, checked, checked)
+	if !contains(d.Changed, "taskDefinition") || len(d.Replaces) > 0 {
+		t.Errorf("after the refresh, up plans %+v; want an in-place update of taskDefinition", d)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -344,4 +345,26 @@ func deepCopyJSON(v any) any {
 	b, _ := json.Marshal(v)
 	_ = json.Unmarshal(b, &out)
 	return out
+}
+
+// RollBackDeployment is ECS's deployment circuit breaker at work: a deployment whose
+// tasks keep failing is rolled back to the service's previous task definition (ECS
+// developer guide, "How the Amazon ECS deployment circuit breaker detects failures"),
+// on ECS's own, after `pulumi up` has returned. The service's live task definition is
+// then the revision before the one Pulumi's state records.
+func (c *Cloud) RollBackDeployment(serviceArn string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	o, ok := c.objects[serviceArn]
+	if !ok {
+		return fmt.Errorf("ServiceNotFoundException: %s", serviceArn)
+	}
+	td := str(o.state, "taskDefinition")
+	i := strings.LastIndex(td, ":")
+	rev, err := strconv.Atoi(td[i+1:])
+	if err != nil || rev < 2 {
+		return fmt.Errorf("the service runs %s: no earlier revision to roll back to", td)
+	}
+	put(o.state, "taskDefinition", fmt.Sprintf("%s:%d", td[:i], rev-1))
+	return nil
 }
