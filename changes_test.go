@@ -308,27 +308,25 @@ func TestChangeSafetyCoversEverySetting(t *testing.T) {
 	}
 }
 
-// TestChangeSafety applies every row's change to a deployed dev stack. The rows run in two
-// lanes, each on a stack of its own, to use both cores of a small machine.
+// TestChangeSafety applies every row's change to a deployed dev stack. The rows run in
+// lanes, each on a stack of its own, to use both cores of a small machine; a lane that is
+// done takes the next rows from a queue shared with the others, so they end together.
 func TestChangeSafety(t *testing.T) {
 	skipShort(t)
 	changes := settingChanges(t)
 	cli := harness.PulumiCLI(t)
 	const lanes = 2
-	rows := make([]string, len(changes)) // each lane writes its own rows
+	rows := make([]string, len(changes)) // each row is written by the lane that ran it
+	queue := changeQueue(changes)
 	t.Run("lanes", func(t *testing.T) {
 		for lane := range lanes {
 			t.Run(fmt.Sprint(lane), func(t *testing.T) {
 				t.Parallel()
-				var mine []int
-				for i := lane; i < len(changes); i += lanes {
-					mine = append(mine, i)
-				}
 				e := harness.NewStack(t, cli, harness.StackOptions{Name: "dev", ConfigFile: "Pulumi.dev.yaml", Program: program})
 				// An account whose Elastic IP quota was raised: three AZs with a NAT gateway
 				// each take 6 of the default 5, and kept Elastic IPs stay allocated.
 				e.AWS.Cloud.SetQuota("ec2", "L-0263D0A3", 20)
-				applyChanges(t, e, changes, mine, rows)
+				applyChanges(t, e, changes, queue, rows)
 			})
 		}
 	})
@@ -337,46 +335,74 @@ func TestChangeSafety(t *testing.T) {
 	}
 }
 
-// applyChanges applies the rows idx in turn to the stack, each from its base and back,
-// and writes their README rows. Rows with the same base run one after the other, from
-// one deployment of that base.
-func applyChanges(t *testing.T, e *harness.Stack, changes []settingChange, idx []int, rows []string) {
+// changeQueue hands out the rows as groups that share a base, so that a lane deploys a
+// base once for all its rows: first the groups on a base of their own, then the rows on
+// the dev stack itself one by one, the small pieces that let the lanes end together.
+func changeQueue(changes []settingChange) <-chan []int {
+	groups := map[string][]int{}
+	for i, c := range changes {
+		groups[baseKey(c)] = append(groups[baseKey(c)], i)
+	}
+	queue := make(chan []int, len(changes))
+	for _, key := range slices.Sorted(maps.Keys(groups)) {
+		if key != "" {
+			queue <- groups[key]
+		}
+	}
+	for _, i := range groups[""] {
+		queue <- []int{i}
+	}
+	close(queue)
+	return queue
+}
+
+// applyChanges applies the rows it takes from the queue to the stack, each from its base
+// and back, and writes their README rows. Each row is previewed, applied and previewed
+// again (which must plan nothing); going back to the base, or to the next group's base,
+// is an up alone: no check reads a plan of it.
+func applyChanges(t *testing.T, e *harness.Stack, changes []settingChange, queue <-chan []int, rows []string) {
 	dev := devConfig(t)
 	var kept []string // resources whose objects the stack let go of without deleting them
-	apply := func(settings map[string]any) (harness.Plan, harness.Plan) {
+	up := func() harness.Plan {
 		t.Helper()
-		e.SetConfig(t, stackYAML(dev, settings))
-		preview := e.Preview(t)
-		_, applied := e.Up(t)
+		applied := e.Apply(t)
 		for urn := range applied.Retained() {
 			kept = append(kept, urn.Name())
 		}
-		return preview, applied
+		return applied
 	}
-	sort.SliceStable(idx, func(i, j int) bool { return baseKey(changes[idx[i]]) < baseKey(changes[idx[j]]) })
+	deploy := func(settings map[string]any) {
+		t.Helper()
+		e.SetConfig(t, stackYAML(dev, settings))
+		up()
+	}
 	deployedBase := "-"
-	for _, i := range idx {
-		c := changes[i]
-		if key := baseKey(c); key != deployedBase {
-			apply(c.base)
-			deployedBase = key
+	for group := range queue {
+		for _, i := range group {
+			c := changes[i]
+			if key := baseKey(c); key != deployedBase {
+				deploy(c.base)
+				deployedBase = key
+			}
+			set := merge(c.base, c.set)
+			if c.prepare != nil {
+				set = merge(set, c.prepare(t, e))
+			}
+			e.SetConfig(t, stackYAML(dev, set))
+			preview := e.Preview(t)
+			applied := up()
+			if c.verify != nil {
+				c.verify(t, e, set)
+			}
+			if err := e.Preview(t).NoChanges(); err != nil {
+				t.Errorf("%s: the changed stack does not converge: %v", c.change, err)
+			}
+			checkProtected(t, c, preview, applied)
+			rows[i] = tableRow(c, applied)
+			deploy(c.base) // back to the base for the next row
 		}
-		set := merge(c.base, c.set)
-		if c.prepare != nil {
-			set = merge(set, c.prepare(t, e))
-		}
-		preview, applied := apply(set)
-		if c.verify != nil {
-			c.verify(t, e, set)
-		}
-		if err := e.Preview(t).NoChanges(); err != nil {
-			t.Errorf("%s: the changed stack does not converge: %v", c.change, err)
-		}
-		checkProtected(t, c, preview, applied)
-		rows[i] = tableRow(c, applied)
-		apply(c.base) // back to the base for the next row
 	}
-	apply(nil)
+	deploy(nil)
 	if err := e.Preview(t).NoChanges(); err != nil {
 		t.Errorf("back on the dev config, the stack does not converge: %v", err)
 	}

@@ -40,12 +40,18 @@ func TestPulumiCLIVersionMatchesSDK(t *testing.T) {
 }
 
 // TestEngine runs the lifecycle for the dev stack and each example config.
+//
+// The engine tests but TestChangeSafety are parallel, and so are these lifecycles: each
+// has stacks and an account of its own. go test runs them two at a time (-parallel is
+// GOMAXPROCS, 2 on two cores) once the sequential tests are done, TestChangeSafety with
+// its two lanes among those, so both cores stay busy to the end.
 func TestEngine(t *testing.T) {
 	skipShort(t)
+	t.Parallel()
 	cli := harness.PulumiCLI(t)
 	for _, sc := range stackConfigFiles(t) {
-		// Sequential: each lifecycle keeps the CLI busy on one of two cores already.
 		t.Run(sc.stack, func(t *testing.T) {
+			t.Parallel()
 			cloud := standin.NewCloud()
 			if sc.network != nil {
 				seedNetwork(t, cloud, *sc.network)
@@ -67,8 +73,9 @@ func skipShort(t *testing.T) {
 // fails when an input changes on every run.
 func TestEngineIdempotencyCheckBites(t *testing.T) {
 	skipShort(t)
+	t.Parallel()
 	e := harness.NewStack(t, harness.PulumiCLI(t), harness.StackOptions{Name: "dev", ConfigFile: "Pulumi.dev.yaml", Program: perturbedProgram})
-	e.Up(t)
+	e.Apply(t)
 	err := e.Preview(t).NoChanges()
 	if err == nil {
 		t.Errorf("NoChanges found no changes after up, want the canary's tags change")
@@ -86,11 +93,13 @@ func TestEngineIdempotencyCheckBites(t *testing.T) {
 // aws issue 49531). The same NLB without the pin plans nothing.
 func TestEnginePinnedIPv6IsReplaced(t *testing.T) {
 	skipShort(t)
+	t.Parallel()
 	cli := harness.PulumiCLI(t)
 	for _, pin := range []bool{true, false} {
 		t.Run(fmt.Sprintf("pinned=%v", pin), func(t *testing.T) {
+			t.Parallel()
 			e := harness.NewStack(t, cli, harness.StackOptions{Name: "dev", ConfigFile: "Pulumi.dev.yaml", Program: dualStackNlbProgram(pin)})
-			e.Up(t)
+			e.Apply(t)
 			plan := e.Preview(t)
 			if !pin {
 				if err := plan.NoChanges(); err != nil {
@@ -252,8 +261,8 @@ func lifecycle(t *testing.T, e *harness.Stack) {
 	}
 	t.Logf("%s: step 1/4 preview passed: %d to create", e.Name, plan.Changes[apitype.OpCreate])
 
-	res, _ := e.Up(t)
-	t.Logf("%s: step 2/4 up passed: %v", e.Name, harness.SummaryChanges(res.Summary))
+	applied := e.Apply(t)
+	t.Logf("%s: step 2/4 up passed: %v", e.Name, applied.Changes)
 
 	plan = e.Preview(t)
 	if err := plan.NoChanges(); err != nil {
@@ -262,8 +271,9 @@ func lifecycle(t *testing.T, e *harness.Stack) {
 		t.Logf("%s: step 3/4 second preview passed: no changes (%d unchanged)", e.Name, plan.Changes[apitype.OpSame])
 	}
 
+	outputs := e.Outputs(t)
 	resources := e.Resources(t)
-	if err := checkOutputs(res.Outputs, resources, azCount(t, e), subnetsIn(e.AWS.Cloud)); err != nil {
+	if err := checkOutputs(outputs, resources, azCount(t, e), subnetsIn(e.AWS.Cloud)); err != nil {
 		t.Errorf("%s: stack outputs: %v", e.Name, err)
 	}
 	var custom int
@@ -276,7 +286,7 @@ func lifecycle(t *testing.T, e *harness.Stack) {
 		t.Errorf("%s: the aws stand-in holds %d objects, the state %d aws resources", e.Name, live, custom)
 	}
 	t.Logf("%s: outputs checked: %d resources in state, dns=%v staticIps=%v staticIpv6s=%v", e.Name, len(resources),
-		res.Outputs["dns"].Value, res.Outputs["staticIps"].Value, res.Outputs["staticIpv6s"].Value)
+		outputs["dns"].Value, outputs["staticIps"].Value, outputs["staticIpv6s"].Value)
 
 	e.Destroy(t)
 	t.Logf("%s: step 4/4 destroy passed; %s; %s", e.Name, e.AWS.Summary(), e.AWSX.Summary())
@@ -503,12 +513,14 @@ func checkOutputs(outputs auto.OutputMap, resources []apitype.ResourceV3, azCoun
 // when it is destroyed in turn.
 func TestEngineStaticIPsOutliveTheStack(t *testing.T) {
 	skipShort(t)
+	t.Parallel()
 	cli := harness.PulumiCLI(t)
 	dev := devConfig(t)
 	first := harness.NewStack(t, cli, harness.StackOptions{Name: "first", ConfigFile: "Pulumi.dev.yaml", Program: program})
 	first.SetConfig(t, stackYAML(dev, map[string]any{"retainStaticIps": true}))
-	res, _ := first.Up(t)
-	ips, ids := res.Outputs["staticIps"].Value, res.Outputs["staticIpAllocationIds"].Value
+	first.Apply(t)
+	outputs := first.Outputs(t)
+	ips, ids := outputs["staticIps"].Value, outputs["staticIpAllocationIds"].Value
 	destroyed := first.Destroy(t, "nlb-eip-0", "nlb-eip-1")
 	kept := destroyed.Retained()
 	for _, st := range destroyed.Steps {
@@ -522,8 +534,8 @@ func TestEngineStaticIPsOutliveTheStack(t *testing.T) {
 
 	second := harness.NewStack(t, cli, harness.StackOptions{Name: "second", ConfigFile: "Pulumi.dev.yaml", Program: program, Cloud: first.AWS.Cloud})
 	second.SetConfig(t, stackYAML(dev, map[string]any{"eipAllocationIds": ids}))
-	res, _ = second.Up(t)
-	if got := fmt.Sprint(res.Outputs["staticIps"].Value); got != fmt.Sprint(ips) {
+	second.Apply(t)
+	if got := fmt.Sprint(second.Outputs(t)["staticIps"].Value); got != fmt.Sprint(ips) {
 		t.Errorf("the second stack answers on %s, want the first's %s", got, fmt.Sprint(ips))
 	}
 	if err := second.Preview(t).NoChanges(); err != nil {

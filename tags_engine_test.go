@@ -18,6 +18,7 @@ import (
 // then updates exactly those resources (and the provider) in place, nothing replaced.
 func TestEngineDefaultTagsReachEveryTaggableResource(t *testing.T) {
 	skipShort(t)
+	t.Parallel()
 	e := harness.NewStack(t, harness.PulumiCLI(t), harness.StackOptions{Name: "dev", ConfigFile: "Pulumi.dev.yaml", Program: program})
 	dev := devConfig(t)
 	withTeam := func(team string) map[string]string {
@@ -32,7 +33,7 @@ func TestEngineDefaultTagsReachEveryTaggableResource(t *testing.T) {
 	}
 
 	configure(withTeam("payments"))
-	e.Up(t)
+	e.Apply(t)
 	tagged := checkDefaultTags(t, e, withTeam("payments"))
 	if err := e.Preview(t).NoChanges(); err != nil {
 		t.Errorf("with default tags: %v", err)
@@ -40,7 +41,7 @@ func TestEngineDefaultTagsReachEveryTaggableResource(t *testing.T) {
 
 	configure(withTeam("checkout"))
 	checkTagsUpdate(t, "the preview of a changed default tag", e.Preview(t), tagged)
-	_, applied := e.Up(t)
+	applied := e.Apply(t)
 	checkTagsUpdate(t, "the up of a changed default tag", applied, tagged)
 	checkDefaultTags(t, e, withTeam("checkout"))
 	if err := e.Preview(t).NoChanges(); err != nil {

@@ -18,6 +18,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,6 +27,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,10 +38,14 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/constant"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/grpc"
+	"google.golang.org/protobuf/types/known/emptypb"
 )
 
 // CLIVersion is the Pulumi CLI the engine tests run. It must equal the version of
@@ -71,6 +78,7 @@ func CheckCLIVersionPin() error {
 // StackOptions says which stack to run and with what.
 type StackOptions struct {
 	Name       string         // stack name
+	Dir        string         // the project directory, with Pulumi.yaml; "": the working directory
 	ConfigFile string         // the stack's config file, relative to the project directory
 	Program    pulumi.RunFunc // the program, run inline in the test process
 	Cloud      *standin.Cloud // the AWS account to run in; nil: a new, empty one
@@ -85,15 +93,19 @@ type Stack struct {
 	stack   auto.Stack
 	work    string // the work directory with Pulumi.yaml and the stack file
 	ctx     context.Context
+	cli     auto.PulumiCommand
+	program pulumi.RunFunc
+	env     []string // the CLI's environment, as the workspace passes it
+	events  string   // the event log of Apply's `pulumi up`
 }
 
 // NewStack copies Pulumi.yaml and the stack's config into a temp work dir (stack init
-// writes an encryption salt into the stack file; the repository stays untouched), starts
-// the stand-ins and selects the stack with the inline program. It runs from the project
-// directory, the test's working directory.
+// writes the secrets provider's key into the stack file; the repository stays untouched),
+// starts the stand-ins and selects the stack with the inline program. The project
+// directory is o.Dir, by default the test's working directory.
 func NewStack(t *testing.T, cli auto.PulumiCommand, o StackOptions) *Stack {
 	t.Helper()
-	proj, err := workspace.LoadProject("Pulumi.yaml")
+	proj, err := workspace.LoadProject(filepath.Join(o.Dir, "Pulumi.yaml"))
 	if err != nil {
 		t.Fatalf("loading Pulumi.yaml: %v", err)
 	}
@@ -104,8 +116,8 @@ func NewStack(t *testing.T, cli auto.PulumiCommand, o StackOptions) *Stack {
 			t.Fatal(err)
 		}
 	}
-	copyFile(t, "Pulumi.yaml", filepath.Join(work, "Pulumi.yaml"))
-	copyFile(t, o.ConfigFile, filepath.Join(work, "Pulumi."+o.Name+".yaml"))
+	copyFile(t, filepath.Join(o.Dir, "Pulumi.yaml"), filepath.Join(work, "Pulumi.yaml"))
+	copyFile(t, filepath.Join(o.Dir, o.ConfigFile), filepath.Join(work, "Pulumi."+o.Name+".yaml"))
 
 	awsVersion, err := moduleVersion(awsModule)
 	if err != nil {
@@ -123,29 +135,46 @@ func NewStack(t *testing.T, cli auto.PulumiCommand, o StackOptions) *Stack {
 	awsx := Serve(t, "awsx", strings.TrimPrefix(awsxVersion, "v"), aws.Cloud)
 
 	ctx := t.Context()
+	env := map[string]string{
+		"PULUMI_BACKEND_URL":       "file://" + filepath.ToSlash(state),
+		"PULUMI_HOME":              home,
+		"PULUMI_SKIP_UPDATE_CHECK": "true",
+		// Nothing may be downloaded: the engine attaches to the stand-ins instead.
+		"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+		"PULUMI_DEBUG_PROVIDERS":                      fmt.Sprintf("aws:%d,awsx:%d", aws.Port, awsx.Port),
+		// The secrets provider is a stand-in Vault (vault.go), not a passphrase: a
+		// passphrase costs every CLI run 0.2 s of CPU to derive the key.
+		"VAULT_ADDR":  serveVault(t),
+		"VAULT_TOKEN": "engine-test",
+		// The file backend writes the whole checkpoint after every step of an update,
+		// each time serialized anew, unless told to write only the final one (env.
+		// SkipCheckpoints, pulumi#10668): that took most of the CPU of an update that
+		// changes many resources. The final state is written all the same, for failed
+		// updates too, and it is all the tests read; intermediate ones only matter for
+		// resuming after the CLI itself crashed.
+		"PULUMI_SKIP_CHECKPOINTS": "true",
+	}
 	stack, err := auto.UpsertStackInlineSource(ctx, o.Name, proj.Name.String(), o.Program,
 		auto.WorkDir(work),
 		auto.Pulumi(cli),
-		auto.EnvVars(map[string]string{
-			"PULUMI_BACKEND_URL":       "file://" + filepath.ToSlash(state),
-			"PULUMI_CONFIG_PASSPHRASE": "engine-test",
-			"PULUMI_HOME":              home,
-			"PULUMI_SKIP_UPDATE_CHECK": "true",
-			// Nothing may be downloaded: the engine attaches to the stand-ins instead.
-			"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-			"PULUMI_DEBUG_PROVIDERS":                      fmt.Sprintf("aws:%d,awsx:%d", aws.Port, awsx.Port),
-		}),
+		auto.EnvVars(env),
+		auto.SecretsProvider("hashivault://"+vaultKey),
 	)
 	if err != nil {
 		t.Fatalf("%s: creating the stack: %v", o.Name, err)
 	}
 	t.Logf("%s: stack from %s, CLI %s, stand-ins aws %s on :%d and awsx %s on :%d",
 		o.Name, o.ConfigFile, cli.Version(), aws.version, aws.Port, awsx.version, awsx.Port)
-	return &Stack{Name: o.Name, Project: proj, AWS: aws, AWSX: awsx, stack: stack, work: work, ctx: ctx}
+	s := &Stack{Name: o.Name, Project: proj, AWS: aws, AWSX: awsx, stack: stack, work: work, ctx: ctx,
+		cli: cli, program: o.Program, events: filepath.Join(tmp, "up-events.json")}
+	for _, k := range slices.Sorted(maps.Keys(env)) {
+		s.env = append(s.env, k+"="+env[k])
+	}
+	return s
 }
 
 // SetConfig replaces the stack's config file with the given YAML, as a user editing
-// Pulumi.<stack>.yaml would. The encryption salt stack init wrote is kept.
+// Pulumi.<stack>.yaml would. The secrets provider and the key stack init wrote are kept.
 func (s *Stack) SetConfig(t *testing.T, yaml []byte) {
 	t.Helper()
 	path := filepath.Join(s.work, "Pulumi."+s.Name+".yaml")
@@ -153,13 +182,15 @@ func (s *Stack) SetConfig(t *testing.T, yaml []byte) {
 	if err != nil {
 		t.Fatalf("%s: reading the stack file: %v", s.Name, err)
 	}
-	var salt string
+	var keep string
 	for _, line := range strings.Split(string(old), "\n") {
-		if strings.HasPrefix(line, "encryptionsalt:") {
-			salt = line + "\n"
+		for _, key := range []string{"secretsprovider:", "encryptedkey:", "encryptionsalt:"} {
+			if strings.HasPrefix(line, key) {
+				keep += line + "\n"
+			}
 		}
 	}
-	if err := os.WriteFile(path, append([]byte(salt), yaml...), 0o644); err != nil {
+	if err := os.WriteFile(path, append([]byte(keep), yaml...), 0o644); err != nil {
 		t.Fatalf("%s: writing the stack file: %v", s.Name, err)
 	}
 }
@@ -364,6 +395,149 @@ func (s *Stack) TryUp(t *testing.T) (auto.UpResult, Plan, error) {
 	return res, planOf(changes, evts), nil
 }
 
+// Apply runs `pulumi up`, which must succeed, and returns the steps it took. It is Up
+// without what auto.Stack.Up does after the update: two `pulumi stack output` runs and a
+// `pulumi stack history` run, three more starts of the CLI, which cost more CPU than the
+// update itself on an unchanged stack. Tests that need the outputs call Outputs; Up is
+// there for those that want auto's UpResult.
+func (s *Stack) Apply(t *testing.T) Plan {
+	t.Helper()
+	plan, err := s.TryApply(t)
+	if err != nil {
+		t.Fatalf("%s: up: %v", s.Name, err)
+	}
+	return plan
+}
+
+// TryApply is Apply returning the error of a failed `pulumi up`, with its output.
+func (s *Stack) TryApply(t *testing.T) (Plan, error) {
+	t.Helper()
+	start := time.Now()
+	evts, err := s.up()
+	if err != nil {
+		return Plan{}, err
+	}
+	var changes map[apitype.OpType]int
+	for _, ev := range evts {
+		if sum := ev.SummaryEvent; sum != nil {
+			changes = map[apitype.OpType]int{}
+			for op, n := range sum.ResourceChanges {
+				changes[apitype.OpType(op)] = n
+			}
+		}
+	}
+	if changes == nil {
+		return Plan{}, fmt.Errorf("pulumi up reported no summary event")
+	}
+	t.Logf("%s: up took %s: %v; %s", s.Name, time.Since(start).Round(time.Millisecond), changes, s.AWS.Summary())
+	logWarnings(t, s.Name, evts)
+	return planOf(changes, evts), nil
+}
+
+// up runs `pulumi up` for the inline program with the real CLI, as auto.Stack.Up does
+// (the same command, arguments and environment), and returns the engine events it logged.
+func (s *Stack) up() ([]events.EngineEvent, error) {
+	host, err := serveProgram(s.program)
+	if err != nil {
+		return nil, err
+	}
+	defer host.stop()
+	args := []string{"up", "--yes", "--skip-preview", "--client=" + host.addr, "--exec-kind=" + constant.ExecKindAutoInline,
+		"--event-log", s.events, "--stack", s.Name}
+	env := append([]string{"PULUMI_DEBUG_COMMANDS=true"}, s.env...)
+	stdout, stderr, code, err := s.cli.Run(s.ctx, s.work, nil, nil, nil, env, args...)
+	if err != nil {
+		return nil, fmt.Errorf("pulumi up: exit code %d: %w\nstdout: %s\nstderr: %s", code, err, stdout, stderr)
+	}
+	data, err := os.ReadFile(s.events)
+	if err != nil {
+		return nil, fmt.Errorf("reading the event log of pulumi up: %w", err)
+	}
+	var evts []events.EngineEvent
+	dec := json.NewDecoder(bytes.NewReader(data))
+	for dec.More() {
+		var ev apitype.EngineEvent
+		if err := dec.Decode(&ev); err != nil {
+			return nil, fmt.Errorf("decoding the event log of pulumi up: %w", err)
+		}
+		evts = append(evts, events.EngineEvent{EngineEvent: ev})
+	}
+	return evts, nil
+}
+
+// programHost is the language runtime the CLI runs an inline program through: what
+// auto's own (startLanguageRuntimeServer in auto/stack.go) does, for Apply.
+type programHost struct {
+	pulumirpc.UnimplementedLanguageRuntimeServer
+	program pulumi.RunFunc
+	srv     *grpc.Server
+	addr    string
+}
+
+func serveProgram(program pulumi.RunFunc) (*programHost, error) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("serving the program: %w", err)
+	}
+	h := &programHost{program: program, srv: grpc.NewServer(grpc.MaxRecvMsgSize(64 << 20)), addr: lis.Addr().String()}
+	pulumirpc.RegisterLanguageRuntimeServer(h.srv, h)
+	go func() { _ = h.srv.Serve(lis) }() // returns on stop
+	return h, nil
+}
+
+func (h *programHost) stop() { h.srv.Stop() }
+
+func (h *programHost) GetRequiredPlugins(context.Context, *pulumirpc.GetRequiredPluginsRequest) (*pulumirpc.GetRequiredPluginsResponse, error) {
+	return &pulumirpc.GetRequiredPluginsResponse{}, nil
+}
+
+func (h *programHost) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
+	return &pulumirpc.PluginInfo{Version: "1.0.0"}, nil
+}
+
+func (h *programHost) InstallDependencies(*pulumirpc.InstallDependenciesRequest, pulumirpc.LanguageRuntime_InstallDependenciesServer) error {
+	return nil
+}
+
+// Run runs the program against the engine's resource monitor, as auto's Run does.
+func (h *programHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
+	var engineAddress string
+	if len(req.Args) > 0 {
+		engineAddress = req.Args[0]
+	}
+	pctx, err := pulumi.NewContext(ctx, pulumi.RunInfo{
+		EngineAddr:       engineAddress,
+		MonitorAddr:      req.GetMonitorAddress(),
+		Config:           req.GetConfig(),
+		ConfigSecretKeys: req.GetConfigSecretKeys(),
+		Project:          req.GetProject(),
+		Stack:            req.GetStack(),
+		Parallel:         req.GetParallel(),
+		DryRun:           req.GetDryRun(),
+		Organization:     req.GetOrganization(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer pctx.Close()
+	err = func() (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				if perr, ok := r.(error); ok {
+					err = fmt.Errorf("go inline source runtime error, an unhandled error occurred: %w", perr)
+				} else {
+					err = fmt.Errorf("go inline source runtime error, an unhandled panic occurred: %v", r)
+				}
+			}
+		}()
+		return pulumi.RunWithContext(pctx, h.program)
+	}()
+	if err != nil {
+		return &pulumirpc.RunResponse{Error: err.Error()}, nil
+	}
+	return &pulumirpc.RunResponse{}, nil
+}
+
 // Destroy runs `pulumi destroy` and checks nothing is left, in the state or the stand-in,
 // but the objects of the resources named in retained (retainOnDelete). It returns the
 // steps the destroy took.
@@ -471,10 +645,15 @@ func moduleVersion(path string) (string, error) {
 	return "", fmt.Errorf("%s is not a dependency of the test binary", path)
 }
 
+// cliMu makes parallel tests wait for the one that builds the CLI, then find it cached.
+var cliMu sync.Mutex
+
 // PulumiCLI returns the Pulumi CLI of CLIVersion: from PATH, from the cache, or built
 // into the cache. It fails the test if there is none and it cannot be built.
 func PulumiCLI(t *testing.T) auto.PulumiCommand {
 	t.Helper()
+	cliMu.Lock()
+	defer cliMu.Unlock()
 	if err := CheckCLIVersionPin(); err != nil {
 		t.Fatal(err)
 	}
