@@ -53,9 +53,7 @@ func TestEngine(t *testing.T) {
 		t.Run(sc.stack, func(t *testing.T) {
 			t.Parallel()
 			cloud := standin.NewCloud()
-			if sc.network != nil {
-				seedNetwork(t, cloud, *sc.network)
-			}
+			sc.account(t)(cloud) // the account the snapshots run in: raised quotas, the network it names
 			e := harness.NewStack(t, cli, harness.StackOptions{Name: sc.stack, ConfigFile: sc.path, Program: program, Cloud: cloud})
 			lifecycle(t, e)
 		})
@@ -277,9 +275,13 @@ func lifecycle(t *testing.T, e *harness.Stack) {
 		t.Errorf("%s: stack outputs: %v", e.Name, err)
 	}
 	var custom int
+	var retained []string // retainStaticIps: their objects must outlive the destroy
 	for _, r := range resources {
 		if r.Custom && strings.HasPrefix(string(r.Type), "aws:") {
 			custom++
+		}
+		if r.RetainOnDelete {
+			retained = append(retained, r.URN.Name())
 		}
 	}
 	if live := len(e.AWS.Cloud.Live()); live != custom {
@@ -288,7 +290,7 @@ func lifecycle(t *testing.T, e *harness.Stack) {
 	t.Logf("%s: outputs checked: %d resources in state, dns=%v staticIps=%v staticIpv6s=%v", e.Name, len(resources),
 		outputs["dns"].Value, outputs["staticIps"].Value, outputs["staticIpv6s"].Value)
 
-	e.Destroy(t)
+	e.Destroy(t, retained...)
 	t.Logf("%s: step 4/4 destroy passed; %s; %s", e.Name, e.AWS.Summary(), e.AWSX.Summary())
 }
 
