@@ -10,6 +10,7 @@ package standin
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -116,6 +117,16 @@ func RuleIDs() []string {
 	ids = append(ids, ruleSetTagsDiff)
 	sort.Strings(ids)
 	return ids
+}
+
+// ModelTokens are the type tokens of every modelled resource type, sorted.
+func ModelTokens() []tokens.Type {
+	out := make([]tokens.Type, 0, len(models))
+	for t := range models {
+		out = append(out, t)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // TerraformType returns the Terraform resource a Pulumi type token stands for.

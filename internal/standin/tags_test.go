@@ -60,17 +60,3 @@ func TestDefaultTagsPlan(t *testing.T) {
 }
 
 // A model is tagged exactly when the real resource has tags_all (its SDK type a TagsAll
-// output): otherwise default tags would miss a resource, or reach one AWS cannot tag.
-func TestTaggedModelsMatchTheSDK(t *testing.T) {
-	sdk := sdkTypes(t)
-	for token, m := range models {
-		typ, ok := sdk[token]
-		if !ok {
-			t.Errorf("%s: no SDK type in sdkReads registers it (TestModelTokensAreTheSDKs says more)", token)
-			continue
-		}
-		if _, has := typ.FieldByName("TagsAll"); has != m.tagged {
-			t.Errorf("%s: the model's tagged is %v, but the SDK's %s has a TagsAll output: %v", token, m.tagged, typ, has)
-		}
-	}
-}

@@ -1,10 +1,12 @@
-package standin
+package main
 
-// Every model's type token, and every awsx component's the stand-in answers for, is one
-// the SDK itself registers: one resource of each SDK type is read (an awsx component
+// The stand-in's type tokens against the SDK. Every model's type token, and every awsx
+// component's the stand-in answers for, is one the SDK itself registers: one resource of each SDK type is read (an awsx component
 // constructed) under pulumi.WithMocks, and the token it arrives with recorded. A token the
 // SDK does not register could never match a registration, so a test that looks resources
-// up by it would see nothing and pass.
+// up by it would see nothing and pass. It lives with the program's tests because their
+// test binary links the SDK's packages anyway; the stand-in's own would link them for this
+// alone.
 
 import (
 	"fmt"
@@ -13,6 +15,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/example/nlb-alb-fargate/internal/standin"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/acm"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/appautoscaling"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
@@ -67,10 +70,10 @@ func read[R pulumi.Resource, S any](get func(*pulumi.Context, string, pulumi.IDI
 // components are the awsx components ComponentOutputs answers for, each constructed as the
 // program does.
 var components = map[tokens.Type]sdkRegister{
-	TypeAwsxEcrRepository: func(ctx *pulumi.Context, name string) (pulumi.Resource, error) {
+	standin.TypeAwsxEcrRepository: func(ctx *pulumi.Context, name string) (pulumi.Resource, error) {
 		return awsxecr.NewRepository(ctx, name, nil)
 	},
-	TypeAwsxEcrImage: func(ctx *pulumi.Context, name string) (pulumi.Resource, error) {
+	standin.TypeAwsxEcrImage: func(ctx *pulumi.Context, name string) (pulumi.Resource, error) {
 		return awsxecr.NewImage(ctx, name, &awsxecr.ImageArgs{RepositoryUrl: pulumi.String("registry/repository")})
 	},
 }
@@ -134,7 +137,7 @@ func sdkTypes(t *testing.T) map[tokens.Type]reflect.Type {
 // the SDK registers for its type, and every SDK type read here is one the stand-in models.
 func TestModelTokensAreTheSDKs(t *testing.T) {
 	sdk := sdkTypes(t)
-	for token := range models {
+	for _, token := range standin.ModelTokens() {
 		if _, ok := sdk[token]; !ok {
 			t.Errorf("%s: no SDK type in sdkReads registers this token: misspelt, or add the type's Get to sdkReads", token)
 		}
@@ -145,8 +148,23 @@ func TestModelTokensAreTheSDKs(t *testing.T) {
 		}
 	}
 	for token, typ := range sdk {
-		if _, ok := models[token]; !ok && components[token] == nil {
+		if _, ok := standin.TerraformType(token); !ok && components[token] == nil {
 			t.Errorf("%s (%s): read in sdkReads but not modelled; drop it", token, typ)
+		}
+	}
+}
+
+// output): otherwise default tags would miss a resource, or reach one AWS cannot tag.
+func TestTaggedModelsMatchTheSDK(t *testing.T) {
+	sdk := sdkTypes(t)
+	for _, token := range standin.ModelTokens() {
+		typ, ok := sdk[token]
+		if !ok {
+			t.Errorf("%s: no SDK type in sdkReads registers it (TestModelTokensAreTheSDKs says more)", token)
+			continue
+		}
+		if _, has := typ.FieldByName("TagsAll"); has != standin.Tagged(token) {
+			t.Errorf("%s: the model's tagged is %v, but the SDK's %s has a TagsAll output: %v", token, standin.Tagged(token), typ, has)
 		}
 	}
 }
