@@ -6,28 +6,7 @@ package main
 // anything: the settings' own (with unknown keys, which the program reads from
 // PULUMI_CONFIG), and the region check of the look-up stage.
 
-import (
-	"fmt"
-	"testing"
-
-	"github.com/example/nlb-alb-fargate/internal/config"
-)
-
-// Well-formed ids and ARNs for the cases that are about something else.
-const (
-	testParameterArn = "arn:aws:ssm:us-east-1:123456789012:parameter/web/db-password"
-	testKmsKeyArn    = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-	testVpcID        = "vpc-0123456789abcdef0"
-)
-
-// testSubnets is n well-formed subnet ids from the first'th on, as a JSON list.
-func testSubnets(first, n int) string {
-	var ids []string
-	for i := first; i < first+n; i++ {
-		ids = append(ids, fmt.Sprintf("subnet-0123456789abcde%02x", i))
-	}
-	return config.CompactJSON(ids)
-}
+import "testing"
 
 func TestBadConfigIsRefusedBeforeAnyResource(t *testing.T) {
 	tests := map[string]struct {
