@@ -206,12 +206,12 @@ func (r *preflightReport) checkEIPs(acct account, d demand, region string) {
 			retained = append(retained, a.ID)
 		}
 	}
-	fix := quotaEIPs.fix
+	q := quotaEIPs
 	if len(retained) > 0 {
-		fix = fmt.Sprintf("reuse %d of this stack's Elastic IPs that an earlier deploy kept (retainStaticIps) and nothing holds: eipAllocationIds %s; or %s",
-			len(retained), config.CompactJSON(retained), fix)
+		q.fix = fmt.Sprintf("reuse %d of this stack's Elastic IPs that an earlier deploy kept (retainStaticIps) and nothing holds: eipAllocationIds %s; or %s",
+			len(retained), config.CompactJSON(retained), q.fix)
 	}
-	r.check(quota{quotaEIPs.name, quotaEIPs.service, quotaEIPs.code, fix}, "Elastic IPs", d.eips, mine, len(all), limit, region)
+	r.check(q, "Elastic IPs", d.eips, mine, len(all), limit, region)
 }
 
 // checkNATs checks NAT gateways AZ by AZ, the quota's scope.
