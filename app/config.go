@@ -45,11 +45,29 @@ type config struct {
 	// ARN, cluster, AZ, private IP and hostname. Off unless set: the ARN holds the AWS
 	// account id, and the addresses are the VPC's, which a public service need not tell.
 	taskIdentity bool
+	// MTLS_MODE: how the ALB authenticates clients with mutual TLS, and so which headers
+	// about the client's certificate /whoami may read. Empty (mutual TLS off) means never.
+	mtls mtlsMode
 
 	healthcheck       bool // -healthcheck: probe a running server and exit
 	readHeaderTimeout time.Duration
 	drain             drainTimings
 }
+
+// mtlsMode is the ALB listener's mutual TLS mode, as the stack passes it in MTLS_MODE.
+type mtlsMode string
+
+const (
+	// mtlsOff: the ALB asks for no client certificate, so any certificate header in a
+	// request came from the client itself and is never read.
+	mtlsOff mtlsMode = ""
+	// mtlsVerify: the ALB checked the client's certificate against its trust store and
+	// describes it in X-Amzn-Mtls-Clientcert-* headers.
+	mtlsVerify mtlsMode = "verify"
+	// mtlsPassthrough: the ALB forwards the client's certificate chain, unchecked, in the
+	// X-Amzn-Mtls-Clientcert header.
+	mtlsPassthrough mtlsMode = "passthrough"
+)
 
 // drainTimings is the shutdown timeline described at defaultDrainDelay.
 type drainTimings struct {
@@ -97,6 +115,12 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 			errs = append(errs, fmt.Errorf("TASK_IDENTITY: invalid value %q: must be true or false", v))
 		}
 		cfg.taskIdentity = b
+	}
+	switch v := mtlsMode(getenv("MTLS_MODE")); v {
+	case mtlsOff, mtlsVerify, mtlsPassthrough:
+		cfg.mtls = v
+	default:
+		errs = append(errs, fmt.Errorf("MTLS_MODE: invalid value %q: must be verify, passthrough or empty", v))
 	}
 	if cfg.readHeaderTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("-read-header-timeout: invalid value %s: must be greater than 0", cfg.readHeaderTimeout))

@@ -26,7 +26,7 @@ func TestParseConfigDefaults(t *testing.T) {
 }
 
 func TestParseConfigOverrides(t *testing.T) {
-	env := map[string]string{"PORT": "9000", "LISTEN_HOST": "127.0.0.1", "TASK_IDENTITY": "true"}
+	env := map[string]string{"PORT": "9000", "LISTEN_HOST": "127.0.0.1", "TASK_IDENTITY": "true", "MTLS_MODE": "passthrough"}
 	args := []string{"-healthcheck", "-read-header-timeout=250ms", "-drain-delay=0s", "-shutdown-timeout=3s"}
 
 	got, err := parseConfig(args, func(k string) string { return env[k] }, io.Discard)
@@ -38,6 +38,7 @@ func TestParseConfigOverrides(t *testing.T) {
 		port:              9000,
 		healthcheck:       true,
 		taskIdentity:      true,
+		mtls:              mtlsPassthrough,
 		readHeaderTimeout: 250 * time.Millisecond,
 		drain:             drainTimings{delay: 0, timeout: 3 * time.Second},
 	}
@@ -64,6 +65,18 @@ func TestParseConfigErrors(t *testing.T) {
 			env:  map[string]string{"TASK_IDENTITY": "yes"},
 			want: `TASK_IDENTITY: invalid value "yes": must be true or false`,
 		},
+		"error if MTLS_MODE is unknown": {
+			env:  map[string]string{"MTLS_MODE": "required"},
+			want: `MTLS_MODE: invalid value "required": must be verify, passthrough or empty`,
+		},
+		"error if MTLS_MODE is not lower case": {
+			env:  map[string]string{"MTLS_MODE": "Verify"},
+			want: `MTLS_MODE: invalid value "Verify": must be verify, passthrough or empty`,
+		},
+		"error if MTLS_MODE is off": {
+			env:  map[string]string{"MTLS_MODE": "off"},
+			want: `MTLS_MODE: invalid value "off": must be verify, passthrough or empty`,
+		},
 		"error if read header timeout is 0": {
 			args: []string{"-read-header-timeout=0s"},
 			want: `-read-header-timeout: invalid value 0s: must be greater than 0`,
@@ -82,8 +95,9 @@ func TestParseConfigErrors(t *testing.T) {
 		},
 		"every error at once": {
 			args: []string{"-drain-delay=-1s", "-shutdown-timeout=-2s"},
-			env:  map[string]string{"PORT": "-1"},
+			env:  map[string]string{"PORT": "-1", "MTLS_MODE": "x"},
 			want: `PORT: invalid value "-1": must be an integer between 0 and 65535` + "\n" +
+				`MTLS_MODE: invalid value "x": must be verify, passthrough or empty` + "\n" +
 				`-drain-delay: invalid value -1s: must be 0 or more` + "\n" +
 				`-shutdown-timeout: invalid value -2s: must be greater than 0`,
 		},

@@ -2,7 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -22,6 +24,12 @@ type app struct {
 	identity bool     // whether the task's identity is served at all
 	healthy  response // GET /healthz while serving
 	draining response // GET /healthz once the shutdown has begun
+
+	// With mutual TLS on the ALB, /whoami also describes the caller's certificate, so
+	// its body is built per request from info; logger says why a certificate was not.
+	mtls   mtlsMode
+	info   taskInfo
+	logger *slog.Logger
 
 	shuttingDown atomic.Bool
 }
@@ -44,14 +52,17 @@ func newResponse(status int, contentType string, body []byte) response {
 }
 
 // newApp prepares every response; info is the task this process runs in, which clients
-// see only with identity.
-func newApp(info taskInfo, identity bool) (*app, error) {
+// see only with identity, and mtls the ALB's mutual TLS mode.
+func newApp(info taskInfo, identity bool, mtls mtlsMode, logger *slog.Logger) (*app, error) {
 	whoami, err := json.Marshal(info)
 	if err != nil {
 		return nil, fmt.Errorf("encode task info: %w", err)
 	}
 	return &app{
 		identity: identity,
+		mtls:     mtls,
+		info:     info,
+		logger:   logger,
 		hello:    newResponse(http.StatusOK, contentTypeText, []byte("Hello from AWS Fargate\n")),
 		whoami:   newResponse(http.StatusOK, contentTypeJSON, append(whoami, '\n')),
 		healthy:  newResponse(http.StatusOK, contentTypeText, []byte("ok\n")),
@@ -78,14 +89,39 @@ func (a *app) handleRoot(w http.ResponseWriter, r *http.Request) {
 	// The answer depends on Accept, so tell caches.
 	w.Header()["Vary"] = varyAccept
 	if a.identity && acceptsJSON(r.Header["Accept"]) {
-		a.whoami.write(w, r)
+		a.handleWhoami(w, r)
 		return
 	}
 	a.hello.write(w, r)
 }
 
 func (a *app) handleWhoami(w http.ResponseWriter, r *http.Request) {
-	a.whoami.write(w, r)
+	// Without mutual TLS on the ALB, any X-Amzn-Mtls-* header came from the client
+	// itself: never read them, and serve the body prepared at start-up.
+	if a.mtls == mtlsOff {
+		a.whoami.write(w, r)
+		return
+	}
+	cert, err := clientCertFromHeaders(r.Header, a.mtls)
+	if err != nil {
+		// The request is fine without a certificate: answer null, and say why once.
+		level := slog.LevelWarn
+		if errors.Is(err, errNoClientCert) {
+			level = slog.LevelDebug // normal in passthrough: clients may send none
+		}
+		a.logger.LogAttrs(r.Context(), level, "client certificate not described",
+			slog.String("mtls_mode", string(a.mtls)),
+			slog.String("path", r.URL.Path),
+			slog.String("reason", err.Error()),
+		)
+	}
+	body, err := json.Marshal(whoamiWithCert{taskInfo: a.info, ClientCertificate: cert})
+	if err != nil { // strings and a bool: not reached
+		http.Error(w, "encode response", http.StatusInternalServerError)
+		return
+	}
+	resp := newResponse(http.StatusOK, contentTypeJSON, append(body, '\n'))
+	resp.write(w, r)
 }
 
 func (a *app) handleHealthz(w http.ResponseWriter, r *http.Request) {

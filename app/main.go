@@ -2,10 +2,15 @@
 //
 // It answers "Hello from AWS Fargate" on /, says which task answered on /whoami (or on /
 // with Accept: application/json) when TASK_IDENTITY is true, reports its health on
-// /healthz, writes one JSON access
-// log line per request to stdout, and drains gracefully on SIGTERM. Run with -healthcheck
-// it probes a running server instead, for the ECS container health check in an image
-// that has no shell.
+// /healthz, writes one JSON access log line per request to stdout, and drains gracefully
+// on SIGTERM. Run with -healthcheck it probes a running server instead, for the ECS
+// container health check in an image that has no shell.
+//
+// Environment: PORT (default 8080), LISTEN_HOST (default all interfaces), TASK_IDENTITY
+// (true or false, default false), MTLS_MODE (verify, passthrough or empty: the ALB
+// listener's mutual TLS mode; with TASK_IDENTITY, /whoami then also describes the
+// caller's certificate from the ALB's X-Amzn-Mtls-Clientcert* headers, which it never
+// reads when MTLS_MODE is empty) and ECS_CONTAINER_METADATA_URI_V4 (set by ECS).
 package main
 
 import (
@@ -49,7 +54,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	logger := slog.New(slog.NewJSONHandler(logOut, nil))
 
 	info := loadTaskInfo(ctx, cfg.metadataURI, metadataTimeout, logger)
-	a, err := newApp(info, cfg.taskIdentity)
+	a, err := newApp(info, cfg.taskIdentity, cfg.mtls, logger)
 	if err != nil {
 		return err
 	}
