@@ -42,8 +42,14 @@ type Cloud struct {
 	eipHolder map[string]string    // Elastic IP allocation id → id of the NLB or NAT gateway holding it
 	// Objects in S3 buckets, by bucket: what ELB wrote there (its access-log test file).
 	bucketObjects map[string]int
-	off           map[string]bool // rules switched off, for the tests that prove each one bites
-	invoked       map[string]int  // data sources served, by token
+	// What PutObject stored (s3.go): each bucket's keys and their versions, oldest first,
+	// and each bucket's versioning status (Enabled, Suspended; "" never versioned).
+	s3Objects    map[string]map[string][]s3Version
+	s3Versioning map[string]string
+	s3Puts       int // PutObject calls, for version ids
+
+	off     map[string]bool // rules switched off, for the tests that prove each one bites
+	invoked map[string]int  // data sources served, by token
 	// The provider's default_tags (aws:defaultTags), merged into every tagged object's
 	// tags_all.
 	defaultTags map[string]string
@@ -72,6 +78,8 @@ func NewCloud() *Cloud {
 		enis:          map[string]*eni{},
 		eipHolder:     map[string]string{},
 		bucketObjects: map[string]int{},
+		s3Objects:     map[string]map[string][]s3Version{},
+		s3Versioning:  map[string]string{},
 		off:           map[string]bool{},
 		invoked:       map[string]int{},
 
@@ -456,6 +464,13 @@ func (c *Cloud) Update(urn resource.URN, id string, state, oldInputs, news resou
 		c.tagsAll(outs, preview)
 	}
 	if preview {
+		for _, r := range m.rules {
+			if r.unknown != nil && c.on(m, r.name) {
+				for _, k := range r.unknown(state, news) {
+					outs[resource.PropertyKey(k)] = resource.MakeComputed(resource.NewStringProperty(""))
+				}
+			}
+		}
 		return outs, nil
 	}
 	if h := c.hook(urn); h.updated != nil {

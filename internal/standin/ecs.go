@@ -24,6 +24,7 @@ const (
 )
 
 func init() {
+	hooks[TypeEcsService] = objectHook{updated: serviceUpdated}
 	register(map[tokens.Type]*model{
 		TypeEcsCluster: {
 			tf: "aws_ecs_cluster", source: "internal/service/ecs/cluster.go",
@@ -102,6 +103,31 @@ func init() {
 			create:   createService,
 			rules: []rule{
 				{
+					name: "verify.SuppressMissingOptionalConfigurationBlock", attr: "alarms",
+					why:  "an alarms block left out of the program plans no change: the stored alarms (and ECS's) stay",
+					same: func(_, n resource.PropertyValue, _ resource.PropertyMap) bool { return n.IsNull() },
+				},
+				{
+					name: "schema: alarms.alarm_names is a TypeSet", attr: "alarms",
+					why: "the same alarm names in another order plan no change",
+					same: func(st, n resource.PropertyValue, _ resource.PropertyMap) bool {
+						st, n = unwrap(st), unwrap(n)
+						if !st.IsObject() || !n.IsObject() {
+							return false
+						}
+						so, no := st.ObjectValue(), n.ObjectValue()
+						if !coversSet(so["alarmNames"], no["alarmNames"]) {
+							return false
+						}
+						rest := func(m resource.PropertyMap) resource.PropertyValue {
+							m = m.Copy()
+							delete(m, "alarmNames")
+							return resource.NewObjectProperty(m)
+						}
+						return covers(rest(so), rest(no))
+					},
+				},
+				{
 					name: "capacityProviderStrategyCustomizeDiff",
 					why:  "a strategy change replaces the service unless forceNewDeployment is set and neither the old nor the new strategy is empty",
 					customize: func(_ *Cloud, state, news resource.PropertyMap, changed []string) []string {
@@ -174,8 +200,14 @@ func createService(o *op) (string, map[string]any, error) {
 	outs := map[string]any{
 		"platformVersion": "LATEST", "launchType": str(o.in, "launchType"), "iamRole": "", "triggers": map[string]any{},
 		"deploymentController": map[string]any{"type": "ECS"}, "propagateTags": "NONE",
+		// DescribeServices reports deploymentConfiguration.alarms off for a service created
+		// without them, and flattenAlarms stores it.
+		"alarms": map[string]any{"alarmNames": []any{}, "enable": false, "rollback": false},
 	}
 	if !o.preview {
+		if err := o.c.checkDeploymentAlarms(obj(o.in, "alarms")); err != nil {
+			return "", nil, fmt.Errorf("creating ECS Service (%s): %w", str(o.in, "name"), err)
+		}
 		if strategies := objs(o.in, "capacityProviderStrategies"); len(strategies) > 0 && o.in.HasValue("launchType") {
 			return "", nil, fmt.Errorf("InvalidParameterException: Specifying both a launch type and capacity provider strategy is not supported")
 		}
@@ -186,6 +218,46 @@ func createService(o *op) (string, map[string]any, error) {
 		}
 	}
 	return arn, outs, nil
+}
+
+// checkDeploymentAlarms is CreateService's and UpdateService's check of
+// deploymentConfiguration.alarms: each alarm name must be a CloudWatch alarm of the
+// account and Region (the code is ECS's; the message the stand-in's words).
+func (c *Cloud) checkDeploymentAlarms(alarms resource.PropertyMap) error {
+	if alarms == nil {
+		return nil
+	}
+	names := map[string]bool{}
+	for _, a := range c.liveOfType(TypeCloudwatchMetricAlarm) {
+		names[str(a, "name")] = true
+	}
+	for _, n := range strs(alarms, "alarmNames") {
+		if !names[n] {
+			return fmt.Errorf("InvalidParameterException: the CloudWatch alarm %q in deploymentConfiguration.alarms does not exist", n)
+		}
+	}
+	return nil
+}
+
+// serviceUpdated is resourceServiceUpdate's UpdateService: deploymentConfiguration.alarms
+// is sent only when the alarms block changed and is present. A block the program dropped
+// plans no change (SuppressMissingOptionalConfigurationBlock) and sends nothing, so ECS
+// keeps the alarms it has: the stored state keeps them too. Turning alarms off takes
+// sending them with enable and rollback false.
+func serviceUpdated(c *Cloud, _ string, old, new resource.PropertyMap) error {
+	alarms := obj(new, "alarms")
+	if alarms == nil {
+		if prev, ok := old["alarms"]; ok {
+			new["alarms"] = prev
+		}
+		return nil
+	}
+	if !alarms.DeepEquals(obj(old, "alarms")) {
+		if err := c.checkDeploymentAlarms(alarms); err != nil {
+			return fmt.Errorf("updating ECS Service (%s): %w", str(new, "name"), err)
+		}
+	}
+	return nil
 }
 
 func (c *Cloud) clusterHasCapacityProvider(cluster, provider string) bool {
@@ -367,4 +439,33 @@ func (c *Cloud) RollBackDeployment(serviceArn string) error {
 	}
 	put(o.state, "taskDefinition", fmt.Sprintf("%s:%d", td[:i], rev-1))
 	return nil
+}
+
+// FireAlarmDuringDeployment is a CloudWatch alarm going into ALARM while a service's
+// deployment is in progress or baking ("How CloudWatch alarms detect Amazon ECS deployment
+// failures", ECS developer guide). ECS watches only the alarms named in the service's
+// deploymentConfiguration.alarms, and only with enable true: then the deployment FAILS,
+// and with rollback true ECS rolls the service back to the last completed deployment (the
+// previous task definition revision), on its own after `pulumi up` returned, as
+// RollBackDeployment does. It reports whether the deployment failed and whether it was
+// rolled back. An alarm that is not in the account is an error.
+func (c *Cloud) FireAlarmDuringDeployment(serviceArn, alarmName string) (failed, rolledBack bool, err error) {
+	if !c.taken(TypeCloudwatchMetricAlarm, "name", alarmName) {
+		return false, false, fmt.Errorf("ResourceNotFound: no CloudWatch alarm %q", alarmName)
+	}
+	svc := c.objectState(serviceArn)
+	if svc == nil {
+		return false, false, fmt.Errorf("ServiceNotFoundException: %s", serviceArn)
+	}
+	alarms := obj(svc, "alarms")
+	if !boolean(alarms, "enable") || !contains(strs(alarms, "alarmNames"), alarmName) {
+		return false, false, nil
+	}
+	if !boolean(alarms, "rollback") {
+		return true, false, nil
+	}
+	if err := c.RollBackDeployment(serviceArn); err != nil {
+		return true, false, err
+	}
+	return true, true, nil
 }

@@ -6,8 +6,11 @@ package standin
 // rule priorities); and the aws_lb and aws_lbs data sources.
 
 import (
+	"crypto/x509"
+	"encoding/pem"
 	"fmt"
 	"net/netip"
+	"regexp"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -21,6 +24,7 @@ const (
 	TypeListener              tokens.Type = "aws:lb/listener:Listener"
 	TypeListenerRule          tokens.Type = "aws:lb/listenerRule:ListenerRule"
 	TypeTargetGroupAttachment tokens.Type = "aws:lb/targetGroupAttachment:TargetGroupAttachment"
+	TypeLbTrustStore          tokens.Type = "aws:lb/trustStore:TrustStore"
 )
 
 func init() {
@@ -121,11 +125,18 @@ func init() {
 			computed: []string{"protocol", "sslPolicy", "mutualAuthentication", "tcpIdleTimeoutSeconds"},
 			tagged:   true,
 			create:   createListener,
-			rules: []rule{{
-				name: "flattenListenerActions",
-				why:  "Read stores each action's order and a redirect's defaulted parts",
-				read: func(_ *Cloud, state resource.PropertyMap) { readActions(state, "defaultActions") },
-			}},
+			rules: []rule{
+				{
+					name: "flattenListenerActions",
+					why:  "Read stores each action's order and a redirect's defaulted parts",
+					read: func(_ *Cloud, state resource.PropertyMap) { readActions(state, "defaultActions") },
+				},
+				{
+					name: "flattenMutualAuthenticationAttributes",
+					why:  "Read stores mode \"off\" alone (whatever else was sent), and for verify AWS's defaults (advertiseTrustStoreCaNames \"off\", ignoreClientCertificateExpiry false)",
+					read: readMutualAuthentication,
+				},
+			},
 		},
 		TypeListenerRule: {
 			tf: "aws_lb_listener_rule", source: "internal/service/elbv2/listener_rule.go",
@@ -139,6 +150,17 @@ func init() {
 				why:  "Read stores each action's order",
 				read: func(_ *Cloud, state resource.PropertyMap) { readActions(state, "actions") },
 			}},
+		},
+		TypeLbTrustStore: {
+			tf: "aws_lb_trust_store", source: "internal/service/elbv2/trust_store.go",
+			// The bundle's bucket, key and object version are neither ForceNew nor Computed:
+			// resourceTrustStoreUpdate sends them to ModifyTrustStore, in place.
+			forceNew: []string{"name", "namePrefix"},
+			computed: []string{"name", "namePrefix"},
+			autoname: 32,
+			tagged:   true,
+			validate: validTrustStore,
+			create:   createTrustStore,
 		},
 		TypeTargetGroupAttachment: {
 			tf: "aws_lb_target_group_attachment", source: "internal/service/elbv2/target_group_attachment.go",
@@ -170,6 +192,7 @@ func init() {
 		deleted: nlbDeleted,
 	}
 	hooks[TypeListener] = objectHook{updated: listenerUpdated}
+	hooks[TypeLbTrustStore] = objectHook{updated: trustStoreUpdated, deleting: trustStoreDeleting}
 	hooks[TypeListenerRule] = objectHook{updated: ruleUpdated}
 }
 
@@ -603,6 +626,9 @@ func createListener(o *op) (string, map[string]any, error) {
 		if err := o.c.checkListenerPort("", o.in); err != nil {
 			return "", nil, err
 		}
+		if err := o.c.checkMutualAuthentication(protocol, obj(o.in, "mutualAuthentication")); err != nil {
+			return "", nil, fmt.Errorf("creating ELBv2 Listener (%s): %w", lbArn, err)
+		}
 	}
 	return arn, outs, nil
 }
@@ -617,8 +643,168 @@ func (c *Cloud) checkListenerPort(self string, in resource.PropertyMap) error {
 	return nil
 }
 
-func listenerUpdated(c *Cloud, id string, _, new resource.PropertyMap) error {
-	return c.checkListenerPort(id, new)
+func listenerUpdated(c *Cloud, id string, old, new resource.PropertyMap) error {
+	if err := c.checkListenerPort(id, new); err != nil {
+		return err
+	}
+	// ModifyListener carries mutual_authentication only when it changed (HasChange).
+	if ma := obj(new, "mutualAuthentication"); ma != nil && !ma.DeepEquals(obj(old, "mutualAuthentication")) {
+		if err := c.checkMutualAuthentication(str(new, "protocol"), ma); err != nil {
+			return fmt.Errorf("modifying ELBv2 Listener (%s): %w", id, err)
+		}
+	}
+	return nil
+}
+
+// checkMutualAuthentication is what CreateListener and ModifyListener refuse about mutual
+// TLS: verify or passthrough on a listener that is not HTTPS (only ALB HTTPS listeners do
+// mTLS), verify without a trust store, and a trust store that does not exist. The codes
+// are ELB's; the messages are the stand-in's words.
+func (c *Cloud) checkMutualAuthentication(protocol string, ma resource.PropertyMap) error {
+	mode := strings.ToLower(str(ma, "mode"))
+	if ma == nil || mode == "" || mode == "off" {
+		return nil
+	}
+	if protocol != "HTTPS" {
+		return fmt.Errorf("InvalidConfigurationRequest: mutual authentication mode '%s' is supported only on HTTPS listeners, not %s", mode, protocol)
+	}
+	arn := str(ma, "trustStoreArn")
+	if mode == "verify" && arn == "" {
+		return fmt.Errorf("ValidationError: a trust store ARN is required for mutual authentication mode 'verify'")
+	}
+	if arn != "" {
+		ts := c.objectState(arn)
+		if ts == nil || !strings.Contains(arn, ":truststore/") {
+			return fmt.Errorf("TrustStoreNotFound: The specified trust store does not exist: %s", arn)
+		}
+	}
+	return nil
+}
+
+// readMutualAuthentication is flattenMutualAuthenticationAttributes over what
+// DescribeListeners returns: for mode off only the mode (trust store, expiry and CA names
+// the program sent are not stored: a plan that sends them again shows a change every
+// time); otherwise the mode, trust store, ignoreClientCertificateExpiry (false unless sent)
+// and advertiseTrustStoreCaNames ("off" unless sent, for verify).
+func readMutualAuthentication(_ *Cloud, state resource.PropertyMap) {
+	ma := obj(state, "mutualAuthentication")
+	if ma == nil {
+		return
+	}
+	mode := strings.ToLower(str(ma, "mode"))
+	out := resource.PropertyMap{}
+	put(out, "mode", mode)
+	if mode != "off" {
+		put(out, "trustStoreArn", str(ma, "trustStoreArn"))
+		put(out, "ignoreClientCertificateExpiry", boolean(ma, "ignoreClientCertificateExpiry"))
+		advertise := str(ma, "advertiseTrustStoreCaNames")
+		if advertise == "" && mode == "verify" {
+			advertise = "off"
+		}
+		put(out, "advertiseTrustStoreCaNames", advertise)
+	}
+	state["mutualAuthentication"] = resource.NewObjectProperty(out)
+}
+
+// validTrustStoreName is the trust store's validName: up to 32 letters, digits and
+// hyphens, not beginning or ending with a hyphen.
+var validTrustStoreName = regexp.MustCompile(`^[0-9A-Za-z]([0-9A-Za-z-]{0,30}[0-9A-Za-z])?$`)
+
+// validTrustStore is the schema's ValidateFuncs: validName, and NoZeroValues on the
+// bundle's bucket, key and (when set) object version.
+func validTrustStore(in resource.PropertyMap) []string {
+	var failures []string
+	if name := str(in, "name"); !validTrustStoreName.MatchString(name) {
+		failures = append(failures, fmt.Sprintf("name: %q must be 1 to 32 letters, digits and hyphens, not beginning or ending with a hyphen", name))
+	}
+	for _, k := range []string{"caCertificatesBundleS3Bucket", "caCertificatesBundleS3Key"} {
+		if str(in, k) == "" {
+			failures = append(failures, k+": must not be empty")
+		}
+	}
+	if v := in["caCertificatesBundleS3ObjectVersion"]; v.IsString() && v.StringValue() == "" {
+		failures = append(failures, "caCertificatesBundleS3ObjectVersion: must not be empty when set")
+	}
+	return failures
+}
+
+// createTrustStore is CreateTrustStore: ELB reads the CA bundle from S3 (the given object
+// version, else the current one) and refuses a missing one and one that is not PEM
+// certificates. resourceTrustStoreRead stores only arn, name and namePrefix: arn_suffix
+// is Computed but never set, so it reads back empty.
+func createTrustStore(o *op) (string, map[string]any, error) {
+	name := str(o.in, "name")
+	arn := o.arn("elasticloadbalancing", fmt.Sprintf("truststore/%s/%s", name, o.hex("truststore", 16)))
+	outs := map[string]any{"arn": arn, "arnSuffix": "", "namePrefix": ""}
+	if o.preview {
+		return arn, outs, nil
+	}
+	if o.c.taken(TypeLbTrustStore, "name", name) {
+		return "", nil, fmt.Errorf("creating ELBv2 Trust Store (%s): DuplicateTrustStoreName: A trust store with the name '%s' already exists", name, name)
+	}
+	if err := o.c.checkCaBundle(o.in); err != nil {
+		return "", nil, fmt.Errorf("creating ELBv2 Trust Store (%s): %w", name, err)
+	}
+	return arn, outs, nil
+}
+
+// checkCaBundle is ELB reading a trust store's CA bundle from S3.
+func (c *Cloud) checkCaBundle(in resource.PropertyMap) error {
+	bucket, key, version := str(in, "caCertificatesBundleS3Bucket"), str(in, "caCertificatesBundleS3Key"), str(in, "caCertificatesBundleS3ObjectVersion")
+	body, err := c.GetObject(bucket, key, version)
+	if err != nil {
+		return fmt.Errorf("CaCertificatesBundleNotFound: The specified ca certificate bundle does not exist (s3://%s/%s version %q: %v)", bucket, key, version, err)
+	}
+	if !pemCertificates(body) {
+		return fmt.Errorf("InvalidCaCertificatesBundle: The specified ca certificate bundle is in an invalid format, or corrupt (s3://%s/%s)", bucket, key)
+	}
+	return nil
+}
+
+// pemCertificates reports whether b is one or more PEM CERTIFICATE blocks that parse as
+// X.509 certificates, and nothing else.
+func pemCertificates(b []byte) bool {
+	n := 0
+	for {
+		block, rest := pem.Decode(b)
+		if block == nil {
+			return n > 0 && strings.TrimSpace(string(rest)) == ""
+		}
+		if block.Type != "CERTIFICATE" {
+			return false
+		}
+		if _, err := x509.ParseCertificate(block.Bytes); err != nil {
+			return false
+		}
+		n++
+		b = rest
+	}
+}
+
+// trustStoreUpdated is resourceTrustStoreUpdate: any change but tags is ModifyTrustStore
+// with the bundle's bucket, key and version, which ELB reads again.
+func trustStoreUpdated(c *Cloud, id string, old, new resource.PropertyMap) error {
+	for _, k := range []string{"caCertificatesBundleS3Bucket", "caCertificatesBundleS3Key", "caCertificatesBundleS3ObjectVersion"} {
+		if str(old, k) != str(new, k) {
+			if err := c.checkCaBundle(new); err != nil {
+				return fmt.Errorf("modifying ELBv2 Trust Store (%s): %w", id, err)
+			}
+			return nil
+		}
+	}
+	return nil
+}
+
+// trustStoreDeleting is resourceTrustStoreDelete: the provider waits (2 minutes, its
+// delete timeout) for the trust store to have no listener associations, then fails;
+// DeleteTrustStore itself refuses one in use (TrustStoreInUse).
+func trustStoreDeleting(c *Cloud, id string, _ resource.PropertyMap) error {
+	for lid, l := range c.liveOfType(TypeListener) {
+		if ma := obj(l, "mutualAuthentication"); ma != nil && str(ma, "trustStoreArn") == id && str(ma, "mode") != "off" {
+			return fmt.Errorf("waiting for ELBV2 Trust Store (%s) associations delete: timeout while waiting for state to become '0' (last state: '1', timeout: 2m0s) (listener %s still uses it; TrustStoreInUse)", id, lid)
+		}
+	}
+	return nil
 }
 
 // readActions stores each action's order (its place, counting from 1) and fills a

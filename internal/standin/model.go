@@ -53,7 +53,7 @@ type model struct {
 }
 
 // rule is one behaviour of the provider beyond its schema facts. Exactly one of read,
-// same or customize is set.
+// same, customize or unknown is set.
 type rule struct {
 	name string // the provider function modelled, e.g. "flattenSubnetMappingsFromAvailabilityZones"
 	why  string // what it does to a plan, in one line
@@ -68,6 +68,10 @@ type rule struct {
 	// customize is a CustomizeDiff: given the stored state, the planned inputs and the
 	// changed attributes, it returns attributes that force a replacement.
 	customize func(c *Cloud, state, news resource.PropertyMap, changed []string) []string
+	// unknown is a CustomizeDiff's SetNewComputed: given the stored state and the planned
+	// inputs of an update, it returns computed attributes the plan shows as unknown (a new
+	// S3 object version), so that what depends on them is planned to change too.
+	unknown func(state, news resource.PropertyMap) []string
 }
 
 // models is every resource type the program registers, by type token.

@@ -36,7 +36,10 @@ type scenario struct {
 	// stored, for Read rules: a property of the stored state that holds with the rule on
 	// and not without it.
 	stored func(state resource.PropertyMap) bool
-	setup  func(t *testing.T, c *Cloud) map[string]any // objects it needs; merged into create and next
+	// planned, for SetNewComputed rules: a property of the preview of the update to next
+	// that holds with the rule on and not without it.
+	planned func(preview resource.PropertyMap) bool
+	setup   func(t *testing.T, c *Cloud) map[string]any // objects it needs; merged into create and next
 	// meanwhile changes the account or the provider between the create and the next plan
 	// (new default tags), with the rule on or off alike.
 	meanwhile func(c *Cloud)
@@ -77,6 +80,13 @@ func (s scenario) run(t *testing.T, off bool) (outcome, bool) {
 	news, _, err := c.Check(urn, checked, resource.NewPropertyMapFromMap(next))
 	if err != nil {
 		t.Fatalf("%s: check: %v", s.rule, err)
+	}
+	if s.planned != nil {
+		preview, err := c.Update(urn, id, state, checked, news, true)
+		if err != nil {
+			t.Fatalf("%s: preview update: %v", s.rule, err)
+		}
+		return "", s.planned(preview)
 	}
 	d := c.Diff(urn, id, state, checked, news)
 	switch {
@@ -307,12 +317,64 @@ var namedScenarios = []scenario{
 		change: func(next map[string]any) {
 			next["policy"] = strings.Replace(next["policy"].(string), `["arn:aws:s3:::b","arn:aws:s3:::b/*"]`, `["arn:aws:s3:::b/*","arn:aws:s3:::b"]`, 1)
 		}, want: none},
+	// A new object version is unknown in the preview, so a trust store pinned to it plans
+	// an update too.
+	{rule: "aws_s3_object resourceObjectCustomizeDiff", typ: TypeS3BucketObjectv2, setup: versionedBucket,
+		create: map[string]any{"key": "ca.pem", "content": "one"}, next: map[string]any{"key": "ca.pem", "content": "two"},
+		planned: func(p resource.PropertyMap) bool { return p["versionId"].IsComputed() }},
+	{rule: "aws_s3_object resourceObjectCustomizeDiff", typ: TypeS3BucketObjectv2, setup: versionedBucket,
+		create: map[string]any{"key": "ca.pem", "content": "one", "sourceHash": "1"}, next: map[string]any{"key": "ca.pem", "content": "one", "sourceHash": "2"},
+		planned: func(p resource.PropertyMap) bool { return p["etag"].IsComputed() && p["versionId"].IsComputed() }},
+	// Mode off reads back alone: sending anything else with it is a change on every plan.
+	{rule: "aws_lb_listener flattenMutualAuthenticationAttributes", typ: TypeListener, want: update,
+		create: map[string]any{"loadBalancerArn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/a/1", "port": 443, "protocol": "HTTPS",
+			"mutualAuthentication": map[string]any{"mode": "off", "ignoreClientCertificateExpiry": true}}},
+	{rule: "aws_lb_listener flattenMutualAuthenticationAttributes", typ: TypeListener, setup: trustStore,
+		create: map[string]any{"loadBalancerArn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/a/1", "port": 443, "protocol": "HTTPS"},
+		stored: func(s resource.PropertyMap) bool {
+			return str(obj(s, "mutualAuthentication"), "advertiseTrustStoreCaNames") == "off"
+		}},
+	// Dropping the alarms block plans nothing (and ECS keeps the alarms).
+	{rule: "aws_ecs_service verify.SuppressMissingOptionalConfigurationBlock", typ: TypeEcsService, setup: deploymentAlarm,
+		create: map[string]any{"name": "web", "alarms": map[string]any{"alarmNames": []any{"web-5xx"}, "enable": true, "rollback": true}},
+		next:   map[string]any{"name": "web"}, want: none},
+	{rule: "aws_ecs_service schema: alarms.alarm_names is a TypeSet", typ: TypeEcsService, setup: deploymentAlarm,
+		create: map[string]any{"name": "web", "alarms": map[string]any{"alarmNames": []any{"web-5xx", "web-p99"}, "enable": true, "rollback": true}},
+		next:   map[string]any{"name": "web", "alarms": map[string]any{"alarmNames": []any{"web-p99", "web-5xx"}, "enable": true, "rollback": true}}, want: none},
 	{rule: "aws_cloudwatch_dashboard structure.NormalizeJsonString", typ: TypeCloudwatchDashboard,
 		create: map[string]any{"dashboardName": "d", "dashboardBody": `{ "widgets": [] }`},
 		stored: func(s resource.PropertyMap) bool { return str(s, "dashboardBody") == `{"widgets":[]}` }},
 	{rule: "aws_cloudwatch_dashboard verify.SuppressEquivalentJSONDiffs", typ: TypeCloudwatchDashboard,
 		create: map[string]any{"dashboardName": "d", "dashboardBody": `{"widgets":[],"periodOverride":"auto"}`},
 		next:   map[string]any{"dashboardName": "d", "dashboardBody": `{"periodOverride":"auto", "widgets":[]}`}, want: none},
+}
+
+// versionedBucket makes bucket "b" with versioning Enabled.
+func versionedBucket(t *testing.T, c *Cloud) map[string]any {
+	bucket(t, c)
+	made(t, c, TypeS3BucketVersioningV2, "b-versioning", map[string]any{"bucket": "b", "versioningConfiguration": map[string]any{"status": "Enabled"}})
+	return map[string]any{"bucket": "b"}
+}
+
+// trustStore makes a versioned bucket "b" holding a CA bundle and a trust store of it,
+// and returns a listener's mutualAuthentication in verify mode with that trust store.
+func trustStore(t *testing.T, c *Cloud) map[string]any {
+	versionedBucket(t, c)
+	made(t, c, TypeS3BucketObjectv2, "ca", map[string]any{"bucket": "b", "key": "ca.pem", "content": testCA(t)})
+	arn, _ := made(t, c, TypeLbTrustStore, "ts", map[string]any{"caCertificatesBundleS3Bucket": "b", "caCertificatesBundleS3Key": "ca.pem"})
+	return map[string]any{"mutualAuthentication": map[string]any{"mode": "verify", "trustStoreArn": arn}}
+}
+
+// deploymentAlarm makes the CloudWatch alarms "web-5xx" and "web-p99" a service's
+// deployment can watch.
+func deploymentAlarm(t *testing.T, c *Cloud) map[string]any {
+	made(t, c, TypeCloudwatchMetricAlarm, "web-5xx", map[string]any{"name": "web-5xx", "namespace": "AWS/ApplicationELB",
+		"metricName": "HTTPCode_Target_5XX_Count", "statistic": "Sum", "period": 60, "evaluationPeriods": 1, "threshold": 5,
+		"comparisonOperator": "GreaterThanThreshold"})
+	made(t, c, TypeCloudwatchMetricAlarm, "web-p99", map[string]any{"name": "web-p99", "namespace": "AWS/ApplicationELB",
+		"metricName": "TargetResponseTime", "extendedStatistic": "p99", "period": 60, "evaluationPeriods": 1, "threshold": 1,
+		"comparisonOperator": "GreaterThanThreshold"})
+	return map[string]any{}
 }
 
 // fargateCluster registers FARGATE and FARGATE_SPOT, FARGATE the default, with cluster "c".
@@ -408,6 +470,16 @@ func baseInputs(typ tokens.Type) (map[string]any, func(*testing.T, *Cloud) map[s
 		return map[string]any{}, bucket
 	case TypeS3BucketPolicy:
 		return map[string]any{"policy": bucketPolicy}, bucket
+	case TypeS3BucketVersioningV2:
+		return map[string]any{"versioningConfiguration": map[string]any{"status": "Enabled"}}, bucket
+	case TypeS3BucketObjectv2:
+		return map[string]any{"key": "k", "content": "x"}, bucket
+	case TypeLbTrustStore:
+		return map[string]any{"caCertificatesBundleS3Bucket": "b", "caCertificatesBundleS3Key": "ca.pem"}, func(t *testing.T, c *Cloud) map[string]any {
+			bucket(t, c)
+			made(t, c, TypeS3BucketObjectv2, "ca", map[string]any{"bucket": "b", "key": "ca.pem", "content": testCA(t)})
+			return map[string]any{}
+		}
 	case TypeDefaultSecurityGroup:
 		return map[string]any{}, func(t *testing.T, c *Cloud) map[string]any {
 			vpc, _ := made(t, c, TypeVpc, "vpc", map[string]any{"cidrBlock": "10.0.0.0/16"})
@@ -490,7 +562,7 @@ func TestEveryRuleBites(t *testing.T) {
 			name += " " + string(b)
 		}
 		t.Run(name, func(t *testing.T) {
-			if s.stored != nil {
+			if s.stored != nil || s.planned != nil {
 				if _, ok := s.run(t, false); !ok {
 					t.Fatalf("with the rule, the stored state lacks what the rule stores")
 				}
