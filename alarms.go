@@ -11,6 +11,7 @@ import (
 	"github.com/example/nlb-alb-fargate/internal/config"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -33,14 +34,22 @@ type observability struct {
 	AlarmEmailPending pulumi.BoolOutput
 }
 
-// newObservability creates the alarm topic (with an email subscription when configured),
-// the alarms and the dashboard.
-func newObservability(ctx *pulumi.Context, cfg config.Operations, in monitored, account awsAccount) (*observability, error) {
+// alarmTopic is the SNS topic every alarm notifies, with alarmEmail's subscription.
+type alarmTopic struct {
+	Topic *sns.Topic
+	// Whether alarmEmail's subscription still waits for its confirmation link (unset
+	// without alarmEmail). SNS deletes a subscription left unconfirmed for 48 hours.
+	EmailPending pulumi.BoolOutput
+}
+
+// newAlarmTopic creates the alarm topic (with an email subscription when configured). It
+// comes before the services, whose deployment alarms notify it too.
+func newAlarmTopic(ctx *pulumi.Context, cfg config.Operations) (*alarmTopic, error) {
 	topic, err := sns.NewTopic(ctx, "alarms", &sns.TopicArgs{Tags: nameTag(ctx, "alarms")})
 	if err != nil {
 		return nil, fmt.Errorf("creating the alarm topic: %w", err)
 	}
-	obs := &observability{AlarmTopicArn: topic.Arn}
+	out := &alarmTopic{Topic: topic}
 	if cfg.AlarmEmail != "" {
 		// AWS mails a confirmation link first; until it is followed nothing is delivered.
 		sub, err := sns.NewTopicSubscription(ctx, "alarm-email", &sns.TopicSubscriptionArgs{
@@ -51,17 +60,63 @@ func newObservability(ctx *pulumi.Context, cfg config.Operations, in monitored, 
 		if err != nil {
 			return nil, fmt.Errorf("subscribing alarmEmail to the alarm topic: %w", err)
 		}
-		obs.AlarmEmailPending = sub.PendingConfirmation
+		out.EmailPending = sub.PendingConfirmation
 	}
+	return out, nil
+}
+
+// newObservability creates the alarms along the request path and the dashboard.
+func newObservability(ctx *pulumi.Context, cfg config.Operations, in monitored, topic *alarmTopic, account awsAccount) (*observability, error) {
+	obs := &observability{AlarmTopicArn: topic.Topic.Arn, AlarmEmailPending: topic.EmailPending}
 	for _, a := range alarmSpecs(ctx, cfg, in) {
-		if err := newAlarm(ctx, a, topic.Arn); err != nil {
+		if _, err := newAlarm(ctx, a, topic.Topic.Arn); err != nil {
 			return nil, err
 		}
 	}
+	var err error
 	if obs.DashboardURL, err = newDashboard(ctx, cfg, in, account); err != nil {
 		return nil, err
 	}
 	return obs, nil
+}
+
+// deploymentWatch is what each service's deployment alarms need: ECS rolls a deployment
+// back when one of them fires during it (with RollbackOnAlarm).
+type deploymentWatch struct {
+	Alarms       config.Operations // thresholds, and RollbackOnAlarm
+	TopicArn     pulumi.StringOutput
+	AlbArnSuffix pulumi.StringOutput
+}
+
+// newDeploymentAlarms creates a service's alarms on its own target group, which its
+// deployments watch: target 5xx responses and p99 response time, a minute at a time so a
+// bad release is caught within minutes. ECS itself ignores the alarms' actions; they
+// notify the topic too, naming the service.
+func newDeploymentAlarms(ctx *pulumi.Context, service string, tg *lb.TargetGroup, w deploymentWatch) (pulumi.StringArray, error) {
+	dims := pulumi.StringMap{"LoadBalancer": w.AlbArnSuffix, "TargetGroup": tg.ArnSuffix}
+	specs := []alarmSpec{
+		{
+			Name:        service + "-deploy-5xx",
+			Description: fmt.Sprintf("Service %s answered more than %d 5xx responses in a minute; a deployment in progress rolls back (rollbackOnAlarm).", service, w.Alarms.AlarmTarget5xxCount),
+			Namespace:   "AWS/ApplicationELB", Metric: "HTTPCode_Target_5XX_Count", Dimensions: dims,
+			Statistic: "Sum", Period: 60, Periods: 1, Comparison: "GreaterThanThreshold", Threshold: float64(w.Alarms.AlarmTarget5xxCount), TreatMissing: "notBreaching",
+		},
+		{
+			Name:        service + "-deploy-p99",
+			Description: fmt.Sprintf("Service %s's p99 response time exceeded %d ms for 2 minutes; a deployment in progress rolls back (rollbackOnAlarm).", service, w.Alarms.AlarmP99LatencyMs),
+			Namespace:   "AWS/ApplicationELB", Metric: "TargetResponseTime", Dimensions: dims,
+			Extended: "p99", Period: 60, Periods: 2, Comparison: "GreaterThanThreshold", Threshold: float64(w.Alarms.AlarmP99LatencyMs) / 1000, TreatMissing: "notBreaching",
+		},
+	}
+	var names pulumi.StringArray
+	for _, a := range specs {
+		alarm, err := newAlarm(ctx, a, w.TopicArn)
+		if err != nil {
+			return nil, err
+		}
+		names = append(names, alarm.Name)
+	}
+	return names, nil
 }
 
 // alarmSpec is one CloudWatch alarm: on one metric, or (queries) on metric math.
@@ -154,7 +209,7 @@ func runningTasksAlarm(s *fargateService, svc pulumi.StringMap) alarmSpec {
 }
 
 // newAlarm creates one alarm that notifies the topic when it fires and when it recovers.
-func newAlarm(ctx *pulumi.Context, a alarmSpec, topicArn pulumi.StringOutput) error {
+func newAlarm(ctx *pulumi.Context, a alarmSpec, topicArn pulumi.StringOutput) (*cloudwatch.MetricAlarm, error) {
 	args := &cloudwatch.MetricAlarmArgs{
 		Name:               pulumi.Sprintf("%s-%s-%s", ctx.Project(), ctx.Stack(), a.Name),
 		AlarmDescription:   pulumi.String(a.Description),
@@ -180,10 +235,11 @@ func newAlarm(ctx *pulumi.Context, a alarmSpec, topicArn pulumi.StringOutput) er
 			args.Statistic = pulumi.String(a.Statistic)
 		}
 	}
-	if _, err := cloudwatch.NewMetricAlarm(ctx, a.Name+"-alarm", args); err != nil {
-		return fmt.Errorf("creating alarm %s: %w", a.Name, err)
+	alarm, err := cloudwatch.NewMetricAlarm(ctx, a.Name+"-alarm", args)
+	if err != nil {
+		return nil, fmt.Errorf("creating alarm %s: %w", a.Name, err)
 	}
-	return nil
+	return alarm, nil
 }
 
 // dashboardNameChars are the characters CloudWatch allows in a dashboard name.

@@ -60,6 +60,9 @@ func settingChanges(t *testing.T) []settingChange {
 	services := exampleConfig(t, "examples/services.yaml")
 	https := exampleConfig(t, "examples/https.yaml")
 	arm64 := exampleConfig(t, "examples/arm64-secrets.yaml")
+	partners := exampleConfig(t, "examples/partners.yaml")
+	withMTLS := map[string]any{"certificateArn": testCertArn, "mtls": partners["mtls"]}
+	rotated := map[string]any{"certificateArn": testCertArn, "mtls": map[string]any{"caBundle": "testdata/partners-ca-rotated.pem"}}
 	webEntry := services["services"].([]any)[0].(map[string]any)
 	withHTTPS := map[string]any{"certificateArn": testCertArn}
 	renamed := cloneJSON(services["services"]).([]any)
@@ -135,6 +138,14 @@ func settingChanges(t *testing.T) []settingChange {
 			effect: "Nothing changes in AWS; the quota check no longer runs."},
 		{change: "`privateLink` as in examples/https.yaml", set: map[string]any{"privateLink": https["privateLink"]},
 			effect: "An endpoint service on the NLB for the listed partners. No interruption."},
+		{change: "`allowedCidrs` everyone → three partner networks (as in examples/partners.yaml)", set: map[string]any{"allowedCidrs": partners["allowedCidrs"]},
+			effect: "The NLB's security group admits only those networks on its listener ports: the whole-internet rules go and a rule per network and port comes, in place. New connections from elsewhere are refused; the NLB and its addresses stay."},
+		{change: "`mtls` verify with a CA bundle (with HTTPS)", base: withHTTPS, set: withMTLS,
+			effect: "A bucket holds the bundle and a trust store is made from it; the HTTPS listener asks for client certificates in place, the NLB probes that entrance over HTTP, and a new task definition tells the app (rolling deployment). Clients without a certificate from the bundle's CAs fail the TLS handshake."},
+		{change: "`mtls.caBundle` content changed (a second CA)", base: withMTLS, set: rotated,
+			effect: "A new version of the bundle object; the trust store is updated in place. No interruption."},
+		{change: "`mtls` removed (with HTTPS)", base: withMTLS, set: withHTTPS,
+			effect: "The HTTPS listener turns mutual authentication off in place before the trust store and its bucket are deleted. Every client is admitted again."},
 		// operations and the security baseline
 		{change: "`accessLogs` true → false", set: map[string]any{"accessLogs": false}, verify: loggingOff,
 			effect: "The load balancers stop writing access logs; the bucket is deleted with the logs in it (copy them out first if you need them). No interruption."},
@@ -153,6 +164,8 @@ func settingChanges(t *testing.T) []settingChange {
 			effect: "The VPC's flows are logged to CloudWatch Logs. No interruption."},
 		{change: "`flowLogRetentionDays` 30 → 7 (with `flowLogs`)", base: map[string]any{"flowLogs": true}, set: map[string]any{"flowLogs": true, "flowLogRetentionDays": 7},
 			effect: "Flow logs older than 7 days are deleted. No interruption."},
+		{change: "`rollbackOnAlarm` true → false", set: map[string]any{"rollbackOnAlarm": false},
+			effect: "The services' deployments stop watching their 5xx and latency alarms (in place; the alarms stay and still notify). The circuit breaker still rolls back tasks that fail to start. No interruption."},
 		{change: "`waf` false → true", set: map[string]any{"waf": true},
 			effect: "Requests pass the web ACL before the ALB routes them; the managed rules may block some that passed before. No interruption for others."},
 		{change: "`wafRateLimit` 2000 → 500 (with `waf`)", base: map[string]any{"waf": true}, set: map[string]any{"waf": true, "wafRateLimit": 500},

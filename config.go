@@ -18,7 +18,7 @@ import (
 // rule, returning all problems together. It registers nothing, so a bad config stops
 // `pulumi preview` before any resource exists.
 func loadConfig(ctx *pulumi.Context) (*config.Stack, error) {
-	return config.Parse(rawConfig(ctx), func(key string) bool { return ctx.IsConfigSecret(ctx.Project() + ":" + key) })
+	return config.Parse(rawConfig(ctx), config.Env{Secret: func(key string) bool { return ctx.IsConfigSecret(ctx.Project() + ":" + key) }})
 }
 
 // rawConfig is the project's settings as Pulumi hands them: every key the registry knows,

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/example/nlb-alb-fargate/internal/config"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
@@ -51,7 +52,7 @@ func nlbIPAddressType(net *network) string {
 // newInternalAlb builds the internal ALB in the private subnets. Its listeners answer
 // 200 "OK" to anything no service rule matches, as the reference pattern does. With a
 // certificate it also terminates TLS, and HTTP may redirect to HTTPS.
-func newInternalAlb(ctx *pulumi.Context, cfg config.Ingress, net *network, certificateArn pulumi.StringInput, logs *accessLogBucket) (*internalAlb, error) {
+func newInternalAlb(ctx *pulumi.Context, cfg config.Ingress, net *network, certificateArn pulumi.StringInput, trustStore *lb.TrustStore, logs *accessLogBucket) (*internalAlb, error) {
 	sg, err := newSecurityGroup(ctx, "alb-sg", "Internal ALB: HTTP from the NLB only", net.VpcID)
 	if err != nil {
 		return nil, err
@@ -101,6 +102,8 @@ func newInternalAlb(ctx *pulumi.Context, cfg config.Ingress, net *network, certi
 		CertificateArn:  certificateArn,
 		SslPolicy:       pulumi.String(cfg.SslPolicy),
 		DefaultActions:  lb.ListenerDefaultActionArray{fixedOK()},
+		// Client certificates (mtls): verify, passthrough or off.
+		MutualAuthentication: mutualAuthentication(cfg.MTLS, trustStore),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("creating ALB HTTPS listener: %w", err)
@@ -263,6 +266,24 @@ func nlbIPv6s(ctx *pulumi.Context, nlb *lb.LoadBalancer, publicSubnetIDs pulumi.
 	return ipv6s.ToStringArrayOutput()
 }
 
+// nlbHealthCheck is how the NLB probes the ALB through one entrance: on the entrance's
+// own listener, except that with mtls verify the ALB refuses a TLS handshake without a
+// client certificate, which the NLB's probe cannot present; that entrance is probed on
+// the ALB's HTTP listener instead, which reaches the same ALB and the same health rule.
+func nlbHealthCheck(cfg config.Ingress, probePath string, e albEntrance) *lb.TargetGroupHealthCheckArgs {
+	protocol, port := e.Protocol, "traffic-port"
+	if e.Protocol == "HTTPS" && cfg.MTLS.Verify() {
+		protocol, port = "HTTP", strconv.Itoa(cfg.AlbListenerPort)
+	}
+	return &lb.TargetGroupHealthCheckArgs{
+		Protocol:         pulumi.String(protocol),
+		Port:             pulumi.String(port),
+		Path:             pulumi.String(probePath),
+		Interval:         pulumi.Int(10),
+		HealthyThreshold: pulumi.Int(3),
+	}
+}
+
 // forwardToAlb creates, for one entrance, the NLB's target group of type "alb" with the
 // ALB registered in it, and the NLB's TCP listener that forwards to it. TCP, because a
 // TLS listener on an NLB cannot forward to an ALB-type target group.
@@ -278,14 +299,8 @@ func forwardToAlb(ctx *pulumi.Context, cfg config.Ingress, probePath string, net
 		// balancing is always on, so the ALB node of one AZ may ask a task in another.
 		// An ALB-type target group's success codes, timeout and unhealthy threshold are
 		// fixed by AWS, so they are left to it.
-		HealthCheck: &lb.TargetGroupHealthCheckArgs{
-			Protocol:         pulumi.String(e.Protocol),
-			Port:             pulumi.String("traffic-port"),
-			Path:             pulumi.String(probePath),
-			Interval:         pulumi.Int(10),
-			HealthyThreshold: pulumi.Int(3),
-		},
-		Tags: nameTag(ctx, "nlb-alb"+e.Suffix+"-tg"),
+		HealthCheck: nlbHealthCheck(cfg, probePath, e),
+		Tags:        nameTag(ctx, "nlb-alb"+e.Suffix+"-tg"),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("creating the NLB's ALB-type target group%s: %w", e.Suffix, err)

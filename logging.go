@@ -98,33 +98,16 @@ func newAccessLogBucket(ctx *pulumi.Context, cfg config.Operations, account awsA
 	if err != nil {
 		return nil, fmt.Errorf("creating the access-log bucket: %w", err)
 	}
-	encryption, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, "access-logs-encryption", &s3.BucketServerSideEncryptionConfigurationV2Args{
-		Bucket: bucket.Bucket,
-		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
-			ApplyServerSideEncryptionByDefault: &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
-				SseAlgorithm: pulumi.String("AES256"),
-			},
-		}},
-	})
+	hardened, err := hardenBucket(ctx, "access-logs", bucket)
 	if err != nil {
-		return nil, fmt.Errorf("encrypting the access-log bucket: %w", err)
-	}
-	block, err := s3.NewBucketPublicAccessBlock(ctx, "access-logs-public-access-block", &s3.BucketPublicAccessBlockArgs{
-		Bucket:                bucket.Bucket,
-		BlockPublicAcls:       pulumi.Bool(true),
-		BlockPublicPolicy:     pulumi.Bool(true),
-		IgnorePublicAcls:      pulumi.Bool(true),
-		RestrictPublicBuckets: pulumi.Bool(true),
-	})
-	if err != nil {
-		return nil, fmt.Errorf("blocking public access to the access-log bucket: %w", err)
+		return nil, err
 	}
 	// S3 refuses concurrent configuration calls on one bucket (OperationAborted), so the
 	// policy follows the public access block.
 	policy, err := s3.NewBucketPolicy(ctx, "access-logs-policy", &s3.BucketPolicyArgs{
 		Bucket: bucket.Bucket,
 		Policy: bucket.Arn.ApplyT(func(arn string) (string, error) { return accessLogPolicy(arn, account) }).(pulumi.StringOutput),
-	}, pulumi.DependsOn([]pulumi.Resource{block}))
+	}, pulumi.DependsOn([]pulumi.Resource{hardened.PublicAccessBlock}))
 	if err != nil {
 		return nil, fmt.Errorf("setting the access-log bucket policy: %w", err)
 	}
@@ -140,7 +123,7 @@ func newAccessLogBucket(ctx *pulumi.Context, cfg config.Operations, account awsA
 	if err != nil {
 		return nil, fmt.Errorf("setting the access-log bucket's lifecycle: %w", err)
 	}
-	return &accessLogBucket{Bucket: bucket, Ready: []pulumi.Resource{policy, encryption}}, nil
+	return &accessLogBucket{Bucket: bucket, Ready: []pulumi.Resource{policy, hardened.Encryption}}, nil
 }
 
 // accessLogPolicy is the bucket policy: no request without TLS (S3.5), and log delivery
@@ -162,11 +145,7 @@ func accessLogPolicy(bucketArn string, account awsAccount) (string, error) {
 		"ArnLike":      map[string]any{"aws:SourceArn": account.arn("logs", "*")},
 	}
 	return policyJSON(
-		policyStatement{
-			Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*",
-			Resource:  []string{bucketArn, bucketArn + "/*"},
-			Condition: map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
-		},
+		denyInsecureTransport(bucketArn),
 		policyStatement{Sid: "AlbLogDelivery", Effect: "Allow", Principal: albWriter, Action: "s3:PutObject", Resource: logs(albLogPrefix)},
 		policyStatement{
 			Sid: "NlbLogDelivery", Effect: "Allow", Principal: delivery, Action: "s3:PutObject", Resource: logs(nlbLogPrefix),

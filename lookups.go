@@ -7,6 +7,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/example/nlb-alb-fargate/internal/config"
@@ -41,6 +42,9 @@ func lookUpSite(ctx *pulumi.Context, cfg *config.Stack) (*site, error) {
 	if s.Network, s.Zones, err = placement(ctx, cfg.Network); err != nil {
 		return nil, err
 	}
+	if err := checkClientFamilies(cfg.Ingress, s.Network); err != nil {
+		return nil, err
+	}
 	if s.OwnEIPs, err = lookupOwnEIPs(ctx, cfg.Ingress.EipAllocationIDs); err != nil {
 		return nil, err
 	}
@@ -53,6 +57,22 @@ func lookUpSite(ctx *pulumi.Context, cfg *config.Stack) (*site, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// checkClientFamilies refuses IPv6 networks in allowedCidrs for an IPv4-only NLB (an
+// existing VPC whose public subnets have no IPv6 block): they would admit nobody. The
+// default, everyone, means everyone the NLB can hear.
+func checkClientFamilies(cfg config.Ingress, net *network) error {
+	if net == nil || net.IPv6 || slices.Equal(cfg.AllowedCidrs, config.DefaultAllowedCidrs) {
+		return nil
+	}
+	p := &config.Problems{}
+	for i, cidr := range cfg.AllowedCidrs {
+		if strings.Contains(cidr, ":") {
+			p.Add(fmt.Sprintf("allowedCidrs[%d]", i), "invalid value %q: the NLB is IPv4 only, because the public subnets of vpcId have no IPv6 block; list IPv4 networks, or give every public subnet an IPv6 block", cidr)
+		}
+	}
+	return p.Err("allowedCidrs does not fit the NLB")
 }
 
 // placement is where the stack goes: the AZs of a new VPC, or an existing VPC's network

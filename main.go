@@ -5,6 +5,7 @@ package main
 
 import (
 	"github.com/example/nlb-alb-fargate/internal/config"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -85,7 +86,13 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 			return nil, err
 		}
 	}
-	alb, err := newInternalAlb(ctx, cfg.Ingress, net, cert, logs.AccessLogs)
+	var trustStore *lb.TrustStore
+	if m := cfg.Ingress.MTLS; m != nil && m.CABundle != "" {
+		if trustStore, err = newTrustStore(ctx, m); err != nil {
+			return nil, err
+		}
+	}
+	alb, err := newInternalAlb(ctx, cfg.Ingress, net, cert, trustStore, logs.AccessLogs)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +101,12 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 	if err != nil {
 		return nil, err
 	}
-	services, cluster, err := newServices(ctx, cfg.Services, net, alb, account, cfg.Operations.ContainerInsights)
+	topic, err := newAlarmTopic(ctx, cfg.Operations)
+	if err != nil {
+		return nil, err
+	}
+	watch := deploymentWatch{Alarms: cfg.Operations, TopicArn: topic.Topic.Arn, AlbArnSuffix: alb.LoadBalancer.ArnSuffix}
+	services, cluster, err := newServices(ctx, cfg.Services, serviceEnv{Network: net, Alb: alb, Account: account, ContainerInsights: cfg.Operations.ContainerInsights, Watch: watch, MTLS: cfg.Ingress.MTLS})
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +130,7 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 		InternalURLs:     internalURLs(alb, services),
 	}
 	watched := monitored{Nlb: nlb, Zones: site.Zones, Alb: alb, Cluster: cluster, Services: services}
-	if err := out.addOperations(ctx, cfg.Operations, logs, watched, net, account); err != nil {
+	if err := out.addOperations(ctx, cfg.Operations, logs, watched, topic, net, account); err != nil {
 		return nil, err
 	}
 	if cfg.Ingress.Domain != "" {
@@ -138,7 +150,7 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 
 // addOperations adds the web ACL (with waf), the alarms and the dashboard, and the
 // operations outputs.
-func (o *stackOutputs) addOperations(ctx *pulumi.Context, cfg config.Operations, logs *logging, in monitored, net *network, account awsAccount) error {
+func (o *stackOutputs) addOperations(ctx *pulumi.Context, cfg config.Operations, logs *logging, in monitored, topic *alarmTopic, net *network, account awsAccount) error {
 	if logs.AccessLogs != nil {
 		o.AccessLogBucket = logs.AccessLogs.Bucket.Bucket
 	}
@@ -152,7 +164,7 @@ func (o *stackOutputs) addOperations(ctx *pulumi.Context, cfg config.Operations,
 		}
 		o.WebACLArn = arn
 	}
-	obs, err := newObservability(ctx, cfg, in, account)
+	obs, err := newObservability(ctx, cfg, in, topic, account)
 	if err != nil {
 		return err
 	}

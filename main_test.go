@@ -24,7 +24,7 @@ import (
 // run and mustRun take them; nil: every default).
 func settings(t *testing.T, cfg map[string]string) *config.Stack {
 	t.Helper()
-	c, err := config.Parse(cfg, nil)
+	c, err := config.Parse(cfg, config.Env{})
 	if err != nil {
 		t.Fatalf("config %v: %v", cfg, err)
 	}

@@ -172,7 +172,7 @@ func TestAlarms(t *testing.T) {
 	}
 	slices.Sort(names)
 	equalSlices(t, "alarms", names, []string{"alb-p99-latency-alarm", "alb-target-5xx-alarm", "nlb-healthy-hosts-0-alarm", "nlb-healthy-hosts-1-alarm",
-		"web-cpu-high-alarm", "web-memory-high-alarm", "web-running-tasks-alarm"})
+		"web-cpu-high-alarm", "web-deploy-5xx-alarm", "web-deploy-p99-alarm", "web-memory-high-alarm", "web-running-tasks-alarm"})
 
 	nlb, tg := m.one(t, string(standin.TypeLoadBalancer), "nlb"), m.one(t, string(standin.TypeTargetGroup), "nlb-alb-tg")
 	healthy := alarms["nlb-healthy-hosts-1-alarm"]

@@ -34,6 +34,8 @@ var (
 	quotaNLBs        = quota{"Network Load Balancers per Region", "elasticloadbalancing", "L-69A177A2", "delete a load balancer you do not use"}
 	quotaFargateVCPU = quota{"Fargate On-Demand vCPU resource count", "fargate", "L-3032A538",
 		"lower cpu, desiredCount or autoscaling.max, or move tasks to Spot"}
+	quotaSGRules = quota{"Inbound or outbound rules per security group", "vpc", config.SecurityGroupRulesQuotaCode,
+		"list fewer or wider networks in allowedCidrs"}
 	quotaSpotVCPU = quota{"Fargate Spot vCPU resource count", "fargate", "L-36FBB829",
 		"lower cpu, desiredCount or autoscaling.max, or move tasks to FARGATE"}
 )
@@ -49,11 +51,13 @@ type demand struct {
 	// autoscaling maximum.
 	fargate, spot       float64
 	fargateMax, spotMax float64
+	// Inbound rules allowedCidrs puts in the NLB's security group, per IP family.
+	clientRules map[string]int
 }
 
 // demandOf is what cfg needs in zones.
 func demandOf(cfg *config.Stack, zones []string) demand {
-	d := demand{vpcs: 1, albs: 1, nlbs: 1, natsPerAZ: map[string]int{}, ownEIPs: cfg.Ingress.EipAllocationIDs}
+	d := demand{vpcs: 1, albs: 1, nlbs: 1, natsPerAZ: map[string]int{}, ownEIPs: cfg.Ingress.EipAllocationIDs, clientRules: cfg.ClientRules()}
 	if len(cfg.Ingress.EipAllocationIDs) == 0 {
 		d.eips = len(zones)
 	}
@@ -148,7 +152,28 @@ func preflight(acct account, d demand, region string) *preflightReport {
 	r.checkNATs(acct, d, region)
 	r.checkFargate(acct, quotaFargateVCPU, "Fargate On-Demand vCPU", d.fargate, d.fargateMax)
 	r.checkFargate(acct, quotaSpotVCPU, "Fargate Spot vCPU", d.spot, d.spotMax)
+	r.checkClientRules(acct, d)
 	return r
+}
+
+// checkClientRules compares the NLB security group's inbound rules with the account's
+// quota, which AWS applies to IPv4 and IPv6 rules separately. The group is the stack's
+// own, so nothing else counts against it.
+func (r *preflightReport) checkClientRules(acct account, d demand) {
+	if d.clientRules["IPv4"] <= config.SecurityGroupRulesQuotaDefault && d.clientRules["IPv6"] <= config.SecurityGroupRulesQuotaDefault {
+		return // within the default, which a quota can only raise
+	}
+	limit, err := acct.quota(quotaSGRules)
+	if err != nil {
+		r.warn(quotaSGRules, "its value", err)
+		return
+	}
+	for _, family := range []string{"IPv4", "IPv6"} {
+		if n := d.clientRules[family]; n > int(limit) {
+			r.problems.Add("allowedCidrs", "too many networks: they make %d %s inbound rules in the NLB's security group (one per network and listener port), and the account allows %g (%q, quota %s); raise the quota in Service Quotas, or %s",
+				n, family, limit, quotaSGRules.name, quotaSGRules.code, quotaSGRules.fix)
+		}
+	}
 }
 
 func (r *preflightReport) warn(q quota, what string, err error) {

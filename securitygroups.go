@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/example/nlb-alb-fargate/internal/config"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
@@ -16,20 +17,17 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// newNlbSecurityGroup admits the NLB's listener ports from the internet and lets the NLB
+// newNlbSecurityGroup admits the NLB's listener ports from allowedCidrs and lets the NLB
 // reach only the ALB's listener ports (traffic and health checks obey the outbound rules).
 // It also opens the ALB's group on those ports to this group alone.
 func newNlbSecurityGroup(ctx *pulumi.Context, cfg config.Ingress, net *network, alb *internalAlb) (*ec2.SecurityGroup, error) {
+	// The description is fixed at creation (ForceNew), so it does not list allowedCidrs.
 	sg, err := newSecurityGroup(ctx, "nlb-sg", "Internet-facing NLB: listener ports from anywhere", net.VpcID)
 	if err != nil {
 		return nil, err
 	}
 	for _, e := range alb.Entrances {
-		clients := []securityGroupRule{{name: "nlb-from-internet" + e.Suffix + "-ipv4", description: "Clients over IPv4", port: nlbPort(cfg, e), cidrIPv4: "0.0.0.0/0"}}
-		if net.IPv6 { // an IPv4-only NLB has no IPv6 clients to admit
-			clients = append(clients, securityGroupRule{name: "nlb-from-internet" + e.Suffix + "-ipv6", description: "Clients over IPv6", port: nlbPort(cfg, e), cidrIPv6: "::/0"})
-		}
-		if err := addIngress(ctx, sg, clients...); err != nil {
+		if err := addIngress(ctx, sg, clientRules(cfg, net.IPv6, e)...); err != nil {
 			return nil, err
 		}
 		if err := addEgress(ctx, sg, securityGroupRule{name: "nlb-to-alb" + e.Suffix, description: "Forward and health-check to the ALB", port: e.AlbPort, peer: alb.SecurityGroup.ID()}); err != nil {
@@ -40,6 +38,48 @@ func newNlbSecurityGroup(ctx *pulumi.Context, cfg config.Ingress, net *network, 
 		}
 	}
 	return sg, nil
+}
+
+// clientRules admit allowedCidrs on one entrance's NLB port: a rule per network, named
+// after it, so that adding or removing a network leaves the others' rules alone. The
+// whole internet keeps the names it had before allowedCidrs existed. IPv6 networks are
+// admitted only on a dual-stack NLB (the config's look-ups refuse them otherwise).
+func clientRules(cfg config.Ingress, ipv6 bool, e albEntrance) []securityGroupRule {
+	var rules []securityGroupRule
+	for _, cidr := range cfg.ClientCidrs(false) {
+		rules = append(rules, securityGroupRule{name: clientRuleName(cidr, e), description: clientRuleDescription(cidr), port: nlbPort(cfg, e), cidrIPv4: cidr})
+	}
+	if !ipv6 {
+		return rules
+	}
+	for _, cidr := range cfg.ClientCidrs(true) {
+		rules = append(rules, securityGroupRule{name: clientRuleName(cidr, e), description: clientRuleDescription(cidr), port: nlbPort(cfg, e), cidrIPv6: cidr})
+	}
+	return rules
+}
+
+// clientRuleName is the logical name of the rule admitting cidr: URNs take no "::" or
+// "/", so those become "-".
+func clientRuleName(cidr string, e albEntrance) string {
+	switch cidr {
+	case "0.0.0.0/0":
+		return "nlb-from-internet" + e.Suffix + "-ipv4"
+	case "::/0":
+		return "nlb-from-internet" + e.Suffix + "-ipv6"
+	}
+	return "nlb-from-" + strings.NewReplacer(":", "-", "/", "-").Replace(cidr) + e.Suffix
+}
+
+// clientRuleDescription says whom a client rule admits; the whole internet keeps the
+// words it had before allowedCidrs, so existing stacks plan no change.
+func clientRuleDescription(cidr string) string {
+	switch cidr {
+	case "0.0.0.0/0":
+		return "Clients over IPv4"
+	case "::/0":
+		return "Clients over IPv6"
+	}
+	return "Clients from " + cidr
 }
 
 // newServiceSecurityGroup admits the container port from the ALB only, and lets tasks

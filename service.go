@@ -18,6 +18,17 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
+// serviceEnv is what the services take from the layers below them and the settings
+// every service shares.
+type serviceEnv struct {
+	Network           *network
+	Alb               *internalAlb
+	Account           awsAccount
+	ContainerInsights string
+	Watch             deploymentWatch
+	MTLS              *config.MTLS // the ALB's mutual TLS, which the bundled app is told of
+}
+
 // serviceDeps is what a Fargate service takes from the layers below it.
 type serviceDeps struct {
 	Network *network
@@ -28,6 +39,8 @@ type serviceDeps struct {
 	CapacityProviders *ecs.ClusterCapacityProviders
 	// ALB listener ports of internal services, which every service may call.
 	InternalPorts map[string]int
+	Watch         deploymentWatch
+	MTLS          *config.MTLS
 }
 
 // fargateService is one deployed service and what outputs and later layers need of it.
@@ -42,8 +55,8 @@ type fargateService struct {
 
 // newServices creates the cluster, its FARGATE and FARGATE_SPOT capacity providers, and
 // every service in it.
-func newServices(ctx *pulumi.Context, configs []config.Service, net *network, alb *internalAlb, account awsAccount, containerInsights string) ([]*fargateService, *ecs.Cluster, error) {
-	cluster, err := newCluster(ctx, containerInsights)
+func newServices(ctx *pulumi.Context, configs []config.Service, env serviceEnv) ([]*fargateService, *ecs.Cluster, error) {
+	cluster, err := newCluster(ctx, env.ContainerInsights)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -51,7 +64,8 @@ func newServices(ctx *pulumi.Context, configs []config.Service, net *network, al
 	if err != nil {
 		return nil, nil, err
 	}
-	deps := serviceDeps{Network: net, Alb: alb, Account: account, Cluster: cluster, CapacityProviders: providers, InternalPorts: map[string]int{}}
+	deps := serviceDeps{Network: env.Network, Alb: env.Alb, Account: env.Account, Cluster: cluster, CapacityProviders: providers,
+		InternalPorts: map[string]int{}, Watch: env.Watch, MTLS: env.MTLS}
 	for _, sc := range configs {
 		if sc.Internal {
 			deps.InternalPorts[sc.Name] = sc.InternalPort
@@ -190,7 +204,7 @@ func newFargateService(ctx *pulumi.Context, cfg config.Service, deps serviceDeps
 	}
 	taskDef, err := newTaskDefinition(ctx, cfg, taskDefinitionInputs{
 		Image: image, LogGroup: logGroup.Name, Region: deps.Account.Region, Environment: internalServiceEnv(n, deps),
-		ExecutionRoleArn: execRole.Arn, TaskRoleArn: taskRole.Arn,
+		ExecutionRoleArn: execRole.Arn, TaskRoleArn: taskRole.Arn, MTLS: deps.MTLS,
 	})
 	if err != nil {
 		return nil, err
@@ -200,6 +214,10 @@ func newFargateService(ctx *pulumi.Context, cfg config.Service, deps serviceDeps
 		return nil, err
 	}
 	sg, err := newServiceSecurityGroup(ctx, cfg, deps)
+	if err != nil {
+		return nil, err
+	}
+	alarmNames, err := newDeploymentAlarms(ctx, n, tg, deps.Watch)
 	if err != nil {
 		return nil, err
 	}
@@ -226,6 +244,14 @@ func newFargateService(ctx *pulumi.Context, cfg config.Service, deps serviceDeps
 		DeploymentCircuitBreaker: &ecs.ServiceDeploymentCircuitBreakerArgs{
 			Enable:   pulumi.Bool(true),
 			Rollback: pulumi.Bool(true),
+		},
+		// And when the service's own 5xx or latency alarm fires during a deployment. The
+		// block is always sent, off as {enable: false}: the provider sends nothing for a
+		// removed block, and ECS would keep watching the alarms.
+		Alarms: &ecs.ServiceAlarmsArgs{
+			AlarmNames: alarmNames,
+			Enable:     pulumi.Bool(deps.Watch.Alarms.RollbackOnAlarm),
+			Rollback:   pulumi.Bool(deps.Watch.Alarms.RollbackOnAlarm),
 		},
 		PropagateTags:        pulumi.String("SERVICE"),
 		EnableEcsManagedTags: pulumi.Bool(true),
@@ -351,6 +377,7 @@ type taskDefinitionInputs struct {
 	Region           string
 	ExecutionRoleArn pulumi.StringOutput
 	TaskRoleArn      pulumi.StringOutput
+	MTLS             *config.MTLS
 }
 
 // newTaskDefinition describes the task: size, one essential container, its logs.
@@ -408,7 +435,7 @@ func containerDefinition(cfg config.Service, in taskDefinitionInputs) pulumi.Map
 			"containerPort": pulumi.Int(cfg.ContainerPort),
 			"protocol":      pulumi.String("tcp"),
 		}},
-		"environment": containerEnvironment(cfg, in.Environment),
+		"environment": containerEnvironment(cfg, in.MTLS, in.Environment),
 		// How long ECS waits after SIGTERM before SIGKILL: the time the app has to drain.
 		"stopTimeout": pulumi.Int(cfg.StopTimeout),
 		"logConfiguration": pulumi.Map{
@@ -473,13 +500,18 @@ func containerHealthCheckOf(cfg config.Service) pulumi.Map {
 }
 
 // containerEnvironment is the service's environment, PORT (and the bundled app's
-// TASK_IDENTITY when on) and the internal services' addresses, sorted by name as the
+// TASK_IDENTITY and MTLS_MODE when on) and the internal services' addresses, sorted by name as the
 // provider stores them (orderEnvironmentVariables), so a second run plans nothing.
 // Validation keeps the user's names apart from the stack's.
-func containerEnvironment(cfg config.Service, internalURLs map[string]pulumi.StringInput) pulumi.Array {
+func containerEnvironment(cfg config.Service, mtls *config.MTLS, internalURLs map[string]pulumi.StringInput) pulumi.Array {
 	vars := map[string]pulumi.StringInput{"PORT": pulumi.String(strconv.Itoa(cfg.ContainerPort))}
 	if cfg.TaskIdentity {
 		vars["TASK_IDENTITY"] = pulumi.String("true")
+	}
+	if mtls != nil {
+		// The ALB's client-certificate headers mean something only with mtls; the bundled
+		// app reads them only when told which mode sends them.
+		vars["MTLS_MODE"] = pulumi.String(mtls.Mode)
 	}
 	for k, v := range cfg.Environment {
 		vars[k] = pulumi.String(v)

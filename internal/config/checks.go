@@ -39,6 +39,12 @@ var CrossChecks = []CrossCheck{
 	{Name: "HTTPS: a certificate given or created, with its domain and zone",
 		Notes: map[string]string{"createCertificate": "needs `domain` and a hosted zone; not with `certificateArn`"},
 		check: certificateSource},
+	{Name: "mutual TLS needs the ALB's HTTPS listener",
+		Notes: map[string]string{"mtls": "needs HTTPS (`certificateArn` or `createCertificate`)"},
+		check: mtlsNeedsHTTPS},
+	{Name: "the client networks fit the security group's rules quota",
+		Notes: map[string]string{"allowedCidrs": fmt.Sprintf("per IP family, entries × listener ports (2 with HTTPS) within the quota \"Inbound or outbound rules per security group\" (%s, %d by default; with `preflight`, the account's own)", SecurityGroupRulesQuotaCode, SecurityGroupRulesQuotaDefault)},
+		check: clientRulesWithinDefaultQuota},
 	{Name: "the HTTPS port is not an HTTP port",
 		Notes: map[string]string{"httpsListenerPort": "with HTTPS, not `listenerPort` or `albListenerPort`"},
 		check: httpsPortIsItsOwn},
@@ -85,7 +91,7 @@ var CrossChecks = []CrossCheck{
 		Notes: map[string]string{"taskIdentity": "only with the bundled app"},
 		check: taskIdentityNeedsBundledApp},
 	{Name: "the stack's own variables and secrets are named once",
-		Notes: map[string]string{"environment": "not `PORT`, `TASK_IDENTITY` or another service's `<NAME>_URL`", "secrets": "not also in `environment`"},
+		Notes: map[string]string{"environment": "not `PORT`, `TASK_IDENTITY`, `MTLS_MODE` or another service's `<NAME>_URL`", "secrets": "not also in `environment`"},
 		check: variableNames},
 	{Name: "a KMS key for secrets there are",
 		Notes: map[string]string{"secretsKmsKeyArn": "with `secrets` or `imageCredentialsSecretArn`"},
@@ -207,6 +213,28 @@ func certificateSource(c *Stack, p *Problems) {
 	}
 	if in.CreateCertificate && (in.Domain == "" || (in.HostedZoneID == "" && in.HostedZoneName == "")) {
 		p.Add("createCertificate", "missing value: a created certificate is for domain and is validated in its hosted zone; set domain and hostedZoneId (or hostedZoneName)")
+	}
+}
+
+// mtlsNeedsHTTPS: client certificates are asked for in the TLS handshake, which the ALB
+// does only on its HTTPS listener (the NLB passes TCP through to it).
+func mtlsNeedsHTTPS(c *Stack, p *Problems) {
+	if c.Ingress.MTLS != nil && !c.Ingress.HTTPS() && p.OK("mtls", "certificateArn", "createCertificate") {
+		p.Add("mtls", "needs HTTPS: mutual TLS happens in the ALB's TLS handshake; set certificateArn, or createCertificate with domain and its hosted zone")
+	}
+}
+
+// clientRulesWithinDefaultQuota: without preflight, the rules allowedCidrs makes must fit
+// AWS's default quota; with preflight, lookUpSite compares them with the account's.
+func clientRulesWithinDefaultQuota(c *Stack, p *Problems) {
+	if c.Preflight || !p.OK("allowedCidrs") {
+		return
+	}
+	for family, n := range c.ClientRules() {
+		if n > SecurityGroupRulesQuotaDefault {
+			p.Add("allowedCidrs", "too many networks: %d %s entries × %d listener ports make %d inbound rules, above AWS's default quota of %d (Inbound or outbound rules per security group, %s); list fewer or wider networks, or raise the quota and set preflight: true so the account's own quota is checked",
+				n/c.ListenerPorts(), family, c.ListenerPorts(), n, SecurityGroupRulesQuotaDefault, SecurityGroupRulesQuotaCode)
+		}
 	}
 }
 
@@ -468,6 +496,7 @@ func (s Service) reservedNames(internalServices []string) map[string]string {
 	reserved := map[string]string{
 		"PORT":          "the stack sets it to containerPort",
 		"TASK_IDENTITY": "the stack sets it for taskIdentity",
+		"MTLS_MODE":     "the stack sets it for mtls",
 	}
 	for _, name := range internalServices {
 		if name != s.Name {

@@ -78,3 +78,36 @@ func (s Service) CapacityStrategy() []CapacityProviderStrategy {
 func (s Service) BuiltFromBundledApp() bool {
 	return s.Image == "" && strings.TrimSuffix(strings.TrimPrefix(s.Build, "./"), "/") == "app"
 }
+
+// ListenerPorts is how many NLB listeners clients reach: HTTP, and HTTPS when on.
+func (c *Stack) ListenerPorts() int {
+	if c.Ingress.HTTPS() {
+		return 2
+	}
+	return 1
+}
+
+// ClientRules is how many inbound rules allowedCidrs puts in the NLB's security group, per
+// IP family ("IPv4", "IPv6"), as AWS counts them against the rules quota.
+func (c *Stack) ClientRules() map[string]int {
+	rules := map[string]int{}
+	for _, cidr := range c.Ingress.AllowedCidrs {
+		family := "IPv4"
+		if strings.Contains(cidr, ":") {
+			family = "IPv6"
+		}
+		rules[family] += c.ListenerPorts()
+	}
+	return rules
+}
+
+// ClientCidrs are allowedCidrs of one IP family: IPv6 or not.
+func (in Ingress) ClientCidrs(ipv6 bool) []string {
+	var out []string
+	for _, cidr := range in.AllowedCidrs {
+		if strings.Contains(cidr, ":") == ipv6 {
+			out = append(out, cidr)
+		}
+	}
+	return out
+}

@@ -76,7 +76,7 @@ func TestEveryRangeIsWhatItsDocsSay(t *testing.T) {
 // rangeProblems is what Parse says of key = v about the range (a cross-check may have its
 // own say at an end, e.g. a timeout of 120 is not below an interval of 10).
 func rangeProblems(key string, v int, rangeWords string) []string {
-	_, err := Parse(map[string]string{key: strconv.Itoa(v)}, nil)
+	_, err := Parse(map[string]string{key: strconv.Itoa(v)}, Env{})
 	var e *Error
 	if !errors.As(err, &e) {
 		return nil

@@ -160,3 +160,21 @@ func steps(from, to, step int) []int {
 	}
 	return out
 }
+
+// mtlsModes are the ALB's mutual TLS modes a stack can ask for ("off" is mtls unset).
+var mtlsModes = []string{"verify", "passthrough"}
+
+// Security group rules: AWS counts a group's inbound IPv4 and IPv6 rules separately
+// against the quota "Inbound or outbound rules per security group" (Service Quotas code
+// L-0EA8095F), 60 of each by default; preflight reads the account's own value.
+const (
+	SecurityGroupRulesQuotaCode    = "L-0EA8095F"
+	SecurityGroupRulesQuotaDefault = 60
+)
+
+// ALB trust stores ("Quotas for your Application Load Balancers", Certificates): at most
+// 25 CA certificates per trust store, each at most 16 KB. Neither can be raised.
+const (
+	maxTrustStoreCAs   = 25
+	maxCACertificateKB = 16
+)

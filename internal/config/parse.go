@@ -4,21 +4,39 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"os"
 	"slices"
 	"strings"
+	"time"
 )
+
+// Env is what Parse needs beyond the raw values; its zero value is this process's.
+type Env struct {
+	// Secret reports whether a key was set as a Pulumi secret.
+	Secret func(key string) bool
+	// ReadFile reads a file a setting names (mtls.caBundle), relative to the project
+	// directory; nil is os.ReadFile (Pulumi runs the program there).
+	ReadFile func(name string) ([]byte, error)
+	// Now is when certificates must be valid; zero is time.Now().
+	Now time.Time
+}
 
 // Parse reads the stack's settings (keys without the project prefix, values as Pulumi
 // hands them: strings, JSON text for lists and objects) into the typed config, and checks
-// every setting's own rule and every cross-check. secret reports whether a key was set as
-// a Pulumi secret. It returns every problem at once (an *Error), and never changes the
-// config after reading it: what follows from it (the NLB's probe path, the AZs of an
-// existing VPC) is derived by methods.
-func Parse(raw map[string]string, secret func(key string) bool) (*Stack, error) {
-	if secret == nil {
-		secret = func(string) bool { return false }
+// every setting's own rule and every cross-check, and the files settings name. It returns
+// every problem at once (an *Error), and never changes the config after reading it: what
+// follows from it (the NLB's probe path, the AZs of an existing VPC) is derived by methods.
+func Parse(raw map[string]string, env Env) (*Stack, error) {
+	if env.Secret == nil {
+		env.Secret = func(string) bool { return false }
 	}
-	r := &reader{p: &Problems{}, secret: secret}
+	if env.ReadFile == nil {
+		env.ReadFile = os.ReadFile
+	}
+	if env.Now.IsZero() {
+		env.Now = time.Now()
+	}
+	r := &reader{p: &Problems{}, secret: env.Secret}
 	r.reportUnknownKeys(raw)
 	c := &Stack{}
 	r.base = Service{Name: DefaultServiceName}
@@ -30,6 +48,7 @@ func Parse(raw map[string]string, secret func(key string) bool) (*Stack, error) 
 		c.Services = []Service{r.base}
 	}
 	checkAll(c, r.p)
+	checkCABundle(c, r.p, env)
 	if err := r.p.Err(""); err != nil {
 		return nil, err
 	}

@@ -32,9 +32,18 @@ func testSubnets(first, n int) string {
 	return CompactJSON(ids)
 }
 
+// manyCidrs is n distinct IPv4 /32 networks, as a JSON list.
+func manyCidrs(n int) string {
+	var cidrs []string
+	for i := range n {
+		cidrs = append(cidrs, fmt.Sprintf("198.51.100.%d/32", i))
+	}
+	return CompactJSON(cidrs)
+}
+
 // parse is Parse, then the region check the program runs once it knows the region.
 func parse(raw map[string]string) (*Stack, error) {
-	c, err := Parse(raw, nil)
+	c, err := Parse(raw, Env{})
 	if err != nil {
 		return nil, err
 	}
@@ -383,6 +392,23 @@ func TestBadConfigIsRefused(t *testing.T) {
 			[]string{
 				`domain: invalid value "api.example.org": is not inside hostedZoneName "example.com"`,
 			}},
+		"error if allowedCidrs is not CIDRs": {map[string]string{"allowedCidrs": `["203.0.113.7","203.0.113.0/24","2001:db8::1/32","partner"]`}, []string{
+			`allowedCidrs[0]: invalid value "203.0.113.7": must be an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32`,
+			`allowedCidrs[2]: invalid value "2001:db8::1/32": host bits are set; did you mean "2001:db8::/32"?`,
+			`allowedCidrs[3]: invalid value "partner": must be an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32`,
+		}},
+		"error if allowedCidrs is empty": {map[string]string{"allowedCidrs": `[]`}, []string{
+			`allowedCidrs: invalid value []: an empty list would admit no client at all, closing the stack silently; to take it off the internet, set desiredCount: 0 or list one address you control such as "192.0.2.1/32"`,
+		}},
+		"error if a network is listed twice": {map[string]string{"allowedCidrs": `["198.51.100.0/24","198.51.100.0/24"]`}, []string{
+			`allowedCidrs[1]: duplicate value "198.51.100.0/24": already used by allowedCidrs[0]; each network needs one rule per listener port`,
+		}},
+		"error if allowedCidrs outgrow the default rules quota without preflight": {map[string]string{"preflight": "false", "certificateArn": testCertArn, "allowedCidrs": manyCidrs(31)}, []string{
+			`allowedCidrs: too many networks: 31 IPv4 entries × 2 listener ports make 62 inbound rules, above AWS's default quota of 60 (Inbound or outbound rules per security group, L-0EA8095F); list fewer or wider networks, or raise the quota and set preflight: true so the account's own quota is checked`,
+		}},
+		"error if rollbackOnAlarm is not a boolean": {map[string]string{"rollbackOnAlarm": "sometimes"}, []string{
+			`rollbackOnAlarm: invalid value "sometimes": must be true or false`,
+		}},
 		"error if a principal is not an ARN": {map[string]string{"privateLink": `{"allowedPrincipals":["210987654321"]}`},
 			[]string{
 				`privateLink.allowedPrincipals[0]: invalid value "210987654321": must be an IAM principal ARN such as arn:aws:iam::123456789012:root, or "*"`,

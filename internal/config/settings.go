@@ -60,6 +60,11 @@ type Ingress struct {
 	HostedZoneName    string
 	PrivateLink       *PrivateLink // nil: no endpoint service
 
+	// AllowedCidrs are the client networks the NLB's security group admits on its
+	// listener ports, IPv4 and IPv6 (the latter on a dual-stack NLB only).
+	AllowedCidrs []string
+	MTLS         *MTLS // nil: no client certificates asked for
+
 	// The NLB's Elastic IPs: the user's own, one per AZ in AZ order (never released by the
 	// stack), or, when empty, allocated by the stack and kept on destroy if RetainStaticIPs.
 	EipAllocationIDs []string
@@ -72,6 +77,18 @@ type PrivateLink struct {
 	AcceptanceRequired        bool
 	EnforceSecurityGroupRules bool
 }
+
+// MTLS is mutual TLS on the ALB's HTTPS listener.
+type MTLS struct {
+	CABundle                      string // a PEM file of CA certificates, relative to the project directory
+	Mode                          string // verify | passthrough
+	IgnoreClientCertificateExpiry bool
+	// Bundle is CABundle's content as Parse read and checked it: what the stack uploads.
+	Bundle []byte
+}
+
+// Verify is whether the ALB checks client certificates against the trust store.
+func (m *MTLS) Verify() bool { return m != nil && m.Mode == "verify" }
 
 // Operations is the operations and security baseline: where the logs go, what is
 // measured, who is told when it breaks, and what filters requests before the ALB.
@@ -90,6 +107,10 @@ type Operations struct {
 	FlowLogRetentionDays int
 	Waf                  bool
 	WafRateLimit         int
+
+	// RollbackOnAlarm: each public service's deployment watches its own target group's
+	// 5xx and p99 alarms, and ECS rolls it back when one fires.
+	RollbackOnAlarm bool
 }
 
 // Service is one Fargate service behind the ALB.
@@ -159,6 +180,9 @@ type Autoscaling struct {
 	CpuTarget         int // average CPU %, 0: no CPU policy
 	RequestsPerTarget int // ALB requests per task, 0: no request policy
 }
+
+// DefaultAllowedCidrs admits every client, over IPv4 and IPv6.
+var DefaultAllowedCidrs = []string{"0.0.0.0/0", "::/0"}
 
 // DefaultServiceName names the single service of a stack without `services`.
 const DefaultServiceName = "web"
@@ -241,6 +265,15 @@ var registry = []entry{
 		Doc:   "A VPC endpoint service on the NLB for partners; empty means none.",
 		See:   "For partners: allow-listing and DNS",
 		Stack: func(c *Stack) **PrivateLink { return &c.Ingress.PrivateLink }},
+	&Setting[[]string]{Key: "allowedCidrs", Group: GroupIngress, Level: LevelCommon, Default: DefaultAllowedCidrs,
+		Allowed: all(notEmpty("admit no client at all"), each(clientCidr), noDuplicates("each network needs one rule per listener port")),
+		Doc:     "Client networks (IPv4 and IPv6 CIDRs) the NLB's security group admits on its listener ports; nothing else from outside. The default admits everyone. Changes in place.",
+		See:     "For partners: allow-listing and DNS",
+		Stack:   func(c *Stack) *[]string { return &c.Ingress.AllowedCidrs }},
+	&Setting[*MTLS]{Key: "mtls", Group: GroupIngress, Kind: mtlsKind, Allowed: mtlsRule,
+		Doc:   "Mutual TLS on the ALB's HTTPS listener: `verify` admits only clients whose certificate chains to `caBundle` (uploaded to S3 as the ALB trust store), `passthrough` hands the client's certificate to the services unverified. Empty means none. Changes in place.",
+		See:   "Mutual TLS for partners",
+		Stack: func(c *Stack) **MTLS { return &c.Ingress.MTLS }},
 
 	// static IPs and the account check
 	&Setting[[]string]{Key: "eipAllocationIds", Group: GroupStaticIPs, Allowed: all(each(eipAllocation), noDuplicates("each AZ needs an Elastic IP of its own")),
@@ -294,6 +327,10 @@ var registry = []entry{
 	&Setting[int]{Key: "wafRateLimit", Group: GroupOperations, Default: 2000, Allowed: between(minWafRateLimit, maxWafRateLimit),
 		Doc:   "Requests one client IPv4 address may make in 5 minutes before WAF blocks it (WAF itself allows 10, pulumi-aws v6 checks 100).",
 		Stack: func(c *Stack) *int { return &c.Operations.WafRateLimit }},
+	&Setting[bool]{Key: "rollbackOnAlarm", Group: GroupOperations, Default: true,
+		Doc:   "ECS rolls a public service's deployment back when its own target group's alarm fires during it: 5xx above `alarmTarget5xxCount` or p99 above `alarmP99LatencyMs` in a minute. The deployment circuit breaker stays on either way. Changes in place.",
+		See:   "What a deploy does",
+		Stack: func(c *Stack) *bool { return &c.Operations.RollbackOnAlarm }},
 
 	// service: top-level values are the single service, and the defaults of `services`
 	&Setting[string]{Key: "name", Group: GroupService, Default: DefaultServiceName, EntryOnly: true, Allowed: serviceNameRule,
@@ -415,6 +452,15 @@ var privateLinkKind = object(func() PrivateLink { return PrivateLink{AcceptanceR
 		Allowed: rule[bool]("default true", nil)},
 )
 
+var mtlsKind = object(func() MTLS { return MTLS{Mode: "verify"} },
+	F[MTLS, string]{Key: "caBundle", At: func(o *MTLS) *string { return &o.CABundle },
+		Allowed: rule[string]("a PEM file of CA certificates (basicConstraints CA:TRUE, none expired), relative to the project directory; required with `verify`", nil)},
+	F[MTLS, string]{Key: "mode", At: func(o *MTLS) *string { return &o.Mode },
+		Allowed: oneOf(mtlsModes, "supported values %s (Application Load Balancers also have off: leave mtls empty)")},
+	F[MTLS, bool]{Key: "ignoreClientCertificateExpiry", At: func(o *MTLS) *bool { return &o.IgnoreClientCertificateExpiry },
+		Allowed: rule[bool]("default false; `verify` only", nil)},
+)
+
 var capacityStrategyKind = objectList(
 	F[CapacityProviderStrategy, string]{Key: "capacityProvider", At: func(o *CapacityProviderStrategy) *string { return &o.CapacityProvider },
 		Allowed: oneOf(CapacityProviders, "supported values %s")},
@@ -515,6 +561,40 @@ func validDomain(name string) bool {
 var privateLinkAcceptance = rule("`acceptanceRequired` not false with `*`", func(p *Problems, path string, pl *PrivateLink) {
 	if pl != nil && !pl.AcceptanceRequired && slices.Contains(pl.AllowedPrincipals, "*") {
 		p.Add(path+".acceptanceRequired", "invalid value false with allowedPrincipals \"*\": any AWS account could connect without approval; require acceptance or list the principals")
+	}
+})
+
+// clientCidr is one network of allowedCidrs.
+var clientCidr = rule("an IPv4 or IPv6 CIDR with its host bits zero", func(p *Problems, path, v string) {
+	prefix, err := netip.ParsePrefix(v)
+	switch {
+	case err != nil:
+		p.Add(path, "invalid value %q: must be an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32", v)
+	case prefix != prefix.Masked():
+		p.Add(path, "invalid value %q: host bits are set; did you mean %q?", v, prefix.Masked().String())
+	}
+})
+
+// notEmpty refuses a list set to []: what it would mean is said plainly instead.
+func notEmpty(means string) Rule[[]string] {
+	return rule("not empty", func(p *Problems, path string, v []string) {
+		if v != nil && len(v) == 0 {
+			p.Add(path, "invalid value []: an empty list would %s, closing the stack silently; to take it off the internet, set desiredCount: 0 or list one address you control such as \"192.0.2.1/32\"", means)
+		}
+	})
+}
+
+// mtlsRule is what mtls's fields require of each other; the CA bundle's file is read and
+// checked by Parse (checkCABundle).
+var mtlsRule = rule("`caBundle` with `verify`; `ignoreClientCertificateExpiry` with `verify` only", func(p *Problems, path string, m *MTLS) {
+	if m == nil || !p.OK(path+".mode") {
+		return
+	}
+	if m.Mode == "verify" && m.CABundle == "" && p.OK(path+".caBundle") {
+		p.Add(path+".caBundle", "missing value: mode verify checks client certificates against a CA bundle; give the path of a PEM file of your CA certificates, relative to the project directory")
+	}
+	if m.Mode != "verify" && m.IgnoreClientCertificateExpiry && p.OK(path+".ignoreClientCertificateExpiry") {
+		p.Add(path+".ignoreClientCertificateExpiry", "invalid value true with mode %q: the ALB checks expiry only in mode verify", m.Mode)
 	}
 })
 

@@ -22,6 +22,7 @@ var defaultQuotas = map[string]float64{
 	"ec2/L-0263D0A3":                  5,  // EC2-VPC Elastic IPs
 	"vpc/L-F678F1CE":                  5,  // VPCs per Region
 	"vpc/L-FE5A380F":                  5,  // NAT gateways per Availability Zone
+	"vpc/L-0EA8095F":                  60, // Inbound or outbound rules per security group
 	"elasticloadbalancing/L-53DA6B97": 50, // Application Load Balancers per Region
 	"elasticloadbalancing/L-69A177A2": 50, // Network Load Balancers per Region
 	"fargate/L-3032A538":              6,  // Fargate On-Demand vCPU resource count (a new account's)
