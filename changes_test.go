@@ -144,7 +144,7 @@ func settingChanges(t *testing.T) []settingChange {
 			effect: "A bucket holds the bundle and a trust store is made from it; the HTTPS listener asks for client certificates in place, the NLB probes that entrance over HTTP, and a new task definition tells the app (rolling deployment). Clients without a certificate from the bundle's CAs fail the TLS handshake."},
 		{change: "`mtls.caBundle` content changed (a second CA)", base: withMTLS, set: rotated,
 			effect: "A new version of the bundle object; the trust store is updated in place. No interruption."},
-		{change: "`mtls` removed (with HTTPS)", base: withMTLS, set: withHTTPS,
+		{change: "`mtls` removed (with HTTPS)", base: withMTLS, set: map[string]any{"mtls": map[string]any{}},
 			effect: "The HTTPS listener turns mutual authentication off in place before the trust store and its bucket are deleted. Every client is admitted again."},
 		// operations and the security baseline
 		{change: "`accessLogs` true → false", set: map[string]any{"accessLogs": false}, verify: loggingOff,
