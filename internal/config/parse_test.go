@@ -603,3 +603,16 @@ func TestBadConfigIsRefused(t *testing.T) {
 		})
 	}
 }
+
+// The rules quota's edge: 30 networks × 2 ports fill AWS's default 60 without preflight,
+// and with preflight (the default) the account's own quota decides later.
+func TestAllowedCidrsAtTheDefaultQuota(t *testing.T) {
+	for _, raw := range []map[string]string{
+		{"preflight": "false", "certificateArn": testCertArn, "allowedCidrs": manyCidrs(30)},
+		{"certificateArn": testCertArn, "allowedCidrs": manyCidrs(31)},
+	} {
+		if _, err := parse(raw); err != nil {
+			t.Errorf("%v: %v", raw, err)
+		}
+	}
+}

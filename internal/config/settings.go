@@ -328,7 +328,7 @@ var registry = []entry{
 		Doc:   "Requests one client IPv4 address may make in 5 minutes before WAF blocks it (WAF itself allows 10, pulumi-aws v6 checks 100).",
 		Stack: func(c *Stack) *int { return &c.Operations.WafRateLimit }},
 	&Setting[bool]{Key: "rollbackOnAlarm", Group: GroupOperations, Default: true,
-		Doc:   "ECS rolls a public service's deployment back when its own target group's alarm fires during it: 5xx above `alarmTarget5xxCount` or p99 above `alarmP99LatencyMs` in a minute. The deployment circuit breaker stays on either way. Changes in place.",
+		Doc:   "ECS rolls a service's deployment back when its own target group's alarm fires during it: more 5xx than `alarmTarget5xxCount` in a minute, or p99 above `alarmP99LatencyMs` for two. The deployment circuit breaker stays on either way. Changes in place.",
 		See:   "What a deploy does",
 		Stack: func(c *Stack) *bool { return &c.Operations.RollbackOnAlarm }},
 
@@ -454,11 +454,11 @@ var privateLinkKind = object(func() PrivateLink { return PrivateLink{AcceptanceR
 
 var mtlsKind = object(func() MTLS { return MTLS{Mode: "verify"} },
 	F[MTLS, string]{Key: "caBundle", At: func(o *MTLS) *string { return &o.CABundle },
-		Allowed: rule[string]("a PEM file of CA certificates (basicConstraints CA:TRUE, none expired), relative to the project directory; required with `verify`", nil)},
+		Allowed: rule[string]("a PEM file of up to 25 CA certificates (basicConstraints CA:TRUE, none expired), relative to the project directory", nil)},
 	F[MTLS, string]{Key: "mode", At: func(o *MTLS) *string { return &o.Mode },
 		Allowed: oneOf(mtlsModes, "supported values %s (Application Load Balancers also have off: leave mtls empty)")},
 	F[MTLS, bool]{Key: "ignoreClientCertificateExpiry", At: func(o *MTLS) *bool { return &o.IgnoreClientCertificateExpiry },
-		Allowed: rule[bool]("default false; `verify` only", nil)},
+		Allowed: rule[bool]("default false", nil)},
 )
 
 var capacityStrategyKind = objectList(
