@@ -404,8 +404,10 @@ func baseInputs(typ tokens.Type) (map[string]any, func(*testing.T, *Cloud) map[s
 			vpc, _ := made(t, c, TypeVpc, "vpc", map[string]any{"cidrBlock": "10.0.0.0/16"})
 			return map[string]any{"vpcId": vpc}
 		}
-	case TypeS3BucketServerSideEncryptionConfigurationV2, TypeS3BucketPublicAccessBlock, TypeS3BucketLifecycleConfigurationV2:
+	case TypeS3BucketServerSideEncryptionConfigurationV2, TypeS3BucketPublicAccessBlock, TypeS3BucketLifecycleConfigurationV2, TypeS3BucketVersioningV2:
 		return map[string]any{}, bucket
+	case TypeKmsAlias:
+		return map[string]any{"name": "alias/a"}, kmsKey
 	case TypeS3BucketPolicy:
 		return map[string]any{"policy": bucketPolicy}, bucket
 	case TypeDefaultSecurityGroup:
