@@ -23,6 +23,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecr"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
@@ -50,7 +51,8 @@ var sdkReads = []sdkRegister{
 	read(ec2.GetVpcEndpoint), read(ec2.GetVpcEndpointService),
 	read(ecr.GetRepository),
 	read(ecs.GetCluster), read(ecs.GetClusterCapacityProviders), read(ecs.GetService), read(ecs.GetTaskDefinition),
-	read(iam.GetRole), read(iam.GetRolePolicy), read(iam.GetRolePolicyAttachment),
+	read(iam.GetRole), read(iam.GetRolePolicy), read(iam.GetRolePolicyAttachment), read(iam.GetOpenIdConnectProvider),
+	read(kms.GetKey), read(kms.GetAlias),
 	read(lb.GetListener), read(lb.GetListenerRule), read(lb.GetLoadBalancer), read(lb.GetTargetGroup), read(lb.GetTargetGroupAttachment),
 	read(lb.GetTrustStore),
 	read(route53.GetRecord),

@@ -1,7 +1,7 @@
 package config
 
-// The documentation generated from the registry: Pulumi.yaml's config section and the
-// README's settings tables. `go generate ./...` rewrites them (cmd/gendocs), and
+// The documentation generated from the registry: Pulumi.yaml's template and config
+// sections and the README's settings tables. `go generate ./...` rewrites them (cmd/gendocs), and
 // TestGeneratedDocsAreCurrent fails when either is stale.
 
 import (
@@ -14,9 +14,9 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// configMarker is the line before Pulumi.yaml's generated config section, which runs to
-// the end of the file.
-const configMarker = "# The config section is generated from internal/config/settings.go by `go generate ./...`;\n# edit the registry, not this section.\n"
+// configMarker is the line before Pulumi.yaml's generated template and config sections,
+// which run to the end of the file.
+const configMarker = "# The template and config sections are generated from internal/config/settings.go by `go generate ./...`;\n# edit the registry, not these sections.\n"
 
 // tableBegin is the README marker before a generated table.
 func tableBegin(title string) string {
@@ -25,11 +25,53 @@ func tableBegin(title string) string {
 
 const tableEnd = "<!-- END settings table -->\n"
 
+// TemplateRegion is the Region `pulumi new` offers, the dev stack's (Pulumi.dev.yaml's
+// aws:region; TestTemplateRegionIsTheDevStacks holds them together).
+const TemplateRegion = "us-east-1"
+
+// templateDescription is what `pulumi new` shows of this repository as a template.
+const templateDescription = "A container on AWS Fargate behind an NLB with one static Elastic IP per Availability Zone, forwarding to an internal ALB."
+
+// TemplateKeys are the settings `pulumi new` asks a newcomer to choose, besides the Region:
+// the ones that decide the stack's shape and most of its cost.
+var TemplateKeys = []string{"azCount", "natGateways"}
+
+// PulumiTemplate is Pulumi.yaml's template section, read by `pulumi new <repository URL>`:
+// a prompt for aws:region (the provider's key, namespaced) and for each of TemplateKeys
+// (project keys, written bare: `pulumi new` prefixes the project's name), each with the
+// registry's description and default. Template defaults are strings (apitype's
+// ProjectTemplateConfigValue.Default); Pulumi accepts "2" for an integer-typed key.
+func PulumiTemplate() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "template:\n  description: %s\n  config:\n", yamlValue(templateDescription))
+	fmt.Fprintf(&b, "    aws:region:\n      description: %s\n      default: %s\n",
+		yamlValue("The AWS Region to deploy into."), yamlValue(TemplateRegion))
+	for _, key := range TemplateKeys {
+		s, ok := settingInfo(key)
+		if !ok {
+			panic("config: TemplateKeys names no setting: " + key) // a programming error, caught by every test
+		}
+		fmt.Fprintf(&b, "    %s:\n      description: %s\n      default: %s\n",
+			s.Key, yamlValue(description(s)), yamlValue(fmt.Sprint(s.Default)))
+	}
+	return b.String()
+}
+
+// settingInfo is the registry's entry for a top-level key.
+func settingInfo(key string) (Info, bool) {
+	for _, s := range Settings() {
+		if s.Key == key && !s.EntryOnly {
+			return s, true
+		}
+	}
+	return Info{}, false
+}
+
 // PulumiConfig is Pulumi.yaml's config section: every top-level key with its type,
 // default and description, which ends with what the key allows.
 func PulumiConfig() string {
 	var b strings.Builder
-	b.WriteString(configMarker + "config:\n")
+	b.WriteString("config:\n")
 	group := Group(-1)
 	for _, s := range Settings() {
 		if s.EntryOnly {
@@ -153,7 +195,7 @@ func anchor(heading string) string {
 	return b.String()
 }
 
-// Generate returns Pulumi.yaml and README.md with their generated parts rewritten from
+// Generate returns Pulumi.yaml (its template and config sections) and README.md with their generated parts rewritten from
 // the registry. It fails when a marker is missing, or when a setting's See names a
 // section the README does not have.
 func Generate(pulumiYAML, readme []byte) ([]byte, []byte, error) {
@@ -161,7 +203,7 @@ func Generate(pulumiYAML, readme []byte) ([]byte, []byte, error) {
 	if i < 0 {
 		return nil, nil, fmt.Errorf("Pulumi.yaml: no line %q before the config section", strings.SplitN(configMarker, "\n", 2)[0])
 	}
-	newYAML := append(bytes.Clone(pulumiYAML[:i]), PulumiConfig()...)
+	newYAML := append(bytes.Clone(pulumiYAML[:i]), configMarker+PulumiTemplate()+PulumiConfig()...)
 
 	newReadme := string(readme)
 	for _, table := range readmeTables() {

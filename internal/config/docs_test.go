@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 )
 
 // Pulumi.yaml's config section and the README's settings tables are what the registry
@@ -103,5 +105,56 @@ func TestSeeNamesAReadmeSection(t *testing.T) {
 	_, _, err = Generate([]byte(configMarker), []byte(readme.String()))
 	if err == nil || !strings.Contains(err.Error(), "which is no heading of README.md") {
 		t.Errorf("a README without the sections settings link to: got %v", err)
+	}
+}
+
+// `pulumi new` asks for the Region and TemplateKeys with the registry's own description
+// and default (the same as the config section's), and offers the dev stack's Region.
+func TestTemplatePromptsAreTheRegistrys(t *testing.T) {
+	root := filepath.Join("..", "..")
+	var project struct {
+		Template struct {
+			Config map[string]struct{ Description, Default string }
+		}
+		Config map[string]struct {
+			Description string
+			Default     any
+		}
+	}
+	readYAML(t, filepath.Join(root, "Pulumi.yaml"), &project)
+	var dev struct{ Config map[string]string }
+	readYAML(t, filepath.Join(root, "Pulumi.dev.yaml"), &dev)
+
+	prompts := project.Template.Config
+	if got := prompts["aws:region"].Default; got != dev.Config["aws:region"] {
+		t.Errorf("template aws:region default %q, want the dev stack's %q", got, dev.Config["aws:region"])
+	}
+	if len(prompts) != len(TemplateKeys)+1 {
+		t.Errorf("template prompts for %d keys, want aws:region and %v", len(prompts), TemplateKeys)
+	}
+	for _, key := range TemplateKeys {
+		s, ok := settingInfo(key)
+		p, prompted := prompts[key]
+		switch {
+		case !ok:
+			t.Errorf("TemplateKeys names %s, which is no setting", key)
+		case !prompted:
+			t.Errorf("template: no prompt for %s", key)
+		case p.Default != fmt.Sprint(s.Default):
+			t.Errorf("template %s default %q, want the registry's %v", key, p.Default, s.Default)
+		case p.Description != project.Config[key].Description:
+			t.Errorf("template %s description %q differs from the config section's %q", key, p.Description, project.Config[key].Description)
+		}
+	}
+}
+
+func readYAML(t *testing.T, path string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.Unmarshal(b, v); err != nil {
+		t.Fatalf("%s: %v", path, err)
 	}
 }

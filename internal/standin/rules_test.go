@@ -468,6 +468,8 @@ func baseInputs(typ tokens.Type) (map[string]any, func(*testing.T, *Cloud) map[s
 		}
 	case TypeS3BucketServerSideEncryptionConfigurationV2, TypeS3BucketPublicAccessBlock, TypeS3BucketLifecycleConfigurationV2:
 		return map[string]any{}, bucket
+	case TypeKmsAlias:
+		return map[string]any{"name": "alias/a"}, kmsKey
 	case TypeS3BucketPolicy:
 		return map[string]any{"policy": bucketPolicy}, bucket
 	case TypeS3BucketVersioningV2:
