@@ -10,15 +10,26 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// hardenedBucket is a bucket's encryption and public access block.
-type hardenedBucket struct {
-	Encryption        *s3.BucketServerSideEncryptionConfigurationV2
-	PublicAccessBlock *s3.BucketPublicAccessBlock
+// stackBucket is a bucket the stack creates and what makes it safe.
+type stackBucket struct {
+	Bucket     *s3.BucketV2
+	Encryption *s3.BucketServerSideEncryptionConfigurationV2
+	Policy     *s3.BucketPolicy
 }
 
-// hardenBucket encrypts the bucket with SSE-S3 (the only kind ALB log delivery accepts)
-// and blocks all public access. name is the bucket's logical name.
-func hardenBucket(ctx *pulumi.Context, name string, bucket *s3.BucketV2) (*hardenedBucket, error) {
+// newStackBucket creates a bucket named after name, encrypted with SSE-S3 (the only kind
+// ALB log delivery accepts), with all public access blocked, and with the policy policyOf
+// writes for its ARN (denyInsecureTransport first). forceDestroy: what it holds goes with
+// the stack. Later configuration of the bucket should depend on Policy: S3 refuses
+// concurrent configuration calls on one bucket (OperationAborted).
+func newStackBucket(ctx *pulumi.Context, name string, policyOf func(bucketArn string) (string, error)) (*stackBucket, error) {
+	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{
+		ForceDestroy: pulumi.Bool(true),
+		Tags:         nameTag(ctx, name),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("creating bucket %s: %w", name, err)
+	}
 	encryption, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, name+"-encryption", &s3.BucketServerSideEncryptionConfigurationV2Args{
 		Bucket: bucket.Bucket,
 		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
@@ -40,7 +51,14 @@ func hardenBucket(ctx *pulumi.Context, name string, bucket *s3.BucketV2) (*harde
 	if err != nil {
 		return nil, fmt.Errorf("blocking public access to bucket %s: %w", name, err)
 	}
-	return &hardenedBucket{Encryption: encryption, PublicAccessBlock: block}, nil
+	policy, err := s3.NewBucketPolicy(ctx, name+"-policy", &s3.BucketPolicyArgs{
+		Bucket: bucket.Bucket,
+		Policy: bucket.Arn.ApplyT(policyOf).(pulumi.StringOutput),
+	}, pulumi.DependsOn([]pulumi.Resource{block}))
+	if err != nil {
+		return nil, fmt.Errorf("setting the policy of bucket %s: %w", name, err)
+	}
+	return &stackBucket{Bucket: bucket, Encryption: encryption, Policy: policy}, nil
 }
 
 // denyInsecureTransport is the policy statement that refuses any request to the bucket

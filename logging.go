@@ -91,26 +91,11 @@ func (b *accessLogBucket) dependsOn() []pulumi.Resource {
 // lets ELB log delivery write under each load balancer's prefix, and a lifecycle rule that
 // expires logs. forceDestroy: `pulumi destroy` deletes the logs with the bucket.
 func newAccessLogBucket(ctx *pulumi.Context, cfg config.Operations, account awsAccount) (*accessLogBucket, error) {
-	bucket, err := s3.NewBucketV2(ctx, "access-logs", &s3.BucketV2Args{
-		ForceDestroy: pulumi.Bool(true),
-		Tags:         nameTag(ctx, "access-logs"),
-	})
-	if err != nil {
-		return nil, fmt.Errorf("creating the access-log bucket: %w", err)
-	}
-	hardened, err := hardenBucket(ctx, "access-logs", bucket)
+	b, err := newStackBucket(ctx, "access-logs", func(arn string) (string, error) { return accessLogPolicy(arn, account) })
 	if err != nil {
 		return nil, err
 	}
-	// S3 refuses concurrent configuration calls on one bucket (OperationAborted), so the
-	// policy follows the public access block.
-	policy, err := s3.NewBucketPolicy(ctx, "access-logs-policy", &s3.BucketPolicyArgs{
-		Bucket: bucket.Bucket,
-		Policy: bucket.Arn.ApplyT(func(arn string) (string, error) { return accessLogPolicy(arn, account) }).(pulumi.StringOutput),
-	}, pulumi.DependsOn([]pulumi.Resource{hardened.PublicAccessBlock}))
-	if err != nil {
-		return nil, fmt.Errorf("setting the access-log bucket policy: %w", err)
-	}
+	bucket := b.Bucket
 	_, err = s3.NewBucketLifecycleConfigurationV2(ctx, "access-logs-lifecycle", &s3.BucketLifecycleConfigurationV2Args{
 		Bucket: bucket.Bucket,
 		Rules: s3.BucketLifecycleConfigurationV2RuleArray{s3.BucketLifecycleConfigurationV2RuleArgs{
@@ -119,11 +104,11 @@ func newAccessLogBucket(ctx *pulumi.Context, cfg config.Operations, account awsA
 			Filter:     &s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: pulumi.String("")}, // every object
 			Expiration: &s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(cfg.AccessLogRetentionDays)},
 		}},
-	}, pulumi.DependsOn([]pulumi.Resource{policy}))
+	}, pulumi.DependsOn([]pulumi.Resource{b.Policy}))
 	if err != nil {
 		return nil, fmt.Errorf("setting the access-log bucket's lifecycle: %w", err)
 	}
-	return &accessLogBucket{Bucket: bucket, Ready: []pulumi.Resource{policy, hardened.Encryption}}, nil
+	return &accessLogBucket{Bucket: bucket, Ready: []pulumi.Resource{b.Policy, b.Encryption}}, nil
 }
 
 // accessLogPolicy is the bucket policy: no request without TLS (S3.5), and log delivery

@@ -24,30 +24,15 @@ const caBundleKey = "ca-bundle.pem"
 // readable, and a rollback is a previous version. forceDestroy: the bucket holds only the
 // bundle, which the stack config has.
 func newTrustStore(ctx *pulumi.Context, cfg *config.MTLS) (*lb.TrustStore, error) {
-	bucket, err := s3.NewBucketV2(ctx, "mtls-ca-bundle", &s3.BucketV2Args{
-		ForceDestroy: pulumi.Bool(true),
-		Tags:         nameTag(ctx, "mtls-ca-bundle"),
-	})
-	if err != nil {
-		return nil, fmt.Errorf("creating the CA bundle bucket: %w", err)
-	}
-	hardened, err := hardenBucket(ctx, "mtls-ca-bundle", bucket)
+	b, err := newStackBucket(ctx, "mtls-ca-bundle", func(arn string) (string, error) { return policyJSON(denyInsecureTransport(arn)) })
 	if err != nil {
 		return nil, err
 	}
-	// S3 refuses concurrent configuration calls on one bucket (OperationAborted), so each
-	// follows the one before.
-	policy, err := s3.NewBucketPolicy(ctx, "mtls-ca-bundle-policy", &s3.BucketPolicyArgs{
-		Bucket: bucket.Bucket,
-		Policy: bucket.Arn.ApplyT(func(arn string) (string, error) { return policyJSON(denyInsecureTransport(arn)) }).(pulumi.StringOutput),
-	}, pulumi.DependsOn([]pulumi.Resource{hardened.PublicAccessBlock}))
-	if err != nil {
-		return nil, fmt.Errorf("setting the CA bundle bucket's policy: %w", err)
-	}
+	bucket := b.Bucket
 	versioning, err := s3.NewBucketVersioningV2(ctx, "mtls-ca-bundle-versioning", &s3.BucketVersioningV2Args{
 		Bucket:                  bucket.Bucket,
 		VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
-	}, pulumi.DependsOn([]pulumi.Resource{policy, hardened.Encryption}))
+	}, pulumi.DependsOn([]pulumi.Resource{b.Policy, b.Encryption}))
 	if err != nil {
 		return nil, fmt.Errorf("versioning the CA bundle bucket: %w", err)
 	}

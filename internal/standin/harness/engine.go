@@ -588,6 +588,13 @@ func (s *Stack) Outputs(t *testing.T) auto.OutputMap {
 // Resources returns the stack's resources from `pulumi stack export`.
 func (s *Stack) Resources(t *testing.T) []apitype.ResourceV3 {
 	t.Helper()
+	_, d := s.export(t)
+	return d.Resources
+}
+
+// export is `pulumi stack export`, as exported and decoded.
+func (s *Stack) export(t *testing.T) (apitype.UntypedDeployment, apitype.DeploymentV3) {
+	t.Helper()
 	dep, err := s.stack.Export(s.ctx)
 	if err != nil {
 		t.Fatalf("%s: stack export: %v", s.Name, err)
@@ -596,7 +603,7 @@ func (s *Stack) Resources(t *testing.T) []apitype.ResourceV3 {
 	if err := json.Unmarshal(dep.Deployment, &d); err != nil {
 		t.Fatalf("%s: decoding the stack export: %v", s.Name, err)
 	}
-	return d.Resources
+	return dep, d
 }
 
 // SummaryChanges is the resource changes of an update, or nil.

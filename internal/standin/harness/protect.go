@@ -6,8 +6,6 @@ package harness
 import (
 	"encoding/json"
 	"testing"
-
-	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 )
 
 // TryDestroy runs `pulumi destroy` and returns its error, for a destroy that should fail.
@@ -21,14 +19,7 @@ func (s *Stack) TryDestroy(t *testing.T) error {
 // `pulumi state unprotect --all` does, and returns the URNs it was set on.
 func (s *Stack) UnprotectAll(t *testing.T) []string {
 	t.Helper()
-	dep, err := s.stack.Export(s.ctx)
-	if err != nil {
-		t.Fatalf("%s: stack export: %v", s.Name, err)
-	}
-	var d apitype.DeploymentV3
-	if err := json.Unmarshal(dep.Deployment, &d); err != nil {
-		t.Fatalf("%s: decoding the stack export: %v", s.Name, err)
-	}
+	dep, d := s.export(t)
 	var was []string
 	for i := range d.Resources {
 		if d.Resources[i].Protect {
@@ -36,6 +27,7 @@ func (s *Stack) UnprotectAll(t *testing.T) []string {
 			d.Resources[i].Protect = false
 		}
 	}
+	var err error
 	if dep.Deployment, err = json.Marshal(d); err != nil {
 		t.Fatal(err)
 	}
