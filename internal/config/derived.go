@@ -90,15 +90,8 @@ func (c *Stack) ListenerPorts() int {
 // ClientRules is how many inbound rules allowedCidrs puts in the NLB's security group, per
 // IP family ("IPv4", "IPv6"), as AWS counts them against the rules quota.
 func (c *Stack) ClientRules() map[string]int {
-	rules := map[string]int{}
-	for _, cidr := range c.Ingress.AllowedCidrs {
-		family := "IPv4"
-		if strings.Contains(cidr, ":") {
-			family = "IPv6"
-		}
-		rules[family] += c.ListenerPorts()
-	}
-	return rules
+	in := c.Ingress
+	return map[string]int{"IPv4": len(in.ClientCidrs(false)) * c.ListenerPorts(), "IPv6": len(in.ClientCidrs(true)) * c.ListenerPorts()}
 }
 
 // ClientCidrs are allowedCidrs of one IP family: IPv6 or not.
