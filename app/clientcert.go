@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -57,7 +58,44 @@ var (
 	errCertValidity      = errors.New("validity header malformed")
 	errCertChainEncoding = errors.New("certificate chain not URL-encoded")
 	errCertNoPEM         = errors.New("no PEM CERTIFICATE block")
+	// errNotMTLSListener: certificate headers on a request that did not come through
+	// the listener doing mutual TLS, so the client wrote them itself.
+	errNotMTLSListener = errors.New("client certificate headers on a request not received by the mutual TLS listener")
 )
+
+// clientCertificate describes the caller's certificate, but only for a request the ALB
+// received on its mutual TLS listener: over HTTPS (X-Forwarded-Proto) on that listener's
+// port (X-Forwarded-Port), which the ALB sets on every request it forwards, replacing
+// what a client sent. Any other request is answered as one without a certificate: on the
+// HTTP listener, or a listener without mutual TLS, nothing says the ALB removes
+// X-Amzn-Mtls-* headers a client wrote, so they are not read.
+func (a *app) clientCertificate(h http.Header) (*clientCertificate, error) {
+	if !a.mtls.received(h) {
+		if hasCertHeaders(h) {
+			return nil, errNotMTLSListener
+		}
+		return nil, errNoClientCert
+	}
+	return clientCertFromHeaders(h, a.mtls.mode)
+}
+
+// received reports whether the ALB says the request came in over HTTPS on the mutual
+// TLS listener's port. Each header must be there exactly once: the ALB writes one value.
+func (l mtlsListener) received(h http.Header) bool {
+	proto, err1 := oneValue(h, "X-Forwarded-Proto")
+	port, err2 := oneValue(h, "X-Forwarded-Port")
+	return err1 == nil && err2 == nil && proto == "https" && port == strconv.Itoa(l.port)
+}
+
+// hasCertHeaders reports whether the request carries any X-Amzn-Mtls-* header.
+func hasCertHeaders(h http.Header) bool {
+	for name := range h {
+		if strings.HasPrefix(name, "X-Amzn-Mtls-") {
+			return true
+		}
+	}
+	return false
+}
 
 // clientCertFromHeaders describes the caller's certificate from the headers the ALB adds
 // in mode, which is mtlsVerify or mtlsPassthrough; the caller never asks with mtlsOff. It

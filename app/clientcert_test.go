@@ -117,13 +117,26 @@ func verifyHeaders(leafPEM string) http.Header {
 	}
 }
 
+// testMTLSPort is the mutual TLS listener's port in these tests: not the default 443, so
+// that a test passes only if the app compares the port it was given.
+const testMTLSPort = 8443
+
+// viaMTLSListener adds what the ALB writes on every request its mutual TLS listener
+// forwards: HTTPS, on that listener's port.
+func viaMTLSListener(h http.Header) http.Header {
+	h = h.Clone()
+	h["X-Forwarded-Proto"] = []string{"https"}
+	h["X-Forwarded-Port"] = []string{strconv.Itoa(testMTLSPort)}
+	return h
+}
+
 // newMTLSApp is the app with the task's identity and mutual TLS in mode, and the log
 // it writes, debug lines included.
 func newMTLSApp(t *testing.T, mode mtlsMode) (*app, *bytes.Buffer) {
 	t.Helper()
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	a, err := newApp(testInfo, true, mode, logger)
+	a, err := newApp(testInfo, true, mtlsListener{mode: mode, port: testMTLSPort}, logger)
 	if err != nil {
 		t.Fatalf("newApp: %v", err)
 	}
@@ -224,7 +237,7 @@ func TestWhoamiClientCertificate(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			a, logs := newMTLSApp(t, tc.mode)
-			rec := serveRequest(t, a, "GET", "/whoami", tc.header)
+			rec := serveRequest(t, a, "GET", "/whoami", viaMTLSListener(tc.header))
 
 			if rec.Code != http.StatusOK {
 				t.Errorf("status: got %d, want 200", rec.Code)
@@ -325,7 +338,7 @@ func TestMTLSOffIgnoresForgedHeaders(t *testing.T) {
 // varying on Accept, and HEAD announces the GET body's length without sending it.
 func TestWhoamiClientCertificateRoutes(t *testing.T) {
 	leafPEM, _ := newTestChain(t)
-	header := verifyHeaders(leafPEM)
+	header := viaMTLSListener(verifyHeaders(leafPEM))
 	a, _ := newMTLSApp(t, mtlsVerify)
 	whoami := serveRequest(t, a, "GET", "/whoami", header)
 	var body map[string]any
@@ -359,6 +372,60 @@ func TestWhoamiClientCertificateRoutes(t *testing.T) {
 			assertHeader(t, rec, "Vary", tc.wantVary)
 		})
 	}
+}
+
+// A client that reaches the app other than through the mutual TLS listener (plain HTTP,
+// another port, or headers that do not say) and sends the ALB's certificate headers
+// itself, complete and well formed, is answered as a client without a certificate, in
+// both modes, and the log says the headers were not the ALB's.
+func TestForgedCertificateHeadersOffTheMTLSListener(t *testing.T) {
+	leafPEM, chainPEM := newTestChain(t)
+	forged := verifyHeaders(leafPEM)
+	forged[headerCertChain] = []string{albEscape(chainPEM)}
+	port := strconv.Itoa(testMTLSPort)
+	ways := map[string]http.Header{
+		"plain HTTP on the HTTP listener":      {"X-Forwarded-Proto": {"http"}, "X-Forwarded-Port": {"80"}},
+		"plain HTTP claiming the mTLS port":    {"X-Forwarded-Proto": {"http"}, "X-Forwarded-Port": {port}},
+		"HTTPS on another port":                {"X-Forwarded-Proto": {"https"}, "X-Forwarded-Port": {"443"}},
+		"no forwarding headers":                {},
+		"a proto but no port":                  {"X-Forwarded-Proto": {"https"}},
+		"the proto twice":                      {"X-Forwarded-Proto": {"http", "https"}, "X-Forwarded-Port": {port}},
+		"the port twice":                       {"X-Forwarded-Proto": {"https"}, "X-Forwarded-Port": {"80", port}},
+		"HTTPS in another case":                {"X-Forwarded-Proto": {"HTTPS"}, "X-Forwarded-Port": {port}},
+		"a list in one proto header":           {"X-Forwarded-Proto": {"http, https"}, "X-Forwarded-Port": {port}},
+		"the mTLS port with a leading zero":    {"X-Forwarded-Proto": {"https"}, "X-Forwarded-Port": {"0" + port}},
+		"HTTPS on the HTTP listener's port 80": {"X-Forwarded-Proto": {"https"}, "X-Forwarded-Port": {"80"}},
+	}
+	for _, mode := range []mtlsMode{mtlsVerify, mtlsPassthrough} {
+		for way, forwarded := range ways {
+			t.Run(string(mode)+": "+way, func(t *testing.T) {
+				a, logs := newMTLSApp(t, mode)
+				h := forged.Clone()
+				for k, v := range forwarded {
+					h[k] = v
+				}
+				rec := serveRequest(t, a, "GET", "/whoami", h)
+				if got, want := rec.Body.String(), whoamiBodyWith(t, "null"); got != want {
+					t.Errorf("body:\ngot  %s\nwant %s", got, want)
+				}
+				assertCertLog(t, logs.String(), mode, "WARN", errNotMTLSListener.Error())
+			})
+		}
+		// The same request through the listener is described: the headers above are the
+		// only difference.
+		t.Run(string(mode)+": through the mTLS listener", func(t *testing.T) {
+			a, _ := newMTLSApp(t, mode)
+			rec := serveRequest(t, a, "GET", "/whoami", viaMTLSListener(forged))
+			if !strings.Contains(rec.Body.String(), `"client_certificate":{`) {
+				t.Errorf("body: got %s, want the certificate described", rec.Body.String())
+			}
+		})
+	}
+	// Without any certificate header, a request off the listener is simply one without a
+	// certificate (the NLB's health probe over HTTP, say): logged at debug level only.
+	a, logs := newMTLSApp(t, mtlsVerify)
+	serveRequest(t, a, "GET", "/whoami", http.Header{"X-Forwarded-Proto": {"http"}, "X-Forwarded-Port": {"80"}})
+	assertCertLog(t, logs.String(), mtlsVerify, "DEBUG", errNoClientCert.Error())
 }
 
 // The header names are written in Go's canonical form, so that indexing http.Header

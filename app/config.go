@@ -45,9 +45,10 @@ type config struct {
 	// ARN, cluster, AZ, private IP and hostname. Off unless set: the ARN holds the AWS
 	// account id, and the addresses are the VPC's, which a public service need not tell.
 	taskIdentity bool
-	// MTLS_MODE: how the ALB authenticates clients with mutual TLS, and so which headers
-	// about the client's certificate /whoami may read. Empty (mutual TLS off) means never.
-	mtls mtlsMode
+	// MTLS_MODE and MTLS_PORT: how the ALB authenticates clients with mutual TLS, and on
+	// which listener port, and so which headers about the client's certificate /whoami
+	// may read, and on which requests. Empty MTLS_MODE (mutual TLS off) means never.
+	mtls mtlsListener
 
 	healthcheck       bool // -healthcheck: probe a running server and exit
 	readHeaderTimeout time.Duration
@@ -68,6 +69,18 @@ const (
 	// X-Amzn-Mtls-Clientcert header.
 	mtlsPassthrough mtlsMode = "passthrough"
 )
+
+// defaultMTLSPort is the HTTPS listener's port when MTLS_PORT is not set.
+const defaultMTLSPort = 443
+
+// mtlsListener is the ALB listener that does mutual TLS: its mode, and the port a request
+// came in on (X-Forwarded-Port) when it came through that listener. Only such a request
+// carries certificate headers the ALB wrote; any other (plain HTTP, another port) may
+// carry headers of the same names that the client wrote itself.
+type mtlsListener struct {
+	mode mtlsMode
+	port int
+}
 
 // drainTimings is the shutdown timeline described at defaultDrainDelay.
 type drainTimings struct {
@@ -118,9 +131,17 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	}
 	switch v := mtlsMode(getenv("MTLS_MODE")); v {
 	case mtlsOff, mtlsVerify, mtlsPassthrough:
-		cfg.mtls = v
+		cfg.mtls.mode = v
 	default:
 		errs = append(errs, fmt.Errorf("MTLS_MODE: invalid value %q: must be verify, passthrough or empty", v))
+	}
+	cfg.mtls.port = defaultMTLSPort
+	if v := getenv("MTLS_PORT"); v != "" {
+		p, err := strconv.Atoi(v)
+		if err != nil || p < 1 || p > 65535 {
+			errs = append(errs, fmt.Errorf("MTLS_PORT: invalid value %q: must be the HTTPS listener's port, an integer between 1 and 65535", v))
+		}
+		cfg.mtls.port = p
 	}
 	if cfg.readHeaderTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("-read-header-timeout: invalid value %s: must be greater than 0", cfg.readHeaderTimeout))

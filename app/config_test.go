@@ -19,6 +19,7 @@ func TestParseConfigDefaults(t *testing.T) {
 		metadataURI:       "http://169.254.170.2/v4/0b1c2d3e-1867210395",
 		readHeaderTimeout: 5 * time.Second,
 		drain:             drainTimings{delay: 5 * time.Second, timeout: 10 * time.Second},
+		mtls:              mtlsListener{mode: mtlsOff, port: 443},
 	}
 	if got != want {
 		t.Errorf("config: got %+v, want %+v", got, want)
@@ -26,7 +27,7 @@ func TestParseConfigDefaults(t *testing.T) {
 }
 
 func TestParseConfigOverrides(t *testing.T) {
-	env := map[string]string{"PORT": "9000", "LISTEN_HOST": "127.0.0.1", "TASK_IDENTITY": "true", "MTLS_MODE": "passthrough"}
+	env := map[string]string{"PORT": "9000", "LISTEN_HOST": "127.0.0.1", "TASK_IDENTITY": "true", "MTLS_MODE": "passthrough", "MTLS_PORT": "8443"}
 	args := []string{"-healthcheck", "-read-header-timeout=250ms", "-drain-delay=0s", "-shutdown-timeout=3s"}
 
 	got, err := parseConfig(args, func(k string) string { return env[k] }, io.Discard)
@@ -38,7 +39,7 @@ func TestParseConfigOverrides(t *testing.T) {
 		port:              9000,
 		healthcheck:       true,
 		taskIdentity:      true,
-		mtls:              mtlsPassthrough,
+		mtls:              mtlsListener{mode: mtlsPassthrough, port: 8443},
 		readHeaderTimeout: 250 * time.Millisecond,
 		drain:             drainTimings{delay: 0, timeout: 3 * time.Second},
 	}
@@ -76,6 +77,14 @@ func TestParseConfigErrors(t *testing.T) {
 		"error if MTLS_MODE is off": {
 			env:  map[string]string{"MTLS_MODE": "off"},
 			want: `MTLS_MODE: invalid value "off": must be verify, passthrough or empty`,
+		},
+		"error if MTLS_PORT is not a number": {
+			env:  map[string]string{"MTLS_MODE": "verify", "MTLS_PORT": "https"},
+			want: `MTLS_PORT: invalid value "https": must be the HTTPS listener's port, an integer between 1 and 65535`,
+		},
+		"error if MTLS_PORT is 0": {
+			env:  map[string]string{"MTLS_MODE": "verify", "MTLS_PORT": "0"},
+			want: `MTLS_PORT: invalid value "0": must be the HTTPS listener's port, an integer between 1 and 65535`,
 		},
 		"error if read header timeout is 0": {
 			args: []string{"-read-header-timeout=0s"},

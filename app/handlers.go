@@ -27,7 +27,7 @@ type app struct {
 
 	// With mutual TLS on the ALB, /whoami also describes the caller's certificate, so
 	// its body is built per request from info; logger says why a certificate was not.
-	mtls   mtlsMode
+	mtls   mtlsListener
 	info   taskInfo
 	logger *slog.Logger
 
@@ -52,8 +52,8 @@ func newResponse(status int, contentType string, body []byte) response {
 }
 
 // newApp prepares every response; info is the task this process runs in, which clients
-// see only with identity, and mtls the ALB's mutual TLS mode.
-func newApp(info taskInfo, identity bool, mtls mtlsMode, logger *slog.Logger) (*app, error) {
+// see only with identity, and mtls the ALB's listener that does mutual TLS.
+func newApp(info taskInfo, identity bool, mtls mtlsListener, logger *slog.Logger) (*app, error) {
 	whoami, err := json.Marshal(info)
 	if err != nil {
 		return nil, fmt.Errorf("encode task info: %w", err)
@@ -98,11 +98,11 @@ func (a *app) handleRoot(w http.ResponseWriter, r *http.Request) {
 func (a *app) handleWhoami(w http.ResponseWriter, r *http.Request) {
 	// Without mutual TLS on the ALB, any X-Amzn-Mtls-* header came from the client
 	// itself: never read them, and serve the body prepared at start-up.
-	if a.mtls == mtlsOff {
+	if a.mtls.mode == mtlsOff {
 		a.whoami.write(w, r)
 		return
 	}
-	cert, err := clientCertFromHeaders(r.Header, a.mtls)
+	cert, err := a.clientCertificate(r.Header)
 	if err != nil {
 		// The request is fine without a certificate: answer null, and say why once.
 		level := slog.LevelWarn
@@ -110,7 +110,7 @@ func (a *app) handleWhoami(w http.ResponseWriter, r *http.Request) {
 			level = slog.LevelDebug // normal in passthrough: clients may send none
 		}
 		a.logger.LogAttrs(r.Context(), level, "client certificate not described",
-			slog.String("mtls_mode", string(a.mtls)),
+			slog.String("mtls_mode", string(a.mtls.mode)),
 			slog.String("path", r.URL.Path),
 			slog.String("reason", err.Error()),
 		)

@@ -28,7 +28,7 @@ const (
 // newTestApp is the app with the task's identity served (TASK_IDENTITY=true).
 func newTestApp(t *testing.T) *app {
 	t.Helper()
-	a, err := newApp(testInfo, true, mtlsOff, slog.New(slog.DiscardHandler))
+	a, err := newApp(testInfo, true, mtlsListener{}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatalf("newApp: %v", err)
 	}
@@ -242,7 +242,7 @@ func mustJSON(t *testing.T, v any) string {
 
 // Without TASK_IDENTITY (the default), nothing about the task reaches clients.
 func TestIdentityIsOffByDefault(t *testing.T) {
-	a, err := newApp(testInfo, false, mtlsOff, slog.New(slog.DiscardHandler))
+	a, err := newApp(testInfo, false, mtlsListener{}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatalf("newApp: %v", err)
 	}

@@ -10,7 +10,9 @@
 // (true or false, default false), MTLS_MODE (verify, passthrough or empty: the ALB
 // listener's mutual TLS mode; with TASK_IDENTITY, /whoami then also describes the
 // caller's certificate from the ALB's X-Amzn-Mtls-Clientcert* headers, which it never
-// reads when MTLS_MODE is empty) and ECS_CONTAINER_METADATA_URI_V4 (set by ECS).
+// reads when MTLS_MODE is empty), MTLS_PORT (the mutual TLS listener's port, default
+// 443: the headers are read only on requests the ALB says came in over HTTPS on that
+// port) and ECS_CONTAINER_METADATA_URI_V4 (set by ECS).
 package main
 
 import (
