@@ -46,7 +46,10 @@ type Cloud struct {
 	// and each bucket's versioning status (Enabled, Suspended; "" never versioned).
 	s3Objects    map[string]map[string][]s3Version
 	s3Versioning map[string]string
-	s3Puts       int // PutObject calls, for version ids
+	// s3Settling are the buckets whose versioning was first enabled in this operation
+	// (see putBucketVersioning): writes to them are not yet readable.
+	s3Settling map[string]bool
+	s3Puts     int // PutObject calls, for version ids
 
 	off     map[string]bool // rules switched off, for the tests that prove each one bites
 	invoked map[string]int  // data sources served, by token
@@ -80,6 +83,7 @@ func NewCloud() *Cloud {
 		bucketObjects: map[string]int{},
 		s3Objects:     map[string]map[string][]s3Version{},
 		s3Versioning:  map[string]string{},
+		s3Settling:    map[string]bool{},
 		off:           map[string]bool{},
 		invoked:       map[string]int{},
 
@@ -91,6 +95,9 @@ func NewCloud() *Cloud {
 
 // Configure sets the region. One Cloud serves one region: every aws provider instance of
 // a stack talks to it, and resource calls do not say which instance they come from.
+//
+// A provider is configured at the start of each operation (preview, up, refresh,
+// destroy), so time passes here: what settles with time in AWS has settled (Settle).
 func (c *Cloud) Configure(region string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -98,7 +105,27 @@ func (c *Cloud) Configure(region string) error {
 		return fmt.Errorf("providers for two regions (%s, %s) are not supported by the stand-in", c.region, region)
 	}
 	c.region = region
+	c.settleLocked()
 	return nil
+}
+
+// Settle lets time pass: the quarter hour S3 asks for after versioning is first enabled
+// on a bucket is over.
+func (c *Cloud) Settle() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.settleLocked()
+}
+
+func (c *Cloud) settleLocked() {
+	for bucket := range c.s3Settling {
+		for _, versions := range c.s3Objects[bucket] {
+			for i := range versions {
+				versions[i].unsettled = false
+			}
+		}
+	}
+	clear(c.s3Settling)
 }
 
 // Region is the account's region.
@@ -361,7 +388,7 @@ func (c *Cloud) Create(urn resource.URN, inputs resource.PropertyMap, preview bo
 	c.readBack(m, outs)
 	c.mu.Lock()
 	c.live[urn]++
-	c.objects[id] = &object{urn: urn, state: outs, outputs: outputs}
+	c.objects[id] = &object{urn: urn, state: c.held(m, outs), outputs: outputs}
 	c.mu.Unlock()
 	return id, outs.Copy(), nil
 }
@@ -438,6 +465,22 @@ func (c *Cloud) readBack(m *model, state resource.PropertyMap) {
 	}
 }
 
+// held is what AWS holds of an object whose state the provider stores as outs: outs, with
+// the model's refreshed rules applied (a copy, when there are any). Called with c.mu held.
+func (c *Cloud) held(m *model, outs resource.PropertyMap) resource.PropertyMap {
+	live, copied := outs, false
+	for _, r := range m.rules {
+		if r.refreshed == nil || c.off[m.tf+" "+r.name] {
+			continue
+		}
+		if !copied {
+			live, copied = outs.Copy(), true
+		}
+		r.refreshed(c, live)
+	}
+	return live
+}
+
 // Update changes the object in place: the new inputs replace the stored values, an input
 // the program dropped is removed unless Optional+Computed, and Read runs again.
 func (c *Cloud) Update(urn resource.URN, id string, state, oldInputs, news resource.PropertyMap, preview bool) (resource.PropertyMap, error) {
@@ -484,7 +527,7 @@ func (c *Cloud) Update(urn resource.URN, id string, state, oldInputs, news resou
 	if o, ok := c.objects[id]; ok {
 		outputs = o.outputs
 	}
-	c.objects[id] = &object{urn: urn, state: outs, outputs: outputs}
+	c.objects[id] = &object{urn: urn, state: c.held(m, outs), outputs: outputs}
 	c.mu.Unlock()
 	return outs.Copy(), nil
 }

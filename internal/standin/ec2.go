@@ -427,6 +427,17 @@ func securityGroupRuleModel(tf string) *model {
 				},
 			},
 			{
+				name: "securityGroupRuleResource.Read",
+				why:  "AWS keeps an IPv6 network in its own spelling (lower case, shortest), which a refresh stores; Create and Update store the network as sent, and the attribute has no semantic equality, so another spelling plans an update after every refresh",
+				refreshed: func(_ *Cloud, live resource.PropertyMap) {
+					if v := str(live, "cidrIpv6"); v != "" {
+						if p, err := netip.ParsePrefix(v); err == nil {
+							put(live, "cidrIpv6", p.String())
+						}
+					}
+				},
+			},
+			{
 				name: "ipProtocolType.StringSemanticEquals", attr: "ipProtocol",
 				why: `"tcp" and "6", "-1" and "all" are the same protocol`,
 				same: func(s, n resource.PropertyValue, _ resource.PropertyMap) bool {

@@ -53,7 +53,7 @@ type model struct {
 }
 
 // rule is one behaviour of the provider beyond its schema facts. Exactly one of read,
-// same, customize or unknown is set.
+// refreshed, same, customize or unknown is set.
 type rule struct {
 	name string // the provider function modelled, e.g. "flattenSubnetMappingsFromAvailabilityZones"
 	why  string // what it does to a plan, in one line
@@ -61,6 +61,10 @@ type rule struct {
 	// read changes what is stored after Create and Update: the provider's Read runs at
 	// the end of both, so the state holds what AWS returns, not what was sent.
 	read func(c *Cloud, state resource.PropertyMap)
+	// refreshed changes only what AWS holds, which the provider's Read finds on the next
+	// refresh: for a resource whose Create and Update store the planned values instead of
+	// reading them back (most plugin-framework resources).
+	refreshed func(c *Cloud, live resource.PropertyMap)
 	// same is a DiffSuppressFunc or StateFunc: a stored and a planned value of attr that
 	// it reports equal plan no change.
 	attr string

@@ -139,6 +139,7 @@ func TestS3ObjectVersionIDsFollowTheBucketsVersioning(t *testing.T) {
 	// Enabled: every content change is a new version, the old ones stay readable.
 	s.mustCreate(TypeS3BucketV2, "versioned", map[string]any{"bucket": "versioned"})
 	s.mustCreate(TypeS3BucketVersioningV2, "versioned-v", map[string]any{"bucket": "versioned", "versioningConfiguration": map[string]any{"status": "Enabled"}})
+	s.c.Settle() // a quarter hour later (TestWritesRightAfterVersioningIsEnabledAreNotReadable)
 	ca := s.mustCreate(TypeS3BucketObjectv2, "ca", map[string]any{"bucket": "versioned", "key": "ca.pem", "content": "one"})
 	first := str(ca.state, "versionId")
 	d, _ := s.plan(ca, map[string]any{"bucket": "versioned", "key": "ca.pem", "content": "two"})
@@ -233,6 +234,7 @@ func TestTrustStoreReadsItsBundleFromS3(t *testing.T) {
 	s := stack{t, NewCloud()}
 	s.mustCreate(TypeS3BucketV2, "b", map[string]any{"bucket": "b"})
 	s.mustCreate(TypeS3BucketVersioningV2, "v", map[string]any{"bucket": "b", "versioningConfiguration": map[string]any{"status": "Enabled"}})
+	s.c.Settle()
 	bundle := func(version string) map[string]any {
 		in := map[string]any{"name": "clients", "caCertificatesBundleS3Bucket": "b", "caCertificatesBundleS3Key": "ca.pem"}
 		if version != "" {
@@ -279,6 +281,51 @@ func TestTrustStoreReadsItsBundleFromS3(t *testing.T) {
 	if err != nil || !preview["versionId"].IsComputed() {
 		t.Errorf("preview of new content: versionId %v (%v), want unknown", preview["versionId"], err)
 	}
+}
+
+// S3 asks for 15 minutes between first enabling versioning on a bucket and writing to it:
+// an object written in the same operation cannot be read yet, by key or by version, so a
+// trust store made from it fails; the next operation reads it. Enabling versioning again
+// (after suspending it) and a bucket never versioned have no such window.
+func TestWritesRightAfterVersioningIsEnabledAreNotReadable(t *testing.T) {
+	s := stack{t, NewCloud()}
+	s.mustCreate(TypeS3BucketV2, "b", map[string]any{"bucket": "b"})
+	v := s.mustCreate(TypeS3BucketVersioningV2, "v", map[string]any{"bucket": "b", "versioningConfiguration": map[string]any{"status": "Enabled"}})
+	ca := s.mustCreate(TypeS3BucketObjectv2, "ca", map[string]any{"bucket": "b", "key": "ca.pem", "content": testCA(t)})
+	store := map[string]any{"name": "clients", "caCertificatesBundleS3Bucket": "b", "caCertificatesBundleS3Key": "ca.pem", "caCertificatesBundleS3ObjectVersion": str(ca.state, "versionId")}
+	_, err := s.create(TypeLbTrustStore, "too-soon", store)
+	wantError(t, err, "NoSuchKey")
+	if _, err := s.c.GetObject("b", "ca.pem", ""); err == nil {
+		t.Error("the current object reads at once; want NoSuchKey until the window is over")
+	}
+	s.c.Settle()
+	s.mustCreate(TypeLbTrustStore, "later", store)
+
+	// Suspended, then enabled again: not the first enabling, no window.
+	if err := s.up(v, map[string]any{"bucket": "b", "versioningConfiguration": map[string]any{"status": "Suspended"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.up(v, map[string]any{"bucket": "b", "versioningConfiguration": map[string]any{"status": "Enabled"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.up(ca, map[string]any{"bucket": "b", "key": "ca.pem", "content": testCA(t) + "\n"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.c.GetObject("b", "ca.pem", ""); err != nil {
+		t.Errorf("after versioning was enabled again: %v", err)
+	}
+
+	// Never versioned: a content-named key is readable at once, and a trust store made
+	// from it by key alone follows a new key in place.
+	s.mustCreate(TypeS3BucketV2, "plain", map[string]any{"bucket": "plain"})
+	s.mustCreate(TypeS3BucketObjectv2, "k1", map[string]any{"bucket": "plain", "key": "ca-bundle-1.pem", "content": testCA(t)})
+	ts := s.mustCreate(TypeLbTrustStore, "plain-ts", map[string]any{"name": "plain", "caCertificatesBundleS3Bucket": "plain", "caCertificatesBundleS3Key": "ca-bundle-1.pem"})
+	s.mustCreate(TypeS3BucketObjectv2, "k2", map[string]any{"bucket": "plain", "key": "ca-bundle-2.pem", "content": testCA(t) + "\n"})
+	if err := s.up(ts, map[string]any{"name": "plain", "caCertificatesBundleS3Bucket": "plain", "caCertificatesBundleS3Key": "ca-bundle-2.pem"}); err != nil {
+		t.Fatalf("a new key: %v", err)
+	}
+	err = s.up(ts, map[string]any{"name": "plain", "caCertificatesBundleS3Bucket": "plain", "caCertificatesBundleS3Key": "ca-bundle-3.pem"})
+	wantError(t, err, "CaCertificatesBundleNotFound")
 }
 
 func TestListenerMutualAuthentication(t *testing.T) {

@@ -43,6 +43,9 @@ type scenario struct {
 	// meanwhile changes the account or the provider between the create and the next plan
 	// (new default tags), with the rule on or off alike.
 	meanwhile func(c *Cloud)
+	// refresh: the next plan compares with what a refresh (the provider's Read) stores,
+	// not with what Create stored, as `pulumi preview --refresh` does.
+	refresh bool
 }
 
 func (s scenario) run(t *testing.T, off bool) (outcome, bool) {
@@ -76,6 +79,11 @@ func (s scenario) run(t *testing.T, off bool) (outcome, bool) {
 	}
 	if s.meanwhile != nil {
 		s.meanwhile(c)
+	}
+	if s.refresh {
+		if state, _ = c.Read(id); state == nil {
+			t.Fatalf("%s: refresh: the object is gone", s.rule)
+		}
 	}
 	news, _, err := c.Check(urn, checked, resource.NewPropertyMapFromMap(next))
 	if err != nil {
@@ -206,6 +214,10 @@ var namedScenarios = []scenario{
 	{rule: "aws_vpc_security_group_egress_rule securityGroupRuleResource.ModifyPlan", typ: TypeSecurityGroupEgressRule,
 		create: map[string]any{"securityGroupId": "sg-1", "ipProtocol": "tcp", "fromPort": 80, "toPort": 80, "cidrIpv6": "::/0"},
 		next:   map[string]any{"securityGroupId": "sg-1", "ipProtocol": "tcp", "fromPort": 80, "toPort": 80, "cidrIpv4": "0.0.0.0/0"}, want: replace},
+	{rule: "aws_vpc_security_group_ingress_rule securityGroupRuleResource.Read", typ: TypeSecurityGroupIngressRule, refresh: true,
+		create: map[string]any{"securityGroupId": "sg-1", "ipProtocol": "tcp", "fromPort": 443, "toPort": 443, "cidrIpv6": "2001:DB8:0::/32"}, want: update},
+	{rule: "aws_vpc_security_group_egress_rule securityGroupRuleResource.Read", typ: TypeSecurityGroupEgressRule, refresh: true,
+		create: map[string]any{"securityGroupId": "sg-1", "ipProtocol": "tcp", "fromPort": 443, "toPort": 443, "cidrIpv6": "2001:db8:0:0:0::/64"}, want: update},
 	{rule: "aws_vpc_security_group_ingress_rule ipProtocolType.StringSemanticEquals", typ: TypeSecurityGroupIngressRule,
 		create: map[string]any{"securityGroupId": "sg-1", "ipProtocol": "tcp", "cidrIpv4": "0.0.0.0/0"},
 		next:   map[string]any{"securityGroupId": "sg-1", "ipProtocol": "6", "cidrIpv4": "0.0.0.0/0"}, want: none},
@@ -356,10 +368,11 @@ func versionedBucket(t *testing.T, c *Cloud) map[string]any {
 	return map[string]any{"bucket": "b"}
 }
 
-// trustStore makes a versioned bucket "b" holding a CA bundle and a trust store of it,
-// and returns a listener's mutualAuthentication in verify mode with that trust store.
+// trustStore makes a bucket "b" holding a CA bundle under a content-named key, as the
+// program does, and a trust store of it, and returns a listener's mutualAuthentication in
+// verify mode with that trust store.
 func trustStore(t *testing.T, c *Cloud) map[string]any {
-	versionedBucket(t, c)
+	bucket(t, c)
 	made(t, c, TypeS3BucketObjectv2, "ca", map[string]any{"bucket": "b", "key": "ca.pem", "content": testCA(t)})
 	arn, _ := made(t, c, TypeLbTrustStore, "ts", map[string]any{"caCertificatesBundleS3Bucket": "b", "caCertificatesBundleS3Key": "ca.pem"})
 	return map[string]any{"mutualAuthentication": map[string]any{"mode": "verify", "trustStoreArn": arn}}

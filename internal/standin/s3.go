@@ -135,6 +135,7 @@ func init() {
 // s3Version is one version of an S3 object: its bytes, or a delete marker.
 type s3Version struct {
 	id           string // "" in a bucket never versioned, "null" while versioning is suspended
+	unsettled    bool   // written while the bucket's first enabling of versioning settles
 	body         []byte
 	deleteMarker bool
 }
@@ -143,6 +144,12 @@ type s3Version struct {
 // the status, except "Disabled", which the provider never sends (it only records an
 // unversioned bucket). The bucket's own Read (aws_s3_bucket's versioning block, the
 // BucketV2's computed `versionings`) then reports the status too.
+//
+// The first time a bucket's versioning is enabled, S3 asks for 15 minutes before objects
+// are written to it, and warns that writes in that window may fail or be lost, with
+// NoSuchKey errors (User Guide, "Enabling versioning on buckets"). The stand-in takes the
+// worst case: what is written to the bucket in the same operation cannot be read
+// (GetObject answers NoSuchKey) until the next operation (Cloud.Settle).
 func (c *Cloud) putBucketVersioning(state resource.PropertyMap) error {
 	bucket := str(state, "bucket")
 	status := str(obj(state, "versioningConfiguration"), "status")
@@ -158,6 +165,9 @@ func (c *Cloud) putBucketVersioning(state resource.PropertyMap) error {
 		return nil
 	default:
 		return fmt.Errorf("MalformedXML: versioning status %q", status)
+	}
+	if status == "Enabled" && c.s3Versioning[bucket] == "" {
+		c.s3Settling[bucket] = true
 	}
 	c.s3Versioning[bucket] = status
 	c.setBucketVersioningsLocked(bucket)
@@ -209,7 +219,7 @@ func (c *Cloud) putObject(bucket, key string, body []byte) (string, error) {
 		c.s3Objects[bucket] = map[string][]s3Version{}
 	}
 	versions := c.s3Objects[bucket][key]
-	v := s3Version{body: append([]byte(nil), body...)}
+	v := s3Version{body: append([]byte(nil), body...), unsettled: c.s3Settling[bucket]}
 	switch c.s3Versioning[bucket] {
 	case "Enabled":
 		c.s3Puts++
@@ -241,13 +251,16 @@ func (c *Cloud) GetObject(bucket, key, versionID string) ([]byte, error) {
 	defer c.mu.Unlock()
 	versions := c.s3Objects[bucket][key]
 	if versionID == "" {
-		if len(versions) == 0 || versions[len(versions)-1].deleteMarker {
+		if len(versions) == 0 || versions[len(versions)-1].deleteMarker || versions[len(versions)-1].unsettled {
 			return nil, fmt.Errorf("NoSuchKey: The specified key does not exist")
 		}
 		return versions[len(versions)-1].body, nil
 	}
 	for _, v := range versions {
 		if v.id == versionID && !v.deleteMarker {
+			if v.unsettled {
+				return nil, fmt.Errorf("NoSuchKey: The specified key does not exist (written within 15 minutes of the bucket's versioning being enabled)")
+			}
 			return v.body, nil
 		}
 	}

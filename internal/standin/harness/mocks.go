@@ -21,6 +21,7 @@ type Registered struct {
 	Inputs         map[string]any // what the program sent
 	State          map[string]any // what the provider stored
 	Dependencies   []string       // URNs of explicit dependencies (DependsOn)
+	Aliases        []string       // the names of its aliases (pulumi.Aliases)
 	IgnoreChanges  []string
 	Remote         bool // a component served by a provider (awsx)
 	// Replacement options: delete first, replace on these input changes, or when this
@@ -83,6 +84,13 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		r.DeleteBeforeReplace = rpc.GetDeleteBeforeReplace()
 		r.ReplaceOnChanges = rpc.GetReplaceOnChanges()
 		r.RetainOnDelete = rpc.GetRetainOnDelete()
+		for _, a := range rpc.GetAliases() {
+			if spec := a.GetSpec(); spec != nil {
+				r.Aliases = append(r.Aliases, spec.GetName())
+			} else {
+				r.Aliases = append(r.Aliases, resource.URN(a.GetUrn()).Name())
+			}
+		}
 		if v := rpc.GetReplacementTrigger(); v != nil {
 			r.ReplacementTrigger = v.AsInterface()
 		}
