@@ -18,13 +18,17 @@ import (
 // rule, returning all problems together. It registers nothing, so a bad config stops
 // `pulumi preview` before any resource exists.
 func loadConfig(ctx *pulumi.Context) (*config.Stack, error) {
-	return config.Parse(rawConfig(ctx), config.Env{Secret: func(key string) bool { return ctx.IsConfigSecret(ctx.Project() + ":" + key) }})
+	return config.Parse(rawConfig(ctx), config.Env{
+		Secret:  func(key string) bool { return ctx.IsConfigSecret(ctx.Project() + ":" + key) },
+		Project: ctx.Project(),
+	})
 }
 
 // rawConfig is the project's settings as Pulumi hands them: every key the registry knows,
-// and every other key of the project's namespace in PULUMI_CONFIG, the variable through
-// which the CLI hands a Go program its whole config, so that a misspelt key such as
-// `desiredcount` is reported rather than silently ignored.
+// and every other key in PULUMI_CONFIG, the variable through which the CLI hands a Go
+// program its whole config, so that a misspelt key such as `desiredcount` is reported
+// rather than silently ignored. Keys of other namespaces keep theirs (aws:region,
+// other:azCount): Parse refuses those that name one of this project's settings.
 func rawConfig(ctx *pulumi.Context) map[string]string {
 	raw := map[string]string{}
 	cfg := pulumiconfig.New(ctx, "")
@@ -38,10 +42,12 @@ func rawConfig(ctx *pulumi.Context) map[string]string {
 		return raw // unset (Automation API inline programs), or malformed, which the SDK itself rejects
 	}
 	for full, v := range all {
-		if key, ok := strings.CutPrefix(full, ctx.Project()+":"); ok {
-			if _, known := raw[key]; !known {
-				raw[key], _ = v.(string)
-			}
+		key, ok := strings.CutPrefix(full, ctx.Project()+":")
+		if !ok {
+			key = full
+		}
+		if _, known := raw[key]; !known {
+			raw[key], _ = v.(string)
 		}
 	}
 	return raw

@@ -67,6 +67,30 @@ func skipShort(t *testing.T) {
 	}
 }
 
+// An IPv6 network written otherwise than AWS writes it (upper case, zeros spelt out) is
+// sent in AWS's spelling, so the drift check after an up finds nothing: AWS reads a rule's
+// network back in its own spelling, and the rule resource stores what a refresh reads.
+func TestEngineClientNetworksInAWSSpelling(t *testing.T) {
+	skipShort(t)
+	t.Parallel()
+	e := harness.NewStack(t, harness.PulumiCLI(t), harness.StackOptions{Name: "spelling", ConfigFile: "Pulumi.dev.yaml", Program: program})
+	e.SetConfig(t, stackYAML(devConfig(t), map[string]any{"allowedCidrs": []any{"2001:DB8:0:0::/32", "203.0.113.0/24"}}))
+	e.Apply(t)
+	if err := e.DriftCheck(t).NoChanges(); err != nil {
+		t.Errorf("drift check: %v", err)
+	}
+	var got []string
+	for _, r := range e.AWS.Cloud.LiveURNs() {
+		if r.Type() == standin.TypeSecurityGroupIngressRule && strings.HasPrefix(r.Name(), "nlb-from-2001") {
+			got = append(got, r.Name())
+		}
+	}
+	if !slices.Equal(got, []string{"nlb-from-2001-db8---32"}) {
+		t.Errorf("IPv6 client rules %v, want the one named in AWS's spelling", got)
+	}
+	e.Destroy(t)
+}
+
 // TestEngineIdempotencyCheckBites proves the zero-change check of the second preview
 // fails when an input changes on every run.
 func TestEngineIdempotencyCheckBites(t *testing.T) {
@@ -267,6 +291,10 @@ func lifecycle(t *testing.T, e *harness.Stack) {
 		t.Errorf("%s: %v", e.Name, err)
 	} else {
 		t.Logf("%s: step 3/4 second preview passed: no changes (%d unchanged)", e.Name, plan.Changes[apitype.OpSame])
+	}
+	// The nightly drift check: what a refresh reads back must be what the program sends.
+	if err := e.DriftCheck(t).NoChanges(); err != nil {
+		t.Errorf("%s: drift check right after up: %v", e.Name, err)
 	}
 
 	outputs := e.Outputs(t)

@@ -4,6 +4,8 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/example/nlb-alb-fargate/internal/config"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -64,6 +66,11 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, w := range cfg.Warnings {
+		if err := ctx.Log.Warn(w, nil); err != nil {
+			return nil, fmt.Errorf("logging a config warning: %w", err)
+		}
+	}
 	site, err := lookUpSite(ctx, cfg)
 	if err != nil {
 		return nil, err
@@ -87,7 +94,7 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 		}
 	}
 	var trustStore *lb.TrustStore
-	if m := cfg.Ingress.MTLS; m != nil && m.CABundle != "" {
+	if m := cfg.Ingress.MTLS; m.TrustStore() {
 		if trustStore, err = newTrustStore(ctx, m); err != nil {
 			return nil, err
 		}
@@ -106,7 +113,7 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 		return nil, err
 	}
 	watch := deploymentWatch{Alarms: cfg.Operations, TopicArn: topic.Topic.Arn, AlbArnSuffix: alb.LoadBalancer.ArnSuffix}
-	services, cluster, err := newServices(ctx, cfg.Services, serviceEnv{Network: net, Alb: alb, Account: account, ContainerInsights: cfg.Operations.ContainerInsights, Watch: watch, MTLS: cfg.Ingress.MTLS})
+	services, cluster, err := newServices(ctx, cfg.Services, serviceEnv{Network: net, Alb: alb, Account: account, ContainerInsights: cfg.Operations.ContainerInsights, Watch: watch, MTLS: cfg.Ingress.ClientAuth()})
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,8 @@ package main
 // behind the static IPs.
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 
 	"github.com/example/nlb-alb-fargate/internal/config"
@@ -14,45 +16,46 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// caBundleKey is the bundle's object key. It never changes: a new bundle is a new version
-// of the same object, which updates the trust store in place.
-const caBundleKey = "ca-bundle.pem"
+// caBundleKey is the bundle's object key, named after its content: a new bundle is a new
+// key, which updates the trust store in place (ModifyTrustStore, the provider's
+// resourceTrustStoreUpdate), and the object the trust store was made from stays as it is
+// until the update is done. So the bucket needs no versioning: S3 asks for 15 minutes
+// between first enabling versioning on a bucket and writing to it (User Guide, "Enabling
+// versioning on buckets"), which a first deploy that writes the bundle right away cannot
+// give.
+func caBundleKey(bundle []byte) string {
+	sum := sha256.Sum256(bundle)
+	return "ca-bundle-" + hex.EncodeToString(sum[:]) + ".pem"
+}
 
 // newTrustStore uploads the CA bundle and makes the trust store the HTTPS listener checks
-// client certificates against. The bucket is private, encrypted, TLS-only and versioned:
-// the trust store names the object's version, so the version it was made from stays
-// readable, and a rollback is a previous version. forceDestroy: the bucket holds only the
-// bundle, which the stack config has.
+// client certificates against. The bucket is private, encrypted and TLS-only, and not
+// versioned (caBundleKey). forceDestroy: the bucket holds only the bundle, which the stack
+// config has. A stack made before content-named keys keeps its versioned bucket: the
+// versioning resource leaves the program, and the provider's delete of it suspends
+// versioning, which S3 allows at any time; the old object goes once the trust store reads
+// the new one.
 func newTrustStore(ctx *pulumi.Context, cfg *config.MTLS) (*lb.TrustStore, error) {
 	b, err := newStackBucket(ctx, "mtls-ca-bundle", func(arn string) (string, error) { return policyJSON(denyInsecureTransport(arn)) })
 	if err != nil {
 		return nil, err
 	}
-	bucket := b.Bucket
-	versioning, err := s3.NewBucketVersioningV2(ctx, "mtls-ca-bundle-versioning", &s3.BucketVersioningV2Args{
-		Bucket:                  bucket.Bucket,
-		VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
-	}, pulumi.DependsOn([]pulumi.Resource{b.Policy, b.Encryption}))
-	if err != nil {
-		return nil, fmt.Errorf("versioning the CA bundle bucket: %w", err)
-	}
 	// The content the config check read, not the file again: what was checked is what is
 	// uploaded. CA certificates are public, so the state may hold them.
 	object, err := s3.NewBucketObjectv2(ctx, "mtls-ca-bundle-object", &s3.BucketObjectv2Args{
-		Bucket:      bucket.Bucket,
-		Key:         pulumi.String(caBundleKey),
+		Bucket:      b.Bucket.Bucket,
+		Key:         pulumi.String(caBundleKey(cfg.Bundle)),
 		Content:     pulumi.String(string(cfg.Bundle)),
 		ContentType: pulumi.String("application/x-pem-file"),
 		Tags:        nameTag(ctx, "mtls-ca-bundle-object"),
-	}, pulumi.DependsOn([]pulumi.Resource{versioning}))
+	}, pulumi.DependsOn([]pulumi.Resource{b.Policy, b.Encryption}))
 	if err != nil {
 		return nil, fmt.Errorf("uploading the CA bundle: %w", err)
 	}
 	store, err := lb.NewTrustStore(ctx, "mtls-trust-store", &lb.TrustStoreArgs{
-		CaCertificatesBundleS3Bucket:        bucket.Bucket,
-		CaCertificatesBundleS3Key:           object.Key,
-		CaCertificatesBundleS3ObjectVersion: object.VersionId,
-		Tags:                                nameTag(ctx, "mtls-trust-store"),
+		CaCertificatesBundleS3Bucket: b.Bucket.Bucket,
+		CaCertificatesBundleS3Key:    object.Key,
+		Tags:                         nameTag(ctx, "mtls-trust-store"),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("creating the ALB trust store: %w", err)

@@ -4,6 +4,8 @@ package main
 // roll back on alarm (examples/partners.yaml uses all three).
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"slices"
@@ -87,14 +89,15 @@ func withMTLS(mtls string) map[string]string {
 	return map[string]string{"certificateArn": testCertArn, "taskIdentity": "true", "mtls": mtls}
 }
 
-// mtls verify: the bundle in a private, encrypted, TLS-only, versioned bucket; the trust
-// store made from that object's version; the HTTPS listener verifying against it; the
-// NLB probing that entrance over HTTP; and the app told the mode.
+// mtls verify: the bundle in a private, encrypted, TLS-only bucket that is not versioned,
+// under a key named after its content; the trust store made from that key; the HTTPS
+// listener verifying against it; the NLB probing that entrance over HTTP; and the app told
+// the mode and the HTTPS listener's port.
 func TestMutualTLSVerifiesAgainstTheUploadedBundle(t *testing.T) {
 	m, _ := mustRun(t, withMTLS(`{"caBundle":"examples/partners-ca.pem"}`))
 	bucket := m.one(t, string(standin.TypeS3BucketV2), "mtls-ca-bundle")
 	name := str(t, bucket.State, "bucket")
-	for _, typ := range []tokens.Type{standin.TypeS3BucketPublicAccessBlock, standin.TypeS3BucketServerSideEncryptionConfigurationV2, standin.TypeS3BucketPolicy, standin.TypeS3BucketVersioningV2} {
+	for _, typ := range []tokens.Type{standin.TypeS3BucketPublicAccessBlock, standin.TypeS3BucketServerSideEncryptionConfigurationV2, standin.TypeS3BucketPolicy} {
 		found := false
 		for _, r := range m.byType(string(typ)) {
 			found = found || str(t, r.Inputs, "bucket") == name
@@ -103,24 +106,32 @@ func TestMutualTLSVerifiesAgainstTheUploadedBundle(t *testing.T) {
 			t.Errorf("the CA bundle bucket has no %s", typ)
 		}
 	}
-	equal(t, "versioning", str(t, m.one(t, string(standin.TypeS3BucketVersioningV2), "mtls-ca-bundle-versioning").Inputs, "versioningConfiguration", "status"), "Enabled")
+	// S3 asks for 15 minutes between first enabling versioning and writing: a new stack
+	// writes its bundle at once, so the bucket is never versioned.
+	noneOf(t, m, string(standin.TypeS3BucketVersioningV2), "the CA bundle bucket is not versioned")
+	equal(t, "bucket versioning", m.Cloud.BucketVersioning(name), "")
 	deny := policyStatements(t, m.one(t, string(standin.TypeS3BucketPolicy), "mtls-ca-bundle-policy"))
 	equal(t, "TLS-only policy", jsonOf(deny), `[{"Sid":"DenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::`+name+`","arn:aws:s3:::`+name+`/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]`)
 
 	object := m.one(t, string(standin.TypeS3BucketObjectv2), "mtls-ca-bundle-object")
 	bundle := mustRead(t, "examples/partners-ca.pem")
+	key := str(t, object.Inputs, "key")
+	sum := sha256.Sum256([]byte(bundle))
+	equal(t, "bundle key", key, "ca-bundle-"+hex.EncodeToString(sum[:])+".pem")
 	equal(t, "uploaded bundle", str(t, object.Inputs, "content"), bundle)
-	stored, err := m.Cloud.GetObject(name, caBundleKey, str(t, object.State, "versionId"))
+	stored, err := m.Cloud.GetObject(name, key, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	equal(t, "bundle in S3", string(stored), bundle)
-	if !slices.Contains(object.Dependencies, urn(string(standin.TypeS3BucketVersioningV2), "mtls-ca-bundle-versioning")) {
-		t.Errorf("the bundle object does not wait for versioning: %v", object.Dependencies)
+	for _, dep := range []string{urn(string(standin.TypeS3BucketPolicy), "mtls-ca-bundle-policy"), urn(string(standin.TypeS3BucketServerSideEncryptionConfigurationV2), "mtls-ca-bundle-encryption")} {
+		if !slices.Contains(object.Dependencies, dep) {
+			t.Errorf("the bundle object does not wait for %s: %v", dep, object.Dependencies)
+		}
 	}
 	store := m.one(t, string(standin.TypeLbTrustStore), "mtls-trust-store")
-	equal(t, "trust store source", str(t, store.Inputs, "caCertificatesBundleS3Bucket")+"/"+str(t, store.Inputs, "caCertificatesBundleS3Key")+"@"+str(t, store.Inputs, "caCertificatesBundleS3ObjectVersion"),
-		name+"/"+caBundleKey+"@"+str(t, object.State, "versionId"))
+	equal(t, "trust store source", str(t, store.Inputs, "caCertificatesBundleS3Bucket")+"/"+str(t, store.Inputs, "caCertificatesBundleS3Key"), name+"/"+key)
+	equal(t, "trust store pins no version", store.Inputs["caCertificatesBundleS3ObjectVersion"] == nil, true)
 
 	https := m.one(t, string(standin.TypeListener), "alb-https-listener")
 	equal(t, "HTTPS mutual authentication", jsonOf(get(t, https.Inputs, "mutualAuthentication")),
@@ -138,6 +149,31 @@ func TestMutualTLSVerifiesAgainstTheUploadedBundle(t *testing.T) {
 		env[str(t, c, "environment", i, "name")] = str(t, c, "environment", i, "value")
 	}
 	equal(t, "MTLS_MODE", env["MTLS_MODE"], "verify")
+	equal(t, "MTLS_PORT", env["MTLS_PORT"], "443")
+}
+
+// passthrough with a caBundle builds nothing the listener does not use, and says so.
+func TestMutualTLSPassthroughIgnoresABundle(t *testing.T) {
+	m, _ := mustRun(t, withMTLS(`{"mode":"passthrough","caBundle":"examples/partners-ca.pem"}`))
+	noneOf(t, m, string(standin.TypeLbTrustStore), "passthrough with a bundle")
+	noneOf(t, m, string(standin.TypeS3BucketObjectv2), "passthrough with a bundle")
+	for _, b := range m.byType(string(standin.TypeS3BucketV2)) {
+		if b.Name == "mtls-ca-bundle" {
+			t.Errorf("passthrough with a bundle made the CA bundle bucket")
+		}
+	}
+	equal(t, "passthrough", jsonOf(get(t, m.one(t, string(standin.TypeListener), "alb-https-listener").Inputs, "mutualAuthentication")), `{"mode":"passthrough"}`)
+}
+
+// A network spelt otherwise than AWS writes it is sent in AWS's spelling, and the rule
+// keeps the name it had under the old spelling as an alias, so an existing stack's rule
+// is neither replaced (AWS would refuse the new one as a duplicate) nor changed.
+func TestClientRulesInAWSSpelling(t *testing.T) {
+	m, _ := mustRun(t, map[string]string{"allowedCidrs": `["2001:DB8:0::/32","203.0.113.0/24"]`})
+	equalSlices(t, "client rules", clientRulesOf(t, m), []string{"2001:db8::/32 80", "203.0.113.0/24 80"})
+	rule := m.one(t, string(standin.TypeSecurityGroupIngressRule), "nlb-from-2001-db8---32")
+	equalSlices(t, "aliases", rule.Aliases, []string{"nlb-from-2001-DB8-0---32"})
+	equalSlices(t, "no alias for a canonical spelling", m.one(t, string(standin.TypeSecurityGroupIngressRule), "nlb-from-203.0.113.0-24").Aliases, nil)
 }
 
 // passthrough hands certificates on unverified; without mtls the HTTPS listener's mutual

@@ -44,16 +44,25 @@ func newNlbSecurityGroup(ctx *pulumi.Context, cfg config.Ingress, net *network, 
 // after it, so that adding or removing a network leaves the others' rules alone. The
 // whole internet keeps the names it had before allowedCidrs existed. IPv6 networks are
 // admitted only on a dual-stack NLB (the config's look-ups refuse them otherwise).
+//
+// Each network is written in AWS's spelling (config.CanonicalCidr), the form AWS reads
+// back, so that the next preview compares like with like. A rule whose name came from
+// another spelling (2001:DB8::/32) before keeps its identity through an alias: a new rule
+// for the same network next to the old one would be refused by AWS as a duplicate.
 func clientRules(cfg config.Ingress, ipv6 bool, e albEntrance) []securityGroupRule {
 	var rules []securityGroupRule
-	for _, cidr := range cfg.ClientCidrs(false) {
-		rules = append(rules, securityGroupRule{name: clientRuleName(cidr, e), description: clientRuleDescription(cidr), port: nlbPort(cfg, e), cidrIPv4: cidr})
-	}
-	if !ipv6 {
-		return rules
-	}
-	for _, cidr := range cfg.ClientCidrs(true) {
-		rules = append(rules, securityGroupRule{name: clientRuleName(cidr, e), description: clientRuleDescription(cidr), port: nlbPort(cfg, e), cidrIPv6: cidr})
+	for _, n := range cfg.ClientNetworks() {
+		if n.IPv6 && !ipv6 {
+			continue
+		}
+		r := securityGroupRule{name: clientRuleName(n.Cidr, e), description: clientRuleDescription(n.Cidr), port: nlbPort(cfg, e), cidrIPv4: n.Cidr}
+		if n.IPv6 {
+			r.cidrIPv4, r.cidrIPv6 = "", n.Cidr
+		}
+		if old := clientRuleName(n.Written, e); old != r.name {
+			r.formerName = old
+		}
+		rules = append(rules, r)
 	}
 	return rules
 }
@@ -120,6 +129,7 @@ func newServiceSecurityGroup(ctx *pulumi.Context, cfg config.Service, deps servi
 // the CIDRs or the referenced group is set.
 type securityGroupRule struct {
 	name        string
+	formerName  string // the rule's name before, kept as an alias; "" when it has had no other
 	description string
 	port        int
 	cidrIPv4    string
@@ -163,11 +173,19 @@ func newSecurityGroup(ctx *pulumi.Context, name, description string, vpcID pulum
 
 func addIngress(ctx *pulumi.Context, sg *ec2.SecurityGroup, rules ...securityGroupRule) error {
 	for _, r := range rules {
-		if _, err := vpc.NewSecurityGroupIngressRule(ctx, r.name, r.args(sg)); err != nil {
+		if _, err := vpc.NewSecurityGroupIngressRule(ctx, r.name, r.args(sg), r.options()...); err != nil {
 			return fmt.Errorf("creating ingress rule %s: %w", r.name, err)
 		}
 	}
 	return nil
+}
+
+// options alias the rule's former name, so the engine takes it for the same resource.
+func (r securityGroupRule) options() []pulumi.ResourceOption {
+	if r.formerName == "" {
+		return nil
+	}
+	return []pulumi.ResourceOption{pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(r.formerName)}})}
 }
 
 func addEgress(ctx *pulumi.Context, sg *ec2.SecurityGroup, rules ...securityGroupRule) error {

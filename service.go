@@ -26,7 +26,7 @@ type serviceEnv struct {
 	Account           awsAccount
 	ContainerInsights string
 	Watch             deploymentWatch
-	MTLS              *config.MTLS // the ALB's mutual TLS, which the bundled app is told of
+	MTLS              *config.ClientAuth // the ALB's mutual TLS, which the bundled app is told of
 }
 
 // serviceDeps is what a Fargate service takes from the layers below it.
@@ -40,7 +40,7 @@ type serviceDeps struct {
 	// ALB listener ports of internal services, which every service may call.
 	InternalPorts map[string]int
 	Watch         deploymentWatch
-	MTLS          *config.MTLS
+	MTLS          *config.ClientAuth
 }
 
 // fargateService is one deployed service and what outputs and later layers need of it.
@@ -377,7 +377,7 @@ type taskDefinitionInputs struct {
 	Region           string
 	ExecutionRoleArn pulumi.StringOutput
 	TaskRoleArn      pulumi.StringOutput
-	MTLS             *config.MTLS
+	MTLS             *config.ClientAuth
 }
 
 // newTaskDefinition describes the task: size, one essential container, its logs.
@@ -500,18 +500,20 @@ func containerHealthCheckOf(cfg config.Service) pulumi.Map {
 }
 
 // containerEnvironment is the service's environment, PORT (and the bundled app's
-// TASK_IDENTITY and MTLS_MODE when on) and the internal services' addresses, sorted by name as the
+// TASK_IDENTITY, and MTLS_MODE and MTLS_PORT, when on) and the internal services' addresses, sorted by name as the
 // provider stores them (orderEnvironmentVariables), so a second run plans nothing.
 // Validation keeps the user's names apart from the stack's.
-func containerEnvironment(cfg config.Service, mtls *config.MTLS, internalURLs map[string]pulumi.StringInput) pulumi.Array {
+func containerEnvironment(cfg config.Service, mtls *config.ClientAuth, internalURLs map[string]pulumi.StringInput) pulumi.Array {
 	vars := map[string]pulumi.StringInput{"PORT": pulumi.String(strconv.Itoa(cfg.ContainerPort))}
 	if cfg.TaskIdentity {
 		vars["TASK_IDENTITY"] = pulumi.String("true")
 	}
 	if mtls != nil {
-		// The ALB's client-certificate headers mean something only with mtls; the bundled
-		// app reads them only when told which mode sends them.
+		// The ALB's client-certificate headers mean something only with mtls, and only on
+		// requests through the HTTPS listener: the bundled app reads them only when told
+		// which mode sends them, and on which port.
 		vars["MTLS_MODE"] = pulumi.String(mtls.Mode)
+		vars["MTLS_PORT"] = pulumi.String(strconv.Itoa(mtls.Port))
 	}
 	for k, v := range cfg.Environment {
 		vars[k] = pulumi.String(v)

@@ -16,10 +16,17 @@ import (
 
 // checkCABundle reads mtls.caBundle and checks that it holds only CA certificates, valid
 // now, within the trust store's quotas. It keeps the content in c for the stack to upload.
+// In passthrough mode the ALB checks no certificate, so a bundle would build a trust store
+// and a bucket that nothing uses: it is ignored with a warning rather than refused, so
+// that a stack that set one before upgrades without an edit.
 func checkCABundle(c *Stack, p *Problems, env Env) {
 	m := c.Ingress.MTLS
 	const path = "mtls.caBundle"
-	if m == nil || m.CABundle == "" || !p.OK(path) {
+	if m == nil || m.CABundle == "" || !p.OK(path, "mtls.mode") {
+		return
+	}
+	if !m.TrustStore() {
+		c.Warnings = append(c.Warnings, fmt.Sprintf("%s: ignored with mode %q: the ALB checks no client certificate in that mode, so no trust store is made; remove caBundle, or set mode verify to check certificates against it", path, m.Mode))
 		return
 	}
 	data, err := env.ReadFile(m.CABundle)

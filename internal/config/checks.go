@@ -42,6 +42,10 @@ var CrossChecks = []CrossCheck{
 	{Name: "mutual TLS needs the ALB's HTTPS listener",
 		Notes: map[string]string{"mtls": "needs HTTPS (`certificateArn` or `createCertificate`)"},
 		check: mtlsNeedsHTTPS},
+	{Name: "mutual TLS leaves plain HTTP nothing but the redirect and the NLB's probe",
+		Notes: map[string]string{"mtls": "with `redirectHttp: true`, and an NLB probe path of its own (not `/`, no `*`)",
+			"redirectHttp": "`true` with `mtls`"},
+		check: mtlsClosesPlainHTTP},
 	{Name: "the client networks fit the security group's rules quota",
 		Notes: map[string]string{"allowedCidrs": fmt.Sprintf("per IP family, entries × listener ports (2 with HTTPS) within the quota \"Inbound or outbound rules per security group\" (%s, %d by default; with `preflight`, the account's own)", SecurityGroupRulesQuotaCode, SecurityGroupRulesQuotaDefault)},
 		check: clientRulesWithinDefaultQuota},
@@ -91,7 +95,7 @@ var CrossChecks = []CrossCheck{
 		Notes: map[string]string{"taskIdentity": "only with the bundled app"},
 		check: taskIdentityNeedsBundledApp},
 	{Name: "the stack's own variables and secrets are named once",
-		Notes: map[string]string{"environment": "not `PORT`, `TASK_IDENTITY`, `MTLS_MODE` or another service's `<NAME>_URL`", "secrets": "not also in `environment`"},
+		Notes: map[string]string{"environment": "not `PORT`, `TASK_IDENTITY`, `MTLS_MODE`, `MTLS_PORT` or another service's `<NAME>_URL`", "secrets": "not also in `environment`"},
 		check: variableNames},
 	{Name: "a KMS key for secrets there are",
 		Notes: map[string]string{"secretsKmsKeyArn": "with `secrets` or `imageCredentialsSecretArn`"},
@@ -222,6 +226,26 @@ func mtlsNeedsHTTPS(c *Stack, p *Problems) {
 	if c.Ingress.MTLS != nil && !c.Ingress.HTTPS() && p.OK("mtls", "certificateArn", "createCertificate") {
 		p.Add("mtls", "needs HTTPS: mutual TLS happens in the ALB's TLS handshake; set certificateArn, or createCertificate with domain and its hosted zone")
 	}
+}
+
+// mtlsClosesPlainHTTP: the NLB forwards listenerPort to the ALB's HTTP listener, which
+// asks for no certificate. With mutual TLS it may answer only what needs no certificate:
+// the redirect to HTTPS, and the NLB's probe path, which the NLB's health check (which
+// cannot present a certificate) must reach through it. So redirectHttp must stay on, and
+// the probe path must not be a service's root or a wildcard that opens more than itself.
+func mtlsClosesPlainHTTP(c *Stack, p *Problems) {
+	in := c.Ingress
+	if in.MTLS == nil || !in.HTTPS() || !p.OK("mtls", "redirectHttp") {
+		return
+	}
+	if !in.RedirectHTTP {
+		p.Add("redirectHttp", "invalid value false with mtls: the ALB's HTTP listener, which the NLB forwards listenerPort %d to, would serve every service to clients without a certificate; set redirectHttp: true (the default), so that plain HTTP answers only a redirect to HTTPS and the NLB's probe path", in.ListenerPort)
+	}
+	probe := c.NlbProbePath()
+	if !p.OK("nlbHealthCheckPath", "healthCheckPath") || (probe != "/" && !strings.Contains(probe, "*")) {
+		return
+	}
+	p.Add("mtls", "the NLB's probe path %q is answered over plain HTTP without a client certificate (the NLB's health check cannot present one), and %q opens more than a health check; set nlbHealthCheckPath to a health path of its own such as \"/healthz\"", probe, probe)
 }
 
 // clientRulesWithinDefaultQuota: without preflight, the rules allowedCidrs makes must fit
@@ -497,6 +521,7 @@ func (s Service) reservedNames(internalServices []string) map[string]string {
 		"PORT":          "the stack sets it to containerPort",
 		"TASK_IDENTITY": "the stack sets it for taskIdentity",
 		"MTLS_MODE":     "the stack sets it for mtls",
+		"MTLS_PORT":     "the stack sets it for mtls",
 	}
 	for _, name := range internalServices {
 		if name != s.Name {

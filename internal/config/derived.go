@@ -94,13 +94,46 @@ func (c *Stack) ClientRules() map[string]int {
 	return map[string]int{"IPv4": len(in.ClientCidrs(false)) * c.ListenerPorts(), "IPv6": len(in.ClientCidrs(true)) * c.ListenerPorts()}
 }
 
-// ClientCidrs are allowedCidrs of one IP family: IPv6 or not.
+// ClientCidrs are allowedCidrs of one IP family (IPv6 or not) in AWS's own spelling
+// (CanonicalCidr), the form the security group's rules are written in.
 func (in Ingress) ClientCidrs(ipv6 bool) []string {
 	var out []string
-	for _, cidr := range in.AllowedCidrs {
-		if strings.Contains(cidr, ":") == ipv6 {
-			out = append(out, cidr)
+	for _, n := range in.ClientNetworks() {
+		if n.IPv6 == ipv6 {
+			out = append(out, n.Cidr)
 		}
 	}
 	return out
+}
+
+// ClientNetwork is one network of allowedCidrs.
+type ClientNetwork struct {
+	Cidr    string // in AWS's spelling (CanonicalCidr)
+	Written string // as the stack config spells it
+	IPv6    bool
+}
+
+// ClientNetworks are allowedCidrs in order, each in AWS's spelling and as written.
+func (in Ingress) ClientNetworks() []ClientNetwork {
+	out := make([]ClientNetwork, len(in.AllowedCidrs))
+	for i, cidr := range in.AllowedCidrs {
+		out[i] = ClientNetwork{Cidr: CanonicalCidr(cidr), Written: cidr, IPv6: strings.Contains(cidr, ":")}
+	}
+	return out
+}
+
+// ClientAuth is what the services are told of the ALB's mutual TLS (MTLS_MODE, MTLS_PORT):
+// the mode, and the port of the HTTPS listener that does it, the only one whose requests
+// carry certificate headers the ALB wrote.
+type ClientAuth struct {
+	Mode string
+	Port int
+}
+
+// ClientAuth is nil without mtls.
+func (in Ingress) ClientAuth() *ClientAuth {
+	if in.MTLS == nil {
+		return nil
+	}
+	return &ClientAuth{Mode: in.MTLS.Mode, Port: in.HTTPSListenerPort}
 }

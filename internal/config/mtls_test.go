@@ -73,6 +73,27 @@ func TestMTLSBundleIsReadAndKept(t *testing.T) {
 	if c.Ingress.MTLS.Verify() || c.Ingress.MTLS.Bundle != nil {
 		t.Errorf("passthrough: got verify %v, bundle %q", c.Ingress.MTLS.Verify(), c.Ingress.MTLS.Bundle)
 	}
+	if len(c.Warnings) != 0 {
+		t.Errorf("passthrough without a bundle: warnings %q, want none", c.Warnings)
+	}
+}
+
+// passthrough with a caBundle: the bundle is not read (a missing file is no error), no
+// trust store is asked for, and the preview says so, so that a stack that set one before
+// upgrades without an edit and stops building a trust store nothing uses.
+func TestPassthroughIgnoresABundle(t *testing.T) {
+	c, err := parseWithFiles(map[string]string{"certificateArn": testCertArn, "mtls": `{"mode":"passthrough","caBundle":"partners/ca.pem"}`}, nil)
+	if err != nil {
+		t.Fatalf("passthrough with a bundle: %v", err)
+	}
+	m := c.Ingress.MTLS
+	if m.TrustStore() || m.Bundle != nil {
+		t.Errorf("passthrough with a bundle: trust store %v, %d bytes of bundle; want neither", m.TrustStore(), len(m.Bundle))
+	}
+	want := []string{`mtls.caBundle: ignored with mode "passthrough": the ALB checks no client certificate in that mode, so no trust store is made; remove caBundle, or set mode verify to check certificates against it`}
+	if !slices.Equal(c.Warnings, want) {
+		t.Errorf("warnings:\n got %q\nwant %q", c.Warnings, want)
+	}
 }
 
 func TestBadMTLSIsRefused(t *testing.T) {
@@ -84,6 +105,10 @@ func TestBadMTLSIsRefused(t *testing.T) {
 		for k, v := range https {
 			raw[k] = v
 		}
+		return raw
+	}
+	with2 := func(raw map[string]string, key, value string) map[string]string {
+		raw[key] = value
 		return raw
 	}
 	tooMany := strings.Repeat(ca, maxTrustStoreCAs+1)
@@ -134,6 +159,18 @@ func TestBadMTLSIsRefused(t *testing.T) {
 		"error if an mtls key is misspelled": {with(`{"caBundel":"ca.pem"}`), nil, []string{
 			`mtls.caBundel: unknown setting; did you mean "caBundle"?`,
 			`mtls.caBundle: missing value: mode verify checks client certificates against a CA bundle; give the path of a PEM file of your CA certificates, relative to the project directory`,
+		}},
+		"error if plain HTTP would serve without a certificate": {with2(with(`{"caBundle":"ca.pem"}`), "redirectHttp", "false"), map[string]string{"ca.pem": ca}, []string{
+			`redirectHttp: invalid value false with mtls: the ALB's HTTP listener, which the NLB forwards listenerPort 80 to, would serve every service to clients without a certificate; set redirectHttp: true (the default), so that plain HTTP answers only a redirect to HTTPS and the NLB's probe path`,
+		}},
+		"error if passthrough leaves plain HTTP serving too": {with2(with(`{"mode":"passthrough"}`), "redirectHttp", "false"), nil, []string{
+			`redirectHttp: invalid value false with mtls: the ALB's HTTP listener, which the NLB forwards listenerPort 80 to, would serve every service to clients without a certificate; set redirectHttp: true (the default), so that plain HTTP answers only a redirect to HTTPS and the NLB's probe path`,
+		}},
+		"error if the NLB's probe path is a service's root": {with2(with(`{"caBundle":"ca.pem"}`), "image", "public.ecr.aws/nginx/nginx:1.27"), map[string]string{"ca.pem": ca}, []string{
+			`mtls: the NLB's probe path "/" is answered over plain HTTP without a client certificate (the NLB's health check cannot present one), and "/" opens more than a health check; set nlbHealthCheckPath to a health path of its own such as "/healthz"`,
+		}},
+		"error if the NLB's probe path is a wildcard": {with2(with(`{"caBundle":"ca.pem"}`), "nlbHealthCheckPath", "/health*"), map[string]string{"ca.pem": ca}, []string{
+			`mtls: the NLB's probe path "/health*" is answered over plain HTTP without a client certificate (the NLB's health check cannot present one), and "/health*" opens more than a health check; set nlbHealthCheckPath to a health path of its own such as "/healthz"`,
 		}},
 		"error for every problem at once": {map[string]string{"mtls": `{"caBundle":"ca.pem","mode":"verify"}`, "desiredCount": "-1"},
 			map[string]string{"ca.pem": testCert(t, "Old CA", false, testNow.Add(-2*year), testNow.Add(-year))}, []string{

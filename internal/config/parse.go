@@ -19,10 +19,14 @@ type Env struct {
 	ReadFile func(name string) ([]byte, error)
 	// Now is when certificates must be valid; zero is time.Now().
 	Now time.Time
+	// Project is the project's name in Pulumi.yaml, the namespace of its settings; it is
+	// named in the message about a setting under another namespace.
+	Project string
 }
 
 // Parse reads the stack's settings (keys without the project prefix, values as Pulumi
-// hands them: strings, JSON text for lists and objects) into the typed config, and checks
+// hands them: strings, JSON text for lists and objects; a key of another namespace keeps
+// it, as in other:azCount) into the typed config, and checks
 // every setting's own rule and every cross-check, and the files settings name. It returns
 // every problem at once (an *Error), and never changes the config after reading it: what
 // follows from it (the NLB's probe path, the AZs of an existing VPC) is derived by methods.
@@ -37,7 +41,7 @@ func Parse(raw map[string]string, env Env) (*Stack, error) {
 		env.Now = time.Now()
 	}
 	r := &reader{p: &Problems{}, secret: env.Secret}
-	r.reportUnknownKeys(raw)
+	r.reportUnknownKeys(raw, env.Project)
 	c := &Stack{}
 	r.base = Service{Name: DefaultServiceName}
 	for _, s := range registry { // services comes last: its entries start from base
@@ -80,11 +84,19 @@ func (r *reader) refusePlainSecret(path string) {
 }
 
 // reportUnknownKeys flags keys that no setting reads: a typo such as `desiredcount` must
-// not be silently ignored.
-func (r *reader) reportUnknownKeys(raw map[string]string) {
+// not be silently ignored. A key of another namespace is another program's (aws:region),
+// unless its name is one of this project's settings: then it was meant for this project
+// under an old or another name (`pulumi new` renames the project, not the stack files'
+// keys), and is refused with the project's real name.
+func (r *reader) reportUnknownKeys(raw map[string]string, project string) {
 	known := Keys()
 	for _, key := range slices.Sorted(maps.Keys(raw)) {
-		if !slices.Contains(known, key) {
+		_, name, qualified := strings.Cut(key, ":")
+		switch {
+		case qualified && slices.Contains(known, name):
+			r.p.typeError(key, "this project is named %q in Pulumi.yaml; did you mean %s:%s?", project, project, name)
+		case qualified: // another program's setting
+		case !slices.Contains(known, key):
 			r.p.typeError(key, "unknown setting%s", suggestion(key, known))
 		}
 	}

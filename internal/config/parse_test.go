@@ -403,6 +403,10 @@ func TestBadConfigIsRefused(t *testing.T) {
 		"error if a network is listed twice": {map[string]string{"allowedCidrs": `["198.51.100.0/24","198.51.100.0/24"]`}, []string{
 			`allowedCidrs[1]: duplicate value "198.51.100.0/24": already used by allowedCidrs[0]; each network needs one rule per listener port`,
 		}},
+		"error if one network is spelt two ways": {map[string]string{"allowedCidrs": `["2001:db8::/32","2001:DB8:0::/32","198.51.100.0/24"]`}, []string{
+			`allowedCidrs[1]: duplicate value "2001:DB8:0::/32": the same network as allowedCidrs[0] "2001:db8::/32" (AWS writes both as 2001:db8::/32); each network needs one rule per listener port, so list it once`,
+		}},
+
 		"error if allowedCidrs outgrow the default rules quota without preflight": {map[string]string{"preflight": "false", "certificateArn": testCertArn, "allowedCidrs": manyCidrs(31)}, []string{
 			`allowedCidrs: too many networks: 31 IPv4 entries × 2 listener ports make 62 inbound rules, above AWS's default quota of 60 (Inbound or outbound rules per security group, L-0EA8095F); list fewer or wider networks, or raise the quota and set preflight: true so the account's own quota is checked`,
 		}},
@@ -606,6 +610,42 @@ func TestBadConfigIsRefused(t *testing.T) {
 
 // The rules quota's edge: 30 networks × 2 ports fill AWS's default 60 without preflight,
 // and with preflight (the default) the account's own quota decides later.
+// A setting under another namespace: refused when its name is one of this project's
+// settings (the project was renamed, the stack file was not), left to its program when not.
+func TestSettingsUnderAnotherProjectName(t *testing.T) {
+	raw := map[string]string{"other:azCount": "3", "other:services": "[]", "aws:region": "eu-west-1", "other:unrelated": "x", "azCount": "2"}
+	_, err := Parse(raw, Env{Project: "partner-api"})
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("want an *Error, got %T: %v", err, err)
+	}
+	want := []string{
+		`other:azCount: this project is named "partner-api" in Pulumi.yaml; did you mean partner-api:azCount?`,
+		`other:services: this project is named "partner-api" in Pulumi.yaml; did you mean partner-api:services?`,
+	}
+	if got := slices.Sorted(slices.Values(e.Problems)); !slices.Equal(got, want) {
+		t.Errorf("problems:\n got %q\nwant %q", got, want)
+	}
+}
+
+// ClientCidrs are written in AWS's spelling, whatever the stack file's; ClientNetworks
+// keep the written form beside it (the rules' old names).
+func TestClientCidrsInAWSSpelling(t *testing.T) {
+	c, err := parse(map[string]string{"allowedCidrs": `["2001:DB8:0:0::/32","198.51.100.0/24","2001:0db8:00aa::/48"]`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.Ingress.ClientCidrs(true), []string{"2001:db8::/32", "2001:db8:aa::/48"}; !slices.Equal(got, want) {
+		t.Errorf("IPv6 client CIDRs: got %q, want %q", got, want)
+	}
+	if got, want := c.Ingress.ClientCidrs(false), []string{"198.51.100.0/24"}; !slices.Equal(got, want) {
+		t.Errorf("IPv4 client CIDRs: got %q, want %q", got, want)
+	}
+	if got := c.Ingress.ClientNetworks()[0]; got != (ClientNetwork{Cidr: "2001:db8::/32", Written: "2001:DB8:0:0::/32", IPv6: true}) {
+		t.Errorf("first network: got %+v", got)
+	}
+}
+
 func TestAllowedCidrsAtTheDefaultQuota(t *testing.T) {
 	for _, raw := range []map[string]string{
 		{"preflight": "false", "certificateArn": testCertArn, "allowedCidrs": manyCidrs(30)},

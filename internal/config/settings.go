@@ -22,6 +22,9 @@ type Stack struct {
 	// Preflight compares what the config needs with the account's quotas before anything
 	// is created.
 	Preflight bool
+	// Warnings are settings Parse accepted but ignores, each with what to do instead; the
+	// program shows them in the preview.
+	Warnings []string
 }
 
 // Network is the VPC the stack creates, or an existing one it deploys into.
@@ -89,6 +92,10 @@ type MTLS struct {
 
 // Verify is whether the ALB checks client certificates against the trust store.
 func (m *MTLS) Verify() bool { return m != nil && m.Mode == "verify" }
+
+// TrustStore is whether the stack uploads the CA bundle and makes a trust store of it:
+// in verify mode only, the one mode whose listener uses it.
+func (m *MTLS) TrustStore() bool { return m.Verify() && m.CABundle != "" }
 
 // Operations is the operations and security baseline: where the logs go, what is
 // measured, who is told when it breaks, and what filters requests before the ALB.
@@ -266,7 +273,7 @@ var registry = []entry{
 		See:   "For partners: allow-listing and DNS",
 		Stack: func(c *Stack) **PrivateLink { return &c.Ingress.PrivateLink }},
 	&Setting[[]string]{Key: "allowedCidrs", Group: GroupIngress, Level: LevelCommon, Default: DefaultAllowedCidrs,
-		Allowed: all(notEmpty("admit no client at all"), each(clientCidr), noDuplicates("each network needs one rule per listener port")),
+		Allowed: all(notEmpty("admit no client at all"), each(clientCidr), noDuplicateNetworks),
 		Doc:     "Client networks (IPv4 and IPv6 CIDRs) the NLB's security group admits on its listener ports; nothing else from outside. The default admits everyone. Changes in place.",
 		See:     "For partners: allow-listing and DNS",
 		Stack:   func(c *Stack) *[]string { return &c.Ingress.AllowedCidrs }},
@@ -572,6 +579,36 @@ var clientCidr = rule("an IPv4 or IPv6 CIDR with its host bits zero", func(p *Pr
 		p.Add(path, "invalid value %q: must be an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32", v)
 	case prefix != prefix.Masked():
 		p.Add(path, "invalid value %q: host bits are set; did you mean %q?", v, prefix.Masked().String())
+	}
+})
+
+// CanonicalCidr is a CIDR as AWS writes it back: IPv6 in lower case and its shortest
+// form (RFC 5952), which net/netip also writes. AWS reads a rule's network in that form,
+// and refuses a second rule for the same network however it is spelt. A value that does
+// not parse is returned as it is (clientCidr reports it).
+func CanonicalCidr(v string) string {
+	prefix, err := netip.ParsePrefix(v)
+	if err != nil {
+		return v
+	}
+	return prefix.String()
+}
+
+// noDuplicateNetworks refuses a network listed twice, in any spelling: AWS compares the
+// networks, not the text.
+var noDuplicateNetworks = rule("each network once, however it is spelt", func(p *Problems, path string, v []string) {
+	seen := map[string]int{}
+	for i, cidr := range v {
+		canonical := CanonicalCidr(cidr)
+		j, dup := seen[canonical]
+		switch {
+		case !dup:
+			seen[canonical] = i
+		case v[j] == cidr:
+			p.Add(fmt.Sprintf("%s[%d]", path, i), "duplicate value %q: already used by %s[%d]; each network needs one rule per listener port", cidr, path, j)
+		default:
+			p.Add(fmt.Sprintf("%s[%d]", path, i), "duplicate value %q: the same network as %s[%d] %q (AWS writes both as %s); each network needs one rule per listener port, so list it once", cidr, path, j, v[j], canonical)
+		}
 	}
 })
 
