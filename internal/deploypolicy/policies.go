@@ -167,7 +167,11 @@ func Deploy(s DeployScope) iampolicy.Document {
 	st := stateStatements(a, s.Backend, []Stack{s.Stack}, true)
 	st = append(st,
 		// The stack's own buckets: this account's only (aws:ResourceAccount), by the
-		// stack's prefix or, made before it, by exact name.
+		// stack's prefix or, made before it, by exact name. CreateBucket makes a bucket in
+		// the caller's own account whatever the name, so it needs no account condition
+		// (and S3 may not populate aws:ResourceAccount for a bucket that does not exist).
+		iampolicy.Statement{Sid: "CreateStackBuckets", Effect: iampolicy.Allow, Action: list("s3:CreateBucket"),
+			Resource: list("arn:" + a.Partition + ":s3:::" + BucketPrefix(s.Project, s.Name) + "*")},
 		iampolicy.Statement{Sid: "StackBuckets", Effect: iampolicy.Allow, Action: list("s3:*"), Resource: s.Stack.bucketArns(a, "*"),
 			Condition: cond("StringEquals", "aws:ResourceAccount", a.ID)},
 		// The stack's roles, under its path. What takes iam:PermissionsBoundary requires

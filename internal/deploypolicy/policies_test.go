@@ -170,6 +170,7 @@ func TestDeployReachesItsStackOnly(t *testing.T) {
 		probe{"kms:Decrypt", stateKey, viaS3}, probe{"kms:GenerateDataKey", stateKey, viaS3},
 		probe{"kms:Decrypt", devKey, nil},
 		probe{"s3:CreateBucket", "arn:aws:s3:::nlb-alb-fargate-dev-access-logs-20240101000000000000000001", inAccount},
+		probe{"s3:CreateBucket", "arn:aws:s3:::nlb-alb-fargate-dev-mtls-ca-bundle-20240101000000000000000001", nil},
 		probe{"s3:PutBucketPolicy", "arn:aws:s3:::access-logs-a1b2c3d", inAccount},
 		probe{"logs:CreateLogGroup", "arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/nlb-alb-fargate/dev/web", nil},
 		probe{"iam:PassRole", roleArn, ctx("iam:PassedToService", "ecs-tasks.amazonaws.com")},
@@ -190,6 +191,8 @@ func TestDeployReachesItsStackOnly(t *testing.T) {
 		probe{"s3:GetObject", "arn:aws:s3:::nlb-alb-fargate-prod-access-logs-1/x", inAccount},
 		probe{"s3:PutBucketPolicy", "arn:aws:s3:::nlb-alb-fargate-dev-access-logs-1", ctx("aws:ResourceAccount", "210987654321")},
 		probe{"s3:GetObject", "arn:aws:s3:::payroll-exports/2024.csv", inAccount},
+		probe{"s3:CreateBucket", "arn:aws:s3:::access-logs-0a0b0c0", nil},
+		probe{"s3:CreateBucket", "arn:aws:s3:::nlb-alb-fargate-prod-access-logs-1", nil},
 		// other roles and services
 		probe{"iam:DeleteRole", "arn:aws:iam::" + account + ":role/web-task-role-f0e1d2c", nil},
 		probe{"iam:UpdateAssumeRolePolicy", "arn:aws:iam::" + account + ":role/OrganizationAccountAccessRole", nil},
