@@ -3,6 +3,8 @@
 package account
 
 import (
+	"fmt"
+
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -41,11 +43,11 @@ func Bootstrap(ctx *pulumi.Context) (*Outputs, error) {
 	}
 	caller, err := aws.GetCallerIdentity(ctx, nil)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("looking up the AWS account: %w", err)
 	}
 	partition, err := aws.GetPartition(ctx, nil)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("looking up the AWS partition: %w", err)
 	}
 	key, err := newSecretsKey(ctx, cfg)
 	if err != nil {

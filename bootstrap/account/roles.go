@@ -30,7 +30,7 @@ func accountOf(id, partition, region string) deploypolicy.Account {
 func newRoleBoundary(ctx *pulumi.Context, cfg settings, account deploypolicy.Account) (*iam.Policy, error) {
 	doc, err := deploypolicy.Boundary(deploypolicy.BoundaryScope{Account: account, Project: cfg.Project}).JSON()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("writing the permissions boundary: %w", err)
 	}
 	p, err := iam.NewPolicy(ctx, "role-boundary", &iam.PolicyArgs{
 		Name:        pulumi.String(cfg.Project + "-role-boundary"),
