@@ -6,6 +6,7 @@ package main
 import (
 	"fmt"
 
+	"github.com/example/nlb-alb-fargate/internal/deploypolicy"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -22,11 +23,19 @@ type stackBucket struct {
 // writes for its ARN (denyInsecureTransport first). forceDestroy: what it holds goes with
 // the stack. Later configuration of the bucket should depend on Policy: S3 refuses
 // concurrent configuration calls on one bucket (OperationAborted).
+//
+// Its name starts with <project>-<stack>- (deploypolicy.BucketNamePrefix; S3 appends a
+// unique suffix), which the bootstrap's deploy policy names, so the policy reaches this
+// stack's buckets and no other team's. A bucket's name cannot change in place, and a
+// stack's buckets are never replaced: the name is ignored once the bucket exists, so a
+// bucket made before this naming keeps its name (the bootstrap's existingBuckets lists
+// those for the policy) and only a new one gets the prefix.
 func newStackBucket(ctx *pulumi.Context, name string, policyOf func(bucketArn string) (string, error)) (*stackBucket, error) {
 	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{
+		BucketPrefix: pulumi.String(deploypolicy.BucketNamePrefix(ctx.Project(), ctx.Stack(), name)),
 		ForceDestroy: pulumi.Bool(true),
 		Tags:         nameTag(ctx, name),
-	})
+	}, pulumi.IgnoreChanges([]string{"bucket", "bucketPrefix"}))
 	if err != nil {
 		return nil, fmt.Errorf("creating bucket %s: %w", name, err)
 	}

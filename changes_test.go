@@ -27,6 +27,7 @@ import (
 	"github.com/example/nlb-alb-fargate/internal/standin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 var update = flag.Bool("update", false, "rewrite the README's change table from the engine's plans")
@@ -45,6 +46,9 @@ type settingChange struct {
 	prepare func(t *testing.T, e *harness.Stack) map[string]any
 	// verify, when set, checks the account after the change.
 	verify func(t *testing.T, e *harness.Stack, set map[string]any)
+	// from, when set, is the program the base is deployed with: an earlier release's.
+	// The change is then this release's program over that stack (an upgrade).
+	from pulumi.RunFunc
 }
 
 // protectedTypes are what partners and traffic depend on.
@@ -53,6 +57,8 @@ var protectedTypes = map[tokens.Type]string{
 	standin.TypeLoadBalancer: "load balancer",
 	standin.TypeSubnet:       "subnet",
 	standin.TypeEcsService:   "ECS service",
+	standin.TypeS3BucketV2:   "bucket",
+	standin.TypeLbTrustStore: "trust store",
 }
 
 // settingChanges covers every key of the settings registry (TestChangeSafetyCoversEverySetting).
@@ -147,10 +153,10 @@ func settingChanges(t *testing.T) []settingChange {
 			effect: "A bucket holds the bundle and a trust store is made from it; the HTTPS listener asks for client certificates in place, the NLB probes that entrance over HTTP, and a new task definition tells the app (rolling deployment). Clients without a certificate from the bundle's CAs fail the TLS handshake."},
 		{change: "`mtls.caBundle` content changed (a second CA)", base: withMTLS, set: rotated,
 			effect: "A new object under a key named after the new content; the trust store is updated in place to read it, then the old object is deleted. No interruption."},
-		{change: "`mtls` removed (with HTTPS)", base: withMTLS, set: map[string]any{"mtls": map[string]any{}},
+		{change: "`mtls` removed (with HTTPS)", base: withMTLS, set: map[string]any{"mtls": map[string]any{}}, allowed: []string{"mtls-ca-bundle", "mtls-trust-store"},
 			effect: "The HTTPS listener turns mutual authentication off in place before the trust store and its bucket are deleted. Every client is admitted again."},
 		// operations and the security baseline
-		{change: "`accessLogs` true → false", set: map[string]any{"accessLogs": false}, verify: loggingOff,
+		{change: "`accessLogs` true → false", set: map[string]any{"accessLogs": false}, verify: loggingOff, allowed: []string{"access-logs"},
 			effect: "The load balancers stop writing access logs; the bucket is deleted with the logs in it (copy them out first if you need them). No interruption."},
 		{change: "`accessLogRetentionDays` 90 → 30", set: map[string]any{"accessLogRetentionDays": 30},
 			effect: "The bucket's lifecycle rule expires logs older than 30 days at its next daily run. No interruption."},
@@ -169,6 +175,9 @@ func settingChanges(t *testing.T) []settingChange {
 			effect: "Flow logs older than 7 days are deleted. No interruption."},
 		{change: "`rollbackOnAlarm` true → false", set: map[string]any{"rollbackOnAlarm": false},
 			effect: "The services' deployments stop watching their 5xx and latency alarms (in place; the alarms stay and still notify). The circuit breaker still rolls back tasks that fail to start. Each service's update is a new deployment (the stack sends forceNewDeployment): its tasks roll. No interruption."},
+		{change: "`rolePermissionsBoundary` unset → the bootstrap's boundary", prepare: boundaryPolicy,
+			effect: "Each role of the stack gets the boundary in place (PutRolePermissionsBoundary): nothing is replaced and nothing restarts. From then on no policy can give a role more than the boundary allows."},
+		upgradeToRolePaths(),
 		{change: "`waf` false → true", set: map[string]any{"waf": true},
 			effect: "Requests pass the web ACL before the ALB routes them; the managed rules may block some that passed before. No interruption for others."},
 		{change: "`wafRateLimit` 2000 → 500 (with `waf`)", base: map[string]any{"waf": true}, set: map[string]any{"waf": true, "wafRateLimit": 500},
@@ -397,7 +406,11 @@ func applyChanges(t *testing.T, e *harness.Stack, changes []settingChange, queue
 		for _, i := range group {
 			c := changes[i]
 			if key := baseKey(c); key != deployedBase {
+				if c.from != nil {
+					e.SetProgram(c.from) // the earlier release makes the base ...
+				}
 				deploy(c.base)
+				e.SetProgram(program) // ... and this one changes it
 				deployedBase = key
 			}
 			set := merge(c.base, c.set)
@@ -427,7 +440,10 @@ func applyChanges(t *testing.T, e *harness.Stack, changes []settingChange, queue
 
 func baseKey(c settingChange) string {
 	b, _ := json.Marshal(c.base)
-	if c.base == nil {
+	switch {
+	case c.from != nil:
+		return "an earlier release: " + string(b)
+	case c.base == nil:
 		return ""
 	}
 	return string(b)

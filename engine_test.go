@@ -39,7 +39,9 @@ func TestPulumiCLIVersionMatchesSDK(t *testing.T) {
 	}
 }
 
-// TestEngine runs the lifecycle for the dev stack and each example config.
+// TestEngine runs the lifecycle for the dev stack and each example config, each under
+// the bootstrap's permissions boundary, and checks the bootstrap's deploy policy against
+// every IAM call the stand-in saw.
 //
 // The engine tests but TestChangeSafety are parallel, and so are these lifecycles: each
 // has stacks and an account of its own. go test runs them two at a time (-parallel is
@@ -53,9 +55,16 @@ func TestEngine(t *testing.T) {
 		t.Run(sc.stack, func(t *testing.T) {
 			t.Parallel()
 			cloud := standin.NewCloud()
-			sc.account(t)(cloud) // the account the snapshots run in: raised quotas, the network it names
+			// The account the snapshots run in (raised quotas, the network it names), with
+			// the bootstrap's permissions boundary, which the stack's roles carry.
+			withBoundary(t, sc.account(t))(cloud)
 			e := harness.NewStack(t, cli, harness.StackOptions{Name: sc.stack, ConfigFile: sc.path, Program: program, Cloud: cloud})
+			e.SetConfigValue(t, testProject+":rolePermissionsBoundary", testBoundaryArn)
 			lifecycle(t, e)
+			// Every IAM call of the lifecycle, the destroy's included, is one the deploy
+			// policy of the stack's environment allows, and allows with the boundary only.
+			n := checkIAMCalls(t, sc.stack, cloud.IAMCalls(), deployPolicyFor(sc.stack, cloud.Region(), false))
+			t.Logf("%s: %d IAM calls of preview, up and destroy allowed by the deploy policy, each with the boundary only", sc.stack, n)
 		})
 	}
 }

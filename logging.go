@@ -169,7 +169,7 @@ func newFlowLogs(ctx *pulumi.Context, cfg config.Operations, vpcID pulumi.String
 	if err != nil {
 		return nil, fmt.Errorf("writing the flow-log role's trust policy: %w", err)
 	}
-	role, err := iam.NewRole(ctx, "flow-logs-role", &iam.RoleArgs{AssumeRolePolicy: pulumi.String(trust)})
+	role, err := newStackRole(ctx, "flow-logs-role", trust, account)
 	if err != nil {
 		return nil, fmt.Errorf("creating the flow-log role: %w", err)
 	}

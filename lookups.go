@@ -24,8 +24,8 @@ type site struct {
 	ZoneID  string   // the Route 53 hosted zone that holds domain; "" without one
 }
 
-// lookUpSite checks the config against the account: the region of every ARN, an
-// existing VPC and its subnets, the user's own Elastic IPs, the quotas (with preflight)
+// lookUpSite checks the config against the account: the region of every ARN, the
+// account of the permissions boundary, an existing VPC and its subnets, the user's own Elastic IPs, the quotas (with preflight)
 // and the hosted zone.
 func lookUpSite(ctx *pulumi.Context, cfg *config.Stack) (*site, error) {
 	region, err := aws.GetRegion(ctx, nil)
@@ -39,6 +39,10 @@ func lookUpSite(ctx *pulumi.Context, cfg *config.Stack) (*site, error) {
 	if s.Account, err = lookupAccount(ctx, region.Name); err != nil {
 		return nil, err
 	}
+	if err := cfg.CheckAccount(s.Account.ID); err != nil {
+		return nil, err
+	}
+	s.Account.RoleBoundary = cfg.Operations.RolePermissionsBoundary
 	if s.Network, s.Zones, err = placement(ctx, cfg.Network); err != nil {
 		return nil, err
 	}

@@ -335,7 +335,7 @@ func newTaskRoles(ctx *pulumi.Context, name string, account awsAccount) (exec, t
 	if err != nil {
 		return nil, nil, fmt.Errorf("service %s: writing the task role's trust policy: %w", name, err)
 	}
-	exec, err = iam.NewRole(ctx, name+"-exec-role", &iam.RoleArgs{AssumeRolePolicy: pulumi.String(execTrust)})
+	exec, err = newStackRole(ctx, name+"-exec-role", execTrust, account)
 	if err != nil {
 		return nil, nil, fmt.Errorf("service %s: creating execution role: %w", name, err)
 	}
@@ -346,7 +346,7 @@ func newTaskRoles(ctx *pulumi.Context, name string, account awsAccount) (exec, t
 	if err != nil {
 		return nil, nil, fmt.Errorf("service %s: attaching execution policy: %w", name, err)
 	}
-	task, err = iam.NewRole(ctx, name+"-task-role", &iam.RoleArgs{AssumeRolePolicy: pulumi.String(taskTrust)})
+	task, err = newStackRole(ctx, name+"-task-role", taskTrust, account)
 	if err != nil {
 		return nil, nil, fmt.Errorf("service %s: creating task role: %w", name, err)
 	}

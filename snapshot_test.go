@@ -67,7 +67,14 @@ func TestSnapshots(t *testing.T) {
 // id and computed value of another resource written as a reference to it
 // (${web-tg.arn}), so only a change to the program changes it.
 func snapshot(m *mocks) []node {
-	refs := references(m.Resources())
+	var refs []reference
+	for _, ref := range references(m.Resources()) {
+		// <project>-<stack> is the program's own name for the stack (the dashboard takes
+		// it as name and id, a bucket's name starts with it), not a value AWS computed.
+		if ref.value != testProject+"-"+testStack {
+			refs = append(refs, ref)
+		}
+	}
 	var out []node
 	for _, r := range m.Resources() {
 		var others []reference // a resource's inputs are its own, not references to itself

@@ -51,7 +51,7 @@ var sdkReads = []sdkRegister{
 	read(ec2.GetVpcEndpoint), read(ec2.GetVpcEndpointService),
 	read(ecr.GetRepository),
 	read(ecs.GetCluster), read(ecs.GetClusterCapacityProviders), read(ecs.GetService), read(ecs.GetTaskDefinition),
-	read(iam.GetRole), read(iam.GetRolePolicy), read(iam.GetRolePolicyAttachment), read(iam.GetOpenIdConnectProvider),
+	read(iam.GetRole), read(iam.GetRolePolicy), read(iam.GetRolePolicyAttachment), read(iam.GetOpenIdConnectProvider), read(iam.GetPolicy),
 	read(kms.GetKey), read(kms.GetAlias),
 	read(lb.GetListener), read(lb.GetListenerRule), read(lb.GetLoadBalancer), read(lb.GetTargetGroup), read(lb.GetTargetGroupAttachment),
 	read(lb.GetTrustStore),

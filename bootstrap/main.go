@@ -1,7 +1,9 @@
 // Command bootstrap creates, once per AWS account, what a team needs to run the main
-// stack from CI: the state bucket of Pulumi's S3 backend, the KMS key of its secrets
-// provider, GitHub's OIDC provider and the deploy role the workflows assume. Its outputs
-// are what `pulumi login`, `pulumi stack init --secrets-provider` and the workflows need.
+// stack from CI: the state bucket of Pulumi's S3 backend and its key, a secrets key per
+// environment, the permissions boundary of the stacks' roles, GitHub's OIDC provider and
+// a role per kind of CI job (preview, drift, a deploy role per environment). Its outputs
+// are what `pulumi login`, `pulumi stack init --secrets-provider`, the stacks'
+// rolePermissionsBoundary and the workflows need.
 // The program is package account, whose tests run with the module's.
 package main
 

@@ -1,17 +1,21 @@
 package account
 
 // The bootstrap program under pulumi.WithMocks on the stand-in AWS: what it registers is
-// what a team relies on (the bucket's settings, the key's rotation, the role's trust and
-// policy, protection), and bad config registers nothing.
+// what a team relies on (the bucket's settings, the keys' rotation, each role's trust and
+// policy, the boundary, protection), and bad config registers nothing.
 
 import (
 	"encoding/json"
 	"maps"
+	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/example/nlb-alb-fargate/internal/deploypolicy"
+	"github.com/example/nlb-alb-fargate/internal/iampolicy"
 	"github.com/example/nlb-alb-fargate/internal/standin"
 	"github.com/example/nlb-alb-fargate/internal/standin/harness"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -21,9 +25,17 @@ import (
 
 const testProject = "nlb-alb-fargate-bootstrap" // must equal Pulumi.yaml's name
 
-// stateResources are the resources the stacks' state and secrets depend on, sorted.
-var stateResources = []string{"secrets-key", "secrets-key-alias", "state", "state-encryption", "state-lifecycle",
-	"state-policy", "state-public-access-block", "state-versioning"}
+// stateResources are the resources the stacks' state and secrets depend on, with the
+// keys of the environments, sorted.
+func stateResources(envs ...string) []string {
+	out := []string{"secrets-key", "secrets-key-alias", "state", "state-encryption", "state-lifecycle",
+		"state-policy", "state-public-access-block", "state-versioning"}
+	for _, env := range envs {
+		out = append(out, "secrets-key-"+env, "secrets-key-alias-"+env)
+	}
+	slices.Sort(out)
+	return out
+}
 
 // recorder is the stand-in's mocks plus what harness.Registered leaves out: whether each
 // resource is protected.
@@ -91,6 +103,16 @@ func one(t *testing.T, rec *recorder, typ string) harness.Registered {
 	return found[0]
 }
 
+// named returns the resource of a logical name.
+func named(t *testing.T, rec *recorder, name string) harness.Registered {
+	t.Helper()
+	r, ok := byName(rec)[name]
+	if !ok {
+		t.Fatalf("no resource named %s", name)
+	}
+	return r
+}
+
 func byName(rec *recorder) map[string]harness.Registered {
 	out := map[string]harness.Registered{}
 	for _, r := range rec.Resources() {
@@ -123,7 +145,7 @@ func TestStateBucket(t *testing.T) {
 	}
 	bucket := one(t, rec, string(standin.TypeS3BucketV2))
 	name := bucket.State["bucket"]
-	key := one(t, rec, string(standin.TypeKmsKey))
+	key := named(t, rec, "secrets-key")
 
 	versioning := one(t, rec, string(standin.TypeS3BucketVersioningV2)).Inputs
 	if versioning["bucket"] != name || versioning["versioningConfiguration"].(map[string]any)["status"] != "Enabled" {
@@ -140,13 +162,13 @@ func TestStateBucket(t *testing.T) {
 			t.Errorf("public access block %s = %v, want true", k, block[k])
 		}
 	}
-	var policy policyDoc
-	if err := json.Unmarshal([]byte(one(t, rec, string(standin.TypeS3BucketPolicy)).Inputs["policy"].(string)), &policy); err != nil {
+	policy, err := iampolicy.Parse(one(t, rec, string(standin.TypeS3BucketPolicy)).Inputs["policy"].(string))
+	if err != nil {
 		t.Fatal(err)
 	}
 	arn := bucket.State["arn"].(string)
 	deny := policy.Statement[0]
-	if len(policy.Statement) != 1 || deny.Effect != "Deny" || deny.Principal != "*" || !slices.Equal(deny.Resource, []string{arn, arn + "/*"}) ||
+	if len(policy.Statement) != 1 || deny.Effect != "Deny" || !reflect.DeepEqual(deny.Principal, iampolicy.Everyone) || !slices.Equal(deny.Resource, []string{arn, arn + "/*"}) ||
 		!slices.Equal(deny.Condition["Bool"]["aws:SecureTransport"], []string{"false"}) {
 		t.Errorf("bucket policy %+v, want one Deny of every request without TLS to %s and its objects", policy, arn)
 	}
@@ -156,54 +178,63 @@ func TestStateBucket(t *testing.T) {
 	}
 }
 
-// The key rotates, the alias names it, and the bucket, its settings, the key and the
-// alias are protected and outlive a destroy; the role and OIDC provider are not kept.
-func TestKeyAndProtection(t *testing.T) {
+// The keys rotate and their aliases name them: the state key keeps keyAlias, each
+// environment's key is <keyAlias>-<env>. The bucket, its settings and every key and alias
+// are protected and outlive a destroy; the roles, the boundary and the OIDC provider are
+// not kept.
+func TestKeysAndProtection(t *testing.T) {
 	rec, out, err := run(t, goodConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
-	key := one(t, rec, string(standin.TypeKmsKey))
-	if key.Inputs["enableKeyRotation"] != true {
-		t.Errorf("key rotation: %v, want true", key.Inputs["enableKeyRotation"])
+	for key, alias := range map[string]string{"secrets-key": "alias/nlb-alb-fargate-secrets",
+		"secrets-key-dev": "alias/nlb-alb-fargate-secrets-dev", "secrets-key-prod": "alias/nlb-alb-fargate-secrets-prod"} {
+		k := named(t, rec, key)
+		if k.Inputs["enableKeyRotation"] != true || k.Inputs["deletionWindowInDays"] != 30.0 {
+			t.Errorf("%s: rotation %v, deletion window %v; want on, 30 days", key, k.Inputs["enableKeyRotation"], k.Inputs["deletionWindowInDays"])
+		}
+		a := named(t, rec, strings.Replace(key, "secrets-key", "secrets-key-alias", 1))
+		if a.Inputs["name"] != alias || a.Inputs["targetKeyId"] != k.State["keyId"] {
+			t.Errorf("alias %v, want %s → %v", a.Inputs, alias, k.State["keyId"])
+		}
 	}
-	alias := one(t, rec, string(standin.TypeKmsAlias))
-	if alias.Inputs["name"] != "alias/nlb-alb-fargate-secrets" || alias.Inputs["targetKeyId"] != key.State["keyId"] {
-		t.Errorf("alias %v, want alias/nlb-alb-fargate-secrets → %v", alias.Inputs, key.State["keyId"])
-	}
-	kept := stateResources
+	kept := stateResources("dev", "prod")
 	for name, r := range byName(rec) {
 		want := slices.Contains(kept, name)
 		if rec.protected[name] != want || r.RetainOnDelete != want {
 			t.Errorf("%s: protect %v, retainOnDelete %v; want both %v", name, rec.protected[name], r.RetainOnDelete, want)
 		}
 	}
-	if got := await(t, out.SecretsProviderURL); got != "awskms://alias/nlb-alb-fargate-secrets?region=eu-west-1" {
-		t.Errorf("secretsProviderUrl %v", got)
+	urls := await(t, out.SecretsProviderURLs.ToStringMapOutput()).(map[string]string)
+	if want := map[string]string{"dev": "awskms://alias/nlb-alb-fargate-secrets-dev?region=eu-west-1",
+		"prod": "awskms://alias/nlb-alb-fargate-secrets-prod?region=eu-west-1"}; !maps.Equal(urls, want) {
+		t.Errorf("secretsProviderUrls %v, want %v", urls, want)
 	}
 	if got, want := await(t, out.BackendURL), "s3://"+one(t, rec, string(standin.TypeS3BucketV2)).State["bucket"].(string)+"?region=eu-west-1"; got != want {
 		t.Errorf("backendUrl %v, want %v", got, want)
 	}
 }
 
-// trust is the deploy role's trust policy.
-func trust(t *testing.T, rec *recorder) statement {
+// roleDoc is a registered role's trust policy, or a role policy's document.
+func roleDoc(t *testing.T, r harness.Registered, input string) iampolicy.Document {
 	t.Helper()
-	var doc policyDoc
-	if err := json.Unmarshal([]byte(one(t, rec, string(standin.TypeIamRole)).Inputs["assumeRolePolicy"].(string)), &doc); err != nil {
-		t.Fatal(err)
+	doc, err := iampolicy.Parse(r.Inputs[input].(string))
+	if err != nil {
+		t.Fatalf("%s.%s: %v", r.Name, input, err)
 	}
-	if len(doc.Statement) != 1 {
-		t.Fatalf("trust policy has %d statements, want 1", len(doc.Statement))
+	if err := doc.Check(); err != nil {
+		t.Errorf("%s.%s: %v", r.Name, input, err)
 	}
-	return doc.Statement[0]
+	return doc
 }
 
-// The role trusts GitHub's tokens for STS from this repository's main branch, its pull
-// requests and its environments only; exactly, no wildcards.
-func TestDeployRoleTrust(t *testing.T) {
+// Each role trusts GitHub's tokens for STS, from the OIDC provider, with exactly one
+// subject: pull requests the preview role, the branch the drift role, each environment
+// its deploy role; its sessions outlast its jobs.
+func TestCIRolesTrust(t *testing.T) {
 	cfg := goodConfig()
 	cfg["githubEnvironments"] = `["staging","prod"]`
+	cfg["previewStack"] = "staging"
 	rec, out, err := run(t, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -212,31 +243,59 @@ func TestDeployRoleTrust(t *testing.T) {
 	if provider.Inputs["url"] != "https://token.actions.githubusercontent.com" || !slices.Equal(toStrings(provider.Inputs["clientIdLists"]), []string{"sts.amazonaws.com"}) {
 		t.Errorf("OIDC provider %v", provider.Inputs)
 	}
-	st := trust(t, rec)
-	if st.Effect != "Allow" || !slices.Equal(st.Action, []string{"sts:AssumeRoleWithWebIdentity"}) {
-		t.Errorf("trust statement %+v", st)
+	repo := "repo:octo-org/nlb-alb-fargate:"
+	want := map[string]struct {
+		sub     string
+		session float64
+	}{
+		"preview-role":        {repo + "pull_request", deploypolicy.PreviewSessionSeconds},
+		"drift-role":          {repo + "ref:refs/heads/main", deploypolicy.DriftSessionSeconds},
+		"deploy-staging-role": {repo + "environment:staging", deploypolicy.DeploySessionSeconds},
+		"deploy-prod-role":    {repo + "environment:prod", deploypolicy.DeploySessionSeconds},
 	}
-	if fed := st.Principal.(map[string]any)["Federated"]; fed != provider.State["arn"] {
-		t.Errorf("trusted principal %v, want the OIDC provider %v", fed, provider.State["arn"])
+	var roles []string
+	for _, r := range rec.Resources() {
+		if r.Type != string(standin.TypeIamRole) {
+			continue
+		}
+		roles = append(roles, r.Name)
+		w, ok := want[r.Name]
+		if !ok {
+			t.Errorf("unexpected role %s", r.Name)
+			continue
+		}
+		if r.Inputs["maxSessionDuration"] != w.session {
+			t.Errorf("%s: maxSessionDuration %v, want %v", r.Name, r.Inputs["maxSessionDuration"], w.session)
+		}
+		doc := roleDoc(t, r, "assumeRolePolicy")
+		st := doc.Statement[0]
+		if len(doc.Statement) != 1 || st.Effect != "Allow" || !slices.Equal(st.Action, []string{"sts:AssumeRoleWithWebIdentity"}) ||
+			!slices.Equal(st.Principal["Federated"], []string{provider.State["arn"].(string)}) {
+			t.Errorf("%s: trust %+v, want the OIDC provider, for sts:AssumeRoleWithWebIdentity", r.Name, doc)
+		}
+		if len(st.Condition) != 1 || len(st.Condition["StringEquals"]) != 2 ||
+			!slices.Equal(st.Condition["StringEquals"]["token.actions.githubusercontent.com:aud"], []string{"sts.amazonaws.com"}) ||
+			!slices.Equal(st.Condition["StringEquals"]["token.actions.githubusercontent.com:sub"], []string{w.sub}) {
+			t.Errorf("%s: conditions %v, want exactly StringEquals aud sts.amazonaws.com and sub %s", r.Name, st.Condition, w.sub)
+		}
 	}
-	if len(st.Condition) != 1 || len(st.Condition["StringEquals"]) != 2 {
-		t.Errorf("conditions %v, want exactly StringEquals on aud and sub", st.Condition)
+	slices.Sort(roles)
+	if want := []string{"deploy-prod-role", "deploy-staging-role", "drift-role", "preview-role"}; !slices.Equal(roles, want) {
+		t.Errorf("roles %v, want %v", roles, want)
 	}
-	if aud := st.Condition["StringEquals"]["token.actions.githubusercontent.com:aud"]; !slices.Equal(aud, []string{"sts.amazonaws.com"}) {
-		t.Errorf("aud %v", aud)
+	deploy := await(t, out.DeployRoleArns.ToStringMapOutput()).(map[string]string)
+	if deploy["prod"] != named(t, rec, "deploy-prod-role").State["arn"] || deploy["staging"] != named(t, rec, "deploy-staging-role").State["arn"] || len(deploy) != 2 {
+		t.Errorf("deployRoleArns %v", deploy)
 	}
-	wantSub := []string{"repo:octo-org/nlb-alb-fargate:ref:refs/heads/main", "repo:octo-org/nlb-alb-fargate:pull_request",
-		"repo:octo-org/nlb-alb-fargate:environment:staging", "repo:octo-org/nlb-alb-fargate:environment:prod"}
-	if sub := st.Condition["StringEquals"]["token.actions.githubusercontent.com:sub"]; !slices.Equal(sub, wantSub) {
-		t.Errorf("sub %v, want %v", sub, wantSub)
+	if got := await(t, out.PreviewRoleArn); got != named(t, rec, "preview-role").State["arn"] {
+		t.Errorf("previewRoleArn %v", got)
 	}
-	role := one(t, rec, string(standin.TypeIamRole))
-	if got := await(t, out.DeployRoleArn); got != role.State["arn"] {
-		t.Errorf("deployRoleArn %v, want %v", got, role.State["arn"])
+	if got := await(t, out.DriftRoleArn); got != named(t, rec, "drift-role").State["arn"] {
+		t.Errorf("driftRoleArn %v", got)
 	}
 }
 
-// With an existing OIDC provider, none is created and the role trusts that one.
+// With an existing OIDC provider, none is created and the roles trust that one.
 func TestExistingOIDCProvider(t *testing.T) {
 	cfg := goodConfig()
 	existing := "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
@@ -249,36 +308,119 @@ func TestExistingOIDCProvider(t *testing.T) {
 		if r.Type == string(standin.TypeIamOpenIDConnectProvider) {
 			t.Errorf("an OIDC provider was created next to the existing one: %s", r.Name)
 		}
-	}
-	if fed := trust(t, rec).Principal.(map[string]any)["Federated"]; fed != existing {
-		t.Errorf("trusted principal %v, want %v", fed, existing)
+		if r.Type == string(standin.TypeIamRole) {
+			if fed := roleDoc(t, r, "assumeRolePolicy").Statement[0].Principal["Federated"]; !slices.Equal(fed, []string{existing}) {
+				t.Errorf("%s trusts %v, want %v", r.Name, fed, existing)
+			}
+		}
 	}
 }
 
-// The role's policy is deployPolicy for the real bucket, key and account.
-func TestDeployRolePolicy(t *testing.T) {
+// Each role's policy is internal/deploypolicy's for the real bucket, keys, boundary and
+// account, and the boundary policy is deploypolicy.Boundary's, its ARN an output.
+func TestCIRolePolicies(t *testing.T) {
+	cfg := goodConfig()
+	cfg["existingBuckets"] = `{"dev":["access-logs-a1b2c3d"]}`
+	cfg["legacyRoleCleanup"] = "true"
+	rec, out, err := run(t, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	account := deploypolicy.Account{Partition: "aws", ID: standin.Account, Region: "eu-west-1"}
+	backend := deploypolicy.Backend{Bucket: one(t, rec, string(standin.TypeS3BucketV2)).State["bucket"].(string), KeyArn: named(t, rec, "secrets-key").State["arn"].(string)}
+	boundary := named(t, rec, "role-boundary")
+	stack := func(env string, buckets ...string) deploypolicy.Stack {
+		return deploypolicy.Stack{Project: "nlb-alb-fargate", Name: env, SecretsKeyArn: named(t, rec, "secrets-key-"+env).State["arn"].(string), ExistingBuckets: buckets}
+	}
+	dev, prod := stack("dev", "access-logs-a1b2c3d"), stack("prod")
+	want := map[string]iampolicy.Document{
+		"preview-policy":     deploypolicy.Preview(deploypolicy.ReadScope{Account: account, Backend: backend, Stacks: []deploypolicy.Stack{dev}, LegacyRoleCleanup: true}),
+		"drift-policy":       deploypolicy.Drift(deploypolicy.ReadScope{Account: account, Backend: backend, Stacks: []deploypolicy.Stack{dev, prod}, LegacyRoleCleanup: true}),
+		"deploy-dev-policy":  deploypolicy.Deploy(deploypolicy.DeployScope{Account: account, Backend: backend, Stack: dev, BoundaryArn: boundary.State["arn"].(string), LegacyRoleCleanup: true}),
+		"deploy-prod-policy": deploypolicy.Deploy(deploypolicy.DeployScope{Account: account, Backend: backend, Stack: prod, BoundaryArn: boundary.State["arn"].(string), LegacyRoleCleanup: true}),
+	}
+	for name, doc := range want {
+		p := named(t, rec, name)
+		if role := named(t, rec, strings.TrimSuffix(name, "-policy")+"-role"); p.Inputs["role"] != role.State["name"] {
+			t.Errorf("%s is attached to %v, want %v", name, p.Inputs["role"], role.State["name"])
+		}
+		got, _ := json.Marshal(roleDoc(t, p, "policy"))
+		w, _ := json.Marshal(doc)
+		if string(got) != string(w) {
+			t.Errorf("%s\n%s\nwant\n%s", name, got, w)
+		}
+	}
+	wantBoundary, _ := deploypolicy.Boundary(deploypolicy.BoundaryScope{Account: account, Project: "nlb-alb-fargate"}).JSON()
+	if boundary.Inputs["policy"] != wantBoundary || boundary.Inputs["name"] != "nlb-alb-fargate-role-boundary" {
+		t.Errorf("boundary %v, want %s named nlb-alb-fargate-role-boundary", boundary.Inputs, wantBoundary)
+	}
+	if got := await(t, out.RolePermissionsBoundaryArn); got != boundary.State["arn"] || !regexp.MustCompile(`^arn:aws:iam::123456789012:policy/nlb-alb-fargate-role-boundary$`).MatchString(got.(string)) {
+		t.Errorf("rolePermissionsBoundaryArn %v, want %v", got, boundary.State["arn"])
+	}
+}
+
+// No role trusted by pull requests can write: in the registered graph, every role whose
+// trust admits a pull request's token has policies that allow reads only (Describe, Get,
+// List, kms:Decrypt) and refuse every write probe; and there is exactly one (the preview
+// role), which reads only previewStack.
+func TestNoRoleTrustedByPullRequestsCanWrite(t *testing.T) {
 	rec, _, err := run(t, goodConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := one(t, rec, string(standin.TypeIamRolePolicy))
-	if p.Inputs["role"] != one(t, rec, string(standin.TypeIamRole)).State["name"] {
-		t.Errorf("policy attached to %v, want the deploy role", p.Inputs["role"])
+	provider := one(t, rec, string(standin.TypeIamOpenIDConnectProvider)).State["arn"].(string)
+	policies := map[string][]iampolicy.Document{} // role name → its inline policies
+	for _, r := range rec.Resources() {
+		if r.Type == string(standin.TypeIamRolePolicy) {
+			policies[r.Inputs["role"].(string)] = append(policies[r.Inputs["role"].(string)], roleDoc(t, r, "policy"))
+		}
+		if r.Type == string(standin.TypeIamRolePolicyAttachment) {
+			t.Errorf("%s attaches a managed policy to a CI role: its permissions would not be in the graph", r.Name)
+		}
 	}
-	var got policyDoc
-	if err := json.Unmarshal([]byte(p.Inputs["policy"].(string)), &got); err != nil {
-		t.Fatal(err)
+	readVerb := regexp.MustCompile(`^[a-z0-9-]+:(Describe|Get|List)[A-Za-z*]*$`)
+	state := "arn:aws:s3:::" + one(t, rec, string(standin.TypeS3BucketV2)).State["bucket"].(string) + "/"
+	writes := []iampolicy.Request{
+		{Action: "s3:PutObject", Resource: state + ".pulumi/stacks/nlb-alb-fargate/dev.json"},
+		{Action: "s3:PutObject", Resource: state + ".pulumi/locks/organization/nlb-alb-fargate/dev/x.json"},
+		{Action: "s3:DeleteObject", Resource: state + ".pulumi/stacks/nlb-alb-fargate/dev.json"},
+		{Action: "iam:CreateRole", Resource: "arn:aws:iam::123456789012:role/nlb-alb-fargate/dev/x", Context: map[string][]string{"iam:PermissionsBoundary": {named(t, rec, "role-boundary").State["arn"].(string)}}},
+		{Action: "iam:PassRole", Resource: "arn:aws:iam::123456789012:role/nlb-alb-fargate/dev/x", Context: map[string][]string{"iam:PassedToService": {"ecs-tasks.amazonaws.com"}}},
+		{Action: "ec2:CreateVpc", Resource: "*", Context: map[string][]string{"aws:RequestedRegion": {"eu-west-1"}}},
+		{Action: "ecs:UpdateService", Resource: "*", Context: map[string][]string{"aws:RequestedRegion": {"eu-west-1"}}},
+		{Action: "kms:Decrypt", Resource: named(t, rec, "secrets-key-prod").State["arn"].(string)},
+		{Action: "s3:GetObject", Resource: state + ".pulumi/stacks/nlb-alb-fargate/prod.json"},
 	}
-	want := deployPolicy(policyScope{Account: standin.Account, Region: "eu-west-1",
-		StateBucket: one(t, rec, string(standin.TypeS3BucketV2)).State["bucket"].(string),
-		KeyArn:      one(t, rec, string(standin.TypeKmsKey)).State["arn"].(string), StackBuckets: mainStackBuckets})
-	wantJSON, _ := json.Marshal(want)
-	gotJSON, _ := json.Marshal(got)
-	if string(gotJSON) != string(wantJSON) {
-		t.Errorf("role policy\n%s\nwant\n%s", gotJSON, wantJSON)
+	var trustedByPullRequests []string
+	for _, r := range rec.Resources() {
+		if r.Type != string(standin.TypeIamRole) {
+			continue
+		}
+		token := deploypolicy.TokenRequest(provider, r.State["arn"].(string), "repo:octo-org/nlb-alb-fargate:pull_request")
+		if !roleDoc(t, r, "assumeRolePolicy").Evaluate(token).Allowed() {
+			continue
+		}
+		trustedByPullRequests = append(trustedByPullRequests, r.Name)
+		docs := policies[r.State["name"].(string)]
+		if len(docs) == 0 {
+			t.Errorf("%s: no policy found", r.Name)
+		}
+		for _, doc := range docs {
+			for _, a := range doc.Actions() {
+				if !readVerb.MatchString(a) && a != "kms:Decrypt" {
+					t.Errorf("%s, trusted by pull requests, may %s: not a read", r.Name, a)
+				}
+			}
+		}
+		for _, w := range writes {
+			if res := iampolicy.Evaluate(w, docs...); res.Allowed() {
+				t.Errorf("%s, trusted by pull requests, may %s on %s: %v", r.Name, w.Action, w.Resource, res)
+			}
+		}
 	}
-	names := slices.Sorted(maps.Keys(byName(rec)))
-	t.Logf("registered: %v", names)
+	if !slices.Equal(trustedByPullRequests, []string{"preview-role"}) {
+		t.Errorf("roles trusted by pull requests: %v, want only preview-role", trustedByPullRequests)
+	}
 }
 
 func toStrings(v any) []string {

@@ -43,9 +43,10 @@ func TestParseSettingsRefusesBadConfig(t *testing.T) {
 			raw:    map[string]string{"githubRepository": "octo-org/app", "githubBranch": "*", "githubEnvironments": `["prod","*"]`, "githubrepository": "x"},
 			region: "eu-west-1",
 			want: []string{
-				`githubrepository: unknown setting; valid settings: githubRepository, githubBranch, githubEnvironments, keyAlias, stateVersionRetentionDays, oidcProviderArn`,
+				`githubrepository: unknown setting; valid settings: githubRepository, githubBranch, githubEnvironments, previewStack, keyAlias, stateVersionRetentionDays, oidcProviderArn, project, existingBuckets, legacyRoleCleanup`,
 				`githubBranch: invalid value "*": must be a branch name (letters, digits, . _ / -; no wildcards)`,
-				`githubEnvironments[1]: invalid value "*": must be an environment name (letters, digits, space . _ -; no wildcards)`,
+				`githubEnvironments[1]: invalid value "*": must be the name of the stack it deploys (letters, digits, _ . -; no wildcards)`,
+				`previewStack: invalid value "dev": must be one of githubEnvironments (prod, *): pull requests preview a stack the bootstrap makes a key for`,
 			},
 		},
 		"error if the alias, the retention or the provider ARN is malformed": {
@@ -61,6 +62,30 @@ func TestParseSettingsRefusesBadConfig(t *testing.T) {
 		"error if the environments are not a list": {
 			raw: map[string]string{"githubRepository": "octo-org/app", "githubEnvironments": "prod"}, region: "eu-west-1",
 			want: []string{`githubEnvironments: invalid value prod: must be a list of environment names, e.g. ["prod"]`},
+		},
+		"error if an environment is listed twice, or none is": {
+			raw: map[string]string{"githubRepository": "octo-org/app", "githubEnvironments": `["dev","prod","dev"]`}, region: "eu-west-1",
+			want: []string{`githubEnvironments[2]: duplicate value "dev": each environment has one deploy role and key`},
+		},
+		"error if no environment is listed": {
+			raw: map[string]string{"githubRepository": "octo-org/app", "githubEnvironments": `[]`}, region: "eu-west-1",
+			want: []string{`githubEnvironments: invalid value []: must name at least one environment, e.g. ["dev", "prod"]`,
+				`previewStack: invalid value "dev": must be one of githubEnvironments (): pull requests preview a stack the bootstrap makes a key for`},
+		},
+		"error if the project, the existing buckets or the cleanup flag are malformed": {
+			raw: map[string]string{"githubRepository": "octo-org/app", "project": "nlb alb", "legacyRoleCleanup": "yes",
+				"existingBuckets": `{"dev":["access-logs-a1b2c3d","Access_Logs"],"qa":["access-logs-0f0f0f0"]}`},
+			region: "eu-west-1",
+			want: []string{
+				`project: invalid value "nlb alb": must be the main program's project name: letters, digits, _ . -`,
+				`existingBuckets.dev[1]: invalid value "Access_Logs": must be an S3 bucket's name (3 to 63 lower-case letters, digits, . -)`,
+				`existingBuckets.qa: unknown environment: must be one of githubEnvironments (dev, prod)`,
+				`legacyRoleCleanup: invalid value "yes": must be true or false`,
+			},
+		},
+		"error if the existing buckets are not an object": {
+			raw: map[string]string{"githubRepository": "octo-org/app", "existingBuckets": `["access-logs-a1b2c3d"]`}, region: "eu-west-1",
+			want: []string{`existingBuckets: invalid value ["access-logs-a1b2c3d"]: must be an object of environment names to lists of bucket names, e.g. {"dev": ["access-logs-1a2b3c4"]}`},
 		},
 	}
 	for name, tc := range tests {
@@ -83,8 +108,8 @@ func TestParseSettingsDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := settings{Region: "eu-west-1", Repository: "octo-org/app", Branch: "main", Environments: []string{"prod"},
-		KeyAlias: "alias/nlb-alb-fargate-secrets", VersionRetention: 90, StackBuckets: mainStackBuckets}
+	want := settings{Region: "eu-west-1", Repository: "octo-org/app", Branch: "main", Environments: []string{"dev", "prod"}, PreviewStack: "dev",
+		KeyAlias: "alias/nlb-alb-fargate-secrets", VersionRetention: 90, Project: "nlb-alb-fargate", ExistingBuckets: map[string][]string{}}
 	if !reflect.DeepEqual(s, want) {
 		t.Errorf("got %+v, want %+v", s, want)
 	}

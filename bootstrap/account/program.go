@@ -3,13 +3,19 @@
 package account
 
 import (
+	"fmt"
+
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // Outputs are the stack's outputs, awaited by the tests.
 type Outputs struct {
-	BackendURL, SecretsProviderURL, DeployRoleArn pulumi.StringOutput
+	BackendURL pulumi.StringOutput
+	// Per environment: its stacks' secrets provider (awskms://alias/…) and its deploy role.
+	SecretsProviderURLs, DeployRoleArns pulumi.StringMap
+	PreviewRoleArn, DriftRoleArn        pulumi.StringOutput
+	RolePermissionsBoundaryArn          pulumi.StringOutput // the main stacks' rolePermissionsBoundary
 }
 
 // Program is the Pulumi program: Bootstrap, and its outputs exported.
@@ -19,12 +25,17 @@ func Program(ctx *pulumi.Context) error {
 		return err
 	}
 	ctx.Export("backendUrl", out.BackendURL)
-	ctx.Export("secretsProviderUrl", out.SecretsProviderURL)
-	ctx.Export("deployRoleArn", out.DeployRoleArn)
+	ctx.Export("secretsProviderUrls", out.SecretsProviderURLs)
+	ctx.Export("deployRoleArns", out.DeployRoleArns)
+	ctx.Export("previewRoleArn", out.PreviewRoleArn)
+	ctx.Export("driftRoleArn", out.DriftRoleArn)
+	ctx.Export("rolePermissionsBoundaryArn", out.RolePermissionsBoundaryArn)
 	return nil
 }
 
-// Bootstrap checks the config, then registers everything.
+// Bootstrap checks the config, then registers everything: the state bucket and its key,
+// a secrets key per environment, the permissions boundary, GitHub's OIDC provider and a
+// role per kind of job.
 func Bootstrap(ctx *pulumi.Context) (*Outputs, error) {
 	cfg, err := loadSettings(ctx)
 	if err != nil {
@@ -32,7 +43,11 @@ func Bootstrap(ctx *pulumi.Context) (*Outputs, error) {
 	}
 	caller, err := aws.GetCallerIdentity(ctx, nil)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("looking up the AWS account: %w", err)
+	}
+	partition, err := aws.GetPartition(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("looking up the AWS partition: %w", err)
 	}
 	key, err := newSecretsKey(ctx, cfg)
 	if err != nil {
@@ -42,21 +57,35 @@ func Bootstrap(ctx *pulumi.Context) (*Outputs, error) {
 	if err != nil {
 		return nil, err
 	}
+	envKeys := map[string]*secretsKey{}
+	out := &Outputs{SecretsProviderURLs: pulumi.StringMap{}, DeployRoleArns: pulumi.StringMap{}}
+	for _, env := range cfg.Environments {
+		k, err := newEnvironmentKey(ctx, cfg, env)
+		if err != nil {
+			return nil, err
+		}
+		envKeys[env] = k
+		out.SecretsProviderURLs[env] = pulumi.Sprintf("awskms://%s?region=%s", k.Alias.Name, cfg.Region)
+	}
+	account := accountOf(caller.AccountId, partition.Partition, cfg.Region)
+	boundary, err := newRoleBoundary(ctx, cfg, account)
+	if err != nil {
+		return nil, err
+	}
 	provider, err := oidcProviderArn(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	scope := pulumi.All(bucket.Bucket, key.Key.Arn).ApplyT(func(v []any) policyScope {
-		return policyScope{Account: caller.AccountId, Region: cfg.Region, StateBucket: v[0].(string), KeyArn: v[1].(string),
-			StackBuckets: cfg.StackBuckets}
-	})
-	role, err := newDeployRole(ctx, cfg, provider, scope)
+	roles, err := newCIRoles(ctx, cfg, ciInputs{Account: account, Provider: provider, Bucket: bucket.Bucket, StateKey: key.Key.Arn,
+		EnvironmentKeys: envKeys, Boundary: boundary.Arn})
 	if err != nil {
 		return nil, err
 	}
-	return &Outputs{
-		BackendURL:         pulumi.Sprintf("s3://%s?region=%s", bucket.Bucket, cfg.Region),
-		SecretsProviderURL: pulumi.Sprintf("awskms://%s?region=%s", key.Alias.Name, cfg.Region),
-		DeployRoleArn:      role.Arn,
-	}, nil
+	for env, r := range roles.Deploy {
+		out.DeployRoleArns[env] = r.Arn
+	}
+	out.BackendURL = pulumi.Sprintf("s3://%s?region=%s", bucket.Bucket, cfg.Region)
+	out.PreviewRoleArn, out.DriftRoleArn = roles.Preview.Arn, roles.Drift.Arn
+	out.RolePermissionsBoundaryArn = boundary.Arn
+	return out, nil
 }

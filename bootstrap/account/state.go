@@ -1,14 +1,23 @@
 package account
 
-// The state bucket, its settings and the secrets key: what every stack's state and
-// secrets depend on. All are protected: an update that would replace or delete one
-// fails, and so does `pulumi destroy` (which first deletes what is not protected: the
-// role and the OIDC provider, which the next `up` recreates). The bucket's settings are
-// protected too, as a destroy would otherwise strip its encryption, versioning and public
-// access block before stopping at the bucket. All are retained on delete: once
-// unprotected on purpose, a destroy leaves them, and the stacks' state, in the account.
+// The state bucket, its settings, its key and each environment's secrets key: what every
+// stack's state and secrets depend on. All are protected: an update that would replace or
+// delete one fails, and so does `pulumi destroy` (which first deletes what is not
+// protected: the roles and the OIDC provider, which the next `up` recreates). The bucket's
+// settings are protected too, as a destroy would otherwise strip its encryption,
+// versioning and public access block before stopping at the bucket. All are retained on
+// delete: once unprotected on purpose, a destroy leaves them, and the stacks' state, in
+// the account.
+//
+// The first key (secrets-key, keyAlias) was once every stack's secrets key too. It stays
+// what it is, the bucket's key, never replaced: the CI roles use it through S3 only, so
+// what was encrypted with it directly (a stack's secrets before it moved to its
+// environment's key) is out of their reach.
 
 import (
+	"fmt"
+
+	"github.com/example/nlb-alb-fargate/internal/iampolicy"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -41,6 +50,28 @@ func newSecretsKey(ctx *pulumi.Context, cfg settings) (*secretsKey, error) {
 	}, keep())
 	if err != nil {
 		return nil, err
+	}
+	return &secretsKey{Key: key, Alias: alias}, nil
+}
+
+// newEnvironmentKey is one environment's secrets key, behind awskms://<keyAlias>-<env>:
+// only that environment's deploy role, and the roles that read its stack (the preview
+// role for the previewed stack, the drift role), may decrypt with it, so a pull request's
+// preview of dev cannot read prod's secrets.
+func newEnvironmentKey(ctx *pulumi.Context, cfg settings, env string) (*secretsKey, error) {
+	key, err := kms.NewKey(ctx, "secrets-key-"+env, &kms.KeyArgs{
+		Description:          pulumi.String(fmt.Sprintf("Pulumi secrets of the %s stack of %s", env, cfg.Repository)),
+		EnableKeyRotation:    pulumi.Bool(true),
+		DeletionWindowInDays: pulumi.Int(30),
+	}, keep())
+	if err != nil {
+		return nil, fmt.Errorf("creating the secrets key of %s: %w", env, err)
+	}
+	alias, err := kms.NewAlias(ctx, "secrets-key-alias-"+env, &kms.AliasArgs{
+		Name: pulumi.String(environmentAlias(cfg.KeyAlias, env)), TargetKeyId: key.KeyId,
+	}, keep())
+	if err != nil {
+		return nil, fmt.Errorf("naming the secrets key of %s: %w", env, err)
 	}
 	return &secretsKey{Key: key, Alias: alias}, nil
 }
@@ -103,9 +134,9 @@ func newStateBucket(ctx *pulumi.Context, cfg settings, key *kms.Key) (*s3.Bucket
 
 // tlsOnlyPolicy denies every request to the bucket that does not use TLS.
 func tlsOnlyPolicy(bucketArn string) (string, error) {
-	return jsonString(policyDoc{Version: "2012-10-17", Statement: []statement{{
-		Sid: "TLSOnly", Effect: "Deny", Principal: "*", Action: []string{"s3:*"},
-		Resource:  []string{bucketArn, bucketArn + "/*"},
-		Condition: map[string]map[string][]string{"Bool": {"aws:SecureTransport": {"false"}}},
-	}}})
+	return iampolicy.Document{Version: iampolicy.Version, Statement: []iampolicy.Statement{{
+		Sid: "TLSOnly", Effect: iampolicy.Deny, Principal: iampolicy.Everyone, Action: iampolicy.List{"s3:*"},
+		Resource:  iampolicy.List{bucketArn, bucketArn + "/*"},
+		Condition: iampolicy.Conditions{"Bool": {"aws:SecureTransport": {"false"}}},
+	}}}.JSON()
 }

@@ -556,12 +556,28 @@ func (c *Stack) CheckRegion(region string) error {
 		}
 	}
 	check("certificateArn", c.Ingress.CertificateArn, "an ALB's certificate")
+	// IAM is global: a policy's ARN has no region, only the partition must match.
+	if parts := strings.SplitN(c.Operations.RolePermissionsBoundary, ":", 5); len(parts) == 5 && parts[1] != partition {
+		p.Add("rolePermissionsBoundary", "invalid value %q: is in partition %s, the stack in %s; a permissions boundary must be a policy of the stack's account", c.Operations.RolePermissionsBoundary, parts[1], partition)
+	}
 	for _, s := range c.Services {
 		check(s.Path+"imageCredentialsSecretArn", s.ImageCredentialsSecretArn, "a task definition's registry credentials")
 		for _, name := range sortedKeys(s.Secrets) {
 			check(s.Path+"secrets."+name, s.Secrets[name], "a task definition's secrets")
 		}
 		check(s.Path+"secretsKmsKeyArn", s.SecretsKmsKeyArn, "the key of a task definition's secrets")
+	}
+	return p.Err("")
+}
+
+// CheckAccount reports ARNs in the config that must be of the stack's own account: a
+// permissions boundary of another account bounds no role of this one (IAM refuses it).
+// It needs the caller's account, so the look-up stage runs it once it knows it.
+func (c *Stack) CheckAccount(account string) error {
+	p := &Problems{}
+	arn := c.Operations.RolePermissionsBoundary
+	if parts := strings.SplitN(arn, ":", 6); len(parts) == 6 && parts[4] != account {
+		p.Add("rolePermissionsBoundary", "invalid value %q: is a policy of account %s, the stack deploys into account %s; use the boundary the bootstrap made in this account (its rolePermissionsBoundaryArn output)", arn, parts[4], account)
 	}
 	return p.Err("")
 }

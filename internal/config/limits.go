@@ -103,7 +103,10 @@ var (
 	certificateArn = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]{36}$`)
 	hostedZoneID   = regexp.MustCompile(`^Z[A-Z0-9]{1,32}$`)
 	dnsLabel       = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
-	principalArn   = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:(root|role/[\w+=,.@/-]+|user/[\w+=,.@/-]+)$`)
+	// policyArn is a customer managed policy's ARN: an account's, under an optional path
+	// (IAM's path and name characters, IAM API reference, CreatePolicy).
+	policyArn    = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:policy/(?:[\x21-\x7E]*/)?[\w+=,.@-]{1,128}$`)
+	principalArn = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:(root|role/[\w+=,.@/-]+|user/[\w+=,.@/-]+)$`)
 	// emailAddress is what SNS takes as an email endpoint: one address, no display name.
 	emailAddress = regexp.MustCompile(`^[^@\s<>,;"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$`)
 

@@ -597,6 +597,18 @@ func TestBadConfigIsRefused(t *testing.T) {
 		"a wrong albListenerPort is not compared with the target group's": {map[string]string{"albListenerPort": "eighty", "albTargetGroupPort": "8080"}, []string{
 			`albListenerPort: invalid value "eighty": must be a whole number`,
 		}},
+		// The permissions boundary: a customer managed policy's ARN, in the stack's partition.
+		"error if rolePermissionsBoundary is a role": {map[string]string{
+			"rolePermissionsBoundary": "arn:aws:iam::123456789012:role/boundary",
+		}, []string{
+			`rolePermissionsBoundary: invalid value "arn:aws:iam::123456789012:role/boundary": must be the ARN of a customer managed policy such as arn:aws:iam::123456789012:policy/nlb-alb-fargate-role-boundary (the bootstrap's rolePermissionsBoundaryArn output)`,
+		}},
+		"error if rolePermissionsBoundary is an AWS managed policy": {map[string]string{"rolePermissionsBoundary": "arn:aws:iam::aws:policy/AdministratorAccess"}, []string{
+			`rolePermissionsBoundary: invalid value "arn:aws:iam::aws:policy/AdministratorAccess": must be the ARN of a customer managed policy such as arn:aws:iam::123456789012:policy/nlb-alb-fargate-role-boundary (the bootstrap's rolePermissionsBoundaryArn output)`,
+		}},
+		"error if rolePermissionsBoundary is of another partition": {map[string]string{"rolePermissionsBoundary": "arn:aws-cn:iam::123456789012:policy/nlb-alb-fargate-role-boundary"}, []string{
+			`rolePermissionsBoundary: invalid value "arn:aws-cn:iam::123456789012:policy/nlb-alb-fargate-role-boundary": is in partition aws-cn, the stack in aws; a permissions boundary must be a policy of the stack's account`,
+		}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -605,6 +617,33 @@ func TestBadConfigIsRefused(t *testing.T) {
 				t.Errorf("problems:\n  got  %s\n  want %s", strings.Join(got, "\n       "), strings.Join(want, "\n       "))
 			}
 		})
+	}
+}
+
+// A permissions boundary under a path is accepted; of another account it is refused by
+// the look-up stage, which knows the caller's account.
+func TestRolePermissionsBoundaryAccount(t *testing.T) {
+	for _, arn := range []string{"arn:aws:iam::123456789012:policy/nlb-alb-fargate-role-boundary", "arn:aws:iam::123456789012:policy/team/boundaries/ci-roles"} {
+		c, err := parse(map[string]string{"rolePermissionsBoundary": arn})
+		if err != nil {
+			t.Fatalf("%s: %v", arn, err)
+		}
+		if c.Operations.RolePermissionsBoundary != arn {
+			t.Errorf("rolePermissionsBoundary %q, want %q", c.Operations.RolePermissionsBoundary, arn)
+		}
+		if err := c.CheckAccount("123456789012"); err != nil {
+			t.Errorf("%s in its own account: %v", arn, err)
+		}
+		err = c.CheckAccount("210987654321")
+		want := `rolePermissionsBoundary: invalid value "` + arn + `": is a policy of account 123456789012, the stack deploys into account 210987654321; use the boundary the bootstrap made in this account (its rolePermissionsBoundaryArn output)`
+		var e *Error
+		if !errors.As(err, &e) || !slices.Equal(e.Problems, []string{want}) {
+			t.Errorf("%s in another account: %v, want %q", arn, err, want)
+		}
+	}
+	c, err := parse(map[string]string{})
+	if err != nil || c.CheckAccount("210987654321") != nil || c.Operations.RolePermissionsBoundary != "" {
+		t.Errorf("no boundary: %v, %+v", err, c.Operations)
 	}
 }
 

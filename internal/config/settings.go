@@ -118,6 +118,10 @@ type Operations struct {
 	// RollbackOnAlarm: each public service's deployment watches its own target group's
 	// 5xx and p99 alarms, and ECS rolls it back when one fires.
 	RollbackOnAlarm bool
+
+	// RolePermissionsBoundary is the managed policy every IAM role of the stack is bounded
+	// by; "" for none.
+	RolePermissionsBoundary string
 }
 
 // Service is one Fargate service behind the ALB.
@@ -338,6 +342,12 @@ var registry = []entry{
 		Doc:   "ECS rolls a service's deployment back when its own target group's alarm fires during it: more 5xx than `alarmTarget5xxCount` in a minute, or p99 above `alarmP99LatencyMs` for two. The deployment circuit breaker stays on either way. Changes in place.",
 		See:   "What a deploy does",
 		Stack: func(c *Stack) *bool { return &c.Operations.RollbackOnAlarm }},
+	&Setting[string]{Key: "rolePermissionsBoundary", Group: GroupOperations,
+		Allowed: matching(policyArn, "a customer managed policy's ARN in the stack's account",
+			"the ARN of a customer managed policy such as arn:aws:iam::123456789012:policy/nlb-alb-fargate-role-boundary (the bootstrap's rolePermissionsBoundaryArn output)"),
+		Doc:   "Permissions boundary of every IAM role the stack creates (the services' execution and task roles, the flow-log role): the most they may ever be allowed. Set it to the bootstrap's `rolePermissionsBoundaryArn`: its deploy roles create roles only under that boundary. Changes in place.",
+		See:   "Team use",
+		Stack: func(c *Stack) *string { return &c.Operations.RolePermissionsBoundary }},
 
 	// service: top-level values are the single service, and the defaults of `services`
 	&Setting[string]{Key: "name", Group: GroupService, Default: DefaultServiceName, EntryOnly: true, Allowed: serviceNameRule,

@@ -22,6 +22,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/example/nlb-alb-fargate/internal/iampolicy"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 )
@@ -60,6 +61,9 @@ type Cloud struct {
 	quotas    map[string]float64 // Service Quotas values that differ from AWS's defaults
 	natStates map[string]string  // NAT gateways in a state other than available
 	denied    map[string]string  // IAM actions whose calls fail: "denied" (Deny), "throttled" (Throttle)
+
+	iamCalls     []IAMCall           // every IAM call made, in order (iam_calls.go)
+	callerPolicy *iampolicy.Document // ActAs: the caller's identity policy; nil allows every call
 }
 
 type object struct {
@@ -377,6 +381,12 @@ func (c *Cloud) Create(urn resource.URN, inputs resource.PropertyMap, preview bo
 	if id == "" {
 		return "", nil, fmt.Errorf("no id computed for %s", urn.Type())
 	}
+	if err := c.iamAuthorize(iamEvent{urn: urn, new: outs}); err != nil {
+		c.mu.Lock()
+		c.creates[urn]--
+		c.mu.Unlock()
+		return "", nil, err
+	}
 	if h := c.hook(urn); h.created != nil {
 		if err := h.created(c, id, outs); err != nil {
 			c.mu.Lock()
@@ -516,6 +526,9 @@ func (c *Cloud) Update(urn resource.URN, id string, state, oldInputs, news resou
 		}
 		return outs, nil
 	}
+	if err := c.iamAuthorize(iamEvent{urn: urn, old: state, new: outs}); err != nil {
+		return nil, err
+	}
 	if h := c.hook(urn); h.updated != nil {
 		if err := h.updated(c, id, state, outs); err != nil {
 			return nil, err
@@ -582,6 +595,11 @@ func (c *Cloud) taken(typ tokens.Type, attr, value string) bool {
 // Delete removes the object. Deleting something never created is an engine bug worth
 // failing on.
 func (c *Cloud) Delete(urn resource.URN, id string) error {
+	if state := c.objectState(id); state != nil {
+		if err := c.iamAuthorize(iamEvent{urn: urn, old: state}); err != nil {
+			return err
+		}
+	}
 	if h := c.hook(urn); h.deleting != nil {
 		if state := c.objectState(id); state != nil {
 			if err := h.deleting(c, id, state); err != nil {

@@ -8,7 +8,9 @@
 // with its models, hooks, data sources and helpers: ec2.go, elbv2.go, ecs.go,
 // appautoscaling.go, iam.go, logs.go, s3.go, sns.go, cloudwatch.go, wafv2.go,
 // route53acm.go, ecr.go (with what the awsx ECR components produce), servicequotas.go and
-// sts.go.
+// sts.go. iam_calls.go records the IAM calls a deploy makes, with the request context IAM
+// fills in (iam:PermissionsBoundary, iam:PolicyARN, iam:PassedToService), and with ActAs
+// answers them as IAM would for a caller holding a given policy.
 //
 // Each model's Pulumi type token is an exported constant in its service's file: Type and
 // the SDK's resource name for the network modules ec2, vpc and lb (TypeVpc,

@@ -21,6 +21,7 @@ const (
 	TypeIamRole                 tokens.Type = "aws:iam/role:Role"
 	TypeIamRolePolicy           tokens.Type = "aws:iam/rolePolicy:RolePolicy"
 	TypeIamRolePolicyAttachment tokens.Type = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+	TypeIamPolicy               tokens.Type = "aws:iam/policy:Policy"
 )
 
 func init() {
@@ -53,6 +54,24 @@ func init() {
 				return str(o.in, "role") + ":" + str(o.in, "name"), map[string]any{"namePrefix": ""}, nil
 			},
 			rules: []rule{policyRule("policy"), normalizeJSONRule("policy", "verify.LegacyPolicyNormalize")},
+		},
+		// A customer managed policy: the bootstrap's permissions boundary. A new document is
+		// a new default version (CreatePolicyVersion), in place.
+		TypeIamPolicy: {
+			tf: "aws_iam_policy", source: "internal/service/iam/policy.go",
+			forceNew: []string{"name", "namePrefix", "path", "description"},
+			computed: []string{"name", "namePrefix"},
+			defaults: map[string]any{"path": "/"},
+			autoname: 128,
+			tagged:   true,
+			create: func(o *op) (string, map[string]any, error) {
+				arn := fmt.Sprintf("arn:aws:iam::%s:policy%s%s", Account, str(o.in, "path"), str(o.in, "name"))
+				return arn, map[string]any{
+					"arn": arn, "policyId": "ANPA" + strings.ToUpper(o.hex("pid", 17)), "attachmentCount": 0,
+					"description": "", "namePrefix": "",
+				}, nil
+			},
+			rules: []rule{policyRule("policy"), normalizeJSONRule("policy", "structure.NormalizeJsonString")},
 		},
 		TypeIamRolePolicyAttachment: {
 			tf: "aws_iam_role_policy_attachment", source: "internal/service/iam/role_policy_attachment.go",

@@ -123,6 +123,7 @@ func RuleIDs() []string {
 		}
 	}
 	ids = append(ids, ruleSetTagsDiff)
+	ids = append(ids, iamRuleIDs...)
 	sort.Strings(ids)
 	return ids
 }

@@ -39,6 +39,12 @@ type scenario struct {
 	// planned, for SetNewComputed rules: a property of the preview of the update to next
 	// that holds with the rule on and not without it.
 	planned func(preview resource.PropertyMap) bool
+	// calls, for the IAM request rules: a property of the IAM calls made by the create
+	// (and by the update to next, when set) that holds with the rule on and not without it.
+	calls func(calls []IAMCall) bool
+	// refuses, for rules of what AWS refuses: the create fails with this text with the
+	// rule on, and succeeds without it.
+	refuses string
 	setup   func(t *testing.T, c *Cloud) map[string]any // objects it needs; merged into create and next
 	// meanwhile changes the account or the provider between the create and the next plan
 	// (new default tags), with the rule on or off alike.
@@ -71,11 +77,17 @@ func (s scenario) run(t *testing.T, off bool) (outcome, bool) {
 		t.Fatalf("%s: check: %v %v", s.rule, err, failures)
 	}
 	id, state, err := c.Create(urn, checked, false)
+	if s.refuses != "" {
+		return "", err != nil && strings.Contains(err.Error(), s.refuses)
+	}
 	if err != nil {
 		t.Fatalf("%s: create: %v", s.rule, err)
 	}
 	if s.stored != nil {
 		return "", s.stored(state)
+	}
+	if s.calls != nil && s.next == nil {
+		return "", s.calls(c.IAMCalls())
 	}
 	if s.meanwhile != nil {
 		s.meanwhile(c)
@@ -95,6 +107,12 @@ func (s scenario) run(t *testing.T, off bool) (outcome, bool) {
 			t.Fatalf("%s: preview update: %v", s.rule, err)
 		}
 		return "", s.planned(preview)
+	}
+	if s.calls != nil {
+		if _, err := c.Update(urn, id, state, checked, news, false); err != nil {
+			t.Fatalf("%s: update: %v", s.rule, err)
+		}
+		return "", s.calls(c.IAMCalls())
 	}
 	d := c.Diff(urn, id, state, checked, news)
 	switch {
@@ -577,12 +595,12 @@ func TestEveryRuleBites(t *testing.T) {
 			name += " " + string(b)
 		}
 		t.Run(name, func(t *testing.T) {
-			if s.stored != nil || s.planned != nil {
+			if s.stored != nil || s.planned != nil || s.calls != nil || s.refuses != "" {
 				if _, ok := s.run(t, false); !ok {
-					t.Fatalf("with the rule, the stored state lacks what the rule stores")
+					t.Fatalf("with the rule, what the rule makes (stored state, planned values, IAM calls, a refusal) is missing")
 				}
 				if _, ok := s.run(t, true); ok {
-					t.Fatalf("without the rule, the stored state still has it: the scenario does not prove the rule")
+					t.Fatalf("without the rule, it is still there: the scenario does not prove the rule")
 				}
 				return
 			}

@@ -38,6 +38,14 @@ func init() {
 				"serverSideEncryptionConfigurations", "versionings", "websites"},
 			autoname: 63, lower: true, nameAttr: "bucket",
 			tagged: true,
+			// bucket_prefix's ValidateFunc: S3's 63 characters less the provider's 26-character
+			// unique suffix (validation.StringLenBetween(0, 63-id.UniqueIDSuffixLength)).
+			validate: func(in resource.PropertyMap) []string {
+				if p := str(in, "bucketPrefix"); len(p) > 37 {
+					return []string{fmt.Sprintf("bucketPrefix: expected length of bucket_prefix to be in the range (0 - 37), got %s", p)}
+				}
+				return nil
+			},
 			create: func(o *op) (string, map[string]any, error) {
 				name := str(o.in, "bucket")
 				if !o.preview && o.c.taken(TypeS3BucketV2, "bucket", name) {

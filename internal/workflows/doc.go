@@ -1,4 +1,7 @@
 // Package workflows holds the tests of .github/workflows: what actionlint cannot know
-// about this project (AWS only through OIDC, pinned actions, the Pulumi CLI of go.mod's
-// SDK, one up of a stack at a time, prod behind its environment).
+// about this project (AWS only through OIDC, each job on its own kind of role with a
+// session longer than the job, actions pinned to commit SHAs, checkouts that keep no
+// token, the Pulumi CLI of go.mod's SDK, one up of a stack at a time, deploys in their
+// environments, pull requests previewing dev only, a drift check that keeps out of the
+// deploys' way).
 package workflows

@@ -4,28 +4,41 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/example/nlb-alb-fargate/internal/deploypolicy"
 	"gopkg.in/yaml.v3"
 )
 
 type workflow struct {
 	Permissions any
 	Jobs        map[string]job
+	raw         string // the file's text, for what YAML drops (comments)
 }
 
 type job struct {
-	Permissions map[string]string
-	Environment any
+	Permissions    map[string]string
+	Environment    any
+	TimeoutMinutes int `yaml:"timeout-minutes"`
+	Strategy       struct {
+		Matrix map[string]any
+	}
 	Concurrency *struct {
 		Group            string
 		CancelInProgress bool `yaml:"cancel-in-progress"`
 	}
-	Steps []struct {
-		Uses string
-		With map[string]string
-	}
+	Steps []step
+}
+
+type step struct {
+	ID   string `yaml:"id"`
+	If   string `yaml:"if"`
+	Uses string
+	Run  string
+	With map[string]string
 }
 
 func workflows(t *testing.T) map[string]workflow {
@@ -50,6 +63,7 @@ func workflows(t *testing.T) map[string]workflow {
 		if err := yaml.Unmarshal(b, &w); err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
+		w.raw = string(b)
 		out[filepath.Base(f)] = w
 	}
 	return out
@@ -69,7 +83,79 @@ func sdkVersion(t *testing.T) string {
 	return string(m[1])
 }
 
-var pinned = regexp.MustCompile(`^[\w.-]+/[\w.-]+@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$`)
+// pinnedLine is a uses: line pinned to a full commit SHA with its release in a comment.
+var pinnedLine = regexp.MustCompile(`^\s*(?:- )?uses: [\w.-]+/[\w.-]+(?:/[\w./-]+)?@[0-9a-f]{40} # v\d+(?:\.\d+){0,2}$`)
+
+// Every action is pinned to a full commit SHA, with its version in a comment: a tag can
+// be moved to other code, a commit cannot. (Which SHA a release has is the action's
+// repository's word; this checks the form.)
+func TestActionsArePinnedToCommits(t *testing.T) {
+	var n int
+	for file, w := range workflows(t) {
+		for i, line := range strings.Split(w.raw, "\n") {
+			if !strings.Contains(line, "uses:") {
+				continue
+			}
+			n++
+			if !pinnedLine.MatchString(line) {
+				t.Errorf("%s:%d: %q is not owner/repo@<40-hex commit SHA> # vX.Y.Z", file, i+1, strings.TrimSpace(line))
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no uses: lines found")
+	}
+	// The check itself: a tag, a short SHA, a SHA without its version fail it.
+	for _, bad := range []string{"      - uses: actions/checkout@v4", "      - uses: actions/checkout@11d5960 # v4.4.0",
+		"      - uses: actions/checkout@11d5960a326750d5838078e36cf38b85af677262"} {
+		if pinnedLine.MatchString(bad) {
+			t.Errorf("%q passes the pin check", bad)
+		}
+	}
+}
+
+// Dependabot keeps the actions current.
+func TestDependabotUpdatesActions(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", ".github", "dependabot.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg struct {
+		Version int
+		Updates []struct {
+			Ecosystem string `yaml:"package-ecosystem"`
+			Directory string
+			Schedule  struct{ Interval string }
+		}
+	}
+	if err := yaml.Unmarshal(b, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Version != 2 || !slices.ContainsFunc(cfg.Updates, func(u struct {
+		Ecosystem string `yaml:"package-ecosystem"`
+		Directory string
+		Schedule  struct{ Interval string }
+	}) bool {
+		return u.Ecosystem == "github-actions" && u.Directory == "/" && u.Schedule.Interval != ""
+	}) {
+		t.Errorf("dependabot.yml %+v: want version 2 with a scheduled github-actions update of /", cfg)
+	}
+}
+
+// roleSessions is the longest session of the role each variable names, as the bootstrap
+// makes it: role-duration-seconds may ask for up to that.
+var roleSessions = map[string]int{
+	"${{ vars.AWS_DEPLOY_ROLE_ARN }}":  deploypolicy.DeploySessionSeconds,
+	"${{ vars.AWS_PREVIEW_ROLE_ARN }}": deploypolicy.PreviewSessionSeconds,
+	"${{ vars.AWS_DRIFT_ROLE_ARN }}":   deploypolicy.DriftSessionSeconds,
+}
+
+// roleOfWorkflow is the one role each workflow's jobs may assume.
+var roleOfWorkflow = map[string]string{
+	"deploy.yml":  "${{ vars.AWS_DEPLOY_ROLE_ARN }}",
+	"preview.yml": "${{ vars.AWS_PREVIEW_ROLE_ARN }}",
+	"drift.yml":   "${{ vars.AWS_DRIFT_ROLE_ARN }}",
+}
 
 func TestWorkflows(t *testing.T) {
 	sdk := sdkVersion(t)
@@ -82,17 +168,27 @@ func TestWorkflows(t *testing.T) {
 			if j.Permissions == nil {
 				t.Errorf("%s: no permissions of its own", where)
 			}
+			if j.TimeoutMinutes <= 0 {
+				t.Errorf("%s: no timeout-minutes", where)
+			}
 			var aws, up bool
 			for _, s := range j.Steps {
 				action, _, _ := strings.Cut(s.Uses, "@")
-				if s.Uses != "" && !pinned.MatchString(s.Uses) {
-					t.Errorf("%s: %s is not pinned to a version", where, s.Uses)
-				}
 				switch action {
+				case "actions/checkout":
+					if s.With["persist-credentials"] != "false" {
+						t.Errorf("%s: actions/checkout without persist-credentials: false leaves the job's token in .git/config for every later step", where)
+					}
 				case "aws-actions/configure-aws-credentials":
 					aws = true
-					if s.With["role-to-assume"] == "" {
-						t.Errorf("%s: AWS credentials without role-to-assume", where)
+					role := s.With["role-to-assume"]
+					if want := roleOfWorkflow[file]; role != want {
+						t.Errorf("%s: assumes %q, want %q (a role per kind of job)", where, role, want)
+					}
+					duration, _ := strconv.Atoi(s.With["role-duration-seconds"])
+					if duration <= j.TimeoutMinutes*60 || duration > roleSessions[role] {
+						t.Errorf("%s: role-duration-seconds %d, want more than the job's timeout (%d minutes) and at most the role's MaxSessionDuration %d",
+							where, duration, j.TimeoutMinutes, roleSessions[role])
 					}
 				case "pulumi/actions":
 					if v := s.With["pulumi-version"]; v != sdk {
@@ -102,14 +198,146 @@ func TestWorkflows(t *testing.T) {
 				}
 			}
 			if aws && j.Permissions["id-token"] != "write" {
-				t.Errorf("%s: assumes the deploy role without id-token: write", where)
+				t.Errorf("%s: assumes a role without id-token: write", where)
 			}
 			if up && (j.Concurrency == nil || j.Concurrency.CancelInProgress || !strings.HasPrefix(j.Concurrency.Group, "pulumi-")) {
 				t.Errorf("%s: runs pulumi up outside a pulumi-<stack> concurrency group that never cancels", where)
 			}
 		}
 	}
-	if env := workflows(t)["deploy.yml"].Jobs["prod"].Environment; env != "prod" {
-		t.Errorf("deploy.yml prod: environment %v, want prod (required reviewers)", env)
+}
+
+// stepsUsing are a job's steps of an action.
+func stepsUsing(j job, action string) []step {
+	var out []step
+	for _, s := range j.Steps {
+		if a, _, _ := strings.Cut(s.Uses, "@"); a == action {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Each deploy job names the environment of the stack it deploys (whose variables hold
+// its role, backend and key, and whose protection rules let only main deploy), and
+// checks the stack file names the environment's key; dev and prod are deployed, prod
+// after dev.
+func TestDeployJobsNameTheirEnvironment(t *testing.T) {
+	deploy := workflows(t)["deploy.yml"]
+	var stacks []string
+	for name, j := range deploy.Jobs {
+		for _, s := range stepsUsing(j, "pulumi/actions") {
+			stack := s.With["stack-name"]
+			stacks = append(stacks, stack)
+			if j.Environment != stack {
+				t.Errorf("deploy.yml %s: deploys %s in environment %v, want the environment %s", name, stack, j.Environment, stack)
+			}
+			if j.Concurrency == nil || j.Concurrency.Group != "pulumi-"+stack {
+				t.Errorf("deploy.yml %s: concurrency %+v, want pulumi-%s", name, j.Concurrency, stack)
+			}
+			if s.With["cloud-url"] != "${{ vars.PULUMI_BACKEND_URL }}" {
+				t.Errorf("deploy.yml %s: backend %q, want the environment's PULUMI_BACKEND_URL", name, s.With["cloud-url"])
+			}
+		}
+		if !slices.ContainsFunc(j.Steps, func(s step) bool { return strings.Contains(s.Run, "secretsprovider") }) ||
+			!strings.Contains(deploy.raw, "WANT: ${{ vars.PULUMI_SECRETS_PROVIDER }}") {
+			t.Errorf("deploy.yml %s: no check that the stack file names the environment's key (PULUMI_SECRETS_PROVIDER)", name)
+		}
+	}
+	slices.Sort(stacks)
+	if !slices.Equal(stacks, []string{"dev", "prod"}) {
+		t.Errorf("deploy.yml deploys %v, want dev and prod", stacks)
+	}
+	if needs, _ := yamlNeeds(t, deploy.raw, "prod"); needs != "dev" {
+		t.Errorf("deploy.yml prod: needs %q, want dev first", needs)
+	}
+	// Only deploy jobs in an environment may assume a deploy role.
+	for file, w := range workflows(t) {
+		for name, j := range w.Jobs {
+			for _, s := range stepsUsing(j, "aws-actions/configure-aws-credentials") {
+				if s.With["role-to-assume"] == roleOfWorkflow["deploy.yml"] && (file != "deploy.yml" || j.Environment == nil) {
+					t.Errorf("%s %s: assumes a deploy role outside a deploy job's environment", file, name)
+				}
+			}
+		}
+	}
+}
+
+// yamlNeeds reads a job's needs: from the workflow's text.
+func yamlNeeds(t *testing.T, raw, jobName string) (string, bool) {
+	t.Helper()
+	var w struct {
+		Jobs map[string]struct{ Needs any }
+	}
+	if err := yaml.Unmarshal([]byte(raw), &w); err != nil {
+		t.Fatal(err)
+	}
+	s, ok := w.Jobs[jobName].Needs.(string)
+	return s, ok
+}
+
+// Pull requests preview dev only, with the preview role: its state and key are the only
+// ones that role reads, and prod's secrets never meet a pull request's code.
+func TestPreviewIsDevOnly(t *testing.T) {
+	w := workflows(t)["preview.yml"]
+	var previews int
+	for name, j := range w.Jobs {
+		if len(j.Strategy.Matrix) > 0 {
+			t.Errorf("preview.yml %s: a matrix %v: pull requests preview dev only", name, j.Strategy.Matrix)
+		}
+		for _, s := range stepsUsing(j, "pulumi/actions") {
+			previews++
+			if s.With["command"] != "preview" || s.With["stack-name"] != "dev" {
+				t.Errorf("preview.yml %s: %s of %q, want a preview of dev", name, s.With["command"], s.With["stack-name"])
+			}
+		}
+		if j.Environment != nil {
+			t.Errorf("preview.yml %s: in environment %v: a pull request's job must get the pull_request subject, which only the preview role trusts", name, j.Environment)
+		}
+	}
+	if previews != 1 {
+		t.Errorf("preview.yml previews %d times, want once (dev)", previews)
+	}
+}
+
+// The drift check never shares a deploy's concurrency group (GitHub cancels a pending run
+// when another joins its group, so a queued drift check and a queued deploy would cancel
+// each other) and never cancels; it checks the stack's lock before its preview, skipping
+// while an update holds it, and the lock and checkpoint again after it, judging nothing
+// when an update ran meanwhile.
+func TestDriftKeepsOutOfTheDeploysWay(t *testing.T) {
+	w := workflows(t)["drift.yml"]
+	for name, j := range w.Jobs {
+		if j.Concurrency == nil || strings.HasPrefix(j.Concurrency.Group, "pulumi-") || j.Concurrency.CancelInProgress {
+			t.Errorf("drift.yml %s: concurrency %+v, want a group of its own (not pulumi-<stack>) that never cancels", name, j.Concurrency)
+		}
+		var order []string
+		for _, s := range j.Steps {
+			switch {
+			case strings.Contains(s.Run, ".github/scripts/stack-state.sh"):
+				order = append(order, "state:"+s.ID)
+			case strings.HasPrefix(s.Uses, "pulumi/actions@"):
+				order = append(order, "preview")
+				if s.If != "steps.before.outputs.locked != 'true'" || s.With["refresh"] != "true" || s.With["expect-no-changes"] != "true" {
+					t.Errorf("drift.yml %s: the preview runs %q with %v, want it only when no lock was found, with refresh and expect-no-changes", name, s.If, s.With)
+				}
+			case strings.Contains(s.Run, "BEFORE") && strings.Contains(s.Run, "AFTER"):
+				order = append(order, "judge")
+			}
+		}
+		if want := []string{"state:before", "preview", "state:after", "judge"}; !slices.Equal(order, want) {
+			t.Errorf("drift.yml %s: steps %v, want %v", name, order, want)
+		}
+	}
+	script, err := os.ReadFile(filepath.Join("..", "..", ".github", "scripts", "stack-state.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The keys it lists are the backend's: the lock directory and the checkpoint.
+	st := deploypolicy.State("$project", "$STACK")
+	for _, want := range []string{st.LockPrefix, ".pulumi/stacks/$project/$STACK.json"} {
+		if !strings.Contains(string(script), want) {
+			t.Errorf("stack-state.sh does not list %s", want)
+		}
 	}
 }

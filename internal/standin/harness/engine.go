@@ -46,6 +46,7 @@ import (
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/types/known/emptypb"
+	"gopkg.in/yaml.v3"
 )
 
 // CLIVersion is the Pulumi CLI the engine tests run. It must equal the version of
@@ -193,6 +194,56 @@ func (s *Stack) SetConfig(t *testing.T, yaml []byte) {
 	if err := os.WriteFile(path, append([]byte(keep), yaml...), 0o644); err != nil {
 		t.Fatalf("%s: writing the stack file: %v", s.Name, err)
 	}
+}
+
+// SetConfigValue sets one key of the stack's config file, as a user editing
+// Pulumi.<stack>.yaml would, keeping everything else in it. No CLI runs.
+func (s *Stack) SetConfigValue(t *testing.T, key, value string) {
+	t.Helper()
+	path := filepath.Join(s.work, "Pulumi."+s.Name+".yaml")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%s: reading the stack file: %v", s.Name, err)
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		t.Fatalf("%s: the stack file is not a YAML mapping: %v", s.Name, err)
+	}
+	root := doc.Content[0]
+	var config *yaml.Node
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "config" {
+			config = root.Content[i+1]
+		}
+	}
+	if config == nil || config.Kind != yaml.MappingNode {
+		config = &yaml.Node{Kind: yaml.MappingNode}
+		root.Content = append(root.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "config"}, config)
+	}
+	v := &yaml.Node{Kind: yaml.ScalarNode, Value: value}
+	for i := 0; i+1 < len(config.Content); i += 2 {
+		if config.Content[i].Value == key {
+			config.Content[i+1] = v
+			v = nil
+		}
+	}
+	if v != nil {
+		config.Content = append(config.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: key}, v)
+	}
+	out, err := yaml.Marshal(&doc)
+	if err != nil {
+		t.Fatalf("%s: writing the stack file: %v", s.Name, err)
+	}
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		t.Fatalf("%s: writing the stack file: %v", s.Name, err)
+	}
+}
+
+// SetProgram runs another program for the stack from now on: a new release of the
+// program deployed over a stack the old one made.
+func (s *Stack) SetProgram(program pulumi.RunFunc) {
+	s.program = program
+	s.stack.Workspace().SetProgram(program)
 }
 
 // Config returns the stack's config as the CLI resolves it (stack file only).
