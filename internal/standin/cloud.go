@@ -61,6 +61,16 @@ type Cloud struct {
 	quotas    map[string]float64 // Service Quotas values that differ from AWS's defaults
 	natStates map[string]string  // NAT gateways in a state other than available
 	denied    map[string]string  // IAM actions whose calls fail: "denied" (Deny), "throttled" (Throttle)
+
+	// ECS beyond what the provider stores (ecsdeploy.go): each service's deployments,
+	// events and stopped tasks by service ARN; the container images of each registered task
+	// definition revision, by ARN; images whose tasks never pass their health checks, with
+	// the stopped reason of their tasks (TasksNeverHealthy); and deployment alarms that go
+	// into ALARM during the next deployment watching them (AlarmFiresDuringNextDeployment).
+	ecs           map[string]*ecsService
+	taskDefImages map[string][]string
+	unhealthy     map[string]string
+	firing        map[string]bool
 }
 
 type object struct {
@@ -91,6 +101,11 @@ func NewCloud() *Cloud {
 		quotas:    map[string]float64{},
 		natStates: map[string]string{},
 		denied:    map[string]string{},
+
+		ecs:           map[string]*ecsService{},
+		taskDefImages: map[string][]string{},
+		unhealthy:     map[string]string{},
+		firing:        map[string]bool{},
 	}
 }
 
@@ -111,7 +126,8 @@ func (c *Cloud) Configure(region string) error {
 }
 
 // Settle lets time pass: the quarter hour S3 asks for after versioning is first enabled
-// on a bucket is over.
+// on a bucket is over, and every ECS deployment has run its course, its bake included
+// (settleServicesLocked).
 func (c *Cloud) Settle() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -127,6 +143,7 @@ func (c *Cloud) settleLocked() {
 		}
 	}
 	clear(c.s3Settling)
+	c.settleServicesLocked()
 }
 
 // Region is the account's region.

@@ -8,7 +8,8 @@
 // with its models, hooks, data sources and helpers: ec2.go, elbv2.go, ecs.go,
 // appautoscaling.go, iam.go, logs.go, s3.go, sns.go, cloudwatch.go, wafv2.go,
 // route53acm.go, ecr.go (with what the awsx ECR components produce), servicequotas.go and
-// sts.go.
+// sts.go. ECS has a second one, ecsdeploy.go: what ECS does with a service's deployments
+// (the circuit breaker, deployment alarms, rollbacks) and the provider's waiters for them.
 //
 // Each model's Pulumi type token is an exported constant in its service's file: Type and
 // the SDK's resource name for the network modules ec2, vpc and lb (TypeVpc,
