@@ -589,7 +589,8 @@ func (c *Cloud) UpdateWithTimeout(urn resource.URN, id string, state, oldInputs,
 	planned := outs.Copy() // what the provider holds should it fail from here on
 	var failed error
 	if h := c.hook(urn); h.applied != nil {
-		failed = h.applied(c, &providerCall{id: id, old: state, state: outs, timeout: timeout})
+		changed := c.Diff(urn, id, state, oldInputs, news).Changed
+		failed = h.applied(c, &providerCall{id: id, old: state, changed: changed, state: outs, timeout: timeout})
 	}
 	c.readBack(m, outs)
 	c.mu.Lock()
@@ -747,7 +748,8 @@ type objectHook struct {
 // providerCall is a Create (old is nil) or an Update of object id, as applied sees it.
 type providerCall struct {
 	id      string
-	old     resource.PropertyMap // an update's stored state, which the provider compares with the plan (d.HasChange)
+	old     resource.PropertyMap // an update's stored state
+	changed []string             // the attributes an update's plan changes: what the provider's d.HasChange sees
 	state   resource.PropertyMap // what the provider's Read stores next; applied may change it
 	timeout time.Duration        // the operation's custom timeout; 0: the resource's default
 }

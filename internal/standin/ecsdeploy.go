@@ -287,21 +287,21 @@ func serviceApplied(c *Cloud, call *providerCall) error {
 		c.ecs[call.id] = svc
 		c.startDeploymentLocked(svc, call.state)
 	} else {
-		if !updateServiceSent(call.old, call.state) {
+		if !updateServiceSent(call.changed) {
 			return nil // tags only: no UpdateService and no wait, just the Read
 		}
 		if svc = c.ecs[call.id]; svc == nil {
 			svc = &ecsService{arn: call.id, name: str(call.state, "name")}
 			c.ecs[call.id] = svc
 		}
-		if !attributeChanged(call.old, call.state, "taskDefinition") {
+		if !contains(call.changed, "taskDefinition") {
 			// Not sent: the service keeps the task definition it runs, which may be the
 			// previous revision after a rollback, and the Read stores that.
 			if o := c.objects[call.id]; o != nil {
 				call.state["taskDefinition"] = o.state["taskDefinition"]
 			}
 		}
-		if startsDeployment(call.old, call.state) {
+		if startsDeployment(call.changed, call.state) {
 			c.startDeploymentLocked(svc, call.state)
 		}
 	}
@@ -352,12 +352,12 @@ func (svc *ecsService) statusWaitForStable(state resource.PropertyMap) string {
 }
 
 // updateServiceSent is resourceServiceUpdate's d.HasChangesExcept(force_delete, tags,
-// tags_all): whether it calls UpdateService.
-func updateServiceSent(old, planned resource.PropertyMap) bool {
-	for k := range unionKeys(old, planned) {
-		switch {
-		case isReserved(k), k == "tags", k == "tagsAll", k == "forceDelete":
-		case attributeChanged(old, planned, string(k)):
+// tags_all) on the plan's changed attributes: whether it calls UpdateService. An attribute
+// the plan leaves alone is no change, whatever AWS holds: after a failed create, say, the
+// stored state lacks what AWS computed, and the plan keeps it so.
+func updateServiceSent(changed []string) bool {
+	for _, k := range changed {
+		if k != "tags" && k != "tagsAll" && k != "forceDelete" {
 			return true
 		}
 	}
@@ -372,24 +372,16 @@ var deploymentSettings = []string{"taskDefinition", "networkConfiguration", "loa
 // startsDeployment reports whether ECS starts a new deployment for an UpdateService:
 // forceNewDeployment ("to start a new deployment with no service definition changes"), or
 // a changed setting of the tasks.
-func startsDeployment(old, planned resource.PropertyMap) bool {
+func startsDeployment(changed []string, planned resource.PropertyMap) bool {
 	if boolean(planned, "forceNewDeployment") {
 		return true
 	}
 	for _, k := range deploymentSettings {
-		if attributeChanged(old, planned, k) {
+		if contains(changed, k) {
 			return true
 		}
 	}
 	return false
-}
-
-func attributeChanged(old, planned resource.PropertyMap, k string) bool {
-	o, n := unwrap(old[resource.PropertyKey(k)]), unwrap(planned[resource.PropertyKey(k)])
-	if !o.HasValue() && !n.HasValue() {
-		return false
-	}
-	return !o.DeepEquals(n)
 }
 
 // startDeploymentLocked starts a deployment of the service's task definition: the PRIMARY
