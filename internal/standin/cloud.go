@@ -21,6 +21,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/example/nlb-alb-fargate/internal/iampolicy"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -64,6 +65,16 @@ type Cloud struct {
 
 	iamCalls     []IAMCall           // every IAM call made, in order (iam_calls.go)
 	callerPolicy *iampolicy.Document // ActAs: the caller's identity policy; nil allows every call
+
+	// ECS beyond what the provider stores (ecsdeploy.go): each service's deployments,
+	// events and stopped tasks by service ARN; the container images of each registered task
+	// definition revision, by ARN; images whose tasks never pass their health checks, with
+	// the stopped reason of their tasks (TasksNeverHealthy); and deployment alarms that go
+	// into ALARM during the next deployment watching them (AlarmFiresDuringNextDeployment).
+	ecs           map[string]*ecsService
+	taskDefImages map[string][]string
+	unhealthy     map[string]string
+	firing        map[string]bool
 }
 
 type object struct {
@@ -94,6 +105,11 @@ func NewCloud() *Cloud {
 		quotas:    map[string]float64{},
 		natStates: map[string]string{},
 		denied:    map[string]string{},
+
+		ecs:           map[string]*ecsService{},
+		taskDefImages: map[string][]string{},
+		unhealthy:     map[string]string{},
+		firing:        map[string]bool{},
 	}
 }
 
@@ -114,7 +130,8 @@ func (c *Cloud) Configure(region string) error {
 }
 
 // Settle lets time pass: the quarter hour S3 asks for after versioning is first enabled
-// on a bucket is over.
+// on a bucket is over, and every ECS deployment has run its course, its bake included
+// (settleServicesLocked).
 func (c *Cloud) Settle() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -130,6 +147,7 @@ func (c *Cloud) settleLocked() {
 		}
 	}
 	clear(c.s3Settling)
+	c.settleServicesLocked()
 }
 
 // Region is the account's region.
@@ -341,8 +359,17 @@ func dedupe(list []string) []string {
 
 // Create makes the object and returns its id and what the provider stores: the inputs,
 // what AWS computes, then what Read makes of them. In preview the computed values are
-// unknown and nothing is made.
+// unknown and nothing is made. It is CreateWithTimeout with the resource's default timeout.
 func (c *Cloud) Create(urn resource.URN, inputs resource.PropertyMap, preview bool) (string, resource.PropertyMap, error) {
+	return c.CreateWithTimeout(urn, inputs, preview, 0)
+}
+
+// CreateWithTimeout is Create with the operation's custom timeout, customTimeouts.create,
+// which the engine passes in CreateRequest.Timeout (0: the resource's default). The
+// provider's waiters give up after it. A failure after the provider made the object, such
+// as a waiter's timeout, is an *InitError: the id and the state are returned with it, and
+// the Cloud holds the object.
+func (c *Cloud) CreateWithTimeout(urn resource.URN, inputs resource.PropertyMap, preview bool, timeout time.Duration) (string, resource.PropertyMap, error) {
 	m, err := modelOf(urn)
 	if err != nil {
 		return "", nil, err
@@ -395,13 +422,42 @@ func (c *Cloud) Create(urn resource.URN, inputs resource.PropertyMap, preview bo
 			return "", nil, err
 		}
 	}
+	// What the provider holds should it fail from here on: the planned values, with the id
+	// it has set; its Read does not run.
+	planned := in.Copy()
+	if m.tagged {
+		planned["tagsAll"] = outs["tagsAll"]
+	}
+	var failed error
+	if h := c.hook(urn); h.applied != nil {
+		failed = h.applied(c, &providerCall{id: id, state: outs, timeout: timeout})
+	}
 	c.readBack(m, outs)
 	c.mu.Lock()
 	c.live[urn]++
 	c.objects[id] = &object{urn: urn, state: c.held(m, outs), outputs: outputs}
 	c.mu.Unlock()
+	if failed != nil {
+		return id, planned, &InitError{ID: id, State: planned.Copy(), Err: failed}
+	}
 	return id, outs.Copy(), nil
 }
+
+// InitError is a Create or Update that failed after the provider made or changed the
+// object in AWS: it had set the object's id (d.SetId) when a waiter gave up, as
+// resourceServiceCreate's waitServiceStable does. The bridge answers such a failure with
+// the id and the state the provider holds (initializationError in pkg/tfbridge/provider.go,
+// a pulumirpc.ErrorResourceInitFailed detail), and the engine records the resource with its
+// initialisation errors, so the next up updates it again.
+type InitError struct {
+	ID    string
+	State resource.PropertyMap // what the provider holds: the planned values; its Read did not run
+	Err   error                // the provider's error, e.g. "waiting for ECS Service (…) create: timeout while …"
+}
+
+func (e *InitError) Error() string { return e.Err.Error() }
+
+func (e *InitError) Unwrap() error { return e.Err }
 
 // ruleSetTagsDiff is verify.SetTagsDiff (internal/verify), the CustomizeDiff of every
 // tagged resource: it plans tags_all as the provider's default_tags (aws:defaultTags)
@@ -492,8 +548,17 @@ func (c *Cloud) held(m *model, outs resource.PropertyMap) resource.PropertyMap {
 }
 
 // Update changes the object in place: the new inputs replace the stored values, an input
-// the program dropped is removed unless Optional+Computed, and Read runs again.
+// the program dropped is removed unless Optional+Computed, and Read runs again. It is
+// UpdateWithTimeout with the resource's default timeout.
 func (c *Cloud) Update(urn resource.URN, id string, state, oldInputs, news resource.PropertyMap, preview bool) (resource.PropertyMap, error) {
+	return c.UpdateWithTimeout(urn, id, state, oldInputs, news, preview, 0)
+}
+
+// UpdateWithTimeout is Update with the operation's custom timeout, customTimeouts.update,
+// which the engine passes in UpdateRequest.Timeout (0: the resource's default). A failure
+// after the provider changed the object, such as a waiter's timeout, is an *InitError with
+// the state the provider holds.
+func (c *Cloud) UpdateWithTimeout(urn resource.URN, id string, state, oldInputs, news resource.PropertyMap, preview bool, timeout time.Duration) (resource.PropertyMap, error) {
 	m, err := modelOf(urn)
 	if err != nil {
 		return nil, err
@@ -534,6 +599,12 @@ func (c *Cloud) Update(urn resource.URN, id string, state, oldInputs, news resou
 			return nil, err
 		}
 	}
+	planned := outs.Copy() // what the provider holds should it fail from here on
+	var failed error
+	if h := c.hook(urn); h.applied != nil {
+		changed := c.Diff(urn, id, state, oldInputs, news).Changed
+		failed = h.applied(c, &providerCall{id: id, old: state, changed: changed, state: outs, timeout: timeout})
+	}
 	c.readBack(m, outs)
 	c.mu.Lock()
 	var outputs map[resource.PropertyKey]bool
@@ -542,6 +613,9 @@ func (c *Cloud) Update(urn resource.URN, id string, state, oldInputs, news resou
 	}
 	c.objects[id] = &object{urn: urn, state: c.held(m, outs), outputs: outputs}
 	c.mu.Unlock()
+	if failed != nil {
+		return planned, &InitError{ID: id, State: planned.Copy(), Err: failed}
+	}
 	return outs.Copy(), nil
 }
 
@@ -681,6 +755,21 @@ type objectHook struct {
 	deleted func(c *Cloud, id string, state resource.PropertyMap)
 	// deleting may refuse the delete, as AWS does (a bucket that is not empty).
 	deleting func(c *Cloud, id string, state resource.PropertyMap) error
+	// applied is the rest of the provider's Create or Update once the object exists in AWS
+	// (after created or updated; never in preview): what AWS then does with it, and the
+	// provider's wait for it (waitServiceStable). It may change the state the provider's
+	// Read stores next to what AWS settled on. Its error fails the operation with the
+	// object in AWS all the same: an InitError.
+	applied func(c *Cloud, call *providerCall) error
+}
+
+// providerCall is a Create (old is nil) or an Update of object id, as applied sees it.
+type providerCall struct {
+	id      string
+	old     resource.PropertyMap // an update's stored state
+	changed []string             // the attributes an update's plan changes: what the provider's d.HasChange sees
+	state   resource.PropertyMap // what the provider's Read stores next; applied may change it
+	timeout time.Duration        // the operation's custom timeout; 0: the resource's default
 }
 
 var hooks = map[tokens.Type]objectHook{} // by type token

@@ -4,6 +4,7 @@ package standin
 // real deploy would fail, so an engine test that passes could also deploy.
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -277,17 +278,26 @@ func TestHealthCheckDefaultsConverge(t *testing.T) {
 func TestCircuitBreakerRollbackIsSeenOnlyByRefresh(t *testing.T) {
 	c := NewCloud()
 	fargateCluster(t, c)
-	newRevision := "arn:aws:ecs:us-east-1:123456789012:task-definition/dev-web:2"
-	in := resource.NewPropertyMapFromMap(map[string]any{"name": "web", "cluster": "arn:aws:ecs:us-east-1:123456789012:cluster/c",
-		"taskDefinition": newRevision, "desiredCount": 2,
-		"capacityProviderStrategies": []any{map[string]any{"capacityProvider": "FARGATE", "weight": 1}}})
+	service := func(revision int) resource.PropertyMap {
+		return resource.NewPropertyMapFromMap(map[string]any{"name": "web", "cluster": "arn:aws:ecs:us-east-1:123456789012:cluster/c",
+			"taskDefinition": fmt.Sprintf("arn:aws:ecs:us-east-1:123456789012:task-definition/dev-web:%d", revision), "desiredCount": 2,
+			"capacityProviderStrategies": []any{map[string]any{"capacityProvider": "FARGATE", "weight": 1}}})
+	}
 	urn := resource.NewURN("test", "standin", "", TypeEcsService, "web")
-	checked, _, err := c.Check(urn, nil, in)
+	first, _, err := c.Check(urn, nil, service(1))
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, stored, err := c.Create(urn, checked, false)
+	id, stored, err := c.Create(urn, first, false)
 	if err != nil {
+		t.Fatal(err)
+	}
+	c.Settle() // revision 1's deployment completes: what the circuit breaker goes back to
+	checked, _, err := c.Check(urn, first, service(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored, err = c.Update(urn, id, stored, first, checked, false); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.RollBackDeployment(id); err != nil {

@@ -10,7 +10,9 @@
 // route53acm.go, ecr.go (with what the awsx ECR components produce), servicequotas.go and
 // sts.go. iam_calls.go records the IAM calls a deploy makes, with the request context IAM
 // fills in (iam:PermissionsBoundary, iam:PolicyARN, iam:PassedToService), and with ActAs
-// answers them as IAM would for a caller holding a given policy.
+// answers them as IAM would for a caller holding a given policy. ECS has a second file,
+// ecsdeploy.go: what ECS does with a service's deployments (the circuit breaker,
+// deployment alarms, rollbacks) and the provider's waiters for them.
 //
 // Each model's Pulumi type token is an exported constant in its service's file: Type and
 // the SDK's resource name for the network modules ec2, vpc and lb (TypeVpc,

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -24,7 +23,7 @@ const (
 )
 
 func init() {
-	hooks[TypeEcsService] = objectHook{updated: serviceUpdated}
+	hooks[TypeEcsService] = objectHook{updated: serviceUpdated, applied: serviceApplied, deleted: serviceDeleted}
 	register(map[tokens.Type]*model{
 		TypeEcsCluster: {
 			tf: "aws_ecs_cluster", source: "internal/service/ecs/cluster.go",
@@ -174,12 +173,20 @@ var validClusterName = regexp.MustCompile(`^[0-9A-Za-z_-]{1,255}$`)
 
 func createTaskDefinition(o *op) (string, map[string]any, error) {
 	family := str(o.in, "family")
-	if _, err := parseContainerDefinitions(str(o.in, "containerDefinitions")); err != nil && !o.preview {
+	defs, err := parseContainerDefinitions(str(o.in, "containerDefinitions"))
+	if err != nil && !o.preview {
 		return "", nil, fmt.Errorf("ClientException: Container definitions are invalid: %v", err)
 	}
 	revision := o.c.nextRevision(family, o.preview)
 	base := o.arn("ecs", "task-definition/"+family)
-	return family, map[string]any{"arn": fmt.Sprintf("%s:%d", base, revision), "arnWithoutRevision": base, "revision": revision, "networkMode": "bridge"}, nil
+	arn := fmt.Sprintf("%s:%d", base, revision)
+	if !o.preview {
+		// ECS keeps every revision; a service deploying one runs its containers' images.
+		o.c.mu.Lock()
+		o.c.registerTaskDefinitionLocked(arn, defs)
+		o.c.mu.Unlock()
+	}
+	return family, map[string]any{"arn": arn, "arnWithoutRevision": base, "revision": revision, "networkMode": "bridge"}, nil
 }
 
 // nextRevision counts registrations of a family, as ECS does.
@@ -417,55 +424,4 @@ func deepCopyJSON(v any) any {
 	b, _ := json.Marshal(v)
 	_ = json.Unmarshal(b, &out)
 	return out
-}
-
-// RollBackDeployment is ECS's deployment circuit breaker at work: a deployment whose
-// tasks keep failing is rolled back to the service's previous task definition (ECS
-// developer guide, "How the Amazon ECS deployment circuit breaker detects failures"),
-// on ECS's own, after `pulumi up` has returned. The service's live task definition is
-// then the revision before the one Pulumi's state records.
-func (c *Cloud) RollBackDeployment(serviceArn string) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	o, ok := c.objects[serviceArn]
-	if !ok {
-		return fmt.Errorf("ServiceNotFoundException: %s", serviceArn)
-	}
-	td := str(o.state, "taskDefinition")
-	i := strings.LastIndex(td, ":")
-	rev, err := strconv.Atoi(td[i+1:])
-	if err != nil || rev < 2 {
-		return fmt.Errorf("the service runs %s: no earlier revision to roll back to", td)
-	}
-	put(o.state, "taskDefinition", fmt.Sprintf("%s:%d", td[:i], rev-1))
-	return nil
-}
-
-// FireAlarmDuringDeployment is a CloudWatch alarm going into ALARM while a service's
-// deployment is in progress or baking ("How CloudWatch alarms detect Amazon ECS deployment
-// failures", ECS developer guide). ECS watches only the alarms named in the service's
-// deploymentConfiguration.alarms, and only with enable true: then the deployment FAILS,
-// and with rollback true ECS rolls the service back to the last completed deployment (the
-// previous task definition revision), on its own after `pulumi up` returned, as
-// RollBackDeployment does. It reports whether the deployment failed and whether it was
-// rolled back. An alarm that is not in the account is an error.
-func (c *Cloud) FireAlarmDuringDeployment(serviceArn, alarmName string) (failed, rolledBack bool, err error) {
-	if !c.taken(TypeCloudwatchMetricAlarm, "name", alarmName) {
-		return false, false, fmt.Errorf("ResourceNotFound: no CloudWatch alarm %q", alarmName)
-	}
-	svc := c.objectState(serviceArn)
-	if svc == nil {
-		return false, false, fmt.Errorf("ServiceNotFoundException: %s", serviceArn)
-	}
-	alarms := obj(svc, "alarms")
-	if !boolean(alarms, "enable") || !contains(strs(alarms, "alarmNames"), alarmName) {
-		return false, false, nil
-	}
-	if !boolean(alarms, "rollback") {
-		return true, false, nil
-	}
-	if err := c.RollBackDeployment(serviceArn); err != nil {
-		return true, false, err
-	}
-	return true, true, nil
 }

@@ -405,6 +405,7 @@ func TestEcsDeploymentAlarms(t *testing.T) {
 	if a := obj(svc.state, "alarms"); a == nil || boolean(a, "enable") {
 		t.Errorf("a service without alarms reads back %v, want them off", a)
 	}
+	s.c.Settle() // the first deployment completes: what a rollback goes back to
 	if err := s.up(svc, service(2, on, 2)); err != nil {
 		t.Fatal(err)
 	}

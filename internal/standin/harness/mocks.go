@@ -4,15 +4,23 @@ package harness
 // mocked unit tests and engine tests see one fake AWS. Every resource gets what the
 // provider would store after `pulumi up` (Check, Create, Read), and is recorded for
 // assertions. The engine tests cover preview, where computed values are unknown.
+//
+// A Create that fails after the object was made (a standin.InitError, such as an ECS
+// service whose waiter timed out) fails the registration as `pulumi up` fails, with the
+// bridge's reason; the resource is recorded all the same, with its id, the state the
+// provider holds and InitErrors, as the engine records a partially created resource.
 
 import (
+	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/example/nlb-alb-fargate/internal/standin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 )
 
 // Registered is one resource the program registered, as the engine would receive it.
@@ -30,6 +38,9 @@ type Registered struct {
 	ReplaceOnChanges    []string
 	ReplacementTrigger  any
 	RetainOnDelete      bool // deleting it leaves the cloud object
+	// InitErrors are the reasons a Create failed after the object was made: the engine
+	// keeps such a resource in the state, partially created.
+	InitErrors []string
 }
 
 // Mocks implements pulumi.MockResourceMonitor on a Cloud. Registrations arrive
@@ -70,14 +81,22 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		if err == nil && len(failures) > 0 {
 			err = fmt.Errorf("%s: check failed: %v", urn, failures)
 		}
+		var timeout time.Duration
 		if err == nil {
-			id, state, err = m.Cloud.Create(urn, checked, false)
+			timeout, err = createTimeout(args.RegisterRPC)
+		}
+		if err == nil {
+			id, state, err = m.Cloud.CreateWithTimeout(urn, checked, false, timeout)
 		}
 	}
-	if err != nil {
+	var initErr *standin.InitError
+	if err != nil && !errors.As(err, &initErr) {
 		return "", nil, err
 	}
 	r := Registered{Type: args.TypeToken, Name: args.Name, ID: id, Inputs: args.Inputs.Mappable(), State: state.Mappable(), Remote: remote}
+	if initErr != nil {
+		r.InitErrors = []string{InitFailureReason("creating", urn, initErr.Err)}
+	}
 	if rpc := args.RegisterRPC; rpc != nil {
 		r.Dependencies = rpc.GetDependencies()
 		r.IgnoreChanges = rpc.GetIgnoreChanges()
@@ -98,7 +117,24 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	m.mu.Lock()
 	m.resources = append(m.resources, r)
 	m.mu.Unlock()
+	if initErr != nil {
+		return "", nil, errors.New(r.InitErrors[0])
+	}
 	return id, state, nil
+}
+
+// createTimeout is the resource's customTimeouts.create, which the engine parses and
+// passes to the provider's Create (0: none set).
+func createTimeout(rpc *pulumirpc.RegisterResourceRequest) (time.Duration, error) {
+	create := rpc.GetCustomTimeouts().GetCreate()
+	if create == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(create)
+	if err != nil {
+		return 0, fmt.Errorf("unable to parse customTimeout Value %s", create)
+	}
+	return d, nil
 }
 
 // Call answers the program's data sources from the Cloud and fails loudly on any other.

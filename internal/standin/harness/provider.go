@@ -11,6 +11,7 @@ package harness
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -18,8 +19,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/protobuf/types/known/structpb"
@@ -27,6 +30,7 @@ import (
 	"github.com/example/nlb-alb-fargate/internal/standin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil/rpcerror"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 )
 
@@ -267,7 +271,10 @@ func (p *Provider) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pul
 	if err != nil {
 		return nil, fmt.Errorf("stand-in %s: Create %s: %w", p.pkg, urn, err)
 	}
-	id, outs, err := p.Cloud.Create(urn, inputs, req.GetPreview())
+	id, outs, err := p.Cloud.CreateWithTimeout(urn, inputs, req.GetPreview(), seconds(req.GetTimeout()))
+	if initErr := (*standin.InitError)(nil); errors.As(err, &initErr) {
+		return nil, initFailed("creating", urn, initErr)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("stand-in %s: Create %s: %w", p.pkg, urn, err)
 	}
@@ -294,7 +301,10 @@ func (p *Provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pul
 	if err != nil {
 		return nil, fmt.Errorf("stand-in %s: Update %s: %w", p.pkg, urn, err)
 	}
-	outs, err := p.Cloud.Update(urn, req.GetId(), state, oldInputs, news, req.GetPreview())
+	outs, err := p.Cloud.UpdateWithTimeout(urn, req.GetId(), state, oldInputs, news, req.GetPreview(), seconds(req.GetTimeout()))
+	if initErr := (*standin.InitError)(nil); errors.As(err, &initErr) {
+		return nil, initFailed("updating", urn, initErr)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("stand-in %s: Update %s: %w", p.pkg, urn, err)
 	}
@@ -303,6 +313,34 @@ func (p *Provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pul
 		return nil, fmt.Errorf("stand-in %s: Update %s: %w", p.pkg, urn, err)
 	}
 	return &pulumirpc.UpdateResponse{Properties: props}, nil
+}
+
+// seconds is a custom timeout as the engine sends it (CreateRequest.Timeout, seconds; 0:
+// none set).
+func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+
+// initFailed is the bridge's answer to a Create or Update that failed after the provider
+// made or changed the object (initializationError, pkg/tfbridge/provider.go): a gRPC status
+// whose ErrorResourceInitFailed detail carries the object's id, the state the provider
+// holds and the reason. The engine then records the resource with that id, state and
+// initialisation error (a partially created resource; plugin.parseError) and fails the
+// update; the next up updates the resource again.
+func initFailed(verb string, urn resource.URN, e *standin.InitError) error {
+	reason := InitFailureReason(verb, urn, e.Err)
+	props, err := marshalProps(e.State)
+	if err != nil {
+		return fmt.Errorf("stand-in aws: %s %s: %w", verb, urn, err)
+	}
+	return rpcerror.WithDetails(rpcerror.New(codes.Unknown, reason),
+		&pulumirpc.ErrorResourceInitFailed{Id: e.ID, Properties: props, Reasons: []string{reason}})
+}
+
+// InitFailureReason is the reason the bridge gives for a provider error after the object
+// was made: the SDKv2 shim joins the provider's diagnostics with go-multierror
+// (handleDiagnostics, pkg/tfshim/sdk-v2), and Create or Update wraps that with
+// "creating <urn>" or "updating <urn>".
+func InitFailureReason(verb string, urn resource.URN, err error) string {
+	return fmt.Sprintf("%s %s: 1 error occurred:\n\t* %s\n\n", verb, urn, err)
 }
 
 // Read returns the object as the Cloud holds it (refresh, or a resource read by id).
