@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/example/nlb-alb-fargate/internal/stacktest"
 	"github.com/pulumi/esc"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
@@ -63,6 +64,6 @@ func TestDevStackFilesMatchTheProgram(t *testing.T) {
 		t.Fatalf("program with the dev stack files: %v", err)
 	}
 	fromDefaults, _ := mustRun(t, nil)
-	equal(t, "resource count", fromFiles.count(), fromDefaults.count())
-	equalSlices(t, "the dev stack files' stack (vs the code defaults')", stackSummary(fromFiles), stackSummary(fromDefaults))
+	stacktest.Equal(t, "resource count", fromFiles.Count(), fromDefaults.Count())
+	stacktest.EqualSlices(t, "the dev stack files' stack (vs the code defaults')", stackSummary(fromFiles), stackSummary(fromDefaults))
 }

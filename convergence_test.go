@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/example/nlb-alb-fargate/internal/stacktest"
 	"github.com/example/nlb-alb-fargate/internal/standin"
 )
 
@@ -16,16 +17,16 @@ import (
 // so a new VPC replaces them.
 func TestReplacementsKeepTheStaticIPs(t *testing.T) {
 	m, _ := mustRun(t, nil)
-	equal(t, "NLB delete-before-replace", m.one(t, string(standin.TypeLoadBalancer), "nlb").DeleteBeforeReplace, true)
-	for _, nat := range m.byType(string(standin.TypeNatGateway)) {
-		equal(t, nat.Name+" delete-before-replace", nat.DeleteBeforeReplace, true)
+	stacktest.Equal(t, "NLB delete-before-replace", m.One(t, string(standin.TypeLoadBalancer), "nlb").DeleteBeforeReplace, true)
+	for _, nat := range m.ByType(string(standin.TypeNatGateway)) {
+		stacktest.Equal(t, nat.Name+" delete-before-replace", nat.DeleteBeforeReplace, true)
 	}
-	for _, eip := range m.byType(string(standin.TypeEip)) {
-		equal(t, eip.Name+" delete-before-replace (never replaced)", eip.DeleteBeforeReplace, false)
+	for _, eip := range m.ByType(string(standin.TypeEip)) {
+		stacktest.Equal(t, eip.Name+" delete-before-replace (never replaced)", eip.DeleteBeforeReplace, false)
 	}
-	equal(t, "ALB replaced with the VPC", m.one(t, string(standin.TypeLoadBalancer), "alb").ReplacementTrigger, any(m.idOf(t, string(standin.TypeVpc), "vpc")))
-	equalSlices(t, "internet gateway replaced with the VPC", m.one(t, string(standin.TypeInternetGateway), "igw").ReplaceOnChanges, []string{"vpcId"})
-	equal(t, "ALB delete-before-replace (a new ALB first keeps traffic flowing)", m.one(t, string(standin.TypeLoadBalancer), "alb").DeleteBeforeReplace, false)
+	stacktest.Equal(t, "ALB replaced with the VPC", m.One(t, string(standin.TypeLoadBalancer), "alb").ReplacementTrigger, any(m.IDOf(t, string(standin.TypeVpc), "vpc")))
+	stacktest.EqualSlices(t, "internet gateway replaced with the VPC", m.One(t, string(standin.TypeInternetGateway), "igw").ReplaceOnChanges, []string{"vpcId"})
+	stacktest.Equal(t, "ALB delete-before-replace (a new ALB first keeps traffic flowing)", m.One(t, string(standin.TypeLoadBalancer), "alb").DeleteBeforeReplace, false)
 }
 
 func TestTaskFamilyIsValidForECS(t *testing.T) {
@@ -38,7 +39,7 @@ func TestTaskFamilyIsValidForECS(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			got := taskFamily(tc.project, tc.stack, tc.service)
-			equal(t, "family", got, tc.want)
+			stacktest.Equal(t, "family", got, tc.want)
 			if len(got) > maxTaskFamily {
 				t.Errorf("family is %d characters, ECS allows %d", len(got), maxTaskFamily)
 			}
@@ -50,5 +51,5 @@ func TestTaskFamilyIsValidForECS(t *testing.T) {
 	if err != nil {
 		t.Fatalf("stack team.prod: %v", err)
 	}
-	equal(t, "family", str(t, m.one(t, string(standin.TypeEcsTaskDefinition), "web-task").Inputs, "family"), "nlb-alb-fargate-team-prod-web")
+	stacktest.Equal(t, "family", stacktest.Str(t, m.One(t, string(standin.TypeEcsTaskDefinition), "web-task").Inputs, "family"), "nlb-alb-fargate-team-prod-web")
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/example/nlb-alb-fargate/internal/stacktest"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"github.com/example/nlb-alb-fargate/internal/standin"
@@ -24,12 +25,12 @@ const (
 func TestDefaultStackHasNoHTTPSDNSOrPrivateLink(t *testing.T) {
 	m, out := mustRun(t, nil)
 	for _, typ := range []string{string(standin.TypeRoute53Record), string(standin.TypeAcmCertificate), string(standin.TypeAcmCertificateValidation), string(standin.TypeVpcEndpointService)} {
-		equal(t, typ, len(m.byType(typ)), 0)
+		stacktest.Equal(t, typ, len(m.ByType(typ)), 0)
 	}
-	equal(t, "listeners", len(m.byType(string(standin.TypeListener))), 2) // the NLB's TCP one, the ALB's HTTP one
-	equal(t, "NLB target groups", len(m.byType(string(standin.TypeTargetGroup))), 2)
-	equal(t, "NLB enforces its security group on PrivateLink traffic",
-		str(t, m.one(t, string(standin.TypeLoadBalancer), "nlb").Inputs, "enforceSecurityGroupInboundRulesOnPrivateLinkTraffic"), "on")
+	stacktest.Equal(t, "listeners", len(m.ByType(string(standin.TypeListener))), 2) // the NLB's TCP one, the ALB's HTTP one
+	stacktest.Equal(t, "NLB target groups", len(m.ByType(string(standin.TypeTargetGroup))), 2)
+	stacktest.Equal(t, "NLB enforces its security group on PrivateLink traffic",
+		stacktest.Str(t, m.One(t, string(standin.TypeLoadBalancer), "nlb").Inputs, "enforceSecurityGroupInboundRulesOnPrivateLinkTraffic"), "on")
 	if out.EndpointServiceName.OutputState != nil {
 		t.Errorf("endpointServiceName must not be exported without privateLink")
 	}
@@ -40,28 +41,28 @@ func TestDefaultStackHasNoHTTPSDNSOrPrivateLink(t *testing.T) {
 // address next to an EIP and then replaces the NLB on every update.
 func TestNlbHasStaticIPv6PerAZ(t *testing.T) {
 	m, out := mustRunIn(t, largeAccount, map[string]string{"azCount": "3"})
-	nlb := m.one(t, string(standin.TypeLoadBalancer), "nlb")
-	ipv6s := await(t, out.StaticIPv6s).([]string)
-	equal(t, "staticIpv6s", len(ipv6s), 3)
+	nlb := m.One(t, string(standin.TypeLoadBalancer), "nlb")
+	ipv6s := stacktest.Await(t, out.StaticIPv6s).([]string)
+	stacktest.Equal(t, "staticIpv6s", len(ipv6s), 3)
 	for i, ip := range ipv6s {
-		mapping := get(t, nlb.Inputs, "subnetMappings", i)
-		equal(t, fmt.Sprintf("mapping %d ipv6Address (must not be pinned)", i), get(t, mapping, "ipv6Address"), nil)
-		subnet := m.one(t, string(standin.TypeSubnet), fmt.Sprintf("public-%d", i))
-		block := netip.MustParsePrefix(str(t, subnet.State, "ipv6CidrBlock"))
+		mapping := stacktest.Get(t, nlb.Inputs, "subnetMappings", i)
+		stacktest.Equal(t, fmt.Sprintf("mapping %d ipv6Address (must not be pinned)", i), stacktest.Get(t, mapping, "ipv6Address"), nil)
+		subnet := m.One(t, string(standin.TypeSubnet), fmt.Sprintf("public-%d", i))
+		block := netip.MustParsePrefix(stacktest.Str(t, subnet.State, "ipv6CidrBlock"))
 		if a, err := netip.ParseAddr(ip); err != nil || !block.Contains(a) {
 			t.Errorf("staticIpv6s[%d] = %q: want an address in public-%d's %s", i, ip, i, block)
 		}
 		// It is the address of the NLB's own network interface in that subnet.
 		eni, err := m.Cloud.Invoke("aws:ec2/getNetworkInterface:getNetworkInterface", resource.NewPropertyMapFromMap(map[string]any{
 			"filters": []any{
-				map[string]any{"name": "description", "values": []any{"ELB " + str(t, nlb.State, "arnSuffix")}},
+				map[string]any{"name": "description", "values": []any{"ELB " + stacktest.Str(t, nlb.State, "arnSuffix")}},
 				map[string]any{"name": "subnet-id", "values": []any{subnet.ID}},
 			},
 		}))
 		if err != nil {
 			t.Fatalf("the NLB's interface in public-%d: %v", i, err)
 		}
-		equal(t, fmt.Sprintf("staticIpv6s[%d] is the NLB interface's address", i), fmt.Sprint(eni["ipv6Addresses"].Mappable()), fmt.Sprint([]any{ip}))
+		stacktest.Equal(t, fmt.Sprintf("staticIpv6s[%d] is the NLB interface's address", i), fmt.Sprint(eni["ipv6Addresses"].Mappable()), fmt.Sprint([]any{ip}))
 	}
 }
 
@@ -69,55 +70,55 @@ func TestHTTPSTerminatesOnTheAlbAndTheNlbPassesTCP(t *testing.T) {
 	cfg := map[string]string{"certificateArn": testCertArn}
 	m, out := mustRun(t, cfg)
 	c := settings(t, cfg)
-	alb := m.one(t, string(standin.TypeLoadBalancer), "alb")
-	https := m.one(t, string(standin.TypeListener), "alb-https-listener")
-	httpsPort := num(t, https.Inputs, "port")
-	equal(t, "https listener lb", str(t, https.Inputs, "loadBalancerArn"), str(t, alb.State, "arn"))
-	equal(t, "https port = httpsListenerPort", httpsPort, c.Ingress.HTTPSListenerPort)
-	equal(t, "https protocol", str(t, https.Inputs, "protocol"), "HTTPS")
-	equal(t, "certificate", str(t, https.Inputs, "certificateArn"), testCertArn)
-	equal(t, "sslPolicy", str(t, https.Inputs, "sslPolicy"), c.Ingress.SslPolicy)
-	if !strings.Contains(str(t, https.Inputs, "sslPolicy"), "TLS13") {
-		t.Errorf("sslPolicy %s: want a TLS 1.3 policy", str(t, https.Inputs, "sslPolicy"))
+	alb := m.One(t, string(standin.TypeLoadBalancer), "alb")
+	https := m.One(t, string(standin.TypeListener), "alb-https-listener")
+	httpsPort := stacktest.Num(t, https.Inputs, "port")
+	stacktest.Equal(t, "https listener lb", stacktest.Str(t, https.Inputs, "loadBalancerArn"), stacktest.Str(t, alb.State, "arn"))
+	stacktest.Equal(t, "https port = httpsListenerPort", httpsPort, c.Ingress.HTTPSListenerPort)
+	stacktest.Equal(t, "https protocol", stacktest.Str(t, https.Inputs, "protocol"), "HTTPS")
+	stacktest.Equal(t, "certificate", stacktest.Str(t, https.Inputs, "certificateArn"), testCertArn)
+	stacktest.Equal(t, "sslPolicy", stacktest.Str(t, https.Inputs, "sslPolicy"), c.Ingress.SslPolicy)
+	if !strings.Contains(stacktest.Str(t, https.Inputs, "sslPolicy"), "TLS13") {
+		t.Errorf("sslPolicy %s: want a TLS 1.3 policy", stacktest.Str(t, https.Inputs, "sslPolicy"))
 	}
-	equal(t, "https default", str(t, https.Inputs, "defaultActions", 0, "fixedResponse", "messageBody"), "OK")
+	stacktest.Equal(t, "https default", stacktest.Str(t, https.Inputs, "defaultActions", 0, "fixedResponse", "messageBody"), "OK")
 
 	// TCP on the NLB → ALB-type target group → the ALB's HTTPS listener, all on one port.
-	nlbHTTPS := m.one(t, string(standin.TypeListener), "nlb-https-listener")
+	nlbHTTPS := m.One(t, string(standin.TypeListener), "nlb-https-listener")
 
 	// Plain HTTP now redirects, permanently, to the port clients reach HTTPS on.
-	httpDefault := get(t, m.one(t, string(standin.TypeListener), "alb-http-listener").Inputs, "defaultActions", 0)
-	equal(t, "http default", str(t, httpDefault, "type"), "redirect")
-	equal(t, "redirect status", str(t, httpDefault, "redirect", "statusCode"), "HTTP_301")
-	equal(t, "redirect protocol", str(t, httpDefault, "redirect", "protocol"), "HTTPS")
-	equal(t, "redirect port = the NLB's HTTPS listener port", str(t, httpDefault, "redirect", "port"), strconv.Itoa(num(t, nlbHTTPS.Inputs, "port")))
+	httpDefault := stacktest.Get(t, m.One(t, string(standin.TypeListener), "alb-http-listener").Inputs, "defaultActions", 0)
+	stacktest.Equal(t, "http default", stacktest.Str(t, httpDefault, "type"), "redirect")
+	stacktest.Equal(t, "redirect status", stacktest.Str(t, httpDefault, "redirect", "statusCode"), "HTTP_301")
+	stacktest.Equal(t, "redirect protocol", stacktest.Str(t, httpDefault, "redirect", "protocol"), "HTTPS")
+	stacktest.Equal(t, "redirect port = the NLB's HTTPS listener port", stacktest.Str(t, httpDefault, "redirect", "port"), strconv.Itoa(stacktest.Num(t, nlbHTTPS.Inputs, "port")))
 
-	tg := m.one(t, string(standin.TypeTargetGroup), "nlb-alb-https-tg")
-	equal(t, "https tg type", str(t, tg.Inputs, "targetType"), "alb")
-	equal(t, "https tg protocol", str(t, tg.Inputs, "protocol"), "TCP")
-	equal(t, "https tg port = ALB HTTPS listener port", num(t, tg.Inputs, "port"), httpsPort)
-	equal(t, "https tg health protocol", str(t, tg.Inputs, "healthCheck", "protocol"), "HTTPS")
-	equal(t, "nlb https listener protocol (TLS cannot forward to an ALB)", str(t, nlbHTTPS.Inputs, "protocol"), "TCP")
-	equal(t, "nlb https listener port = ALB HTTPS listener port (passed through)", num(t, nlbHTTPS.Inputs, "port"), httpsPort)
-	equal(t, "nlb https listener target", str(t, nlbHTTPS.Inputs, "defaultActions", 0, "targetGroupArn"), tg.ID)
-	att := m.one(t, string(standin.TypeTargetGroupAttachment), "nlb-alb-https-attachment")
-	equal(t, "https attachment target", str(t, att.Inputs, "targetId"), str(t, alb.State, "arn"))
-	equal(t, "https attachment port = the target group's", num(t, att.Inputs, "port"), num(t, tg.Inputs, "port"))
+	tg := m.One(t, string(standin.TypeTargetGroup), "nlb-alb-https-tg")
+	stacktest.Equal(t, "https tg type", stacktest.Str(t, tg.Inputs, "targetType"), "alb")
+	stacktest.Equal(t, "https tg protocol", stacktest.Str(t, tg.Inputs, "protocol"), "TCP")
+	stacktest.Equal(t, "https tg port = ALB HTTPS listener port", stacktest.Num(t, tg.Inputs, "port"), httpsPort)
+	stacktest.Equal(t, "https tg health protocol", stacktest.Str(t, tg.Inputs, "healthCheck", "protocol"), "HTTPS")
+	stacktest.Equal(t, "nlb https listener protocol (TLS cannot forward to an ALB)", stacktest.Str(t, nlbHTTPS.Inputs, "protocol"), "TCP")
+	stacktest.Equal(t, "nlb https listener port = ALB HTTPS listener port (passed through)", stacktest.Num(t, nlbHTTPS.Inputs, "port"), httpsPort)
+	stacktest.Equal(t, "nlb https listener target", stacktest.Str(t, nlbHTTPS.Inputs, "defaultActions", 0, "targetGroupArn"), tg.ID)
+	att := m.One(t, string(standin.TypeTargetGroupAttachment), "nlb-alb-https-attachment")
+	stacktest.Equal(t, "https attachment target", stacktest.Str(t, att.Inputs, "targetId"), stacktest.Str(t, alb.State, "arn"))
+	stacktest.Equal(t, "https attachment port = the target group's", stacktest.Num(t, att.Inputs, "port"), stacktest.Num(t, tg.Inputs, "port"))
 	if !slices.Contains(att.Dependencies, urn(string(standin.TypeListener), "alb-https-listener")) {
 		t.Errorf("the HTTPS attachment must wait for the ALB's HTTPS listener; dependencies %v", att.Dependencies)
 	}
 
 	// Service rules serve on HTTPS only; the health check path is routed on both.
-	m.one(t, string(standin.TypeListenerRule), "web-rule-https")
-	for _, r := range m.byType(string(standin.TypeListenerRule)) {
+	m.One(t, string(standin.TypeListenerRule), "web-rule-https")
+	for _, r := range m.ByType(string(standin.TypeListenerRule)) {
 		if r.Name == "web-rule" {
 			t.Errorf("with redirectHttp, the HTTP listener must not forward service traffic")
 		}
 	}
-	equal(t, "https rule listener", str(t, m.one(t, string(standin.TypeListenerRule), "web-rule-https").Inputs, "listenerArn"), https.ID)
-	equal(t, "https health rule", str(t, m.one(t, string(standin.TypeListenerRule), "nlb-health-rule-https").Inputs, "listenerArn"), https.ID)
-	equal(t, "http health rule", str(t, m.one(t, string(standin.TypeListenerRule), "nlb-health-rule").Inputs, "listenerArn"), m.one(t, string(standin.TypeListener), "alb-http-listener").ID)
-	if !slices.Contains(m.one(t, string(standin.TypeEcsService), "web-service").Dependencies, urn(string(standin.TypeListenerRule), "web-rule-https")) {
+	stacktest.Equal(t, "https rule listener", stacktest.Str(t, m.One(t, string(standin.TypeListenerRule), "web-rule-https").Inputs, "listenerArn"), https.ID)
+	stacktest.Equal(t, "https health rule", stacktest.Str(t, m.One(t, string(standin.TypeListenerRule), "nlb-health-rule-https").Inputs, "listenerArn"), https.ID)
+	stacktest.Equal(t, "http health rule", stacktest.Str(t, m.One(t, string(standin.TypeListenerRule), "nlb-health-rule").Inputs, "listenerArn"), m.One(t, string(standin.TypeListener), "alb-http-listener").ID)
+	if !slices.Contains(m.One(t, string(standin.TypeEcsService), "web-service").Dependencies, urn(string(standin.TypeListenerRule), "web-rule-https")) {
 		t.Errorf("the service must wait for its HTTPS rule")
 	}
 
@@ -132,41 +133,41 @@ func TestHTTPSTerminatesOnTheAlbAndTheNlbPassesTCP(t *testing.T) {
 		fmt.Sprintf("web-sg in %d alb-sg", task), "web-sg out 443 0.0.0.0/0", "web-sg out 443 ::/0",
 	}
 	sort.Strings(want)
-	equalSlices(t, "security group rules", sgEdges(t, m), want)
-	dns := await(t, out.DNS).(string)
-	equal(t, "url (the NLB's HTTPS port)", await(t, out.URL).(string), wantURL("https", dns, num(t, nlbHTTPS.Inputs, "port")))
+	stacktest.EqualSlices(t, "security group rules", sgEdges(t, m), want)
+	dns := stacktest.Await(t, out.DNS).(string)
+	stacktest.Equal(t, "url (the NLB's HTTPS port)", stacktest.Await(t, out.URL).(string), wantURL("https", dns, stacktest.Num(t, nlbHTTPS.Inputs, "port")))
 }
 
 func TestHTTPSWithoutRedirectServesBoth(t *testing.T) {
 	cfg := map[string]string{"certificateArn": testCertArn, "redirectHttp": "false", "httpsListenerPort": "8443"}
 	notDefaults(t, cfg)
 	m, _ := mustRun(t, cfg)
-	equal(t, "http default", str(t, m.one(t, string(standin.TypeListener), "alb-http-listener").Inputs, "defaultActions", 0, "type"), "fixed-response")
-	equal(t, "http rule", str(t, m.one(t, string(standin.TypeListenerRule), "web-rule").Inputs, "listenerArn"), m.one(t, string(standin.TypeListener), "alb-http-listener").ID)
-	equal(t, "https rule", str(t, m.one(t, string(standin.TypeListenerRule), "web-rule-https").Inputs, "listenerArn"), m.one(t, string(standin.TypeListener), "alb-https-listener").ID)
-	equal(t, "https listener port", num(t, m.one(t, string(standin.TypeListener), "alb-https-listener").Inputs, "port"), 8443)
-	equal(t, "https tg port", num(t, m.one(t, string(standin.TypeTargetGroup), "nlb-alb-https-tg").Inputs, "port"), 8443)
-	equal(t, "nlb https port", num(t, m.one(t, string(standin.TypeListener), "nlb-https-listener").Inputs, "port"), 8443)
+	stacktest.Equal(t, "http default", stacktest.Str(t, m.One(t, string(standin.TypeListener), "alb-http-listener").Inputs, "defaultActions", 0, "type"), "fixed-response")
+	stacktest.Equal(t, "http rule", stacktest.Str(t, m.One(t, string(standin.TypeListenerRule), "web-rule").Inputs, "listenerArn"), m.One(t, string(standin.TypeListener), "alb-http-listener").ID)
+	stacktest.Equal(t, "https rule", stacktest.Str(t, m.One(t, string(standin.TypeListenerRule), "web-rule-https").Inputs, "listenerArn"), m.One(t, string(standin.TypeListener), "alb-https-listener").ID)
+	stacktest.Equal(t, "https listener port", stacktest.Num(t, m.One(t, string(standin.TypeListener), "alb-https-listener").Inputs, "port"), 8443)
+	stacktest.Equal(t, "https tg port", stacktest.Num(t, m.One(t, string(standin.TypeTargetGroup), "nlb-alb-https-tg").Inputs, "port"), 8443)
+	stacktest.Equal(t, "nlb https port", stacktest.Num(t, m.One(t, string(standin.TypeListener), "nlb-https-listener").Inputs, "port"), 8443)
 }
 
 func TestAliasRecordsForTheDomain(t *testing.T) {
 	m, out := mustRun(t, map[string]string{"domain": "example.com", "hostedZoneId": testZoneID})
-	nlb := m.one(t, string(standin.TypeLoadBalancer), "nlb")
+	nlb := m.One(t, string(standin.TypeLoadBalancer), "nlb")
 	for _, typ := range []string{"A", "AAAA"} {
-		r := m.one(t, string(standin.TypeRoute53Record), "nlb-alias-"+typ)
-		equal(t, typ+" zone", str(t, r.Inputs, "zoneId"), testZoneID)
-		equal(t, typ+" name", str(t, r.Inputs, "name"), "example.com")
-		equal(t, typ+" type", str(t, r.Inputs, "type"), typ)
-		equal(t, typ+" alias name", str(t, r.Inputs, "aliases", 0, "name"), str(t, nlb.State, "dnsName"))
-		equal(t, typ+" alias zone", str(t, r.Inputs, "aliases", 0, "zoneId"), str(t, nlb.State, "zoneId"))
-		equal(t, typ+" health", get(t, r.Inputs, "aliases", 0, "evaluateTargetHealth"), any(true))
+		r := m.One(t, string(standin.TypeRoute53Record), "nlb-alias-"+typ)
+		stacktest.Equal(t, typ+" zone", stacktest.Str(t, r.Inputs, "zoneId"), testZoneID)
+		stacktest.Equal(t, typ+" name", stacktest.Str(t, r.Inputs, "name"), "example.com")
+		stacktest.Equal(t, typ+" type", stacktest.Str(t, r.Inputs, "type"), typ)
+		stacktest.Equal(t, typ+" alias name", stacktest.Str(t, r.Inputs, "aliases", 0, "name"), stacktest.Str(t, nlb.State, "dnsName"))
+		stacktest.Equal(t, typ+" alias zone", stacktest.Str(t, r.Inputs, "aliases", 0, "zoneId"), stacktest.Str(t, nlb.State, "zoneId"))
+		stacktest.Equal(t, typ+" health", stacktest.Get(t, r.Inputs, "aliases", 0, "evaluateTargetHealth"), any(true))
 	}
-	equal(t, "url (the domain, the NLB listener's port)", await(t, out.URL).(string), wantURL("http", "example.com", num(t, m.one(t, string(standin.TypeListener), "nlb-tcp-listener").Inputs, "port")))
+	stacktest.Equal(t, "url (the domain, the NLB listener's port)", stacktest.Await(t, out.URL).(string), wantURL("http", "example.com", stacktest.Num(t, m.One(t, string(standin.TypeListener), "nlb-tcp-listener").Inputs, "port")))
 }
 
 func TestHostedZoneByName(t *testing.T) {
 	m, _ := mustRun(t, map[string]string{"domain": "www.example.com", "hostedZoneName": "example.com"})
-	equal(t, "zone", str(t, m.one(t, string(standin.TypeRoute53Record), "nlb-alias-A").Inputs, "zoneId"), standin.ZoneID("example.com"))
+	stacktest.Equal(t, "zone", stacktest.Str(t, m.One(t, string(standin.TypeRoute53Record), "nlb-alias-A").Inputs, "zoneId"), standin.ZoneID("example.com"))
 
 	// A missing zone is reported on hostedZoneName, before anything is registered.
 	mustRefuse(t, nil, map[string]string{"domain": "www.example.org", "hostedZoneName": "example.org"},
@@ -175,39 +176,39 @@ func TestHostedZoneByName(t *testing.T) {
 
 func TestCreatedCertificateIsValidatedBeforeUse(t *testing.T) {
 	m, out := mustRun(t, map[string]string{"createCertificate": "true", "domain": "example.com", "hostedZoneId": testZoneID})
-	cert := m.one(t, string(standin.TypeAcmCertificate), "certificate")
-	equal(t, "certificate domain", str(t, cert.Inputs, "domainName"), "example.com")
-	equal(t, "validation method", str(t, cert.Inputs, "validationMethod"), "DNS")
-	record := m.one(t, string(standin.TypeRoute53Record), "certificate-validation-record")
-	dvo := get(t, cert.State, "domainValidationOptions", 0)
-	equal(t, "validation record zone", str(t, record.Inputs, "zoneId"), testZoneID)
-	equal(t, "validation record name", str(t, record.Inputs, "name"), str(t, dvo, "resourceRecordName"))
-	equal(t, "validation record type", str(t, record.Inputs, "type"), "CNAME")
-	equalSlices(t, "validation record value", strs(t, record.Inputs, "records"), []string{str(t, dvo, "resourceRecordValue")})
-	validation := m.one(t, string(standin.TypeAcmCertificateValidation), "certificate-validation")
-	equal(t, "validation certificate", str(t, validation.Inputs, "certificateArn"), cert.ID)
-	equalSlices(t, "validation fqdns", strs(t, validation.Inputs, "validationRecordFqdns"), []string{str(t, record.State, "fqdn")})
-	https := m.one(t, string(standin.TypeListener), "alb-https-listener")
-	equal(t, "HTTPS listener's certificate", str(t, https.Inputs, "certificateArn"), cert.ID)
+	cert := m.One(t, string(standin.TypeAcmCertificate), "certificate")
+	stacktest.Equal(t, "certificate domain", stacktest.Str(t, cert.Inputs, "domainName"), "example.com")
+	stacktest.Equal(t, "validation method", stacktest.Str(t, cert.Inputs, "validationMethod"), "DNS")
+	record := m.One(t, string(standin.TypeRoute53Record), "certificate-validation-record")
+	dvo := stacktest.Get(t, cert.State, "domainValidationOptions", 0)
+	stacktest.Equal(t, "validation record zone", stacktest.Str(t, record.Inputs, "zoneId"), testZoneID)
+	stacktest.Equal(t, "validation record name", stacktest.Str(t, record.Inputs, "name"), stacktest.Str(t, dvo, "resourceRecordName"))
+	stacktest.Equal(t, "validation record type", stacktest.Str(t, record.Inputs, "type"), "CNAME")
+	stacktest.EqualSlices(t, "validation record value", stacktest.Strs(t, record.Inputs, "records"), []string{stacktest.Str(t, dvo, "resourceRecordValue")})
+	validation := m.One(t, string(standin.TypeAcmCertificateValidation), "certificate-validation")
+	stacktest.Equal(t, "validation certificate", stacktest.Str(t, validation.Inputs, "certificateArn"), cert.ID)
+	stacktest.EqualSlices(t, "validation fqdns", stacktest.Strs(t, validation.Inputs, "validationRecordFqdns"), []string{stacktest.Str(t, record.State, "fqdn")})
+	https := m.One(t, string(standin.TypeListener), "alb-https-listener")
+	stacktest.Equal(t, "HTTPS listener's certificate", stacktest.Str(t, https.Inputs, "certificateArn"), cert.ID)
 	if !slices.Contains(https.Dependencies, urn(string(standin.TypeAcmCertificateValidation), "certificate-validation")) {
 		t.Errorf("the HTTPS listener must wait for the certificate's validation (it takes the ARN from it); dependencies: %v", https.Dependencies)
 	}
-	equal(t, "url (the domain, the NLB's HTTPS port)", await(t, out.URL).(string), wantURL("https", "example.com", num(t, m.one(t, string(standin.TypeListener), "nlb-https-listener").Inputs, "port")))
+	stacktest.Equal(t, "url (the domain, the NLB's HTTPS port)", stacktest.Await(t, out.URL).(string), wantURL("https", "example.com", stacktest.Num(t, m.One(t, string(standin.TypeListener), "nlb-https-listener").Inputs, "port")))
 }
 
 func TestPrivateLinkEndpointService(t *testing.T) {
 	m, out := mustRun(t, map[string]string{"privateLink": `{"allowedPrincipals":["` + testPrincipal + `"]}`})
-	svc := m.one(t, string(standin.TypeVpcEndpointService), "nlb-endpoint-service")
-	equalSlices(t, "NLB", strs(t, svc.Inputs, "networkLoadBalancerArns"), []string{str(t, m.one(t, string(standin.TypeLoadBalancer), "nlb").State, "arn")})
-	equal(t, "acceptance required by default", get(t, svc.Inputs, "acceptanceRequired"), any(true))
-	equalSlices(t, "principals", strs(t, svc.Inputs, "allowedPrincipals"), []string{testPrincipal})
-	equal(t, "endpointServiceName", await(t, out.EndpointServiceName).(string), str(t, svc.State, "serviceName"))
-	equal(t, "security group still applies to PrivateLink traffic",
-		str(t, m.one(t, string(standin.TypeLoadBalancer), "nlb").Inputs, "enforceSecurityGroupInboundRulesOnPrivateLinkTraffic"), "on")
+	svc := m.One(t, string(standin.TypeVpcEndpointService), "nlb-endpoint-service")
+	stacktest.EqualSlices(t, "NLB", stacktest.Strs(t, svc.Inputs, "networkLoadBalancerArns"), []string{stacktest.Str(t, m.One(t, string(standin.TypeLoadBalancer), "nlb").State, "arn")})
+	stacktest.Equal(t, "acceptance required by default", stacktest.Get(t, svc.Inputs, "acceptanceRequired"), any(true))
+	stacktest.EqualSlices(t, "principals", stacktest.Strs(t, svc.Inputs, "allowedPrincipals"), []string{testPrincipal})
+	stacktest.Equal(t, "endpointServiceName", stacktest.Await(t, out.EndpointServiceName).(string), stacktest.Str(t, svc.State, "serviceName"))
+	stacktest.Equal(t, "security group still applies to PrivateLink traffic",
+		stacktest.Str(t, m.One(t, string(standin.TypeLoadBalancer), "nlb").Inputs, "enforceSecurityGroupInboundRulesOnPrivateLinkTraffic"), "on")
 
 	optOut, _ := mustRun(t, map[string]string{"privateLink": `{"allowedPrincipals":["` + testPrincipal + `"],"acceptanceRequired":false,"enforceSecurityGroupRules":false}`})
-	equal(t, "opt-out", str(t, optOut.one(t, string(standin.TypeLoadBalancer), "nlb").Inputs, "enforceSecurityGroupInboundRulesOnPrivateLinkTraffic"), "off")
-	equal(t, "acceptance off", get(t, optOut.one(t, string(standin.TypeVpcEndpointService), "nlb-endpoint-service").Inputs, "acceptanceRequired"), any(false))
+	stacktest.Equal(t, "opt-out", stacktest.Str(t, optOut.One(t, string(standin.TypeLoadBalancer), "nlb").Inputs, "enforceSecurityGroupInboundRulesOnPrivateLinkTraffic"), "off")
+	stacktest.Equal(t, "acceptance off", stacktest.Get(t, optOut.One(t, string(standin.TypeVpcEndpointService), "nlb-endpoint-service").Inputs, "acceptanceRequired"), any(false))
 }
 
 func TestHTTPSExample(t *testing.T) {
@@ -216,9 +217,9 @@ func TestHTTPSExample(t *testing.T) {
 		t.Fatalf("examples/https.yaml: %v", err)
 	}
 	for _, name := range []string{"alb-https-listener", "nlb-https-listener"} {
-		m.one(t, string(standin.TypeListener), name)
+		m.One(t, string(standin.TypeListener), name)
 	}
-	m.one(t, string(standin.TypeAcmCertificateValidation), "certificate-validation")
-	m.one(t, string(standin.TypeRoute53Record), "nlb-alias-AAAA")
-	m.one(t, string(standin.TypeVpcEndpointService), "nlb-endpoint-service")
+	m.One(t, string(standin.TypeAcmCertificateValidation), "certificate-validation")
+	m.One(t, string(standin.TypeRoute53Record), "nlb-alias-AAAA")
+	m.One(t, string(standin.TypeVpcEndpointService), "nlb-endpoint-service")
 }

@@ -15,11 +15,12 @@ import (
 
 	"github.com/example/nlb-alb-fargate/internal/deploypolicy"
 	"github.com/example/nlb-alb-fargate/internal/iampolicy"
+	"github.com/example/nlb-alb-fargate/internal/stacktest"
 	"github.com/example/nlb-alb-fargate/internal/standin"
 )
 
 // testBoundaryArn is the bootstrap's permissions boundary in the tests' account.
-const testBoundaryArn = "arn:aws:iam::" + standin.Account + ":policy/" + testProject + "-role-boundary"
+var testBoundaryArn = "arn:aws:iam::" + standin.Account + ":policy/" + testProject + "-role-boundary"
 
 // withBoundary is an account holding the bootstrap's boundary policy, as it writes it.
 func withBoundary(t *testing.T, acct anAccount) anAccount {
@@ -103,11 +104,11 @@ func TestStackRolesUnderPathAndBoundary(t *testing.T) {
 		if err != nil {
 			t.Fatalf("boundary %q: %v", boundary, err)
 		}
-		roles := m.byType(string(standin.TypeIamRole))
+		roles := m.ByType(string(standin.TypeIamRole))
 		var names []string
 		for _, r := range roles {
 			names = append(names, r.Name)
-			equal(t, r.Name+" path", r.Inputs["path"], any("/nlb-alb-fargate/dev/"))
+			stacktest.Equal(t, r.Name+" path", r.Inputs["path"], any("/nlb-alb-fargate/dev/"))
 			if got, _ := r.Inputs["permissionsBoundary"].(string); got != boundary {
 				t.Errorf("%s: permissionsBoundary %q, want %q", r.Name, got, boundary)
 			}
@@ -115,10 +116,10 @@ func TestStackRolesUnderPathAndBoundary(t *testing.T) {
 			if !strings.HasPrefix(name, r.Name+"-") {
 				t.Errorf("%s: name %q, want the auto-name %s-<suffix>", r.Name, name, r.Name)
 			}
-			equal(t, r.Name+" arn", r.State["arn"], any("arn:aws:iam::123456789012:role/nlb-alb-fargate/dev/"+name))
+			stacktest.Equal(t, r.Name+" arn", r.State["arn"], any("arn:aws:iam::123456789012:role/nlb-alb-fargate/dev/"+name))
 		}
 		slices.Sort(names)
-		equalSlices(t, "roles", names, []string{"flow-logs-role", "web-exec-role", "web-task-role"})
+		stacktest.EqualSlices(t, "roles", names, []string{"flow-logs-role", "web-exec-role", "web-task-role"})
 	}
 }
 
@@ -135,12 +136,12 @@ func TestBoundaryOfAnotherAccountIsRefused(t *testing.T) {
 // made before keeps its name.
 func TestStackBucketNames(t *testing.T) {
 	m, _ := mustRun(t, map[string]string{"accessLogs": "true"})
-	b := m.one(t, string(standin.TypeS3BucketV2), "access-logs")
-	equal(t, "bucketPrefix", b.Inputs["bucketPrefix"], any("nlb-alb-fargate-dev-access-logs-"))
+	b := m.One(t, string(standin.TypeS3BucketV2), "access-logs")
+	stacktest.Equal(t, "bucketPrefix", b.Inputs["bucketPrefix"], any("nlb-alb-fargate-dev-access-logs-"))
 	if name, _ := b.State["bucket"].(string); !strings.HasPrefix(name, deploypolicy.BucketPrefix(testProject, testStack)) {
 		t.Errorf("bucket %q does not start with the stack's prefix", name)
 	}
-	equalSlices(t, "ignoreChanges", b.IgnoreChanges, []string{"bucket", "bucketPrefix"})
+	stacktest.EqualSlices(t, "ignoreChanges", b.IgnoreChanges, []string{"bucket", "bucketPrefix"})
 }
 
 // The deploy policy allows every IAM call of every example's deploy, each with the

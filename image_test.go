@@ -7,6 +7,7 @@ package main
 import (
 	"testing"
 
+	"github.com/example/nlb-alb-fargate/internal/stacktest"
 	"github.com/example/nlb-alb-fargate/internal/standin"
 )
 
@@ -15,15 +16,15 @@ const testImage = "public.ecr.aws/nginx/nginx:1.27"
 // nlbProbe is the path the NLB's target group probes and the health rule routes.
 func nlbProbe(t *testing.T, m *mocks) string {
 	t.Helper()
-	path := str(t, m.one(t, string(standin.TypeTargetGroup), "nlb-alb-tg").Inputs, "healthCheck", "path")
-	equalSlices(t, "health rule path", strs(t, m.one(t, string(standin.TypeListenerRule), "nlb-health-rule").Inputs, "conditions", 0, "pathPattern", "values"), []string{path})
+	path := stacktest.Str(t, m.One(t, string(standin.TypeTargetGroup), "nlb-alb-tg").Inputs, "healthCheck", "path")
+	stacktest.EqualSlices(t, "health rule path", stacktest.Strs(t, m.One(t, string(standin.TypeListenerRule), "nlb-health-rule").Inputs, "conditions", 0, "pathPattern", "values"), []string{path})
 	return path
 }
 
 // albProbe is the path the ALB's health check asks a service's tasks for.
 func albProbe(t *testing.T, m *mocks, service string) string {
 	t.Helper()
-	return str(t, m.one(t, string(standin.TypeTargetGroup), service+"-tg").Inputs, "healthCheck", "path")
+	return stacktest.Str(t, m.One(t, string(standin.TypeTargetGroup), service+"-tg").Inputs, "healthCheck", "path")
 }
 
 func TestNlbProbeFollowsTheService(t *testing.T) {
@@ -45,9 +46,9 @@ func TestNlbProbeFollowsTheService(t *testing.T) {
 			want := tc.want
 			if want == whereTheALBProbes {
 				want = albProbe(t, m, "web")
-				equal(t, "ALB probe = healthCheckPath", want, settings(t, tc.config).Services[0].HealthCheckPath)
+				stacktest.Equal(t, "ALB probe = healthCheckPath", want, settings(t, tc.config).Services[0].HealthCheckPath)
 			}
-			equal(t, "NLB probe", nlbProbe(t, m), want)
+			stacktest.Equal(t, "NLB probe", nlbProbe(t, m), want)
 		})
 	}
 }
@@ -55,19 +56,19 @@ func TestNlbProbeFollowsTheService(t *testing.T) {
 func TestContainerHealthCheck(t *testing.T) {
 	check := func(m *mocks) any {
 		t.Helper()
-		return get(t, containerDefs(t, m.one(t, string(standin.TypeEcsTaskDefinition), "web-task"))[0], "healthCheck")
+		return stacktest.Get(t, containerDefs(t, m.One(t, string(standin.TypeEcsTaskDefinition), "web-task"))[0], "healthCheck")
 	}
 	own, _ := mustRun(t, map[string]string{"image": testImage, "containerHealthCheck": `{"command":["CMD-SHELL","curl -f http://localhost/ || exit 1"],"interval":15,"retries":4}`})
 	hc := check(own)
-	equalSlices(t, "command", strs(t, hc, "command"), []string{"CMD-SHELL", "curl -f http://localhost/ || exit 1"})
-	equal(t, "interval", num(t, hc, "interval"), 15)
-	equal(t, "retries", num(t, hc, "retries"), 4)
-	equal(t, "timeout (unset: ECS's default)", get(t, hc, "timeout"), nil)
+	stacktest.EqualSlices(t, "command", stacktest.Strs(t, hc, "command"), []string{"CMD-SHELL", "curl -f http://localhost/ || exit 1"})
+	stacktest.Equal(t, "interval", stacktest.Num(t, hc, "interval"), 15)
+	stacktest.Equal(t, "retries", stacktest.Num(t, hc, "retries"), 4)
+	stacktest.Equal(t, "timeout (unset: ECS's default)", stacktest.Get(t, hc, "timeout"), nil)
 
 	none, _ := mustRun(t, map[string]string{"image": testImage})
-	equal(t, "an own image without containerHealthCheck has none", check(none), nil)
+	stacktest.Equal(t, "an own image without containerHealthCheck has none", check(none), nil)
 	bundled, _ := mustRun(t, nil)
-	equalSlices(t, "the bundled app's probe", strs(t, check(bundled), "command"), []string{"CMD", "/server", "-healthcheck"})
+	stacktest.EqualSlices(t, "the bundled app's probe", stacktest.Strs(t, check(bundled), "command"), []string{"CMD", "/server", "-healthcheck"})
 }
 
 func TestPrivateRegistryCredentials(t *testing.T) {
@@ -76,21 +77,21 @@ func TestPrivateRegistryCredentials(t *testing.T) {
 	if err != nil {
 		t.Fatalf("examples/private-registry.yaml: %v", err)
 	}
-	c := containerDefs(t, m.one(t, string(standin.TypeEcsTaskDefinition), "web-task"))[0]
+	c := containerDefs(t, m.One(t, string(standin.TypeEcsTaskDefinition), "web-task"))[0]
 	svc := settingsOf(t, cfg).Services[0]
-	equal(t, "repositoryCredentials = imageCredentialsSecretArn", str(t, c, "repositoryCredentials", "credentialsParameter"), svc.ImageCredentialsSecretArn)
-	equal(t, "ALB probe = healthCheckPath", albProbe(t, m, "web"), svc.HealthCheckPath)
-	equal(t, "NLB probe follows the ALB's", nlbProbe(t, m), albProbe(t, m, "web"))
+	stacktest.Equal(t, "repositoryCredentials = imageCredentialsSecretArn", stacktest.Str(t, c, "repositoryCredentials", "credentialsParameter"), svc.ImageCredentialsSecretArn)
+	stacktest.Equal(t, "ALB probe = healthCheckPath", albProbe(t, m, "web"), svc.HealthCheckPath)
+	stacktest.Equal(t, "NLB probe follows the ALB's", nlbProbe(t, m), albProbe(t, m, "web"))
 
-	policy := m.one(t, string(standin.TypeIamRolePolicy), "web-registry-credentials")
-	equal(t, "policy role (the execution role pulls the image)", str(t, policy.Inputs, "role"), str(t, m.one(t, string(standin.TypeIamRole), "web-exec-role").State, "name"))
+	policy := m.One(t, string(standin.TypeIamRolePolicy), "web-registry-credentials")
+	stacktest.Equal(t, "policy role (the execution role pulls the image)", stacktest.Str(t, policy.Inputs, "role"), stacktest.Str(t, m.One(t, string(standin.TypeIamRole), "web-exec-role").State, "name"))
 	statements := policyStatements(t, policy)
 	if len(statements) != 1 || statements[0].Effect != "Allow" || statements[0].Action != "secretsmanager:GetSecretValue" || statements[0].Resource != svc.ImageCredentialsSecretArn {
-		t.Errorf("the execution role may read exactly the one secret; policy: %s", str(t, policy.Inputs, "policy"))
+		t.Errorf("the execution role may read exactly the one secret; policy: %s", stacktest.Str(t, policy.Inputs, "policy"))
 	}
 	plain, _ := mustRun(t, map[string]string{"image": testImage})
-	equal(t, "no credentials without the setting", get(t, containerDefs(t, plain.one(t, string(standin.TypeEcsTaskDefinition), "web-task"))[0], "repositoryCredentials"), nil)
-	equal(t, "no policy without the setting", len(plain.byType(string(standin.TypeIamRolePolicy))), 0)
+	stacktest.Equal(t, "no credentials without the setting", stacktest.Get(t, containerDefs(t, plain.One(t, string(standin.TypeEcsTaskDefinition), "web-task"))[0], "repositoryCredentials"), nil)
+	stacktest.Equal(t, "no policy without the setting", len(plain.ByType(string(standin.TypeIamRolePolicy))), 0)
 }
 
 func TestOwnImageExample(t *testing.T) {
@@ -100,24 +101,24 @@ func TestOwnImageExample(t *testing.T) {
 		t.Fatalf("examples/own-image.yaml: %v", err)
 	}
 	svc := settingsOf(t, cfg).Services[0]
-	c := containerDefs(t, m.one(t, string(standin.TypeEcsTaskDefinition), "web-task"))[0]
-	equal(t, "image", str(t, c, "image"), svc.Image)
-	equal(t, "port = containerPort", num(t, c, "portMappings", 0, "containerPort"), svc.ContainerPort)
-	equal(t, "target group port = the container's", num(t, m.one(t, string(standin.TypeTargetGroup), "web-tg").Inputs, "port"), num(t, c, "portMappings", 0, "containerPort"))
+	c := containerDefs(t, m.One(t, string(standin.TypeEcsTaskDefinition), "web-task"))[0]
+	stacktest.Equal(t, "image", stacktest.Str(t, c, "image"), svc.Image)
+	stacktest.Equal(t, "port = containerPort", stacktest.Num(t, c, "portMappings", 0, "containerPort"), svc.ContainerPort)
+	stacktest.Equal(t, "target group port = the container's", stacktest.Num(t, m.One(t, string(standin.TypeTargetGroup), "web-tg").Inputs, "port"), stacktest.Num(t, c, "portMappings", 0, "containerPort"))
 	// nginx has no /healthz: the NLB probes where the ALB does.
-	equal(t, "NLB probe = the ALB's", nlbProbe(t, m), albProbe(t, m, "web"))
-	equal(t, "health check start period", num(t, c, "healthCheck", "startPeriod"), svc.ContainerHealthCheck.StartPeriod)
-	equal(t, "no build", len(m.byType(string(standin.TypeAwsxEcrImage))), 0)
+	stacktest.Equal(t, "NLB probe = the ALB's", nlbProbe(t, m), albProbe(t, m, "web"))
+	stacktest.Equal(t, "health check start period", stacktest.Num(t, c, "healthCheck", "startPeriod"), svc.ContainerHealthCheck.StartPeriod)
+	stacktest.Equal(t, "no build", len(m.ByType(string(standin.TypeAwsxEcrImage))), 0)
 }
 
 // The bundled app tells clients which task answered only when asked to.
 func TestTaskIdentity(t *testing.T) {
 	env := func(m *mocks) map[string]string {
 		t.Helper()
-		c := containerDefs(t, m.one(t, string(standin.TypeEcsTaskDefinition), "web-task"))[0]
+		c := containerDefs(t, m.One(t, string(standin.TypeEcsTaskDefinition), "web-task"))[0]
 		out := map[string]string{}
-		for i := range get(t, c, "environment").([]any) {
-			out[str(t, c, "environment", i, "name")] = str(t, c, "environment", i, "value")
+		for i := range stacktest.Get(t, c, "environment").([]any) {
+			out[stacktest.Str(t, c, "environment", i, "name")] = stacktest.Str(t, c, "environment", i, "value")
 		}
 		return out
 	}
@@ -126,7 +127,7 @@ func TestTaskIdentity(t *testing.T) {
 		t.Errorf("TASK_IDENTITY=%s by default; want it unset (the app keeps /whoami off)", v)
 	}
 	on, _ := mustRun(t, map[string]string{"taskIdentity": "true"})
-	equal(t, "TASK_IDENTITY", env(on)["TASK_IDENTITY"], "true")
+	stacktest.Equal(t, "TASK_IDENTITY", env(on)["TASK_IDENTITY"], "true")
 }
 
 func TestContainerHealthCheckEdgesAreAccepted(t *testing.T) {

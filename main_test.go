@@ -12,13 +12,14 @@ import (
 	"testing"
 
 	"github.com/example/nlb-alb-fargate/internal/config"
+	"github.com/example/nlb-alb-fargate/internal/stacktest"
 	"github.com/example/nlb-alb-fargate/internal/standin"
 )
 
 // These tests assert what has a reason: relationships the stack depends on, settings
 // arriving where they belong, names, edges, options and what AWS would refuse. Where a test
 // needs the value a setting gives, it takes it from the config it passed (settings), never
-// from a copy of a default; the snapshots (snapshot_test.go) pin every registered input.
+// from a copy of a default; the snapshots (snapshot_test.go) pin every stacktest.Registered input.
 
 // settings is the config the program reads from cfg (keys without the project prefix, as
 // run and mustRun take them; nil: every default).
@@ -73,7 +74,7 @@ func wantURL(scheme, host string, port int) string {
 func perAZ(t *testing.T, m *mocks, typ, format string) []string {
 	t.Helper()
 	ids := map[string]string{}
-	for _, r := range m.byType(typ) {
+	for _, r := range m.ByType(typ) {
 		ids[r.Name] = r.ID
 	}
 	var out []string
@@ -103,15 +104,15 @@ func TestNetworkIsDualStackWithSubnetsPerAZ(t *testing.T) {
 	notDefaults(t, cfg)
 	m, _ := mustRunIn(t, largeAccount, cfg)
 
-	vpc := m.one(t, string(standin.TypeVpc), "vpc")
-	equal(t, "vpc cidrBlock", str(t, vpc.Inputs, "cidrBlock"), cfg["vpcCidr"])
-	equal(t, "vpc enableDnsSupport", get(t, vpc.Inputs, "enableDnsSupport"), any(true))
-	equal(t, "vpc enableDnsHostnames", get(t, vpc.Inputs, "enableDnsHostnames"), any(true))
-	equal(t, "vpc assignGeneratedIpv6CidrBlock", get(t, vpc.Inputs, "assignGeneratedIpv6CidrBlock"), any(true))
+	vpc := m.One(t, string(standin.TypeVpc), "vpc")
+	stacktest.Equal(t, "vpc cidrBlock", stacktest.Str(t, vpc.Inputs, "cidrBlock"), cfg["vpcCidr"])
+	stacktest.Equal(t, "vpc enableDnsSupport", stacktest.Get(t, vpc.Inputs, "enableDnsSupport"), any(true))
+	stacktest.Equal(t, "vpc enableDnsHostnames", stacktest.Get(t, vpc.Inputs, "enableDnsHostnames"), any(true))
+	stacktest.Equal(t, "vpc assignGeneratedIpv6CidrBlock", stacktest.Get(t, vpc.Inputs, "assignGeneratedIpv6CidrBlock"), any(true))
 
 	// 16 equal blocks of vpcCidr: public subnets in the first half, private ones in the
 	// second; the /64s of the VPC's /56 are numbered the same way.
-	vpcIPv6 := netip.MustParsePrefix(str(t, vpc.State, "ipv6CidrBlock"))
+	vpcIPv6 := netip.MustParsePrefix(stacktest.Str(t, vpc.State, "ipv6CidrBlock"))
 	want := []struct {
 		name, az, ipv4 string
 		block          int
@@ -123,17 +124,17 @@ func TestNetworkIsDualStackWithSubnetsPerAZ(t *testing.T) {
 		{"private-1", "us-east-1b", "172.20.144.0/20", 9},
 		{"private-2", "us-east-1c", "172.20.160.0/20", 10},
 	}
-	equal(t, "subnet count", len(m.byType(string(standin.TypeSubnet))), len(want))
+	stacktest.Equal(t, "subnet count", len(m.ByType(string(standin.TypeSubnet))), len(want))
 	for _, w := range want {
-		s := m.one(t, string(standin.TypeSubnet), w.name)
-		equal(t, w.name+" vpcId", str(t, s.Inputs, "vpcId"), vpc.ID)
-		equal(t, w.name+" availabilityZone", str(t, s.Inputs, "availabilityZone"), w.az)
-		equal(t, w.name+" cidrBlock", str(t, s.Inputs, "cidrBlock"), w.ipv4)
+		s := m.One(t, string(standin.TypeSubnet), w.name)
+		stacktest.Equal(t, w.name+" vpcId", stacktest.Str(t, s.Inputs, "vpcId"), vpc.ID)
+		stacktest.Equal(t, w.name+" availabilityZone", stacktest.Str(t, s.Inputs, "availabilityZone"), w.az)
+		stacktest.Equal(t, w.name+" cidrBlock", stacktest.Str(t, s.Inputs, "cidrBlock"), w.ipv4)
 		b := vpcIPv6.Addr().As16()
 		b[7] = byte(w.block)
-		equal(t, w.name+" ipv6CidrBlock", str(t, s.Inputs, "ipv6CidrBlock"), netip.PrefixFrom(netip.AddrFrom16(b), 64).String())
-		equal(t, w.name+" assignIpv6AddressOnCreation", get(t, s.Inputs, "assignIpv6AddressOnCreation"), any(true))
-		equal(t, w.name+" mapPublicIpOnLaunch", get(t, s.Inputs, "mapPublicIpOnLaunch"), any(false))
+		stacktest.Equal(t, w.name+" ipv6CidrBlock", stacktest.Str(t, s.Inputs, "ipv6CidrBlock"), netip.PrefixFrom(netip.AddrFrom16(b), 64).String())
+		stacktest.Equal(t, w.name+" assignIpv6AddressOnCreation", stacktest.Get(t, s.Inputs, "assignIpv6AddressOnCreation"), any(true))
+		stacktest.Equal(t, w.name+" mapPublicIpOnLaunch", stacktest.Get(t, s.Inputs, "mapPublicIpOnLaunch"), any(false))
 	}
 }
 
@@ -144,33 +145,33 @@ func TestAddingAnAZKeepsEverySubnet(t *testing.T) {
 		blocks := map[string]string{} // subnet name → IPv4 and IPv6 blocks, from the smallest azCount that has it
 		for az := config.MinAZs; az <= config.MaxAZs; az++ {
 			m, _ := mustRunIn(t, largeAccount, map[string]string{"vpcCidr": cidr, "azCount": fmt.Sprint(az)})
-			for _, s := range m.byType(string(standin.TypeSubnet)) {
-				got := str(t, s.Inputs, "cidrBlock") + " " + str(t, s.Inputs, "ipv6CidrBlock")
+			for _, s := range m.ByType(string(standin.TypeSubnet)) {
+				got := stacktest.Str(t, s.Inputs, "cidrBlock") + " " + stacktest.Str(t, s.Inputs, "ipv6CidrBlock")
 				if before, ok := blocks[s.Name]; ok && before != got {
 					t.Errorf("vpcCidr %s: %s moves from %s to %s when azCount becomes %d", cidr, s.Name, before, got, az)
 				}
 				blocks[s.Name] = got
 				// Every subnet holds an ALB: /27 or larger, so at least 27 usable addresses.
-				if p := netip.MustParsePrefix(str(t, s.Inputs, "cidrBlock")); p.Bits() > 27 {
+				if p := netip.MustParsePrefix(stacktest.Str(t, s.Inputs, "cidrBlock")); p.Bits() > 27 {
 					t.Errorf("vpcCidr %s, azCount %d: %s is %s, smaller than the /27 an ALB needs", cidr, az, s.Name, p)
 				}
 			}
 		}
-		equal(t, "subnets seen for vpcCidr "+cidr, len(blocks), 2*config.MaxAZs)
+		stacktest.Equal(t, "subnets seen for vpcCidr "+cidr, len(blocks), 2*config.MaxAZs)
 	}
 }
 
 // routesOf returns "destination -> target id" for every route of a route table.
 func routesOf(t *testing.T, m *mocks, rtName string) []string {
 	t.Helper()
-	rtID := m.idOf(t, string(standin.TypeRouteTable), rtName)
+	rtID := m.IDOf(t, string(standin.TypeRouteTable), rtName)
 	var out []string
-	for _, r := range m.byType(string(standin.TypeRoute)) {
-		if str(t, r.Inputs, "routeTableId") != rtID {
+	for _, r := range m.ByType(string(standin.TypeRoute)) {
+		if stacktest.Str(t, r.Inputs, "routeTableId") != rtID {
 			continue
 		}
-		dest := str(t, r.Inputs, "destinationCidrBlock") + str(t, r.Inputs, "destinationIpv6CidrBlock")
-		target := str(t, r.Inputs, "gatewayId") + str(t, r.Inputs, "natGatewayId") + str(t, r.Inputs, "egressOnlyGatewayId")
+		dest := stacktest.Str(t, r.Inputs, "destinationCidrBlock") + stacktest.Str(t, r.Inputs, "destinationIpv6CidrBlock")
+		target := stacktest.Str(t, r.Inputs, "gatewayId") + stacktest.Str(t, r.Inputs, "natGatewayId") + stacktest.Str(t, r.Inputs, "egressOnlyGatewayId")
 		out = append(out, dest+" -> "+target)
 	}
 	sort.Strings(out)
@@ -181,8 +182,8 @@ func routesOf(t *testing.T, m *mocks, rtName string) []string {
 func associations(t *testing.T, m *mocks) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	for _, a := range m.byType(string(standin.TypeRouteTableAssociation)) {
-		out[str(t, a.Inputs, "subnetId")] = str(t, a.Inputs, "routeTableId")
+	for _, a := range m.ByType(string(standin.TypeRouteTableAssociation)) {
+		out[stacktest.Str(t, a.Inputs, "subnetId")] = stacktest.Str(t, a.Inputs, "routeTableId")
 	}
 	return out
 }
@@ -199,29 +200,29 @@ func TestRoutesPerNatMode(t *testing.T) {
 				cfg["vpcEndpoints"] = "true"
 			}
 			m, _ := mustRun(t, cfg)
-			igw, eigw := m.idOf(t, string(standin.TypeInternetGateway), "igw"), m.idOf(t, string(standin.TypeEgressOnlyInternetGateway), "eigw")
-			equalSlices(t, "public routes", routesOf(t, m, "public-rt"), []string{"0.0.0.0/0 -> " + igw, "::/0 -> " + igw})
+			igw, eigw := m.IDOf(t, string(standin.TypeInternetGateway), "igw"), m.IDOf(t, string(standin.TypeEgressOnlyInternetGateway), "eigw")
+			stacktest.EqualSlices(t, "public routes", routesOf(t, m, "public-rt"), []string{"0.0.0.0/0 -> " + igw, "::/0 -> " + igw})
 			wantNats := map[string]bool{}
 			for _, n := range natFor {
 				if n != "" {
 					wantNats[n] = true
 				}
 			}
-			equal(t, "NAT gateways", len(m.byType(string(standin.TypeNatGateway))), len(wantNats))
+			stacktest.Equal(t, "NAT gateways", len(m.ByType(string(standin.TypeNatGateway))), len(wantNats))
 			assoc := associations(t, m)
 			for i, nat := range natFor {
 				rt := fmt.Sprintf("private-%d-rt", i)
 				want := []string{"::/0 -> " + eigw}
 				if nat != "" {
-					want = append([]string{"0.0.0.0/0 -> " + m.idOf(t, string(standin.TypeNatGateway), nat)}, want...)
+					want = append([]string{"0.0.0.0/0 -> " + m.IDOf(t, string(standin.TypeNatGateway), nat)}, want...)
 					// Each NAT sits in a public subnet and has its own EIP.
-					n := m.one(t, string(standin.TypeNatGateway), nat)
-					equal(t, nat+" subnet", str(t, n.Inputs, "subnetId"), m.idOf(t, string(standin.TypeSubnet), "public-"+nat[len(nat)-1:]))
-					equal(t, nat+" allocationId", str(t, n.Inputs, "allocationId"), m.idOf(t, string(standin.TypeEip), nat+"-eip"))
+					n := m.One(t, string(standin.TypeNatGateway), nat)
+					stacktest.Equal(t, nat+" subnet", stacktest.Str(t, n.Inputs, "subnetId"), m.IDOf(t, string(standin.TypeSubnet), "public-"+nat[len(nat)-1:]))
+					stacktest.Equal(t, nat+" allocationId", stacktest.Str(t, n.Inputs, "allocationId"), m.IDOf(t, string(standin.TypeEip), nat+"-eip"))
 				}
-				equalSlices(t, rt+" routes", routesOf(t, m, rt), want)
-				equal(t, fmt.Sprintf("private-%d association", i), assoc[m.idOf(t, string(standin.TypeSubnet), fmt.Sprintf("private-%d", i))], m.idOf(t, string(standin.TypeRouteTable), rt))
-				equal(t, fmt.Sprintf("public-%d association", i), assoc[m.idOf(t, string(standin.TypeSubnet), fmt.Sprintf("public-%d", i))], m.idOf(t, string(standin.TypeRouteTable), "public-rt"))
+				stacktest.EqualSlices(t, rt+" routes", routesOf(t, m, rt), want)
+				stacktest.Equal(t, fmt.Sprintf("private-%d association", i), assoc[m.IDOf(t, string(standin.TypeSubnet), fmt.Sprintf("private-%d", i))], m.IDOf(t, string(standin.TypeRouteTable), rt))
+				stacktest.Equal(t, fmt.Sprintf("public-%d association", i), assoc[m.IDOf(t, string(standin.TypeSubnet), fmt.Sprintf("public-%d", i))], m.IDOf(t, string(standin.TypeRouteTable), "public-rt"))
 			}
 		})
 	}
@@ -230,8 +231,8 @@ func TestRoutesPerNatMode(t *testing.T) {
 func TestVpcEndpointsReplaceNat(t *testing.T) {
 	m, _ := mustRun(t, map[string]string{"natGateways": "none", "vpcEndpoints": "true"})
 	got := map[string]string{}
-	for _, e := range m.byType(string(standin.TypeVpcEndpoint)) {
-		got[str(t, e.Inputs, "serviceName")] = str(t, e.Inputs, "vpcEndpointType")
+	for _, e := range m.ByType(string(standin.TypeVpcEndpoint)) {
+		got[stacktest.Str(t, e.Inputs, "serviceName")] = stacktest.Str(t, e.Inputs, "vpcEndpointType")
 	}
 	want := map[string]string{
 		"com.amazonaws.us-east-1.ecr.api": "Interface",
@@ -239,69 +240,69 @@ func TestVpcEndpointsReplaceNat(t *testing.T) {
 		"com.amazonaws.us-east-1.logs":    "Interface",
 		"com.amazonaws.us-east-1.s3":      "Gateway",
 	}
-	equal(t, "endpoints", fmt.Sprint(got), fmt.Sprint(want))
-	s3 := m.one(t, string(standin.TypeVpcEndpoint), "endpoint-s3")
-	equalSlices(t, "s3 endpoint route tables (every private one)", strs(t, s3.Inputs, "routeTableIds"), perAZ(t, m, string(standin.TypeRouteTable), "private-%d-rt"))
-	ecr := m.one(t, string(standin.TypeVpcEndpoint), "endpoint-ecr-dkr")
-	equal(t, "ecr.dkr private DNS", get(t, ecr.Inputs, "privateDnsEnabled"), any(true))
-	equalSlices(t, "ecr.dkr subnets (every private one)", strs(t, ecr.Inputs, "subnetIds"), perAZ(t, m, string(standin.TypeSubnet), "private-%d"))
+	stacktest.Equal(t, "endpoints", fmt.Sprint(got), fmt.Sprint(want))
+	s3 := m.One(t, string(standin.TypeVpcEndpoint), "endpoint-s3")
+	stacktest.EqualSlices(t, "s3 endpoint route tables (every private one)", stacktest.Strs(t, s3.Inputs, "routeTableIds"), perAZ(t, m, string(standin.TypeRouteTable), "private-%d-rt"))
+	ecr := m.One(t, string(standin.TypeVpcEndpoint), "endpoint-ecr-dkr")
+	stacktest.Equal(t, "ecr.dkr private DNS", stacktest.Get(t, ecr.Inputs, "privateDnsEnabled"), any(true))
+	stacktest.EqualSlices(t, "ecr.dkr subnets (every private one)", stacktest.Strs(t, ecr.Inputs, "subnetIds"), perAZ(t, m, string(standin.TypeSubnet), "private-%d"))
 }
 
 func TestNlbHasOneElasticIPPerAZViaSubnetMappings(t *testing.T) {
 	m, out := mustRunIn(t, largeAccount, map[string]string{"azCount": "3"})
 
-	nlb := m.one(t, string(standin.TypeLoadBalancer), "nlb")
-	equal(t, "nlb type", str(t, nlb.Inputs, "loadBalancerType"), "network")
-	equal(t, "nlb internal", get(t, nlb.Inputs, "internal"), any(false))
-	equal(t, "nlb ipAddressType", str(t, nlb.Inputs, "ipAddressType"), "dualstack")
-	equal(t, "nlb cross-zone", get(t, nlb.Inputs, "enableCrossZoneLoadBalancing"), any(false))
-	equal(t, "nlb subnets (must be unset: mappings carry the EIPs)", get(t, nlb.Inputs, "subnets"), nil)
-	equalSlices(t, "nlb securityGroups", strs(t, nlb.Inputs, "securityGroups"), []string{m.idOf(t, string(standin.TypeSecurityGroup), "nlb-sg")})
+	nlb := m.One(t, string(standin.TypeLoadBalancer), "nlb")
+	stacktest.Equal(t, "nlb type", stacktest.Str(t, nlb.Inputs, "loadBalancerType"), "network")
+	stacktest.Equal(t, "nlb internal", stacktest.Get(t, nlb.Inputs, "internal"), any(false))
+	stacktest.Equal(t, "nlb ipAddressType", stacktest.Str(t, nlb.Inputs, "ipAddressType"), "dualstack")
+	stacktest.Equal(t, "nlb cross-zone", stacktest.Get(t, nlb.Inputs, "enableCrossZoneLoadBalancing"), any(false))
+	stacktest.Equal(t, "nlb subnets (must be unset: mappings carry the EIPs)", stacktest.Get(t, nlb.Inputs, "subnets"), nil)
+	stacktest.EqualSlices(t, "nlb securityGroups", stacktest.Strs(t, nlb.Inputs, "securityGroups"), []string{m.IDOf(t, string(standin.TypeSecurityGroup), "nlb-sg")})
 
-	mappings, _ := get(t, nlb.Inputs, "subnetMappings").([]any)
-	equal(t, "subnet mappings", len(mappings), 3)
+	mappings, _ := stacktest.Get(t, nlb.Inputs, "subnetMappings").([]any)
+	stacktest.Equal(t, "subnet mappings", len(mappings), 3)
 	var wantIPs []string
 	for i := range 3 {
-		eip := m.one(t, string(standin.TypeEip), fmt.Sprintf("nlb-eip-%d", i))
-		equal(t, "eip domain", str(t, eip.Inputs, "domain"), "vpc")
-		equal(t, fmt.Sprintf("mapping %d subnetId", i), str(t, mappings, i, "subnetId"), m.idOf(t, string(standin.TypeSubnet), fmt.Sprintf("public-%d", i)))
-		equal(t, fmt.Sprintf("mapping %d allocationId", i), str(t, mappings, i, "allocationId"), str(t, eip.State, "allocationId"))
-		wantIPs = append(wantIPs, str(t, eip.State, "publicIp"))
+		eip := m.One(t, string(standin.TypeEip), fmt.Sprintf("nlb-eip-%d", i))
+		stacktest.Equal(t, "eip domain", stacktest.Str(t, eip.Inputs, "domain"), "vpc")
+		stacktest.Equal(t, fmt.Sprintf("mapping %d subnetId", i), stacktest.Str(t, mappings, i, "subnetId"), m.IDOf(t, string(standin.TypeSubnet), fmt.Sprintf("public-%d", i)))
+		stacktest.Equal(t, fmt.Sprintf("mapping %d allocationId", i), stacktest.Str(t, mappings, i, "allocationId"), stacktest.Str(t, eip.State, "allocationId"))
+		wantIPs = append(wantIPs, stacktest.Str(t, eip.State, "publicIp"))
 	}
-	gotIPs := await(t, out.StaticIPs).([]string)
-	equal(t, "staticIps", fmt.Sprint(gotIPs), fmt.Sprint(wantIPs))
+	gotIPs := stacktest.Await(t, out.StaticIPs).([]string)
+	stacktest.Equal(t, "staticIps", fmt.Sprint(gotIPs), fmt.Sprint(wantIPs))
 }
 
 func TestNlbForwardsTCPToTheAlbThroughAnAlbTargetGroup(t *testing.T) {
 	m, _ := mustRun(t, nil)
-	alb := m.one(t, string(standin.TypeLoadBalancer), "alb")
-	albListener := m.one(t, string(standin.TypeListener), "alb-http-listener")
-	tg := m.one(t, string(standin.TypeTargetGroup), "nlb-alb-tg")
+	alb := m.One(t, string(standin.TypeLoadBalancer), "alb")
+	albListener := m.One(t, string(standin.TypeListener), "alb-http-listener")
+	tg := m.One(t, string(standin.TypeTargetGroup), "nlb-alb-tg")
 
-	equal(t, "target group targetType", str(t, tg.Inputs, "targetType"), "alb")
-	equal(t, "target group protocol", str(t, tg.Inputs, "protocol"), "TCP")
-	equal(t, "target group port = ALB listener port", num(t, tg.Inputs, "port"), num(t, albListener.Inputs, "port"))
-	equal(t, "target group vpc", str(t, tg.Inputs, "vpcId"), m.idOf(t, string(standin.TypeVpc), "vpc"))
-	equal(t, "health check protocol", str(t, tg.Inputs, "healthCheck", "protocol"), "HTTP")
-	equal(t, "health check path", str(t, tg.Inputs, "healthCheck", "path"), "/healthz")
-	equal(t, "health check port", str(t, tg.Inputs, "healthCheck", "port"), "traffic-port")
+	stacktest.Equal(t, "target group targetType", stacktest.Str(t, tg.Inputs, "targetType"), "alb")
+	stacktest.Equal(t, "target group protocol", stacktest.Str(t, tg.Inputs, "protocol"), "TCP")
+	stacktest.Equal(t, "target group port = ALB listener port", stacktest.Num(t, tg.Inputs, "port"), stacktest.Num(t, albListener.Inputs, "port"))
+	stacktest.Equal(t, "target group vpc", stacktest.Str(t, tg.Inputs, "vpcId"), m.IDOf(t, string(standin.TypeVpc), "vpc"))
+	stacktest.Equal(t, "health check protocol", stacktest.Str(t, tg.Inputs, "healthCheck", "protocol"), "HTTP")
+	stacktest.Equal(t, "health check path", stacktest.Str(t, tg.Inputs, "healthCheck", "path"), "/healthz")
+	stacktest.Equal(t, "health check port", stacktest.Str(t, tg.Inputs, "healthCheck", "port"), "traffic-port")
 
 	// The listener is where clients connect: listenerPort, and the port the NLB's
 	// security group opens to the internet.
-	listener := m.one(t, string(standin.TypeListener), "nlb-tcp-listener")
-	equal(t, "nlb listener lb", str(t, listener.Inputs, "loadBalancerArn"), str(t, m.one(t, string(standin.TypeLoadBalancer), "nlb").State, "arn"))
-	equal(t, "nlb listener protocol", str(t, listener.Inputs, "protocol"), "TCP")
-	port := num(t, listener.Inputs, "port")
-	equal(t, "nlb listener port = listenerPort", port, settings(t, nil).Ingress.ListenerPort)
+	listener := m.One(t, string(standin.TypeListener), "nlb-tcp-listener")
+	stacktest.Equal(t, "nlb listener lb", stacktest.Str(t, listener.Inputs, "loadBalancerArn"), stacktest.Str(t, m.One(t, string(standin.TypeLoadBalancer), "nlb").State, "arn"))
+	stacktest.Equal(t, "nlb listener protocol", stacktest.Str(t, listener.Inputs, "protocol"), "TCP")
+	port := stacktest.Num(t, listener.Inputs, "port")
+	stacktest.Equal(t, "nlb listener port = listenerPort", port, settings(t, nil).Ingress.ListenerPort)
 	hasEdge(t, m, fmt.Sprintf("nlb-sg in %d 0.0.0.0/0", port))
 	hasEdge(t, m, fmt.Sprintf("nlb-sg in %d ::/0", port))
-	equal(t, "nlb listener action", str(t, listener.Inputs, "defaultActions", 0, "type"), "forward")
-	equal(t, "nlb listener target", str(t, listener.Inputs, "defaultActions", 0, "targetGroupArn"), tg.ID)
+	stacktest.Equal(t, "nlb listener action", stacktest.Str(t, listener.Inputs, "defaultActions", 0, "type"), "forward")
+	stacktest.Equal(t, "nlb listener target", stacktest.Str(t, listener.Inputs, "defaultActions", 0, "targetGroupArn"), tg.ID)
 
-	att := m.one(t, string(standin.TypeTargetGroupAttachment), "nlb-alb-attachment")
-	equal(t, "attachment target group", str(t, att.Inputs, "targetGroupArn"), tg.ID)
-	equal(t, "attachment targetId = ALB ARN", str(t, att.Inputs, "targetId"), str(t, alb.State, "arn"))
-	equal(t, "attachment port", num(t, att.Inputs, "port"), num(t, tg.Inputs, "port"))
+	att := m.One(t, string(standin.TypeTargetGroupAttachment), "nlb-alb-attachment")
+	stacktest.Equal(t, "attachment target group", stacktest.Str(t, att.Inputs, "targetGroupArn"), tg.ID)
+	stacktest.Equal(t, "attachment targetId = ALB ARN", stacktest.Str(t, att.Inputs, "targetId"), stacktest.Str(t, alb.State, "arn"))
+	stacktest.Equal(t, "attachment port", stacktest.Num(t, att.Inputs, "port"), stacktest.Num(t, tg.Inputs, "port"))
 	if !slices.Contains(att.Dependencies, urn(string(standin.TypeListener), "alb-http-listener")) {
 		t.Errorf("attachment must depend on the ALB listener (AWS refuses an ALB without one); dependencies: %v", att.Dependencies)
 	}
@@ -309,24 +310,24 @@ func TestNlbForwardsTCPToTheAlbThroughAnAlbTargetGroup(t *testing.T) {
 
 func TestAlbIsInternalWithFixedResponseDefault(t *testing.T) {
 	m, _ := mustRun(t, nil)
-	alb := m.one(t, string(standin.TypeLoadBalancer), "alb")
-	equal(t, "alb type", str(t, alb.Inputs, "loadBalancerType"), "application")
-	equal(t, "alb internal", get(t, alb.Inputs, "internal"), any(true))
-	equal(t, "alb dropInvalidHeaderFields", get(t, alb.Inputs, "dropInvalidHeaderFields"), any(true))
-	equalSlices(t, "alb subnets (every private one)", strs(t, alb.Inputs, "subnets"), perAZ(t, m, string(standin.TypeSubnet), "private-%d"))
-	equalSlices(t, "alb securityGroups", strs(t, alb.Inputs, "securityGroups"), []string{m.idOf(t, string(standin.TypeSecurityGroup), "alb-sg")})
+	alb := m.One(t, string(standin.TypeLoadBalancer), "alb")
+	stacktest.Equal(t, "alb type", stacktest.Str(t, alb.Inputs, "loadBalancerType"), "application")
+	stacktest.Equal(t, "alb internal", stacktest.Get(t, alb.Inputs, "internal"), any(true))
+	stacktest.Equal(t, "alb dropInvalidHeaderFields", stacktest.Get(t, alb.Inputs, "dropInvalidHeaderFields"), any(true))
+	stacktest.EqualSlices(t, "alb subnets (every private one)", stacktest.Strs(t, alb.Inputs, "subnets"), perAZ(t, m, string(standin.TypeSubnet), "private-%d"))
+	stacktest.EqualSlices(t, "alb securityGroups", stacktest.Strs(t, alb.Inputs, "securityGroups"), []string{m.IDOf(t, string(standin.TypeSecurityGroup), "alb-sg")})
 
-	l := m.one(t, string(standin.TypeListener), "alb-http-listener")
-	equal(t, "alb listener lb", str(t, l.Inputs, "loadBalancerArn"), str(t, alb.State, "arn"))
-	equal(t, "alb listener protocol", str(t, l.Inputs, "protocol"), "HTTP")
+	l := m.One(t, string(standin.TypeListener), "alb-http-listener")
+	stacktest.Equal(t, "alb listener lb", stacktest.Str(t, l.Inputs, "loadBalancerArn"), stacktest.Str(t, alb.State, "arn"))
+	stacktest.Equal(t, "alb listener protocol", stacktest.Str(t, l.Inputs, "protocol"), "HTTP")
 	// The listener's port is albListenerPort, and the port the ALB's group opens to the NLB.
-	equal(t, "alb listener port = albListenerPort", num(t, l.Inputs, "port"), settings(t, nil).Ingress.AlbListenerPort)
-	hasEdge(t, m, fmt.Sprintf("alb-sg in %d nlb-sg", num(t, l.Inputs, "port")))
-	a := get(t, l.Inputs, "defaultActions", 0)
-	equal(t, "default action", str(t, a, "type"), "fixed-response")
-	equal(t, "fixed status", str(t, a, "fixedResponse", "statusCode"), "200")
-	equal(t, "fixed content type", str(t, a, "fixedResponse", "contentType"), "text/plain")
-	equal(t, "fixed body", str(t, a, "fixedResponse", "messageBody"), "OK")
+	stacktest.Equal(t, "alb listener port = albListenerPort", stacktest.Num(t, l.Inputs, "port"), settings(t, nil).Ingress.AlbListenerPort)
+	hasEdge(t, m, fmt.Sprintf("alb-sg in %d nlb-sg", stacktest.Num(t, l.Inputs, "port")))
+	a := stacktest.Get(t, l.Inputs, "defaultActions", 0)
+	stacktest.Equal(t, "default action", stacktest.Str(t, a, "type"), "fixed-response")
+	stacktest.Equal(t, "fixed status", stacktest.Str(t, a, "fixedResponse", "statusCode"), "200")
+	stacktest.Equal(t, "fixed content type", stacktest.Str(t, a, "fixedResponse", "contentType"), "text/plain")
+	stacktest.Equal(t, "fixed body", stacktest.Str(t, a, "fixedResponse", "messageBody"), "OK")
 }
 
 // A service's own settings arrive on its target group and rule (values unlike the
@@ -341,45 +342,45 @@ func TestServiceRoutingAndHealthChecks(t *testing.T) {
 	c := settings(t, cfg)
 	svc := c.Services[0]
 
-	tg := m.one(t, string(standin.TypeTargetGroup), "web-tg")
-	equal(t, "targetType", str(t, tg.Inputs, "targetType"), "ip")
-	equal(t, "protocol", str(t, tg.Inputs, "protocol"), "HTTP")
+	tg := m.One(t, string(standin.TypeTargetGroup), "web-tg")
+	stacktest.Equal(t, "targetType", stacktest.Str(t, tg.Inputs, "targetType"), "ip")
+	stacktest.Equal(t, "protocol", stacktest.Str(t, tg.Inputs, "protocol"), "HTTP")
 	// The ALB sends to the address and port of each task: the container's port.
-	container := containerDefs(t, m.one(t, string(standin.TypeEcsTaskDefinition), "web-task"))[0]
-	equal(t, "port = the container's containerPort", num(t, tg.Inputs, "port"), num(t, container, "portMappings", 0, "containerPort"))
-	equal(t, "port = containerPort", num(t, tg.Inputs, "port"), svc.ContainerPort)
-	equal(t, "health path = healthCheckPath", str(t, tg.Inputs, "healthCheck", "path"), svc.HealthCheckPath)
-	interval, timeout := num(t, tg.Inputs, "healthCheck", "interval"), num(t, tg.Inputs, "healthCheck", "timeout")
-	equal(t, "health interval = healthCheckInterval", interval, svc.HealthCheckInterval)
-	equal(t, "health timeout = healthCheckTimeout", timeout, svc.HealthCheckTimeout)
+	container := containerDefs(t, m.One(t, string(standin.TypeEcsTaskDefinition), "web-task"))[0]
+	stacktest.Equal(t, "port = the container's containerPort", stacktest.Num(t, tg.Inputs, "port"), stacktest.Num(t, container, "portMappings", 0, "containerPort"))
+	stacktest.Equal(t, "port = containerPort", stacktest.Num(t, tg.Inputs, "port"), svc.ContainerPort)
+	stacktest.Equal(t, "health path = healthCheckPath", stacktest.Str(t, tg.Inputs, "healthCheck", "path"), svc.HealthCheckPath)
+	interval, timeout := stacktest.Num(t, tg.Inputs, "healthCheck", "interval"), stacktest.Num(t, tg.Inputs, "healthCheck", "timeout")
+	stacktest.Equal(t, "health interval = healthCheckInterval", interval, svc.HealthCheckInterval)
+	stacktest.Equal(t, "health timeout = healthCheckTimeout", timeout, svc.HealthCheckTimeout)
 	if timeout >= interval {
 		t.Errorf("health check timeout %d is not below its interval %d: ELB refuses the target group", timeout, interval)
 	}
-	equal(t, "deregistrationDelay (on the ip group, where it has an effect)", num(t, tg.Inputs, "deregistrationDelay"), svc.DeregistrationDelay)
+	stacktest.Equal(t, "deregistrationDelay (on the ip group, where it has an effect)", stacktest.Num(t, tg.Inputs, "deregistrationDelay"), svc.DeregistrationDelay)
 
-	listenerArn := m.one(t, string(standin.TypeListener), "alb-http-listener").ID
-	rule := m.one(t, string(standin.TypeListenerRule), "web-rule")
-	equal(t, "rule listener", str(t, rule.Inputs, "listenerArn"), listenerArn)
-	equal(t, "rule priority = priority", num(t, rule.Inputs, "priority"), svc.Priority)
-	equalSlices(t, "rule path pattern = pathPatterns", strs(t, rule.Inputs, "conditions", 0, "pathPattern", "values"), svc.PathPatterns)
-	equal(t, "rule action", str(t, rule.Inputs, "actions", 0, "type"), "forward")
-	equal(t, "rule target", str(t, rule.Inputs, "actions", 0, "targetGroupArn"), tg.ID)
+	listenerArn := m.One(t, string(standin.TypeListener), "alb-http-listener").ID
+	rule := m.One(t, string(standin.TypeListenerRule), "web-rule")
+	stacktest.Equal(t, "rule listener", stacktest.Str(t, rule.Inputs, "listenerArn"), listenerArn)
+	stacktest.Equal(t, "rule priority = priority", stacktest.Num(t, rule.Inputs, "priority"), svc.Priority)
+	stacktest.EqualSlices(t, "rule path pattern = pathPatterns", stacktest.Strs(t, rule.Inputs, "conditions", 0, "pathPattern", "values"), svc.PathPatterns)
+	stacktest.Equal(t, "rule action", stacktest.Str(t, rule.Inputs, "actions", 0, "type"), "forward")
+	stacktest.Equal(t, "rule target", stacktest.Str(t, rule.Inputs, "actions", 0, "targetGroupArn"), tg.ID)
 
 	// The NLB's probe of /healthz must reach a task, not the ALB's fixed 200.
-	health := m.one(t, string(standin.TypeListenerRule), "nlb-health-rule")
-	equal(t, "health rule listener", str(t, health.Inputs, "listenerArn"), listenerArn)
-	equalSlices(t, "health rule path", strs(t, health.Inputs, "conditions", 0, "pathPattern", "values"),
-		[]string{str(t, m.one(t, string(standin.TypeTargetGroup), "nlb-alb-tg").Inputs, "healthCheck", "path")})
-	equal(t, "health rule target", str(t, health.Inputs, "actions", 0, "targetGroupArn"), tg.ID)
-	equal(t, "health rule priority = nlbHealthCheckRulePriority", num(t, health.Inputs, "priority"), c.Ingress.NlbHealthCheckRulePriority)
+	health := m.One(t, string(standin.TypeListenerRule), "nlb-health-rule")
+	stacktest.Equal(t, "health rule listener", stacktest.Str(t, health.Inputs, "listenerArn"), listenerArn)
+	stacktest.EqualSlices(t, "health rule path", stacktest.Strs(t, health.Inputs, "conditions", 0, "pathPattern", "values"),
+		[]string{stacktest.Str(t, m.One(t, string(standin.TypeTargetGroup), "nlb-alb-tg").Inputs, "healthCheck", "path")})
+	stacktest.Equal(t, "health rule target", stacktest.Str(t, health.Inputs, "actions", 0, "targetGroupArn"), tg.ID)
+	stacktest.Equal(t, "health rule priority = nlbHealthCheckRulePriority", stacktest.Num(t, health.Inputs, "priority"), c.Ingress.NlbHealthCheckRulePriority)
 
 	// ELB refuses a second rule with a priority already in use on the listener.
 	byPriority := map[int]string{}
-	for _, r := range m.byType(string(standin.TypeListenerRule)) {
-		if str(t, r.Inputs, "listenerArn") != listenerArn {
+	for _, r := range m.ByType(string(standin.TypeListenerRule)) {
+		if stacktest.Str(t, r.Inputs, "listenerArn") != listenerArn {
 			continue
 		}
-		p := num(t, r.Inputs, "priority")
+		p := stacktest.Num(t, r.Inputs, "priority")
 		if other, dup := byPriority[p]; dup {
 			t.Errorf("%s and %s share priority %d on the listener", other, r.Name, p)
 		}
@@ -394,63 +395,63 @@ func TestTaskDefinition(t *testing.T) {
 	notDefaults(t, cfg)
 	m, _ := mustRun(t, cfg)
 	svc := settings(t, cfg).Services[0]
-	td := m.one(t, string(standin.TypeEcsTaskDefinition), "web-task")
-	equal(t, "cpu = the service's cpu", str(t, td.Inputs, "cpu"), strconv.Itoa(svc.Cpu))
-	equal(t, "memory = the service's memory", str(t, td.Inputs, "memory"), strconv.Itoa(svc.Memory))
-	equal(t, "networkMode", str(t, td.Inputs, "networkMode"), "awsvpc")
-	equalSlices(t, "requiresCompatibilities", strs(t, td.Inputs, "requiresCompatibilities"), []string{"FARGATE"})
-	equal(t, "executionRoleArn", str(t, td.Inputs, "executionRoleArn"), str(t, m.one(t, string(standin.TypeIamRole), "web-exec-role").State, "arn"))
-	equal(t, "taskRoleArn", str(t, td.Inputs, "taskRoleArn"), str(t, m.one(t, string(standin.TypeIamRole), "web-task-role").State, "arn"))
+	td := m.One(t, string(standin.TypeEcsTaskDefinition), "web-task")
+	stacktest.Equal(t, "cpu = the service's cpu", stacktest.Str(t, td.Inputs, "cpu"), strconv.Itoa(svc.Cpu))
+	stacktest.Equal(t, "memory = the service's memory", stacktest.Str(t, td.Inputs, "memory"), strconv.Itoa(svc.Memory))
+	stacktest.Equal(t, "networkMode", stacktest.Str(t, td.Inputs, "networkMode"), "awsvpc")
+	stacktest.EqualSlices(t, "requiresCompatibilities", stacktest.Strs(t, td.Inputs, "requiresCompatibilities"), []string{"FARGATE"})
+	stacktest.Equal(t, "executionRoleArn", stacktest.Str(t, td.Inputs, "executionRoleArn"), stacktest.Str(t, m.One(t, string(standin.TypeIamRole), "web-exec-role").State, "arn"))
+	stacktest.Equal(t, "taskRoleArn", stacktest.Str(t, td.Inputs, "taskRoleArn"), stacktest.Str(t, m.One(t, string(standin.TypeIamRole), "web-task-role").State, "arn"))
 
 	defs := containerDefs(t, td)
-	equal(t, "containers", len(defs), 1)
+	stacktest.Equal(t, "containers", len(defs), 1)
 	c := defs[0]
-	equal(t, "container name", str(t, c, "name"), "web")
-	equal(t, "essential", get(t, c, "essential"), any(true))
-	equal(t, "container memory = containerMemory", num(t, c, "memory"), svc.ContainerMemory)
-	if taskMemory, _ := strconv.Atoi(str(t, td.Inputs, "memory")); num(t, c, "memory") > taskMemory {
-		t.Errorf("container memory %d exceeds the task's %d: ECS refuses the task definition", num(t, c, "memory"), taskMemory)
+	stacktest.Equal(t, "container name", stacktest.Str(t, c, "name"), "web")
+	stacktest.Equal(t, "essential", stacktest.Get(t, c, "essential"), any(true))
+	stacktest.Equal(t, "container memory = containerMemory", stacktest.Num(t, c, "memory"), svc.ContainerMemory)
+	if taskMemory, _ := strconv.Atoi(stacktest.Str(t, td.Inputs, "memory")); stacktest.Num(t, c, "memory") > taskMemory {
+		t.Errorf("container memory %d exceeds the task's %d: ECS refuses the task definition", stacktest.Num(t, c, "memory"), taskMemory)
 	}
 	// The app listens where it is told (PORT), the port mapping names that port, and the
 	// ALB's target group sends there.
-	containerPort := num(t, c, "portMappings", 0, "containerPort")
-	equal(t, "containerPort = the service's containerPort", containerPort, svc.ContainerPort)
-	equal(t, "target group port = containerPort", num(t, m.one(t, string(standin.TypeTargetGroup), "web-tg").Inputs, "port"), containerPort)
-	equal(t, "port protocol", str(t, c, "portMappings", 0, "protocol"), "tcp")
-	equal(t, "PORT env = containerPort", str(t, c, "environment", 0, "name")+"="+str(t, c, "environment", 0, "value"), "PORT="+strconv.Itoa(containerPort))
-	equal(t, "readonlyRootFilesystem", get(t, c, "readonlyRootFilesystem"), any(true))
-	equalSlices(t, "health check", strs(t, c, "healthCheck", "command"), []string{"CMD", "/server", "-healthcheck"})
+	containerPort := stacktest.Num(t, c, "portMappings", 0, "containerPort")
+	stacktest.Equal(t, "containerPort = the service's containerPort", containerPort, svc.ContainerPort)
+	stacktest.Equal(t, "target group port = containerPort", stacktest.Num(t, m.One(t, string(standin.TypeTargetGroup), "web-tg").Inputs, "port"), containerPort)
+	stacktest.Equal(t, "port protocol", stacktest.Str(t, c, "portMappings", 0, "protocol"), "tcp")
+	stacktest.Equal(t, "PORT env = containerPort", stacktest.Str(t, c, "environment", 0, "name")+"="+stacktest.Str(t, c, "environment", 0, "value"), "PORT="+strconv.Itoa(containerPort))
+	stacktest.Equal(t, "readonlyRootFilesystem", stacktest.Get(t, c, "readonlyRootFilesystem"), any(true))
+	stacktest.EqualSlices(t, "health check", stacktest.Strs(t, c, "healthCheck", "command"), []string{"CMD", "/server", "-healthcheck"})
 
-	logs := m.one(t, string(standin.TypeCloudwatchLogGroup), "web-logs")
-	equal(t, "log group name", str(t, logs.Inputs, "name"), "/ecs/nlb-alb-fargate/dev/web")
-	equal(t, "log retention = logRetentionDays", num(t, logs.Inputs, "retentionInDays"), svc.LogRetentionDays)
-	lc := get(t, c, "logConfiguration")
-	equal(t, "log driver", str(t, lc, "logDriver"), "awslogs")
+	logs := m.One(t, string(standin.TypeCloudwatchLogGroup), "web-logs")
+	stacktest.Equal(t, "log group name", stacktest.Str(t, logs.Inputs, "name"), "/ecs/nlb-alb-fargate/dev/web")
+	stacktest.Equal(t, "log retention = logRetentionDays", stacktest.Num(t, logs.Inputs, "retentionInDays"), svc.LogRetentionDays)
+	lc := stacktest.Get(t, c, "logConfiguration")
+	stacktest.Equal(t, "log driver", stacktest.Str(t, lc, "logDriver"), "awslogs")
 	for k, want := range map[string]string{
-		"awslogs-group": str(t, logs.Inputs, "name"), "awslogs-region": testRegion,
+		"awslogs-group": stacktest.Str(t, logs.Inputs, "name"), "awslogs-region": testRegion,
 		"awslogs-stream-prefix": "web", "mode": "non-blocking", "max-buffer-size": "25m",
 	} {
-		equal(t, "log option "+k, str(t, lc, "options", k), want)
+		stacktest.Equal(t, "log option "+k, stacktest.Str(t, lc, "options", k), want)
 	}
 
 	// The image is built from ./app and pushed to the stack's own ECR repository.
-	repo := m.one(t, string(standin.TypeAwsxEcrRepository), "web-repo")
-	img := m.one(t, string(standin.TypeAwsxEcrImage), "web-image")
-	equal(t, "image is a remote component", img.Remote, true)
-	equal(t, "image repositoryUrl", str(t, img.Inputs, "repositoryUrl"), str(t, repo.State, "url"))
-	equal(t, "image context = build", str(t, img.Inputs, "context"), svc.Build)
-	equal(t, "image dockerfile (the context's)", str(t, img.Inputs, "dockerfile"), filepath.Join(str(t, img.Inputs, "context"), "Dockerfile"))
+	repo := m.One(t, string(standin.TypeAwsxEcrRepository), "web-repo")
+	img := m.One(t, string(standin.TypeAwsxEcrImage), "web-image")
+	stacktest.Equal(t, "image is a remote component", img.Remote, true)
+	stacktest.Equal(t, "image repositoryUrl", stacktest.Str(t, img.Inputs, "repositoryUrl"), stacktest.Str(t, repo.State, "url"))
+	stacktest.Equal(t, "image context = build", stacktest.Str(t, img.Inputs, "context"), svc.Build)
+	stacktest.Equal(t, "image dockerfile (the context's)", stacktest.Str(t, img.Inputs, "dockerfile"), filepath.Join(stacktest.Str(t, img.Inputs, "context"), "Dockerfile"))
 	// An image built for another architecture than the task's does not start (exec format error).
-	arch := str(t, td.Inputs, "runtimePlatform", "cpuArchitecture")
-	equal(t, "image platform matches the task's "+arch, str(t, img.Inputs, "platform"), map[string]string{"X86_64": "linux/amd64", "ARM64": "linux/arm64"}[arch])
-	equal(t, "container image", str(t, c, "image"), str(t, img.State, "imageUri"))
+	arch := stacktest.Str(t, td.Inputs, "runtimePlatform", "cpuArchitecture")
+	stacktest.Equal(t, "image platform matches the task's "+arch, stacktest.Str(t, img.Inputs, "platform"), map[string]string{"X86_64": "linux/amd64", "ARM64": "linux/arm64"}[arch])
+	stacktest.Equal(t, "container image", stacktest.Str(t, c, "image"), stacktest.Str(t, img.State, "imageUri"))
 
-	exec := m.one(t, string(standin.TypeIamRolePolicyAttachment), "web-exec-policy")
-	equal(t, "exec policy role", str(t, exec.Inputs, "role"), str(t, m.one(t, string(standin.TypeIamRole), "web-exec-role").State, "name"))
-	equal(t, "exec policy", str(t, exec.Inputs, "policyArn"), "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy")
-	for _, role := range m.byType(string(standin.TypeIamRole)) {
-		if !strings.Contains(str(t, role.Inputs, "assumeRolePolicy"), `"Service":"ecs-tasks.amazonaws.com"`) {
-			t.Errorf("%s: must be assumable by ECS tasks only: %s", role.Name, str(t, role.Inputs, "assumeRolePolicy"))
+	exec := m.One(t, string(standin.TypeIamRolePolicyAttachment), "web-exec-policy")
+	stacktest.Equal(t, "exec policy role", stacktest.Str(t, exec.Inputs, "role"), stacktest.Str(t, m.One(t, string(standin.TypeIamRole), "web-exec-role").State, "name"))
+	stacktest.Equal(t, "exec policy", stacktest.Str(t, exec.Inputs, "policyArn"), "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy")
+	for _, role := range m.ByType(string(standin.TypeIamRole)) {
+		if !strings.Contains(stacktest.Str(t, role.Inputs, "assumeRolePolicy"), `"Service":"ecs-tasks.amazonaws.com"`) {
+			t.Errorf("%s: must be assumable by ECS tasks only: %s", role.Name, stacktest.Str(t, role.Inputs, "assumeRolePolicy"))
 		}
 	}
 }
@@ -458,13 +459,13 @@ func TestTaskDefinition(t *testing.T) {
 func TestExistingImageSkipsTheBuild(t *testing.T) {
 	const image = "public.ecr.aws/nginx/nginx:1.27"
 	m, _ := mustRun(t, map[string]string{"image": image})
-	equal(t, "ECR repositories", len(m.byType(string(standin.TypeAwsxEcrRepository))), 0)
-	equal(t, "image builds", len(m.byType(string(standin.TypeAwsxEcrImage))), 0)
-	c := containerDefs(t, m.one(t, string(standin.TypeEcsTaskDefinition), "web-task"))[0]
-	equal(t, "container image", str(t, c, "image"), image)
+	stacktest.Equal(t, "ECR repositories", len(m.ByType(string(standin.TypeAwsxEcrRepository))), 0)
+	stacktest.Equal(t, "image builds", len(m.ByType(string(standin.TypeAwsxEcrImage))), 0)
+	c := containerDefs(t, m.One(t, string(standin.TypeEcsTaskDefinition), "web-task"))[0]
+	stacktest.Equal(t, "container image", stacktest.Str(t, c, "image"), image)
 	// A foreign image has neither our probe binary nor a promise to write no files.
-	equal(t, "health check", get(t, c, "healthCheck"), nil)
-	equal(t, "readonlyRootFilesystem", get(t, c, "readonlyRootFilesystem"), nil)
+	stacktest.Equal(t, "health check", stacktest.Get(t, c, "healthCheck"), nil)
+	stacktest.Equal(t, "readonlyRootFilesystem", stacktest.Get(t, c, "readonlyRootFilesystem"), nil)
 }
 
 func TestFargateService(t *testing.T) {
@@ -472,30 +473,30 @@ func TestFargateService(t *testing.T) {
 	notDefaults(t, cfg)
 	m, _ := mustRun(t, cfg)
 	want := settings(t, cfg).Services[0]
-	svc := m.one(t, string(standin.TypeEcsService), "web-service")
-	equal(t, "cluster", str(t, svc.Inputs, "cluster"), str(t, m.one(t, string(standin.TypeEcsCluster), "cluster").State, "arn"))
-	equal(t, "taskDefinition", str(t, svc.Inputs, "taskDefinition"), str(t, m.one(t, string(standin.TypeEcsTaskDefinition), "web-task").State, "arn"))
-	equal(t, "desiredCount", num(t, svc.Inputs, "desiredCount"), want.DesiredCount)
+	svc := m.One(t, string(standin.TypeEcsService), "web-service")
+	stacktest.Equal(t, "cluster", stacktest.Str(t, svc.Inputs, "cluster"), stacktest.Str(t, m.One(t, string(standin.TypeEcsCluster), "cluster").State, "arn"))
+	stacktest.Equal(t, "taskDefinition", stacktest.Str(t, svc.Inputs, "taskDefinition"), stacktest.Str(t, m.One(t, string(standin.TypeEcsTaskDefinition), "web-task").State, "arn"))
+	stacktest.Equal(t, "desiredCount", stacktest.Num(t, svc.Inputs, "desiredCount"), want.DesiredCount)
 	// A strategy, never a launch type: switching between the two replaces the service.
-	equal(t, "launchType", get(t, svc.Inputs, "launchType"), nil)
-	equal(t, "strategy provider", str(t, svc.Inputs, "capacityProviderStrategies", 0, "capacityProvider"), "FARGATE")
-	equal(t, "strategy weight", num(t, svc.Inputs, "capacityProviderStrategies", 0, "weight"), 1)
-	equal(t, "forceNewDeployment (a strategy change then updates in place)", get(t, svc.Inputs, "forceNewDeployment"), any(true))
-	nc := get(t, svc.Inputs, "networkConfiguration")
-	equalSlices(t, "subnets (every private one)", strs(t, nc, "subnets"), perAZ(t, m, string(standin.TypeSubnet), "private-%d"))
-	equal(t, "assignPublicIp", get(t, nc, "assignPublicIp"), any(false))
-	equalSlices(t, "securityGroups", strs(t, nc, "securityGroups"), []string{m.idOf(t, string(standin.TypeSecurityGroup), "web-sg")})
-	equal(t, "lb target group", str(t, svc.Inputs, "loadBalancers", 0, "targetGroupArn"), m.one(t, string(standin.TypeTargetGroup), "web-tg").ID)
-	equal(t, "lb container", str(t, svc.Inputs, "loadBalancers", 0, "containerName"), "web")
+	stacktest.Equal(t, "launchType", stacktest.Get(t, svc.Inputs, "launchType"), nil)
+	stacktest.Equal(t, "strategy provider", stacktest.Str(t, svc.Inputs, "capacityProviderStrategies", 0, "capacityProvider"), "FARGATE")
+	stacktest.Equal(t, "strategy weight", stacktest.Num(t, svc.Inputs, "capacityProviderStrategies", 0, "weight"), 1)
+	stacktest.Equal(t, "forceNewDeployment (a strategy change then updates in place)", stacktest.Get(t, svc.Inputs, "forceNewDeployment"), any(true))
+	nc := stacktest.Get(t, svc.Inputs, "networkConfiguration")
+	stacktest.EqualSlices(t, "subnets (every private one)", stacktest.Strs(t, nc, "subnets"), perAZ(t, m, string(standin.TypeSubnet), "private-%d"))
+	stacktest.Equal(t, "assignPublicIp", stacktest.Get(t, nc, "assignPublicIp"), any(false))
+	stacktest.EqualSlices(t, "securityGroups", stacktest.Strs(t, nc, "securityGroups"), []string{m.IDOf(t, string(standin.TypeSecurityGroup), "web-sg")})
+	stacktest.Equal(t, "lb target group", stacktest.Str(t, svc.Inputs, "loadBalancers", 0, "targetGroupArn"), m.One(t, string(standin.TypeTargetGroup), "web-tg").ID)
+	stacktest.Equal(t, "lb container", stacktest.Str(t, svc.Inputs, "loadBalancers", 0, "containerName"), "web")
 	// ECS registers each task in the target group on the container's mapped port.
-	container := containerDefs(t, m.one(t, string(standin.TypeEcsTaskDefinition), "web-task"))[0]
-	equal(t, "lb port = the container's containerPort", num(t, svc.Inputs, "loadBalancers", 0, "containerPort"), num(t, container, "portMappings", 0, "containerPort"))
-	equal(t, "lb port = the target group's port", num(t, svc.Inputs, "loadBalancers", 0, "containerPort"), num(t, m.one(t, string(standin.TypeTargetGroup), "web-tg").Inputs, "port"))
-	equal(t, "circuit breaker", get(t, svc.Inputs, "deploymentCircuitBreaker", "enable"), any(true))
-	equal(t, "rollback", get(t, svc.Inputs, "deploymentCircuitBreaker", "rollback"), any(true))
-	equal(t, "grace period = healthCheckGracePeriod", num(t, svc.Inputs, "healthCheckGracePeriodSeconds"), want.HealthCheckGracePeriod)
-	equal(t, "min healthy", num(t, svc.Inputs, "deploymentMinimumHealthyPercent"), 50)
-	equal(t, "max percent", num(t, svc.Inputs, "deploymentMaximumPercent"), 200)
+	container := containerDefs(t, m.One(t, string(standin.TypeEcsTaskDefinition), "web-task"))[0]
+	stacktest.Equal(t, "lb port = the container's containerPort", stacktest.Num(t, svc.Inputs, "loadBalancers", 0, "containerPort"), stacktest.Num(t, container, "portMappings", 0, "containerPort"))
+	stacktest.Equal(t, "lb port = the target group's port", stacktest.Num(t, svc.Inputs, "loadBalancers", 0, "containerPort"), stacktest.Num(t, m.One(t, string(standin.TypeTargetGroup), "web-tg").Inputs, "port"))
+	stacktest.Equal(t, "circuit breaker", stacktest.Get(t, svc.Inputs, "deploymentCircuitBreaker", "enable"), any(true))
+	stacktest.Equal(t, "rollback", stacktest.Get(t, svc.Inputs, "deploymentCircuitBreaker", "rollback"), any(true))
+	stacktest.Equal(t, "grace period = healthCheckGracePeriod", stacktest.Num(t, svc.Inputs, "healthCheckGracePeriodSeconds"), want.HealthCheckGracePeriod)
+	stacktest.Equal(t, "min healthy", stacktest.Num(t, svc.Inputs, "deploymentMinimumHealthyPercent"), 50)
+	stacktest.Equal(t, "max percent", stacktest.Num(t, svc.Inputs, "deploymentMaximumPercent"), 200)
 	if !slices.Contains(svc.Dependencies, urn(string(standin.TypeListenerRule), "web-rule")) {
 		t.Errorf("service must depend on its listener rule (ECS refuses an unused target group); dependencies: %v", svc.Dependencies)
 	}
@@ -505,21 +506,21 @@ func TestFargateService(t *testing.T) {
 func sgEdges(t *testing.T, m *mocks) []string {
 	t.Helper()
 	names := map[string]string{}
-	for _, sg := range m.byType(string(standin.TypeSecurityGroup)) {
+	for _, sg := range m.ByType(string(standin.TypeSecurityGroup)) {
 		names[sg.ID] = sg.Name
 	}
 	var out []string
 	for typ, dir := range map[string]string{string(standin.TypeSecurityGroupIngressRule): "in", string(standin.TypeSecurityGroupEgressRule): "out"} {
-		for _, r := range m.byType(typ) {
-			from, to := num(t, r.Inputs, "fromPort"), num(t, r.Inputs, "toPort")
-			if from != to || str(t, r.Inputs, "ipProtocol") != "tcp" {
-				t.Errorf("%s: want one TCP port, got %s %d-%d", r.Name, str(t, r.Inputs, "ipProtocol"), from, to)
+		for _, r := range m.ByType(typ) {
+			from, to := stacktest.Num(t, r.Inputs, "fromPort"), stacktest.Num(t, r.Inputs, "toPort")
+			if from != to || stacktest.Str(t, r.Inputs, "ipProtocol") != "tcp" {
+				t.Errorf("%s: want one TCP port, got %s %d-%d", r.Name, stacktest.Str(t, r.Inputs, "ipProtocol"), from, to)
 			}
-			peer := str(t, r.Inputs, "cidrIpv4") + str(t, r.Inputs, "cidrIpv6")
-			if ref := str(t, r.Inputs, "referencedSecurityGroupId"); ref != "" {
+			peer := stacktest.Str(t, r.Inputs, "cidrIpv4") + stacktest.Str(t, r.Inputs, "cidrIpv6")
+			if ref := stacktest.Str(t, r.Inputs, "referencedSecurityGroupId"); ref != "" {
 				peer = names[ref]
 			}
-			out = append(out, fmt.Sprintf("%s %s %d %s", names[str(t, r.Inputs, "securityGroupId")], dir, from, peer))
+			out = append(out, fmt.Sprintf("%s %s %d %s", names[stacktest.Str(t, r.Inputs, "securityGroupId")], dir, from, peer))
 		}
 	}
 	sort.Strings(out)
@@ -543,9 +544,9 @@ func TestSecurityGroupChainIsLeastPrivilege(t *testing.T) {
 		"web-sg out 443 ::/0",
 	}
 	sort.Strings(want)
-	equalSlices(t, "security group rules", sgEdges(t, m), want)
-	for _, sg := range m.byType(string(standin.TypeSecurityGroup)) {
-		if get(t, sg.Inputs, "ingress") != nil || get(t, sg.Inputs, "egress") != nil {
+	stacktest.EqualSlices(t, "security group rules", sgEdges(t, m), want)
+	for _, sg := range m.ByType(string(standin.TypeSecurityGroup)) {
+		if stacktest.Get(t, sg.Inputs, "ingress") != nil || stacktest.Get(t, sg.Inputs, "egress") != nil {
 			t.Errorf("%s: inline rules would fight the separate rule resources", sg.Name)
 		}
 	}
@@ -555,32 +556,32 @@ func TestCustomPortsFlowThroughTheChain(t *testing.T) {
 	cfg := map[string]string{"listenerPort": "8443", "albListenerPort": "8000", "albTargetGroupPort": "8000", "containerPort": "9000"}
 	notDefaults(t, cfg)
 	m, out := mustRun(t, cfg)
-	equal(t, "nlb listener port", num(t, m.one(t, string(standin.TypeListener), "nlb-tcp-listener").Inputs, "port"), 8443)
-	equal(t, "alb listener port", num(t, m.one(t, string(standin.TypeListener), "alb-http-listener").Inputs, "port"), 8000)
-	equal(t, "alb target group port", num(t, m.one(t, string(standin.TypeTargetGroup), "nlb-alb-tg").Inputs, "port"), 8000)
-	equal(t, "attachment port", num(t, m.one(t, string(standin.TypeTargetGroupAttachment), "nlb-alb-attachment").Inputs, "port"), 8000)
-	equalSlices(t, "security group rules", sgEdges(t, m), []string{
+	stacktest.Equal(t, "nlb listener port", stacktest.Num(t, m.One(t, string(standin.TypeListener), "nlb-tcp-listener").Inputs, "port"), 8443)
+	stacktest.Equal(t, "alb listener port", stacktest.Num(t, m.One(t, string(standin.TypeListener), "alb-http-listener").Inputs, "port"), 8000)
+	stacktest.Equal(t, "alb target group port", stacktest.Num(t, m.One(t, string(standin.TypeTargetGroup), "nlb-alb-tg").Inputs, "port"), 8000)
+	stacktest.Equal(t, "attachment port", stacktest.Num(t, m.One(t, string(standin.TypeTargetGroupAttachment), "nlb-alb-attachment").Inputs, "port"), 8000)
+	stacktest.EqualSlices(t, "security group rules", sgEdges(t, m), []string{
 		"alb-sg in 8000 nlb-sg", "alb-sg out 9000 web-sg",
 		"nlb-sg in 8443 0.0.0.0/0", "nlb-sg in 8443 ::/0", "nlb-sg out 8000 alb-sg",
 		"web-sg in 9000 alb-sg", "web-sg out 443 0.0.0.0/0", "web-sg out 443 ::/0",
 	})
-	dns := await(t, out.DNS).(string)
-	equal(t, "url", await(t, out.URL).(string), "http://"+dns+":8443/")
+	dns := stacktest.Await(t, out.DNS).(string)
+	stacktest.Equal(t, "url", stacktest.Await(t, out.URL).(string), "http://"+dns+":8443/")
 }
 
 func TestOutputs(t *testing.T) {
 	m, out := mustRun(t, nil)
-	nlbDNS := str(t, m.one(t, string(standin.TypeLoadBalancer), "nlb").State, "dnsName")
+	nlbDNS := stacktest.Str(t, m.One(t, string(standin.TypeLoadBalancer), "nlb").State, "dnsName")
 	if !strings.HasSuffix(nlbDNS, ".elb.us-east-1.amazonaws.com") {
 		t.Fatalf("mock NLB DNS name looks wrong: %s", nlbDNS)
 	}
-	equal(t, "dns", await(t, out.DNS).(string), nlbDNS)
-	equal(t, "url (the NLB listener's port)", await(t, out.URL).(string), wantURL("http", nlbDNS, num(t, m.one(t, string(standin.TypeListener), "nlb-tcp-listener").Inputs, "port")))
-	equal(t, "albDns", await(t, out.AlbDNS).(string), str(t, m.one(t, string(standin.TypeLoadBalancer), "alb").State, "dnsName"))
-	equal(t, "clusterName", await(t, out.ClusterName).(string), str(t, m.one(t, string(standin.TypeEcsCluster), "cluster").State, "name"))
-	equal(t, "serviceName", await(t, out.ServiceName).(string), str(t, m.one(t, string(standin.TypeEcsService), "web-service").State, "name"))
-	equal(t, "logGroup", await(t, out.LogGroup).(string), str(t, m.one(t, string(standin.TypeCloudwatchLogGroup), "web-logs").Inputs, "name"))
-	equal(t, "staticIps (one per AZ)", len(await(t, out.StaticIPs).([]string)), settings(t, nil).Network.AzCount)
+	stacktest.Equal(t, "dns", stacktest.Await(t, out.DNS).(string), nlbDNS)
+	stacktest.Equal(t, "url (the NLB listener's port)", stacktest.Await(t, out.URL).(string), wantURL("http", nlbDNS, stacktest.Num(t, m.One(t, string(standin.TypeListener), "nlb-tcp-listener").Inputs, "port")))
+	stacktest.Equal(t, "albDns", stacktest.Await(t, out.AlbDNS).(string), stacktest.Str(t, m.One(t, string(standin.TypeLoadBalancer), "alb").State, "dnsName"))
+	stacktest.Equal(t, "clusterName", stacktest.Await(t, out.ClusterName).(string), stacktest.Str(t, m.One(t, string(standin.TypeEcsCluster), "cluster").State, "name"))
+	stacktest.Equal(t, "serviceName", stacktest.Await(t, out.ServiceName).(string), stacktest.Str(t, m.One(t, string(standin.TypeEcsService), "web-service").State, "name"))
+	stacktest.Equal(t, "logGroup", stacktest.Await(t, out.LogGroup).(string), stacktest.Str(t, m.One(t, string(standin.TypeCloudwatchLogGroup), "web-logs").Inputs, "name"))
+	stacktest.Equal(t, "staticIps (one per AZ)", len(stacktest.Await(t, out.StaticIPs).([]string)), settings(t, nil).Network.AzCount)
 }
 
 func TestResourceNamesAreUnique(t *testing.T) {
@@ -611,5 +612,5 @@ func TestPreviewRegistersTheSameResources(t *testing.T) {
 		sort.Strings(out)
 		return out
 	}
-	equalSlices(t, "preview resources", names(preview), names(up))
+	stacktest.EqualSlices(t, "preview resources", names(preview), names(up))
 }

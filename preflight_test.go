@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/example/nlb-alb-fargate/internal/config"
+	"github.com/example/nlb-alb-fargate/internal/stacktest"
 	"github.com/example/nlb-alb-fargate/internal/standin"
 	"github.com/example/nlb-alb-fargate/internal/standin/harness"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -18,7 +19,7 @@ import (
 
 func resourceArgs(m map[string]any) resource.PropertyMap { return resource.NewPropertyMapFromMap(m) }
 
-const testStackTag = testProject + "/" + testStack
+var testStackTag = testProject + "/" + testStack
 
 // seed makes objects outside the stack and returns their ids.
 func seed(t *testing.T, c *standin.Cloud, typ tokens.Type, n int, in func(i int) map[string]any) []string {
@@ -101,8 +102,8 @@ func TestPreflightCountsTheStacksOwnOnce(t *testing.T) {
 	// The stack's own resources are tagged so.
 	m, _ := mustRun(t, nil)
 	for _, typ := range []string{string(standin.TypeEip), string(standin.TypeVpc), string(standin.TypeNatGateway), string(standin.TypeLoadBalancer)} {
-		for _, r := range m.byType(typ) {
-			equal(t, r.Name+" stack tag", str(t, r.Inputs, "tags", "pulumi-stack"), testStackTag)
+		for _, r := range m.ByType(typ) {
+			stacktest.Equal(t, r.Name+" stack tag", stacktest.Str(t, r.Inputs, "tags", "pulumi-stack"), testStackTag)
 		}
 	}
 }
@@ -239,24 +240,24 @@ func idsConfig(ids []string) string {
 func TestOwnElasticIPs(t *testing.T) {
 	acct, ids := freeEIPs(t, 2)
 	m, out := mustRunIn(t, acct, map[string]string{"eipAllocationIds": idsConfig(ids)})
-	equal(t, "Elastic IPs the stack allocates for the NLB", len(m.byType(string(standin.TypeEip))), 2) // the NAT gateways' only
-	for _, e := range m.byType(string(standin.TypeEip)) {
+	stacktest.Equal(t, "Elastic IPs the stack allocates for the NLB", len(m.ByType(string(standin.TypeEip))), 2) // the NAT gateways' only
+	for _, e := range m.ByType(string(standin.TypeEip)) {
 		if strings.HasPrefix(e.Name, "nlb-eip") {
 			t.Errorf("%s allocated though eipAllocationIds are given", e.Name)
 		}
 	}
-	mappings := get(t, m.one(t, string(standin.TypeLoadBalancer), "nlb").Inputs, "subnetMappings")
+	mappings := stacktest.Get(t, m.One(t, string(standin.TypeLoadBalancer), "nlb").Inputs, "subnetMappings")
 	var ips []string
 	for i, id := range ids {
-		equal(t, fmt.Sprintf("mapping %d allocationId", i), str(t, mappings, i, "allocationId"), id)
+		stacktest.Equal(t, fmt.Sprintf("mapping %d allocationId", i), stacktest.Str(t, mappings, i, "allocationId"), id)
 		eip, err := m.Cloud.Invoke("aws:ec2/getElasticIp:getElasticIp", resourceArgs(map[string]any{"id": id}))
 		if err != nil {
 			t.Fatal(err)
 		}
 		ips = append(ips, eip["publicIp"].StringValue())
 	}
-	equalSlices(t, "staticIps", await(t, out.StaticIPs).([]string), ips)
-	equalSlices(t, "staticIpAllocationIds", await(t, out.AllocationIDs).([]string), ids)
+	stacktest.EqualSlices(t, "staticIps", stacktest.Await(t, out.StaticIPs).([]string), ips)
+	stacktest.EqualSlices(t, "staticIpAllocationIds", stacktest.Await(t, out.AllocationIDs).([]string), ids)
 }
 
 func TestOwnElasticIPsAreChecked(t *testing.T) {
@@ -339,11 +340,11 @@ func TestOwnElasticIPsOfTheStackNeedRetainingFirst(t *testing.T) {
 // retainStaticIps keeps the NLB's Elastic IPs on destroy, and only those.
 func TestRetainStaticIPs(t *testing.T) {
 	m, _ := mustRun(t, map[string]string{"retainStaticIps": "true"})
-	for _, e := range m.byType(string(standin.TypeEip)) {
-		equal(t, e.Name+" retained on delete", e.RetainOnDelete, strings.HasPrefix(e.Name, "nlb-eip"))
+	for _, e := range m.ByType(string(standin.TypeEip)) {
+		stacktest.Equal(t, e.Name+" retained on delete", e.RetainOnDelete, strings.HasPrefix(e.Name, "nlb-eip"))
 	}
 	plain, _ := mustRun(t, nil)
-	for _, e := range plain.byType(string(standin.TypeEip)) {
-		equal(t, e.Name+" retained on delete by default", e.RetainOnDelete, false)
+	for _, e := range plain.ByType(string(standin.TypeEip)) {
+		stacktest.Equal(t, e.Name+" retained on delete by default", e.RetainOnDelete, false)
 	}
 }

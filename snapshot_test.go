@@ -15,9 +15,11 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/example/nlb-alb-fargate/internal/stacktest"
 )
 
-// node is one registered resource in a snapshot.
+// node is one stacktest.Registered resource in a snapshot.
 type node struct {
 	Type      string         `json:"type"`
 	Name      string         `json:"name"`
@@ -63,7 +65,7 @@ func TestSnapshots(t *testing.T) {
 	}
 }
 
-// snapshot is the registered graph in a stable form: sorted by type and name, and every
+// snapshot is the stacktest.Registered graph in a stable form: sorted by type and name, and every
 // id and computed value of another resource written as a reference to it
 // (${web-tg.arn}), so only a change to the program changes it.
 func snapshot(m *mocks) []node {
@@ -126,7 +128,7 @@ type reference struct{ value, ref, owner string }
 // references lists every resource's id and computed string outputs (what its state has
 // beyond its inputs), one reference per value (an id before a copy of it, as the ALB's
 // vpcId is the VPC's), longest first, so a value inside a longer one is not replaced first.
-func references(rs []registered) []reference {
+func references(rs []stacktest.Registered) []reference {
 	best := map[string]reference{}
 	offer := func(r reference, isID bool) {
 		old, seen := best[r.value]

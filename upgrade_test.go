@@ -114,7 +114,7 @@ func TestEarlierRelease(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := len(m.Resources())
-	old := &mocks{harness.NewMocks(testProject, testStack, testRegion)}
+	old := &mocks{Mocks: harness.NewMocks(testProject, testStack, testRegion)}
 	withBoundary(t, nil)(old.Cloud)
 	raw, err := json.Marshal(cfg)
 	if err != nil {
@@ -127,12 +127,12 @@ func TestEarlierRelease(t *testing.T) {
 	if got := len(old.Resources()); got != now {
 		t.Errorf("the earlier release registers %d resources, this one %d", got, now)
 	}
-	for _, r := range old.byType(string(standin.TypeIamRole)) {
+	for _, r := range old.ByType(string(standin.TypeIamRole)) {
 		if r.Inputs["path"] != nil || r.Inputs["permissionsBoundary"] != nil || !strings.HasPrefix(r.State["arn"].(string), "arn:aws:iam::123456789012:role/"+r.Name+"-") {
 			t.Errorf("%s: path %v, boundary %v, arn %v: want the root path and no boundary", r.Name, r.Inputs["path"], r.Inputs["permissionsBoundary"], r.State["arn"])
 		}
 	}
-	b := old.one(t, string(standin.TypeS3BucketV2), "access-logs")
+	b := old.One(t, string(standin.TypeS3BucketV2), "access-logs")
 	if name, _ := b.State["bucket"].(string); b.Inputs["bucketPrefix"] != nil || !strings.HasPrefix(name, "access-logs-") {
 		t.Errorf("access-logs: prefix %v, name %q: want access-logs-<suffix>", b.Inputs["bucketPrefix"], name)
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/example/nlb-alb-fargate/internal/config"
+	"github.com/example/nlb-alb-fargate/internal/stacktest"
 	"github.com/example/nlb-alb-fargate/internal/standin"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -23,10 +24,10 @@ const (
 func variables(t *testing.T, c any, key, value string) (map[string]string, []string) {
 	t.Helper()
 	out, order := map[string]string{}, []string{}
-	list, _ := get(t, c, key).([]any)
+	list, _ := stacktest.Get(t, c, key).([]any)
 	for _, v := range list {
-		out[str(t, v, "name")] = str(t, v, value)
-		order = append(order, str(t, v, "name"))
+		out[stacktest.Str(t, v, "name")] = stacktest.Str(t, v, value)
+		order = append(order, stacktest.Str(t, v, "name"))
 	}
 	return out, order
 }
@@ -38,14 +39,14 @@ func TestSecretsReachTheContainerAsARNs(t *testing.T) {
 	if err != nil {
 		t.Fatalf("examples/arm64-secrets.yaml: %v", err)
 	}
-	c := containerDefs(t, m.one(t, string(standin.TypeEcsTaskDefinition), "web-task"))[0]
+	c := containerDefs(t, m.One(t, string(standin.TypeEcsTaskDefinition), "web-task"))[0]
 	env, envOrder := variables(t, c, "environment", "value")
-	equalSlices(t, "environment names, sorted", envOrder, []string{"FEATURE_FLAGS", "LOG_LEVEL", "PORT"})
-	equal(t, "LOG_LEVEL", env["LOG_LEVEL"], "info")
+	stacktest.EqualSlices(t, "environment names, sorted", envOrder, []string{"FEATURE_FLAGS", "LOG_LEVEL", "PORT"})
+	stacktest.Equal(t, "LOG_LEVEL", env["LOG_LEVEL"], "info")
 	secrets, secretOrder := variables(t, c, "secrets", "valueFrom")
-	equalSlices(t, "secret names, sorted", secretOrder, []string{"API_KEY", "DB_PASSWORD"})
-	equal(t, "DB_PASSWORD from", secrets["DB_PASSWORD"], exampleParameterArn)
-	equal(t, "API_KEY from (with its JSON key and stage)", secrets["API_KEY"], exampleSecretArn+":api_key:AWSCURRENT:")
+	stacktest.EqualSlices(t, "secret names, sorted", secretOrder, []string{"API_KEY", "DB_PASSWORD"})
+	stacktest.Equal(t, "DB_PASSWORD from", secrets["DB_PASSWORD"], exampleParameterArn)
+	stacktest.Equal(t, "API_KEY from (with its JSON key and stage)", secrets["API_KEY"], exampleSecretArn+":api_key:AWSCURRENT:")
 	for name := range secrets {
 		if _, plain := env[name]; plain {
 			t.Errorf("secret %s is also a plain variable", name)
@@ -61,8 +62,8 @@ func TestExecutionRoleReadsExactlyTheSecrets(t *testing.T) {
 	if err != nil {
 		t.Fatalf("examples/arm64-secrets.yaml: %v", err)
 	}
-	policy := m.one(t, string(standin.TypeIamRolePolicy), "web-secrets")
-	equal(t, "policy role", str(t, policy.Inputs, "role"), str(t, m.one(t, string(standin.TypeIamRole), "web-exec-role").State, "name"))
+	policy := m.One(t, string(standin.TypeIamRolePolicy), "web-secrets")
+	stacktest.Equal(t, "policy role", stacktest.Str(t, policy.Inputs, "role"), stacktest.Str(t, m.One(t, string(standin.TypeIamRole), "web-exec-role").State, "name"))
 	grants := map[string]string{}
 	for _, s := range policyStatements(t, policy) {
 		if s.Effect != "Allow" {
@@ -78,15 +79,15 @@ func TestExecutionRoleReadsExactlyTheSecrets(t *testing.T) {
 	if config.CompactJSON(grants) != config.CompactJSON(want) {
 		t.Errorf("execution role grants %v, want exactly %v", grants, want)
 	}
-	for _, p := range m.byType(string(standin.TypeIamRolePolicy)) {
-		if p.Name != "web-secrets" && strings.Contains(str(t, p.Inputs, "policy"), "ssm:") {
-			t.Errorf("%s grants SSM too: %s", p.Name, str(t, p.Inputs, "policy"))
+	for _, p := range m.ByType(string(standin.TypeIamRolePolicy)) {
+		if p.Name != "web-secrets" && strings.Contains(stacktest.Str(t, p.Inputs, "policy"), "ssm:") {
+			t.Errorf("%s grants SSM too: %s", p.Name, stacktest.Str(t, p.Inputs, "policy"))
 		}
 	}
 
 	// Without secrets there is no such policy.
 	plain, _ := mustRun(t, map[string]string{"environment": `{"LOG_LEVEL":"debug"}`})
-	for _, p := range plain.byType(string(standin.TypeIamRolePolicy)) {
+	for _, p := range plain.ByType(string(standin.TypeIamRolePolicy)) {
 		t.Errorf("a service without secrets has inline policy %s", p.Name)
 	}
 }
@@ -98,14 +99,14 @@ func TestCPUArchitecture(t *testing.T) {
 	if err != nil {
 		t.Fatalf("examples/arm64-secrets.yaml: %v", err)
 	}
-	td := m.one(t, string(standin.TypeEcsTaskDefinition), "web-task")
-	equal(t, "runtime platform", str(t, td.Inputs, "runtimePlatform", "cpuArchitecture"), "ARM64")
-	equal(t, "image platform", str(t, m.one(t, string(standin.TypeAwsxEcrImage), "web-image").Inputs, "platform"), "linux/arm64")
-	equal(t, "capacity provider", str(t, m.one(t, string(standin.TypeEcsService), "web-service").Inputs, "capacityProviderStrategies", 0, "capacityProvider"), "FARGATE_SPOT")
+	td := m.One(t, string(standin.TypeEcsTaskDefinition), "web-task")
+	stacktest.Equal(t, "runtime platform", stacktest.Str(t, td.Inputs, "runtimePlatform", "cpuArchitecture"), "ARM64")
+	stacktest.Equal(t, "image platform", stacktest.Str(t, m.One(t, string(standin.TypeAwsxEcrImage), "web-image").Inputs, "platform"), "linux/arm64")
+	stacktest.Equal(t, "capacity provider", stacktest.Str(t, m.One(t, string(standin.TypeEcsService), "web-service").Inputs, "capacityProviderStrategies", 0, "capacityProvider"), "FARGATE_SPOT")
 
 	dev, _ := mustRun(t, nil)
-	equal(t, "default runtime platform", str(t, dev.one(t, string(standin.TypeEcsTaskDefinition), "web-task").Inputs, "runtimePlatform", "cpuArchitecture"), "X86_64")
-	equal(t, "default image platform", str(t, dev.one(t, string(standin.TypeAwsxEcrImage), "web-image").Inputs, "platform"), "linux/amd64")
+	stacktest.Equal(t, "default runtime platform", stacktest.Str(t, dev.One(t, string(standin.TypeEcsTaskDefinition), "web-task").Inputs, "runtimePlatform", "cpuArchitecture"), "X86_64")
+	stacktest.Equal(t, "default image platform", stacktest.Str(t, dev.One(t, string(standin.TypeAwsxEcrImage), "web-image").Inputs, "platform"), "linux/amd64")
 }
 
 // A services entry's environment adds to the top-level one, its own value winning; other
@@ -115,13 +116,13 @@ func TestServiceEnvironmentMergesOverTheTopLevel(t *testing.T) {
 		"environment": `{"REGION_LABEL":"east","WORKERS":4,"DEBUG":false}`,
 		"services":    `[{"name":"web","environment":{"WORKERS":8,"FEATURE":"x"}},{"name":"users","priority":2,"pathPatterns":["/users*"]}]`,
 	})
-	web, _ := variables(t, containerDefs(t, m.one(t, string(standin.TypeEcsTaskDefinition), "web-task"))[0], "environment", "value")
-	users, _ := variables(t, containerDefs(t, m.one(t, string(standin.TypeEcsTaskDefinition), "users-task"))[0], "environment", "value")
-	equal(t, "web WORKERS (its own)", web["WORKERS"], "8")
-	equal(t, "web FEATURE", web["FEATURE"], "x")
-	equal(t, "web REGION_LABEL (inherited)", web["REGION_LABEL"], "east")
-	equal(t, "users WORKERS (top level)", users["WORKERS"], "4")
-	equal(t, "users DEBUG", users["DEBUG"], "false")
+	web, _ := variables(t, containerDefs(t, m.One(t, string(standin.TypeEcsTaskDefinition), "web-task"))[0], "environment", "value")
+	users, _ := variables(t, containerDefs(t, m.One(t, string(standin.TypeEcsTaskDefinition), "users-task"))[0], "environment", "value")
+	stacktest.Equal(t, "web WORKERS (its own)", web["WORKERS"], "8")
+	stacktest.Equal(t, "web FEATURE", web["FEATURE"], "x")
+	stacktest.Equal(t, "web REGION_LABEL (inherited)", web["REGION_LABEL"], "east")
+	stacktest.Equal(t, "users WORKERS (top level)", users["WORKERS"], "4")
+	stacktest.Equal(t, "users DEBUG", users["DEBUG"], "false")
 	if _, ok := users["FEATURE"]; ok {
 		t.Errorf("users got web's FEATURE")
 	}
@@ -153,8 +154,8 @@ func TestSecretResources(t *testing.T) {
 	params, secrets := secretResources([]string{
 		exampleSecretArn + ":password::", exampleSecretArn + ":user::", exampleParameterArn, exampleSecretArn,
 	})
-	equalSlices(t, "parameters", params, []string{exampleParameterArn})
-	equalSlices(t, "secrets", secrets, []string{exampleSecretArn})
+	stacktest.EqualSlices(t, "parameters", params, []string{exampleParameterArn})
+	stacktest.EqualSlices(t, "secrets", secrets, []string{exampleSecretArn})
 	if !slices.Equal(imagePlatformsOf(), []string{"linux/amd64", "linux/arm64"}) {
 		t.Errorf("image platforms %v", imagePlatformsOf())
 	}

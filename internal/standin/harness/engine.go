@@ -728,8 +728,15 @@ var cliMu sync.Mutex
 
 // PulumiCLI returns the Pulumi CLI of CLIVersion: from PATH, from the cache, or built
 // into the cache. It fails the test if there is none and it cannot be built.
+//
+// Every test that runs the real engine gets its CLI here, so this is the one place that
+// skips them with -short (`go test -short ./...` runs the fast tests only): a new engine
+// test cannot forget to.
 func PulumiCLI(t *testing.T) auto.PulumiCommand {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("runs the real Pulumi CLI (and builds it once): skipped with -short")
+	}
 	cliMu.Lock()
 	defer cliMu.Unlock()
 	if err := CheckCLIVersionPin(); err != nil {

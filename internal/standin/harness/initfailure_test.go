@@ -149,9 +149,7 @@ func TestMocksRecordAPartiallyCreatedResource(t *testing.T) {
 // succeeds and clears the error, with the service still stalled: a fixed image under the
 // same tag deploys nothing. destroy removes the service.
 func TestEngineRecordsAPartiallyCreatedResource(t *testing.T) {
-	if testing.Short() {
-		t.Skip("engine test skipped with -short: it runs the real Pulumi CLI")
-	}
+	cli := PulumiCLI(t) // skips with -short
 	t.Parallel()
 	dir := t.TempDir()
 	for name, text := range map[string]string{"Pulumi.yaml": "name: init-failure\nruntime: go\n", "Pulumi.dev.yaml": "config:\n  aws:region: us-east-1\n"} {
@@ -159,7 +157,7 @@ func TestEngineRecordsAPartiallyCreatedResource(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	s := NewStack(t, PulumiCLI(t), StackOptions{Name: "dev", Dir: dir, ConfigFile: "Pulumi.dev.yaml", Program: func(ctx *pulumi.Context) error {
+	s := NewStack(t, cli, StackOptions{Name: "dev", Dir: dir, ConfigFile: "Pulumi.dev.yaml", Program: func(ctx *pulumi.Context) error {
 		return neverServes(ctx, pulumi.Timeouts(&pulumi.CustomTimeouts{Create: "7m"}))
 	}})
 	cloud := s.AWS.Cloud

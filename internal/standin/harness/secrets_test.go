@@ -20,9 +20,7 @@ import (
 )
 
 func TestSecretsUnderTheStandInVault(t *testing.T) {
-	if testing.Short() {
-		t.Skip("engine test skipped with -short: it runs the real Pulumi CLI")
-	}
+	cli := PulumiCLI(t) // skips with -short
 	const secret = "kept-by-the-stand-in-vault"
 	dir := t.TempDir()
 	for name, text := range map[string]string{"Pulumi.yaml": "name: secrets-check\nruntime: go\n", "Pulumi.dev.yaml": "config: {}\n"} {
@@ -30,7 +28,7 @@ func TestSecretsUnderTheStandInVault(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	s := NewStack(t, PulumiCLI(t), StackOptions{Name: "dev", Dir: dir, ConfigFile: "Pulumi.dev.yaml", Program: func(ctx *pulumi.Context) error {
+	s := NewStack(t, cli, StackOptions{Name: "dev", Dir: dir, ConfigFile: "Pulumi.dev.yaml", Program: func(ctx *pulumi.Context) error {
 		ctx.Export("token", config.RequireSecret(ctx, "token"))
 		return nil
 	}})

@@ -17,7 +17,6 @@ import (
 // winning on a shared key, and the second preview plans nothing; a changed default tag
 // then updates exactly those resources (and the provider) in place, nothing replaced.
 func TestEngineDefaultTagsReachEveryTaggableResource(t *testing.T) {
-	skipShort(t)
 	t.Parallel()
 	e := harness.NewStack(t, harness.PulumiCLI(t), harness.StackOptions{Name: "dev", ConfigFile: "Pulumi.dev.yaml", Program: program})
 	dev := devConfig(t)

@@ -13,8 +13,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"github.com/example/nlb-alb-fargate/internal/config"
-	"github.com/example/nlb-alb-fargate/internal/standin/harness"
 	"maps"
 	"os"
 	"path/filepath"
@@ -23,6 +21,10 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/example/nlb-alb-fargate/internal/config"
+	"github.com/example/nlb-alb-fargate/internal/stacktest"
+	"github.com/example/nlb-alb-fargate/internal/standin/harness"
 
 	"github.com/example/nlb-alb-fargate/internal/standin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -337,7 +339,6 @@ func TestChangeSafetyCoversEverySetting(t *testing.T) {
 // lanes, each on a stack of its own, to use both cores of a small machine; a lane that is
 // done takes the next rows from a queue shared with the others, so they end together.
 func TestChangeSafety(t *testing.T) {
-	skipShort(t)
 	changes := settingChanges(t)
 	cli := harness.PulumiCLI(t)
 	const lanes = 2
@@ -680,5 +681,5 @@ func otherBuildDir(t *testing.T) string {
 
 func TestFoldNames(t *testing.T) {
 	got := foldNames([]string{"nat-1-eip", "nat-0-eip", "−nlb-eip-0 (kept)", "−nlb-eip-1 (kept)", "alb", "private-0", "private-1", "nlb-alias-A", "public-2"})
-	equalSlices(t, "folded", got, []string{"alb", "nat-{0,1}-eip", "nlb-alias-A", "private-{0,1}", "public-2", "−nlb-eip-{0,1} (kept)"})
+	stacktest.EqualSlices(t, "folded", got, []string{"alb", "nat-{0,1}-eip", "nlb-alias-A", "private-{0,1}", "public-2", "−nlb-eip-{0,1} (kept)"})
 }

@@ -22,15 +22,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-func skipShort(t *testing.T) {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("engine test skipped with -short: it runs the real Pulumi CLI (and builds it once)")
-	}
-}
-
 func TestEngineLifecycle(t *testing.T) {
-	skipShort(t)
 	t.Parallel()
 	e := harness.NewStack(t, harness.PulumiCLI(t), harness.StackOptions{Name: "test", ConfigFile: "testdata/Pulumi.test.yaml", Program: Program, Dir: ".."})
 
@@ -155,7 +147,6 @@ func earlierRelease(ctx *pulumi.Context) error {
 // replacement), the single deploy role goes, and the roles per job, the environments'
 // keys and the boundary come.
 func TestEngineUpgradeOfAnExistingBootstrap(t *testing.T) {
-	skipShort(t)
 	t.Parallel()
 	e := harness.NewStack(t, harness.PulumiCLI(t), harness.StackOptions{Name: "test", ConfigFile: "testdata/Pulumi.test.yaml", Program: earlierRelease, Dir: ".."})
 	e.Apply(t)

@@ -10,8 +10,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/example/nlb-alb-fargate/internal/config"
-	"github.com/example/nlb-alb-fargate/internal/standin/harness"
 	"maps"
 	"net/netip"
 	"net/url"
@@ -22,6 +20,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/example/nlb-alb-fargate/internal/config"
+	"github.com/example/nlb-alb-fargate/internal/standin/harness"
 
 	"github.com/example/nlb-alb-fargate/internal/standin"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
@@ -48,7 +49,6 @@ func TestPulumiCLIVersionMatchesSDK(t *testing.T) {
 // GOMAXPROCS, 2 on two cores) once the sequential tests are done, TestChangeSafety with
 // its two lanes among those, so both cores stay busy to the end.
 func TestEngine(t *testing.T) {
-	skipShort(t)
 	t.Parallel()
 	cli := harness.PulumiCLI(t)
 	for _, sc := range stackConfigFiles(t) {
@@ -69,18 +69,10 @@ func TestEngine(t *testing.T) {
 	}
 }
 
-func skipShort(t *testing.T) {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("engine test skipped with -short: it runs the real Pulumi CLI (and builds it once)")
-	}
-}
-
 // An IPv6 network written otherwise than AWS writes it (upper case, zeros spelt out) is
 // sent in AWS's spelling, so the drift check after an up finds nothing: AWS reads a rule's
 // network back in its own spelling, and the rule resource stores what a refresh reads.
 func TestEngineClientNetworksInAWSSpelling(t *testing.T) {
-	skipShort(t)
 	t.Parallel()
 	e := harness.NewStack(t, harness.PulumiCLI(t), harness.StackOptions{Name: "spelling", ConfigFile: "Pulumi.dev.yaml", Program: program})
 	e.SetConfig(t, stackYAML(devConfig(t), map[string]any{"allowedCidrs": []any{"2001:DB8:0:0::/32", "203.0.113.0/24"}}))
@@ -103,7 +95,6 @@ func TestEngineClientNetworksInAWSSpelling(t *testing.T) {
 // TestEngineIdempotencyCheckBites proves the zero-change check of the second preview
 // fails when an input changes on every run.
 func TestEngineIdempotencyCheckBites(t *testing.T) {
-	skipShort(t)
 	t.Parallel()
 	e := harness.NewStack(t, harness.PulumiCLI(t), harness.StackOptions{Name: "dev", ConfigFile: "Pulumi.dev.yaml", Program: perturbedProgram})
 	e.Apply(t)
@@ -123,7 +114,6 @@ func TestEngineIdempotencyCheckBites(t *testing.T) {
 // reads it back empty, so the preview right after up replaces the NLB (terraform-provider-
 // aws issue 49531). The same NLB without the pin plans nothing.
 func TestEnginePinnedIPv6IsReplaced(t *testing.T) {
-	skipShort(t)
 	t.Parallel()
 	cli := harness.PulumiCLI(t)
 	for _, pin := range []bool{true, false} {
@@ -551,7 +541,6 @@ func checkOutputs(outputs auto.OutputMap, resources []apitype.ResourceV3, azCoun
 // them with eipAllocationIds and answers on the same addresses, and leaves them allocated
 // when it is destroyed in turn.
 func TestEngineStaticIPsOutliveTheStack(t *testing.T) {
-	skipShort(t)
 	t.Parallel()
 	cli := harness.PulumiCLI(t)
 	dev := devConfig(t)
