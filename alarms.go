@@ -9,6 +9,7 @@ import (
 	"regexp"
 
 	"github.com/example/nlb-alb-fargate/internal/config"
+	"github.com/example/nlb-alb-fargate/internal/site"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
@@ -45,7 +46,7 @@ type alarmTopic struct {
 // newAlarmTopic creates the alarm topic (with an email subscription when configured). It
 // comes before the services, whose deployment alarms notify it too.
 func newAlarmTopic(ctx *pulumi.Context, cfg config.Operations) (*alarmTopic, error) {
-	topic, err := sns.NewTopic(ctx, "alarms", &sns.TopicArgs{Tags: nameTag(ctx, "alarms")})
+	topic, err := sns.NewTopic(ctx, "alarms", &sns.TopicArgs{Tags: site.NameTag(ctx, "alarms")})
 	if err != nil {
 		return nil, fmt.Errorf("creating the alarm topic: %w", err)
 	}
@@ -66,7 +67,7 @@ func newAlarmTopic(ctx *pulumi.Context, cfg config.Operations) (*alarmTopic, err
 }
 
 // newObservability creates the alarms along the request path and the dashboard.
-func newObservability(ctx *pulumi.Context, cfg config.Operations, in monitored, topic *alarmTopic, account awsAccount) (*observability, error) {
+func newObservability(ctx *pulumi.Context, cfg config.Operations, in monitored, topic *alarmTopic, account site.Account) (*observability, error) {
 	obs := &observability{AlarmTopicArn: topic.Topic.Arn, AlarmEmailPending: topic.EmailPending}
 	for _, a := range alarmSpecs(ctx, cfg, in) {
 		if _, err := newAlarm(ctx, a, topic.Topic.Arn); err != nil {
@@ -220,7 +221,7 @@ func newAlarm(ctx *pulumi.Context, a alarmSpec, topicArn pulumi.StringOutput) (*
 		TreatMissingData:   pulumi.String(a.TreatMissing),
 		AlarmActions:       pulumi.Array{topicArn},
 		OkActions:          pulumi.Array{topicArn},
-		Tags:               nameTag(ctx, a.Name),
+		Tags:               site.NameTag(ctx, a.Name),
 	}
 	if a.Queries != nil {
 		args.MetricQueries = a.Queries
@@ -251,7 +252,7 @@ func dashboardName(project, stack string) string {
 }
 
 // consoleHost is the AWS console's host for a region.
-func consoleHost(account awsAccount) string {
+func consoleHost(account site.Account) string {
 	switch account.Partition {
 	case "aws-cn":
 		return "console.amazonaws.cn"
@@ -262,7 +263,7 @@ func consoleHost(account awsAccount) string {
 }
 
 // newDashboard creates the dashboard and returns its console URL.
-func newDashboard(ctx *pulumi.Context, cfg config.Operations, in monitored, account awsAccount) (pulumi.StringOutput, error) {
+func newDashboard(ctx *pulumi.Context, cfg config.Operations, in monitored, account site.Account) (pulumi.StringOutput, error) {
 	var parts []any
 	parts = append(parts, in.Nlb.LoadBalancer.ArnSuffix, in.Alb.LoadBalancer.ArnSuffix, in.Cluster.Name)
 	for _, tg := range in.Nlb.TargetGroups {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/example/nlb-alb-fargate/internal/deploypolicy"
+	"github.com/example/nlb-alb-fargate/internal/site"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -34,7 +35,7 @@ func newStackBucket(ctx *pulumi.Context, name string, policyOf func(bucketArn st
 	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{
 		BucketPrefix: pulumi.String(deploypolicy.BucketNamePrefix(ctx.Project(), ctx.Stack(), name)),
 		ForceDestroy: pulumi.Bool(true),
-		Tags:         nameTag(ctx, name),
+		Tags:         site.NameTag(ctx, name),
 	}, pulumi.IgnoreChanges([]string{"bucket", "bucketPrefix"}))
 	if err != nil {
 		return nil, fmt.Errorf("creating bucket %s: %w", name, err)
@@ -72,8 +73,8 @@ func newStackBucket(ctx *pulumi.Context, name string, policyOf func(bucketArn st
 
 // denyInsecureTransport is the policy statement that refuses any request to the bucket
 // without TLS (S3.5).
-func denyInsecureTransport(bucketArn string) policyStatement {
-	return policyStatement{
+func denyInsecureTransport(bucketArn string) site.PolicyStatement {
+	return site.PolicyStatement{
 		Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*",
 		Resource:  []string{bucketArn, bucketArn + "/*"},
 		Condition: map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},

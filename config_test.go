@@ -12,14 +12,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 )
 
-func TestRegionWithTooFewZones(t *testing.T) {
-	// Mocked regions have six AZs, the most azCount allows; a smaller region is checked here.
-	_, err := availabilityZonesFrom([]string{"us-west-1a", "us-west-1c"}, 3)
-	if err == nil || !strings.Contains(err.Error(), "azCount: invalid value 3: the region has only 2 available Availability Zones") {
-		t.Fatalf("got %v", err)
-	}
-}
-
 // loadStackFiles returns the config Pulumi would hand the program for a stack: the stack
 // file's values plus the schema defaults of Pulumi.yaml, type-checked by Pulumi's own code.
 func loadStackFiles(t *testing.T, stackFile string) map[string]string {

@@ -4,24 +4,11 @@ import (
 	"fmt"
 
 	"github.com/example/nlb-alb-fargate/internal/config"
+	"github.com/example/nlb-alb-fargate/internal/site"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/acm"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
-
-// hostedZoneID returns the Route 53 zone for the domain: the configured id, or the public
-// zone looked up by name. It registers nothing, so a missing zone stops the program before
-// any resource exists.
-func hostedZoneID(ctx *pulumi.Context, cfg config.Ingress) (string, error) {
-	if cfg.Domain == "" || cfg.HostedZoneID != "" {
-		return cfg.HostedZoneID, nil
-	}
-	zone, err := route53.LookupZone(ctx, &route53.LookupZoneArgs{Name: pulumi.StringRef(cfg.HostedZoneName), PrivateZone: pulumi.BoolRef(false)})
-	if err != nil {
-		return "", fmt.Errorf("hostedZoneName: looking up the public hosted zone %q: %w", cfg.HostedZoneName, err)
-	}
-	return zone.ZoneId, nil
-}
 
 // certificateArn is the ALB's certificate: the configured ARN, or a new ACM certificate
 // for the domain, validated through a DNS record in the hosted zone. A created one is
@@ -33,7 +20,7 @@ func certificateArn(ctx *pulumi.Context, cfg config.Ingress, zoneID string) (pul
 	cert, err := acm.NewCertificate(ctx, "certificate", &acm.CertificateArgs{
 		DomainName:       pulumi.String(cfg.Domain),
 		ValidationMethod: pulumi.String("DNS"),
-		Tags:             nameTag(ctx, "certificate"),
+		Tags:             site.NameTag(ctx, "certificate"),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("creating ACM certificate for %s: %w", cfg.Domain, err)

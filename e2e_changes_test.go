@@ -24,9 +24,8 @@ import (
 
 	"github.com/example/nlb-alb-fargate/internal/config"
 	"github.com/example/nlb-alb-fargate/internal/stacktest"
-	"github.com/example/nlb-alb-fargate/internal/standin/harness"
-
 	"github.com/example/nlb-alb-fargate/internal/standin"
+	"github.com/example/nlb-alb-fargate/internal/standin/harness"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"

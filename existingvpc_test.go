@@ -208,21 +208,6 @@ func TestExistingVpcLookUpFailuresAreToldAsTheyAre(t *testing.T) {
 		"publicSubnetIds[1]: looking up the route table of " + team.PublicSubnetIDs[1] + " failed (it needs ec2:DescribeRouteTables): "})
 }
 
-// The subnet checks on their own: the free-address rule needs a subnet full of
-// interfaces, which is simpler to state here than to seed.
-func TestSubnetRoleChecks(t *testing.T) {
-	p := &config.Problems{}
-	checkSubnetRole(p, "privateSubnetIds[0]", foundSubnet{ID: "subnet-1", CIDR: "10.0.0.0/27", FreeIPs: 7, DefaultRoute: "nat-1", RouteTableID: "rtb-1"}, false)
-	checkSubnetRole(p, "publicSubnetIds[0]", foundSubnet{ID: "subnet-2", CIDR: "10.0.1.0/29", FreeIPs: 3, RouteTableID: "rtb-2"}, true)
-	checkSubnetRole(p, "publicSubnetIds[1]", foundSubnet{ID: "subnet-3", CIDR: "10.0.2.0/28", FreeIPs: 11, DefaultRoute: "igw-1", RouteTableID: "rtb-3"}, true)
-	stacktest.EqualSlices(t, "problems", p.List(), []string{
-		"privateSubnetIds[0]: subnet-1 has 7 free IP addresses: the internal ALB needs at least 8",
-		"publicSubnetIds[0]: subnet-2 is not public (route table rtb-2 has no IPv4 default route): the internet-facing NLB and its Elastic IPs need a subnet whose 0.0.0.0/0 route goes to an internet gateway",
-		"publicSubnetIds[0]: subnet-2 is a /29 (10.0.1.0/29): the NLB needs a /28 or larger",
-		"publicSubnetIds[0]: subnet-2 has 3 free IP addresses: the NLB needs at least 8",
-	})
-}
-
 // The preflight does not count a VPC or NAT gateways the stack does not create: an
 // account at its VPC quota can still take the stack in an existing VPC.
 func TestExistingVpcNeedsNoVpcQuota(t *testing.T) {

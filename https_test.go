@@ -10,9 +10,8 @@ import (
 	"testing"
 
 	"github.com/example/nlb-alb-fargate/internal/stacktest"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-
 	"github.com/example/nlb-alb-fargate/internal/standin"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
 const (

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/example/nlb-alb-fargate/internal/config"
+	"github.com/example/nlb-alb-fargate/internal/site"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -69,7 +70,7 @@ func newInternalAlb(ctx *pulumi.Context, cfg config.Ingress, net *network, certi
 		DropInvalidHeaderFields:  pulumi.Bool(true), // refuse header smuggling tricks
 		EnableDeletionProtection: pulumi.Bool(cfg.DeletionProtection),
 		AccessLogs:               logs.loadBalancerArgs(albLogPrefix),
-		Tags:                     ownedTags(ctx, "alb"),
+		Tags:                     site.OwnedTags(ctx, "alb"),
 		// An ALB cannot move to another VPC (its subnets change in place only within its
 		// own), so a new VPC (vpcCidr) gets a new ALB.
 	}, pulumi.ReplacementTrigger(net.VpcID), pulumi.DependsOn(logs.dependsOn()))
@@ -148,7 +149,7 @@ func redirectToHTTPS(port int) lb.ListenerDefaultActionInput {
 // newStaticIPNlb builds the internet-facing NLB, placed with one subnet mapping per public
 // subnet so each AZ answers on its own Elastic IP (the user's own, or one the stack
 // allocates), and forwards TCP to each ALB entrance, whose health it probes at probePath.
-func newStaticIPNlb(ctx *pulumi.Context, cfg config.Ingress, probePath string, net *network, alb *internalAlb, own []ownEIP, logs *accessLogBucket) (*staticIPNlb, error) {
+func newStaticIPNlb(ctx *pulumi.Context, cfg config.Ingress, probePath string, net *network, alb *internalAlb, own []site.OwnEIP, logs *accessLogBucket) (*staticIPNlb, error) {
 	sg, err := newNlbSecurityGroup(ctx, cfg, net, alb)
 	if err != nil {
 		return nil, err
@@ -183,7 +184,7 @@ func newStaticIPNlb(ctx *pulumi.Context, cfg config.Ingress, probePath string, n
 		// ELB writes NLB access logs for TLS listeners only; with this stack's TCP
 		// listeners the prefix stays empty until one is added (see the README).
 		AccessLogs: logs.loadBalancerArgs(nlbLogPrefix),
-		Tags:       ownedTags(ctx, "nlb"),
+		Tags:       site.OwnedTags(ctx, "nlb"),
 		// What replaces the NLB (a new VPC block, fewer AZs) must free the EIPs first: AWS
 		// refuses a new NLB the allocations the old one still holds. Delete-first keeps the
 		// static IPs, at the price of the minutes between the two NLBs.
@@ -223,7 +224,7 @@ func nlbOptions(net *network, logs *accessLogBucket) []pulumi.ResourceOption {
 
 // nlbElasticIPs are the NLB's Elastic IPs, one per AZ: the user's own, or new ones, which
 // stay allocated on destroy and replacement with retainStaticIps.
-func nlbElasticIPs(ctx *pulumi.Context, cfg config.Ingress, azs int, own []ownEIP) (allocations, ips pulumi.StringArray, err error) {
+func nlbElasticIPs(ctx *pulumi.Context, cfg config.Ingress, azs int, own []site.OwnEIP) (allocations, ips pulumi.StringArray, err error) {
 	if len(own) > 0 {
 		for _, e := range own {
 			allocations = append(allocations, pulumi.String(e.AllocationID))
@@ -233,9 +234,9 @@ func nlbElasticIPs(ctx *pulumi.Context, cfg config.Ingress, azs int, own []ownEI
 	}
 	for i := range azs {
 		name := fmt.Sprintf("nlb-eip-%d", i)
-		tags := ownedTags(ctx, name)
+		tags := site.OwnedTags(ctx, name)
 		if cfg.RetainStaticIPs {
-			tags[retainTagKey] = pulumi.String("true") // the look-ups' sign that the state keeps it
+			tags[site.RetainTagKey] = pulumi.String("true") // the look-ups' sign that the state keeps it
 		}
 		eip, err := ec2.NewEip(ctx, name, &ec2.EipArgs{Domain: pulumi.String("vpc"), Tags: tags},
 			pulumi.RetainOnDelete(cfg.RetainStaticIPs))
@@ -300,7 +301,7 @@ func forwardToAlb(ctx *pulumi.Context, cfg config.Ingress, probePath string, net
 		// An ALB-type target group's success codes, timeout and unhealthy threshold are
 		// fixed by AWS, so they are left to it.
 		HealthCheck: nlbHealthCheck(cfg, probePath, e),
-		Tags:        nameTag(ctx, "nlb-alb"+e.Suffix+"-tg"),
+		Tags:        site.NameTag(ctx, "nlb-alb"+e.Suffix+"-tg"),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("creating the NLB's ALB-type target group%s: %w", e.Suffix, err)
@@ -370,7 +371,7 @@ func newEndpointService(ctx *pulumi.Context, cfg *config.PrivateLink, nlb *stati
 		AllowedPrincipals:       pulumi.ToStringArray(cfg.AllowedPrincipals),
 		// An endpoint service can offer IPv6 only on a dual-stack NLB.
 		SupportedIpAddressTypes: pulumi.ToStringArray(endpointIPAddressTypes(nlb.IPAddressType)),
-		Tags:                    nameTag(ctx, "nlb-endpoint-service"),
+		Tags:                    site.NameTag(ctx, "nlb-endpoint-service"),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("creating the PrivateLink endpoint service: %w", err)

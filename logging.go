@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/example/nlb-alb-fargate/internal/config"
+	"github.com/example/nlb-alb-fargate/internal/site"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -24,7 +25,7 @@ type logging struct {
 }
 
 // newLogging creates what accessLogs and flowLogs turn on.
-func newLogging(ctx *pulumi.Context, cfg config.Operations, vpcID pulumi.StringInput, account awsAccount) (*logging, error) {
+func newLogging(ctx *pulumi.Context, cfg config.Operations, vpcID pulumi.StringInput, account site.Account) (*logging, error) {
 	var out logging
 	var err error
 	if cfg.FlowLogs {
@@ -90,7 +91,7 @@ func (b *accessLogBucket) dependsOn() []pulumi.Resource {
 // log delivery accepts), all public access blocked, a policy that refuses plain HTTP and
 // lets ELB log delivery write under each load balancer's prefix, and a lifecycle rule that
 // expires logs. forceDestroy: `pulumi destroy` deletes the logs with the bucket.
-func newAccessLogBucket(ctx *pulumi.Context, cfg config.Operations, account awsAccount) (*accessLogBucket, error) {
+func newAccessLogBucket(ctx *pulumi.Context, cfg config.Operations, account site.Account) (*accessLogBucket, error) {
 	b, err := newStackBucket(ctx, "access-logs", func(arn string) (string, error) { return accessLogPolicy(arn, account) })
 	if err != nil {
 		return nil, err
@@ -118,7 +119,7 @@ func newAccessLogBucket(ctx *pulumi.Context, cfg config.Operations, account awsA
 // policy, still what some of them use);
 // the NLB's is the CloudWatch Logs delivery service, which sets the bucket-owner ACL and
 // is held to this account's log deliveries (aws:SourceAccount, aws:SourceArn).
-func accessLogPolicy(bucketArn string, account awsAccount) (string, error) {
+func accessLogPolicy(bucketArn string, account site.Account) (string, error) {
 	logs := func(prefix string) string { return fmt.Sprintf("%s/%s/AWSLogs/%s/*", bucketArn, prefix, account.ID) }
 	albWriter := map[string]string{"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}
 	if id, ok := elbLogAccounts[account.Region]; ok {
@@ -127,19 +128,19 @@ func accessLogPolicy(bucketArn string, account awsAccount) (string, error) {
 	delivery := map[string]string{"Service": "delivery.logs.amazonaws.com"}
 	fromThisAccount := map[string]any{
 		"StringEquals": map[string]any{"aws:SourceAccount": account.ID},
-		"ArnLike":      map[string]any{"aws:SourceArn": account.arn("logs", "*")},
+		"ArnLike":      map[string]any{"aws:SourceArn": account.ARN("logs", "*")},
 	}
-	return policyJSON(
+	return site.PolicyJSON(
 		denyInsecureTransport(bucketArn),
-		policyStatement{Sid: "AlbLogDelivery", Effect: "Allow", Principal: albWriter, Action: "s3:PutObject", Resource: logs(albLogPrefix)},
-		policyStatement{
+		site.PolicyStatement{Sid: "AlbLogDelivery", Effect: "Allow", Principal: albWriter, Action: "s3:PutObject", Resource: logs(albLogPrefix)},
+		site.PolicyStatement{
 			Sid: "NlbLogDelivery", Effect: "Allow", Principal: delivery, Action: "s3:PutObject", Resource: logs(nlbLogPrefix),
 			Condition: map[string]any{
 				"StringEquals": map[string]any{"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": account.ID},
 				"ArnLike":      fromThisAccount["ArnLike"],
 			},
 		},
-		policyStatement{Sid: "NlbLogDeliveryAclCheck", Effect: "Allow", Principal: delivery, Action: "s3:GetBucketAcl", Resource: bucketArn, Condition: fromThisAccount},
+		site.PolicyStatement{Sid: "NlbLogDeliveryAclCheck", Effect: "Allow", Principal: delivery, Action: "s3:GetBucketAcl", Resource: bucketArn, Condition: fromThisAccount},
 	)
 }
 
@@ -151,7 +152,7 @@ type flowLogs struct {
 // newFlowLogs records every flow in the VPC (accepted and rejected) to a CloudWatch Logs
 // group with its own retention, through a role only VPC Flow Logs of this account may
 // assume.
-func newFlowLogs(ctx *pulumi.Context, cfg config.Operations, vpcID pulumi.StringInput, account awsAccount) (*flowLogs, error) {
+func newFlowLogs(ctx *pulumi.Context, cfg config.Operations, vpcID pulumi.StringInput, account site.Account) (*flowLogs, error) {
 	group, err := cloudwatch.NewLogGroup(ctx, "flow-logs", &cloudwatch.LogGroupArgs{
 		Name:            pulumi.Sprintf("/vpc/%s/%s/flow-logs", ctx.Project(), ctx.Stack()),
 		RetentionInDays: pulumi.Int(cfg.FlowLogRetentionDays),
@@ -159,24 +160,24 @@ func newFlowLogs(ctx *pulumi.Context, cfg config.Operations, vpcID pulumi.String
 	if err != nil {
 		return nil, fmt.Errorf("creating the flow-log group: %w", err)
 	}
-	trust, err := policyJSON(policyStatement{
+	trust, err := site.PolicyJSON(site.PolicyStatement{
 		Effect: "Allow", Principal: map[string]string{"Service": "vpc-flow-logs.amazonaws.com"}, Action: "sts:AssumeRole",
 		Condition: map[string]any{
 			"StringEquals": map[string]any{"aws:SourceAccount": account.ID},
-			"ArnLike":      map[string]any{"aws:SourceArn": account.arn("ec2", "vpc-flow-log/*")},
+			"ArnLike":      map[string]any{"aws:SourceArn": account.ARN("ec2", "vpc-flow-log/*")},
 		},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("writing the flow-log role's trust policy: %w", err)
 	}
-	role, err := newStackRole(ctx, "flow-logs-role", trust, account)
+	role, err := iam.NewRole(ctx, "flow-logs-role", account.RoleArgs(ctx, trust))
 	if err != nil {
 		return nil, fmt.Errorf("creating the flow-log role: %w", err)
 	}
 	delivery, err := iam.NewRolePolicy(ctx, "flow-logs-delivery", &iam.RolePolicyArgs{
 		Role: role.Name,
 		Policy: group.Arn.ApplyT(func(arn string) (string, error) {
-			return policyJSON(policyStatement{
+			return site.PolicyJSON(site.PolicyStatement{
 				Effect:   "Allow",
 				Action:   []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"},
 				Resource: []string{arn, arn + ":*"},
@@ -192,7 +193,7 @@ func newFlowLogs(ctx *pulumi.Context, cfg config.Operations, vpcID pulumi.String
 		LogDestinationType: pulumi.String("cloud-watch-logs"),
 		LogDestination:     group.Arn,
 		IamRoleArn:         role.Arn,
-		Tags:               nameTag(ctx, "flow-log"),
+		Tags:               site.NameTag(ctx, "flow-log"),
 		// EC2 checks at creation that the role may write to the group, and refuses the
 		// flow log ("Access Denied for LogDestination") while the role has no policy yet.
 	}, pulumi.DependsOn([]pulumi.Resource{delivery}))

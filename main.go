@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/example/nlb-alb-fargate/internal/config"
+	"github.com/example/nlb-alb-fargate/internal/site"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -71,17 +72,15 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 			return nil, fmt.Errorf("logging a config warning: %w", err)
 		}
 	}
-	site, err := lookUpSite(ctx, cfg)
+	where, err := site.LookUp(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	account := site.Account
+	account := where.Account
 
-	net := site.Network
-	if net == nil {
-		if net, err = newNetwork(ctx, cfg.Network, cfg.ExecEndpoint(), site.Zones, account.Region); err != nil {
-			return nil, err
-		}
+	net, err := placeNetwork(ctx, cfg, where)
+	if err != nil {
+		return nil, err
 	}
 	logs, err := newLogging(ctx, cfg.Operations, net.VpcID, account)
 	if err != nil {
@@ -89,7 +88,7 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 	}
 	var cert pulumi.StringInput
 	if cfg.Ingress.HTTPS() {
-		if cert, err = certificateArn(ctx, cfg.Ingress, site.ZoneID); err != nil {
+		if cert, err = certificateArn(ctx, cfg.Ingress, where.ZoneID); err != nil {
 			return nil, err
 		}
 	}
@@ -104,7 +103,7 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 		return nil, err
 	}
 	probePath := cfg.NlbProbePath()
-	nlb, err := newStaticIPNlb(ctx, cfg.Ingress, probePath, net, alb, site.OwnEIPs, logs.AccessLogs)
+	nlb, err := newStaticIPNlb(ctx, cfg.Ingress, probePath, net, alb, where.OwnEIPs, logs.AccessLogs)
 	if err != nil {
 		return nil, err
 	}
@@ -136,12 +135,12 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 		Services:         services,
 		InternalURLs:     internalURLs(alb, services),
 	}
-	watched := monitored{Nlb: nlb, Zones: site.Zones, Alb: alb, Cluster: cluster, Services: services}
+	watched := monitored{Nlb: nlb, Zones: where.Zones, Alb: alb, Cluster: cluster, Services: services}
 	if err := out.addOperations(ctx, cfg.Operations, logs, watched, topic, net, account); err != nil {
 		return nil, err
 	}
 	if cfg.Ingress.Domain != "" {
-		if err := newAliasRecords(ctx, cfg.Ingress, site.ZoneID, nlb); err != nil {
+		if err := newAliasRecords(ctx, cfg.Ingress, where.ZoneID, nlb); err != nil {
 			return nil, err
 		}
 	}
@@ -157,7 +156,7 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 
 // addOperations adds the web ACL (with waf), the alarms and the dashboard, and the
 // operations outputs.
-func (o *stackOutputs) addOperations(ctx *pulumi.Context, cfg config.Operations, logs *logging, in monitored, topic *alarmTopic, net *network, account awsAccount) error {
+func (o *stackOutputs) addOperations(ctx *pulumi.Context, cfg config.Operations, logs *logging, in monitored, topic *alarmTopic, net *network, account site.Account) error {
 	if logs.AccessLogs != nil {
 		o.AccessLogBucket = logs.AccessLogs.Bucket.Bucket
 	}

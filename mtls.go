@@ -11,6 +11,7 @@ import (
 	"fmt"
 
 	"github.com/example/nlb-alb-fargate/internal/config"
+	"github.com/example/nlb-alb-fargate/internal/site"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -36,7 +37,7 @@ func caBundleKey(bundle []byte) string {
 // versioning, which S3 allows at any time; the old object goes once the trust store reads
 // the new one.
 func newTrustStore(ctx *pulumi.Context, cfg *config.MTLS) (*lb.TrustStore, error) {
-	b, err := newStackBucket(ctx, "mtls-ca-bundle", func(arn string) (string, error) { return policyJSON(denyInsecureTransport(arn)) })
+	b, err := newStackBucket(ctx, "mtls-ca-bundle", func(arn string) (string, error) { return site.PolicyJSON(denyInsecureTransport(arn)) })
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +48,7 @@ func newTrustStore(ctx *pulumi.Context, cfg *config.MTLS) (*lb.TrustStore, error
 		Key:         pulumi.String(caBundleKey(cfg.Bundle)),
 		Content:     pulumi.String(string(cfg.Bundle)),
 		ContentType: pulumi.String("application/x-pem-file"),
-		Tags:        nameTag(ctx, "mtls-ca-bundle-object"),
+		Tags:        site.NameTag(ctx, "mtls-ca-bundle-object"),
 	}, pulumi.DependsOn([]pulumi.Resource{b.Policy, b.Encryption}))
 	if err != nil {
 		return nil, fmt.Errorf("uploading the CA bundle: %w", err)
@@ -55,7 +56,7 @@ func newTrustStore(ctx *pulumi.Context, cfg *config.MTLS) (*lb.TrustStore, error
 	store, err := lb.NewTrustStore(ctx, "mtls-trust-store", &lb.TrustStoreArgs{
 		CaCertificatesBundleS3Bucket: b.Bucket.Bucket,
 		CaCertificatesBundleS3Key:    object.Key,
-		Tags:                         nameTag(ctx, "mtls-trust-store"),
+		Tags:                         site.NameTag(ctx, "mtls-trust-store"),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("creating the ALB trust store: %w", err)

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/example/nlb-alb-fargate/internal/config"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/example/nlb-alb-fargate/internal/site"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -39,28 +39,17 @@ const privateBlocks = 8 // the second half of the VPC holds the private subnets
 func publicBlock(az int) int  { return az }
 func privateBlock(az int) int { return privateBlocks + az }
 
-// availabilityZones picks the first azCount available AZs of the region. It registers
-// nothing, so a region with too few AZs is reported before any resource exists.
-func availabilityZones(ctx *pulumi.Context, azCount int) ([]string, error) {
-	zones, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{
-		State: pulumi.StringRef("available"),
-		// Local Zones and Wavelength Zones lack NLB/Fargate support; keep regular AZs.
-		Filters: []aws.GetAvailabilityZonesFilter{{Name: "opt-in-status", Values: []string{"opt-in-not-required"}}},
-	})
-	if err != nil {
-		return nil, fmt.Errorf("looking up the region's Availability Zones: %w", err)
+// placeNetwork is the network the stack builds on: an existing VPC's, as the look-ups
+// found it, or a new one in the AZs they picked.
+func placeNetwork(ctx *pulumi.Context, cfg *config.Stack, where *site.Site) (*network, error) {
+	if e := where.Network; e != nil {
+		return &network{
+			VpcID: pulumi.String(e.VpcID).ToStringOutput(), VpcCidr: e.VpcCidr, VpcCidrs: e.VpcCidrs,
+			PublicSubnetIDs: pulumi.ToStringArray(e.PublicSubnetIDs), PrivateSubnetIDs: pulumi.ToStringArray(e.PrivateSubnetIDs),
+			IPv6: e.IPv6,
+		}, nil
 	}
-	return availabilityZonesFrom(zones.Names, azCount)
-}
-
-// availabilityZonesFrom takes the first azCount of the region's AZs, or explains why not.
-func availabilityZonesFrom(names []string, azCount int) ([]string, error) {
-	if len(names) < azCount {
-		return nil, &config.Error{Problems: []string{fmt.Sprintf(
-			"azCount: invalid value %d: the region has only %d available Availability Zones (%v)",
-			azCount, len(names), names)}}
-	}
-	return names[:azCount], nil
+	return newNetwork(ctx, cfg.Network, cfg.ExecEndpoint(), where.Zones, where.Account.Region)
 }
 
 // newNetwork builds a dual-stack VPC with one public and one private subnet per AZ, and
@@ -73,7 +62,7 @@ func newNetwork(ctx *pulumi.Context, cfg config.Network, execEndpoint bool, zone
 		EnableDnsSupport:             pulumi.Bool(true),
 		EnableDnsHostnames:           pulumi.Bool(true),
 		AssignGeneratedIpv6CidrBlock: pulumi.Bool(true),
-		Tags:                         ownedTags(ctx, "vpc"),
+		Tags:                         site.OwnedTags(ctx, "vpc"),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("creating VPC: %w", err)
@@ -84,7 +73,7 @@ func newNetwork(ctx *pulumi.Context, cfg config.Network, execEndpoint bool, zone
 	// launched without a group of its own then gets no traffic at all. Nothing here uses it.
 	if _, err := ec2.NewDefaultSecurityGroup(ctx, "vpc-default-sg", &ec2.DefaultSecurityGroupArgs{
 		VpcId: v.ID(),
-		Tags:  nameTag(ctx, "vpc-default-sg"),
+		Tags:  site.NameTag(ctx, "vpc-default-sg"),
 	}); err != nil {
 		return nil, fmt.Errorf("emptying the VPC's default security group: %w", err)
 	}
@@ -92,14 +81,14 @@ func newNetwork(ctx *pulumi.Context, cfg config.Network, execEndpoint bool, zone
 	// Internet gateway: public subnets' IPv4 and IPv6 route to the internet.
 	// The provider would move it to a new VPC in place, which EC2 refuses while the old
 	// VPC's NAT gateways and NLB still map public addresses: a new VPC gets a new gateway.
-	igw, err := ec2.NewInternetGateway(ctx, "igw", &ec2.InternetGatewayArgs{VpcId: v.ID(), Tags: nameTag(ctx, "igw")},
+	igw, err := ec2.NewInternetGateway(ctx, "igw", &ec2.InternetGatewayArgs{VpcId: v.ID(), Tags: site.NameTag(ctx, "igw")},
 		pulumi.ReplaceOnChanges([]string{"vpcId"}))
 	if err != nil {
 		return nil, fmt.Errorf("creating internet gateway: %w", err)
 	}
 	// Egress-only internet gateway: private subnets may open IPv6 connections out, never in.
 	net.internetGateway = igw
-	eigw, err := ec2.NewEgressOnlyInternetGateway(ctx, "eigw", &ec2.EgressOnlyInternetGatewayArgs{VpcId: v.ID(), Tags: nameTag(ctx, "eigw")})
+	eigw, err := ec2.NewEgressOnlyInternetGateway(ctx, "eigw", &ec2.EgressOnlyInternetGatewayArgs{VpcId: v.ID(), Tags: site.NameTag(ctx, "eigw")})
 	if err != nil {
 		return nil, fmt.Errorf("creating egress-only internet gateway: %w", err)
 	}
@@ -186,7 +175,7 @@ func newVpcEndpoints(ctx *pulumi.Context, net *network, region string, execComma
 			SubnetIds:         net.PrivateSubnetIDs,
 			SecurityGroupIds:  pulumi.StringArray{sg.ID()},
 			PrivateDnsEnabled: pulumi.Bool(true),
-			Tags:              nameTag(ctx, name),
+			Tags:              site.NameTag(ctx, name),
 		})
 		if err != nil {
 			return fmt.Errorf("creating VPC endpoint %s: %w", svc, err)
@@ -197,7 +186,7 @@ func newVpcEndpoints(ctx *pulumi.Context, net *network, region string, execComma
 		ServiceName:     pulumi.Sprintf("com.amazonaws.%s.s3", region),
 		VpcEndpointType: pulumi.String("Gateway"),
 		RouteTableIds:   net.privateRouteTableIDs,
-		Tags:            nameTag(ctx, "endpoint-s3"),
+		Tags:            site.NameTag(ctx, "endpoint-s3"),
 	})
 	if err != nil {
 		return fmt.Errorf("creating VPC endpoint s3: %w", err)
@@ -220,7 +209,7 @@ func newSubnet(ctx *pulumi.Context, name string, v *ec2.Vpc, az, vpcCidr string,
 		Ipv6CidrBlock:               ipv6,
 		AssignIpv6AddressOnCreation: pulumi.Bool(true),
 		MapPublicIpOnLaunch:         pulumi.Bool(false), // public IPv4s are the EIPs only
-		Tags:                        nameTag(ctx, name),
+		Tags:                        site.NameTag(ctx, name),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("creating subnet %s: %w", name, err)
@@ -267,7 +256,7 @@ type route struct {
 }
 
 func newRouteTable(ctx *pulumi.Context, name string, vpcID pulumi.IDOutput, routes []route) (*ec2.RouteTable, error) {
-	rt, err := ec2.NewRouteTable(ctx, name, &ec2.RouteTableArgs{VpcId: vpcID, Tags: nameTag(ctx, name)})
+	rt, err := ec2.NewRouteTable(ctx, name, &ec2.RouteTableArgs{VpcId: vpcID, Tags: site.NameTag(ctx, name)})
 	if err != nil {
 		return nil, fmt.Errorf("creating route table %s: %w", name, err)
 	}
@@ -296,14 +285,14 @@ func associate(ctx *pulumi.Context, name string, s *ec2.Subnet, rt *ec2.RouteTab
 
 // newNatGateway gives private subnets IPv4 egress (image pulls, logs) through a public subnet.
 func newNatGateway(ctx *pulumi.Context, name string, public *ec2.Subnet) (*ec2.NatGateway, error) {
-	eip, err := ec2.NewEip(ctx, name+"-eip", &ec2.EipArgs{Domain: pulumi.String("vpc"), Tags: ownedTags(ctx, name+"-eip")})
+	eip, err := ec2.NewEip(ctx, name+"-eip", &ec2.EipArgs{Domain: pulumi.String("vpc"), Tags: site.OwnedTags(ctx, name+"-eip")})
 	if err != nil {
 		return nil, fmt.Errorf("creating EIP for %s: %w", name, err)
 	}
 	nat, err := ec2.NewNatGateway(ctx, name, &ec2.NatGatewayArgs{
 		SubnetId:     public.ID(),
 		AllocationId: eip.AllocationId,
-		Tags:         ownedTags(ctx, name),
+		Tags:         site.OwnedTags(ctx, name),
 		// A replacement (its subnet replaced) keeps the EIP, which AWS lets only one NAT
 		// gateway hold: the old one must go first.
 	}, pulumi.DeleteBeforeReplace(true))

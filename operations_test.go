@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/example/nlb-alb-fargate/internal/config"
+	"github.com/example/nlb-alb-fargate/internal/site"
 	"github.com/example/nlb-alb-fargate/internal/stacktest"
 	"github.com/example/nlb-alb-fargate/internal/standin"
 )
@@ -32,7 +33,7 @@ func TestAccessLogBucket(t *testing.T) {
 	stacktest.Equal(t, "rule enabled", stacktest.Str(t, lifecycle.Inputs, "rules", 0, "status"), "Enabled")
 
 	arn := "arn:aws:s3:::" + name
-	got := map[string]policyStatement{}
+	got := map[string]site.PolicyStatement{}
 	for _, s := range policyStatements(t, m.One(t, string(standin.TypeS3BucketPolicy), "access-logs-policy")) {
 		got[s.Sid] = s
 	}
@@ -78,7 +79,7 @@ func jsonOf(v any) string {
 // In a Region opened after August 2022 there is no ELB account: the ALB's writer is the
 // log delivery service alone.
 func TestAccessLogPolicyInANewRegion(t *testing.T) {
-	doc, err := accessLogPolicy("arn:aws:s3:::b", awsAccount{ID: "123456789012", Region: "ap-southeast-5", Partition: "aws"})
+	doc, err := accessLogPolicy("arn:aws:s3:::b", site.Account{ID: "123456789012", Region: "ap-southeast-5", Partition: "aws"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/example/nlb-alb-fargate/internal/config"
+	"github.com/example/nlb-alb-fargate/internal/site"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -163,7 +164,7 @@ func newSecurityGroup(ctx *pulumi.Context, name, description string, vpcID pulum
 	sg, err := ec2.NewSecurityGroup(ctx, name, &ec2.SecurityGroupArgs{
 		VpcId:       vpcID,
 		Description: pulumi.String(description),
-		Tags:        nameTag(ctx, name),
+		Tags:        site.NameTag(ctx, name),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("creating security group %s: %w", name, err)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/example/nlb-alb-fargate/internal/config"
+	"github.com/example/nlb-alb-fargate/internal/site"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	awsecr "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecr"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
@@ -23,7 +24,7 @@ import (
 type serviceEnv struct {
 	Network           *network
 	Alb               *internalAlb
-	Account           awsAccount
+	Account           site.Account
 	ContainerInsights string
 	Watch             deploymentWatch
 	MTLS              *config.ClientAuth // the ALB's mutual TLS, which the bundled app is told of
@@ -34,7 +35,7 @@ type serviceDeps struct {
 	Network *network
 	Alb     *internalAlb
 	Cluster *ecs.Cluster
-	Account awsAccount // its Region; the task roles trust ECS tasks of this account only
+	Account site.Account // its Region; the task roles trust ECS tasks of this account only
 	// FARGATE and FARGATE_SPOT, registered with the cluster before any service uses them.
 	CapacityProviders *ecs.ClusterCapacityProviders
 	// ALB listener ports of internal services, which every service may call.
@@ -108,7 +109,7 @@ func internalURLs(alb *internalAlb, services []*fargateService) pulumi.StringMap
 func newCluster(ctx *pulumi.Context, containerInsights string) (*ecs.Cluster, error) {
 	cluster, err := ecs.NewCluster(ctx, "cluster", &ecs.ClusterArgs{
 		Settings: ecs.ClusterSettingArray{ecs.ClusterSettingArgs{Name: pulumi.String("containerInsights"), Value: pulumi.String(containerInsights)}},
-		Tags:     nameTag(ctx, "cluster"),
+		Tags:     site.NameTag(ctx, "cluster"),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("creating ECS cluster: %w", err)
@@ -255,7 +256,7 @@ func newFargateService(ctx *pulumi.Context, cfg config.Service, deps serviceDeps
 		},
 		PropagateTags:        pulumi.String("SERVICE"),
 		EnableEcsManagedTags: pulumi.Bool(true),
-		Tags:                 nameTag(ctx, n+"-service"),
+		Tags:                 site.NameTag(ctx, n+"-service"),
 	}
 	capacityArgs(cfg, args)
 	// ECS refuses a target group that no listener (rule) uses yet, and a capacity
@@ -314,19 +315,19 @@ func serviceImage(ctx *pulumi.Context, cfg config.Service) (pulumi.StringOutput,
 // using ECS as a confused deputy. The task role is also held to ECS in this Region
 // (aws:SourceArn, "arn:aws:ecs:<region>:<account>:*": ECS cannot scope it to one
 // cluster); AWS documents that key for the task role, not the execution role.
-func ecsTasksTrust(account awsAccount, withSourceArn bool) (string, error) {
+func ecsTasksTrust(account site.Account, withSourceArn bool) (string, error) {
 	cond := map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": account.ID}}
 	if withSourceArn {
-		cond["ArnLike"] = map[string]any{"aws:SourceArn": account.arn("ecs", "*")}
+		cond["ArnLike"] = map[string]any{"aws:SourceArn": account.ARN("ecs", "*")}
 	}
-	return policyJSON(policyStatement{
+	return site.PolicyJSON(site.PolicyStatement{
 		Effect: "Allow", Principal: map[string]string{"Service": "ecs-tasks.amazonaws.com"}, Action: "sts:AssumeRole", Condition: cond,
 	})
 }
 
 // newTaskRoles creates the execution role (ECS pulls the image and writes logs with it)
 // and the task role (the application's own AWS identity, empty by default).
-func newTaskRoles(ctx *pulumi.Context, name string, account awsAccount) (exec, task *iam.Role, err error) {
+func newTaskRoles(ctx *pulumi.Context, name string, account site.Account) (exec, task *iam.Role, err error) {
 	execTrust, err := ecsTasksTrust(account, false)
 	if err != nil {
 		return nil, nil, fmt.Errorf("service %s: writing the execution role's trust policy: %w", name, err)
@@ -335,7 +336,7 @@ func newTaskRoles(ctx *pulumi.Context, name string, account awsAccount) (exec, t
 	if err != nil {
 		return nil, nil, fmt.Errorf("service %s: writing the task role's trust policy: %w", name, err)
 	}
-	exec, err = newStackRole(ctx, name+"-exec-role", execTrust, account)
+	exec, err = iam.NewRole(ctx, name+"-exec-role", account.RoleArgs(ctx, execTrust))
 	if err != nil {
 		return nil, nil, fmt.Errorf("service %s: creating execution role: %w", name, err)
 	}
@@ -346,7 +347,7 @@ func newTaskRoles(ctx *pulumi.Context, name string, account awsAccount) (exec, t
 	if err != nil {
 		return nil, nil, fmt.Errorf("service %s: attaching execution policy: %w", name, err)
 	}
-	task, err = newStackRole(ctx, name+"-task-role", taskTrust, account)
+	task, err = iam.NewRole(ctx, name+"-task-role", account.RoleArgs(ctx, taskTrust))
 	if err != nil {
 		return nil, nil, fmt.Errorf("service %s: creating task role: %w", name, err)
 	}
@@ -356,7 +357,7 @@ func newTaskRoles(ctx *pulumi.Context, name string, account awsAccount) (exec, t
 // newRegistryCredentialsPolicy lets the execution role, which pulls the image, read the
 // private registry's credentials: that one secret and nothing else.
 func newRegistryCredentialsPolicy(ctx *pulumi.Context, name string, execRole *iam.Role, secretArn string) error {
-	policy, err := policyJSON(policyStatement{Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArn})
+	policy, err := site.PolicyJSON(site.PolicyStatement{Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArn})
 	if err != nil {
 		return fmt.Errorf("service %s: encoding the registry credentials policy: %w", name, err)
 	}
@@ -555,7 +556,7 @@ func newServiceRouting(ctx *pulumi.Context, cfg config.Service, deps serviceDeps
 		},
 		// Short drain: the app stops in a few seconds, so deploys need not wait 300 s.
 		DeregistrationDelay: pulumi.Int(cfg.DeregistrationDelay),
-		Tags:                nameTag(ctx, cfg.Name+"-tg"),
+		Tags:                site.NameTag(ctx, cfg.Name+"-tg"),
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("service %s: creating target group: %w", cfg.Name, err)

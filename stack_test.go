@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/example/nlb-alb-fargate/internal/site"
 	"github.com/example/nlb-alb-fargate/internal/stacktest"
 	"github.com/example/nlb-alb-fargate/internal/standin"
 	"github.com/example/nlb-alb-fargate/internal/standin/harness"
@@ -112,7 +113,7 @@ func lookUpIn(t *testing.T, acct anAccount, cfg map[string]string) error {
 		if err != nil {
 			return err
 		}
-		_, err = lookUpSite(ctx, c)
+		_, err = site.LookUp(ctx, c)
 		return err
 	}, func(info *pulumi.RunInfo) { info.DryRun = true })
 }
@@ -159,13 +160,13 @@ func mustRefuse(t *testing.T, acct anAccount, cfg map[string]string, want []stri
 
 // policyStatements decodes the statements of a policy input ("policy",
 // "assumeRolePolicy") of a registered resource.
-func policyStatements(t *testing.T, r stacktest.Registered, input ...string) []policyStatement {
+func policyStatements(t *testing.T, r stacktest.Registered, input ...string) []site.PolicyStatement {
 	t.Helper()
 	key := "policy"
 	if len(input) > 0 {
 		key = input[0]
 	}
-	var doc struct{ Statement []policyStatement }
+	var doc struct{ Statement []site.PolicyStatement }
 	stacktest.JSONInput(t, r, key, &doc)
 	return doc.Statement
 }

@@ -15,6 +15,7 @@ import (
 	"fmt"
 
 	"github.com/example/nlb-alb-fargate/internal/config"
+	"github.com/example/nlb-alb-fargate/internal/site"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/wafv2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -50,7 +51,7 @@ func newWebACL(ctx *pulumi.Context, cfg config.Operations, alb *internalAlb, net
 		IpAddressVersion: pulumi.String("IPV4"),
 		Addresses:        pulumi.ToStringArray(net.VpcCidrs),
 		Description:      pulumi.String("IPv4 blocks of the VPC, not rate limited"), // WAF refuses quotes and most punctuation
-		Tags:             nameTag(ctx, "waf-vpc-sources"),
+		Tags:             site.NameTag(ctx, "waf-vpc-sources"),
 	})
 	if err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("creating the WAF IP set of the VPC: %w", err)
@@ -94,7 +95,7 @@ func newWebACL(ctx *pulumi.Context, cfg config.Operations, alb *internalAlb, net
 			MetricName:               pulumi.String("web-acl"),
 			SampledRequestsEnabled:   pulumi.Bool(true),
 		},
-		Tags: nameTag(ctx, "waf"),
+		Tags: site.NameTag(ctx, "waf"),
 	})
 	if err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("creating the WAF web ACL: %w", err)

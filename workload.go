@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/example/nlb-alb-fargate/internal/config"
+	"github.com/example/nlb-alb-fargate/internal/site"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -42,17 +43,17 @@ func secretResources(valueFroms []string) (parameters, secrets []string) {
 // the execution role when a task starts; the application never holds this permission.
 func secretsPolicy(cfg config.Service) (string, error) {
 	parameters, secrets := secretResources(slices.Collect(maps.Values(cfg.Secrets)))
-	var statements []policyStatement
+	var statements []site.PolicyStatement
 	if len(parameters) > 0 {
-		statements = append(statements, policyStatement{Sid: "ReadParameters", Effect: "Allow", Action: "ssm:GetParameters", Resource: parameters})
+		statements = append(statements, site.PolicyStatement{Sid: "ReadParameters", Effect: "Allow", Action: "ssm:GetParameters", Resource: parameters})
 	}
 	if len(secrets) > 0 {
-		statements = append(statements, policyStatement{Sid: "ReadSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secrets})
+		statements = append(statements, site.PolicyStatement{Sid: "ReadSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secrets})
 	}
 	if cfg.SecretsKmsKeyArn != "" {
-		statements = append(statements, policyStatement{Sid: "DecryptSecrets", Effect: "Allow", Action: "kms:Decrypt", Resource: cfg.SecretsKmsKeyArn})
+		statements = append(statements, site.PolicyStatement{Sid: "DecryptSecrets", Effect: "Allow", Action: "kms:Decrypt", Resource: cfg.SecretsKmsKeyArn})
 	}
-	return policyJSON(statements...)
+	return site.PolicyJSON(statements...)
 }
 
 // newSecretsPolicy lets the execution role read the service's secrets when a task starts.

@@ -1,8 +1,4 @@
-package main
-
-// An existing VPC: the stack creates no VPC, subnets, gateways or NAT, and deploys into
-// the subnets the user names, after looking each one up and checking it can take what
-// goes there. Nothing is registered until every check has passed.
+package site
 
 import (
 	"cmp"
@@ -34,10 +30,23 @@ type foundSubnet struct {
 	Failed string
 }
 
-// lookupExistingNetwork looks up the VPC and every subnet, checks they fit (every problem
+// ExistingNetwork is an existing VPC (vpcId): the stack creates no VPC, subnets, gateways
+// or NAT, and deploys into the subnets the user names, after looking each one up and
+// checking it can take what goes there.
+type ExistingNetwork struct {
+	VpcID    string
+	VpcCidr  string   // the primary IPv4 block
+	VpcCidrs []string // every IPv4 block of the VPC
+	// One per AZ, in the AZ order of publicSubnetIds: the NLB's, and the ALB's and tasks'.
+	PublicSubnetIDs, PrivateSubnetIDs []string
+	// Every public subnet has an IPv6 block, so the NLB can be dual stack.
+	IPv6 bool
+}
+
+// lookUpExistingNetwork looks up the VPC and every subnet, checks they fit (every problem
 // at once), and returns the network the other layers build on and its AZs in the order
 // of publicSubnetIds.
-func lookupExistingNetwork(ctx *pulumi.Context, cfg config.Network) (*network, []string, error) {
+func lookUpExistingNetwork(ctx *pulumi.Context, cfg config.Network) (*ExistingNetwork, []string, error) {
 	vpc, err := ec2.LookupVpc(ctx, &ec2.LookupVpcArgs{Id: pulumi.StringRef(cfg.VpcID)})
 	if err != nil {
 		return nil, nil, &config.Error{Title: "the existing VPC cannot take the stack",
@@ -52,8 +61,8 @@ func lookupExistingNetwork(ctx *pulumi.Context, cfg config.Network) (*network, [
 
 // existingNetwork is the network of checked subnets: the public ones in their order, the
 // private ones in the same AZ order.
-func existingNetwork(vpc *ec2.LookupVpcResult, public, private []foundSubnet) (*network, []string, error) {
-	net := &network{VpcID: pulumi.String(vpc.Id).ToStringOutput(), VpcCidr: vpc.CidrBlock, IPv6: true}
+func existingNetwork(vpc *ec2.LookupVpcResult, public, private []foundSubnet) (*ExistingNetwork, []string, error) {
+	net := &ExistingNetwork{VpcID: vpc.Id, VpcCidr: vpc.CidrBlock, IPv6: true}
 	for _, a := range vpc.CidrBlockAssociations { // the primary block and any secondary ones
 		net.VpcCidrs = append(net.VpcCidrs, a.CidrBlock)
 	}
@@ -64,8 +73,8 @@ func existingNetwork(vpc *ec2.LookupVpcResult, public, private []foundSubnet) (*
 			return nil, nil, fmt.Errorf("no private subnet in %s after the checks passed", s.AZ) // checkExistingSubnets prevents this
 		}
 		zones = append(zones, s.AZ)
-		net.PublicSubnetIDs = append(net.PublicSubnetIDs, pulumi.String(s.ID))
-		net.PrivateSubnetIDs = append(net.PrivateSubnetIDs, pulumi.String(private[i].ID))
+		net.PublicSubnetIDs = append(net.PublicSubnetIDs, s.ID)
+		net.PrivateSubnetIDs = append(net.PrivateSubnetIDs, private[i].ID)
 		// The NLB can be dual stack only when every subnet it maps has an IPv6 block.
 		net.IPv6 = net.IPv6 && s.IPv6
 	}

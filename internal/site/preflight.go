@@ -1,9 +1,4 @@
-package main
-
-// Preflight: before any resource exists, in preview and up alike, compare what the config
-// needs with what the account's quotas leave free, so that `pulumi up` does not stop half
-// way with AddressLimitExceeded after the VPC and more exist. Every shortfall is reported
-// at once; a quota or a count that cannot be read is a warning, not a stop.
+package site
 
 import (
 	"fmt"
@@ -105,9 +100,10 @@ func splitTasks(n int, strategy []config.CapacityProviderStrategy) (onDemand, sp
 	return min(count["FARGATE"], n), min(count["FARGATE_SPOT"], n)
 }
 
-// account is what preflight reads of the AWS account. Counts with stackOnly are this
-// stack's own (tagged stackTagKey), which the account's totals already include.
-type account interface {
+// inventory is what preflight reads of the AWS account: quotas, and what is in use. Counts
+// with stackOnly are this stack's own (tagged StackTagKey), which the account's totals
+// already include.
+type inventory interface {
 	quota(q quota) (float64, error)
 	addresses() ([]address, error)
 	vpcs(stackOnly bool) (int, error)
@@ -122,7 +118,7 @@ type preflightReport struct {
 }
 
 // preflight compares the demand with each quota less what is in use in the region.
-func preflight(acct account, d demand, region string) *preflightReport {
+func preflight(acct inventory, d demand, region string) *preflightReport {
 	r := &preflightReport{}
 	count := func(q quota, what string, read func(stackOnly bool) (int, error), need int) {
 		if need == 0 {
@@ -159,7 +155,7 @@ func preflight(acct account, d demand, region string) *preflightReport {
 // checkClientRules compares the NLB security group's inbound rules with the account's
 // quota, which AWS applies to IPv4 and IPv6 rules separately. The group is the stack's
 // own, so nothing else counts against it.
-func (r *preflightReport) checkClientRules(acct account, d demand) {
+func (r *preflightReport) checkClientRules(acct inventory, d demand) {
 	if d.clientRules["IPv4"] <= config.SecurityGroupRulesQuotaDefault && d.clientRules["IPv6"] <= config.SecurityGroupRulesQuotaDefault {
 		return // within the default, which a quota can only raise
 	}
@@ -206,7 +202,7 @@ type address struct {
 // (eipAllocationIds, which the stack does not allocate). Retained addresses a destroyed
 // deploy left count like anyone else's: a new deploy allocates new ones, so the message
 // says eipAllocationIds can reuse them.
-func (r *preflightReport) checkEIPs(acct account, d demand, region string) {
+func (r *preflightReport) checkEIPs(acct inventory, d demand, region string) {
 	if d.eips == 0 {
 		return
 	}
@@ -240,7 +236,7 @@ func (r *preflightReport) checkEIPs(acct account, d demand, region string) {
 }
 
 // checkNATs checks NAT gateways AZ by AZ, the quota's scope.
-func (r *preflightReport) checkNATs(acct account, d demand, region string) {
+func (r *preflightReport) checkNATs(acct inventory, d demand, region string) {
 	if len(d.natsPerAZ) == 0 {
 		return
 	}
@@ -272,7 +268,7 @@ func (r *preflightReport) checkNATs(acct account, d demand, region string) {
 // checkFargate compares the services' vCPU with the quota. Tasks outside the stack count
 // against it too, and Service Quotas does not say how many run, so this checks the stack
 // alone: short at the desired counts stops, short at the autoscaling maxima warns.
-func (r *preflightReport) checkFargate(acct account, q quota, what string, need, most float64) {
+func (r *preflightReport) checkFargate(acct inventory, q quota, what string, need, most float64) {
 	if most == 0 {
 		return
 	}
@@ -291,10 +287,13 @@ func (r *preflightReport) checkFargate(acct account, q quota, what string, need,
 	}
 }
 
-// runPreflight runs the preflight against the account, logs its warnings and returns its
-// shortfalls as an error.
+// runPreflight compares, before any resource exists, in preview and up alike, what the
+// config needs with what the account's quotas leave free, so that `pulumi up` does not
+// stop half way with AddressLimitExceeded after the VPC and more exist. It logs its
+// warnings (a quota or a count that cannot be read is a warning, not a stop) and returns
+// every shortfall at once as an error.
 func runPreflight(ctx *pulumi.Context, cfg *config.Stack, zones []string, region string) error {
-	r := preflight(liveAccount{ctx: ctx, tags: map[string]string{stackTagKey: stackTagValue(ctx)}}, demandOf(cfg, zones), region)
+	r := preflight(liveInventory{ctx: ctx, tags: map[string]string{StackTagKey: StackTagValue(ctx)}}, demandOf(cfg, zones), region)
 	for _, w := range r.warnings {
 		if err := ctx.Log.Warn(w, nil); err != nil {
 			return fmt.Errorf("logging a preflight warning: %w", err)
@@ -303,20 +302,20 @@ func runPreflight(ctx *pulumi.Context, cfg *config.Stack, zones []string, region
 	return r.problems.Err("preflight: the account cannot hold this stack")
 }
 
-// liveAccount reads the account with the aws provider's data sources.
-type liveAccount struct {
+// liveInventory reads the account with the aws provider's data sources.
+type liveInventory struct {
 	ctx  *pulumi.Context
 	tags map[string]string // this stack's tag
 }
 
-func (a liveAccount) only(stackOnly bool) map[string]string {
+func (a liveInventory) only(stackOnly bool) map[string]string {
 	if stackOnly {
 		return a.tags
 	}
 	return nil
 }
 
-func (a liveAccount) quota(q quota) (float64, error) {
+func (a liveInventory) quota(q quota) (float64, error) {
 	r, err := servicequotas.LookupServiceQuota(a.ctx, &servicequotas.LookupServiceQuotaArgs{ServiceCode: q.service, QuotaCode: pulumi.StringRef(q.code)})
 	if err != nil {
 		return 0, err
@@ -325,7 +324,7 @@ func (a liveAccount) quota(q quota) (float64, error) {
 }
 
 // addresses lists the Region's Elastic IPs, each looked up for its tags and what holds it.
-func (a liveAccount) addresses() ([]address, error) {
+func (a liveInventory) addresses() ([]address, error) {
 	r, err := ec2.GetEips(a.ctx, &ec2.GetEipsArgs{})
 	if err != nil {
 		return nil, err
@@ -338,12 +337,12 @@ func (a liveAccount) addresses() ([]address, error) {
 		}
 		h := holderOf(a.ctx, eip)
 		out = append(out, address{ID: id, Held: h.StackNLB || h.StackNAT,
-			Retained: !h.Held && eip.Tags[stackTagKey] == a.tags[stackTagKey]})
+			Retained: !h.Held && eip.Tags[StackTagKey] == a.tags[StackTagKey]})
 	}
 	return out, nil
 }
 
-func (a liveAccount) vpcs(stackOnly bool) (int, error) {
+func (a liveInventory) vpcs(stackOnly bool) (int, error) {
 	r, err := ec2.GetVpcs(a.ctx, &ec2.GetVpcsArgs{Tags: a.only(stackOnly)})
 	if err != nil {
 		return 0, err
@@ -351,7 +350,7 @@ func (a liveAccount) vpcs(stackOnly bool) (int, error) {
 	return len(r.Ids), nil
 }
 
-func (a liveAccount) loadBalancers(stackOnly bool) (albs, nlbs int, err error) {
+func (a liveInventory) loadBalancers(stackOnly bool) (albs, nlbs int, err error) {
 	r, err := lb.GetLbs(a.ctx, &lb.GetLbsArgs{Tags: a.only(stackOnly)})
 	if err != nil {
 		return 0, 0, err
@@ -370,7 +369,7 @@ func (a liveAccount) loadBalancers(stackOnly bool) (albs, nlbs int, err error) {
 // natGatewaysPerAZ counts NAT gateways by the AZ of their subnet, in the states the quota
 // counts: "NAT gateways only count toward your quota in the pending, active, and deleting
 // states" (Amazon VPC quotas; the API calls active "available").
-func (a liveAccount) natGatewaysPerAZ(stackOnly bool) (map[string]int, error) {
+func (a liveInventory) natGatewaysPerAZ(stackOnly bool) (map[string]int, error) {
 	r, err := ec2.GetNatGateways(a.ctx, &ec2.GetNatGatewaysArgs{
 		Tags:    a.only(stackOnly),
 		Filters: []ec2.GetNatGatewaysFilter{{Name: "state", Values: []string{"pending", "available", "deleting"}}},

@@ -1,7 +1,4 @@
-package main
-
-// Elastic IPs in the account: the user's own for the NLB (eipAllocationIds), and what
-// holds an address, which both that check and the preflight's count need.
+package site
 
 import (
 	"fmt"
@@ -13,26 +10,26 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// retainTagKey marks an Elastic IP the stack allocated with retainStaticIps, once an up
+// RetainTagKey marks an Elastic IP the stack allocated with retainStaticIps, once an up
 // has applied it: the stack's state then keeps the address on delete. The look-ups read
 // it, because the state (what a delete follows) is not visible to the program.
-const retainTagKey = "pulumi-retain-on-delete"
+const RetainTagKey = "pulumi-retain-on-delete"
 
-// ownEIP is an Elastic IP the user brings for one AZ of the NLB (eipAllocationIds).
-type ownEIP struct {
+// OwnEIP is an Elastic IP the user brings for one AZ of the NLB (eipAllocationIds).
+type OwnEIP struct {
 	AllocationID string
 	PublicIP     string
 }
 
-// lookupOwnEIPs checks each of the user's Elastic IPs in the account: it must exist in the
+// lookUpOwnEIPs checks each of the user's Elastic IPs in the account: it must exist in the
 // stack's region, be a VPC address, and be free, or already this stack's NLB's (on a
 // running stack). One the stack allocated itself and still holds must be kept on delete
 // first (retainStaticIps, applied by an up), or letting go of its nlb-eip resource would
 // release it while the NLB holds it. It registers nothing, and reports every problem at
 // once.
-func lookupOwnEIPs(ctx *pulumi.Context, ids []string) ([]ownEIP, error) {
+func lookUpOwnEIPs(ctx *pulumi.Context, ids []string) ([]OwnEIP, error) {
 	p := &config.Problems{}
-	var out []ownEIP
+	var out []OwnEIP
 	for i, id := range ids {
 		key := fmt.Sprintf("eipAllocationIds[%d]", i)
 		eip, err := ec2.GetElasticIp(ctx, &ec2.GetElasticIpArgs{Id: pulumi.StringRef(id)})
@@ -49,12 +46,12 @@ func lookupOwnEIPs(ctx *pulumi.Context, ids []string) ([]ownEIP, error) {
 		case h.Held && !h.StackNLB:
 			p.Add(key, "invalid value %q: %s is associated with %s; disassociate it first, or give another", id, eip.PublicIp, h.What)
 			continue
-		case h.StackNLB && allocatedByStack(ctx, eip.Tags) && eip.Tags[retainTagKey] != "true":
+		case h.StackNLB && allocatedByStack(ctx, eip.Tags) && eip.Tags[RetainTagKey] != "true":
 			p.Add(key, "invalid value %q: %s is this stack's own Elastic IP %s, which the stack releases when it stops allocating it, while the NLB still holds it; keep it first: set retainStaticIps: true and run pulumi up, then set eipAllocationIds",
 				id, eip.PublicIp, strings.TrimPrefix(eip.Tags["Name"], ctx.Stack()+"-"))
 			continue
 		}
-		out = append(out, ownEIP{AllocationID: id, PublicIP: eip.PublicIp})
+		out = append(out, OwnEIP{AllocationID: id, PublicIP: eip.PublicIp})
 	}
 	return out, p.Err("")
 }
@@ -62,7 +59,7 @@ func lookupOwnEIPs(ctx *pulumi.Context, ids []string) ([]ownEIP, error) {
 // allocatedByStack reports whether tags are those of an Elastic IP this stack allocated
 // for its NLB (nlb-eip-N, with the stack's tag).
 func allocatedByStack(ctx *pulumi.Context, tags map[string]string) bool {
-	return tags[stackTagKey] == stackTagValue(ctx) && strings.HasPrefix(tags["Name"], ctx.Stack()+"-nlb-eip-")
+	return tags[StackTagKey] == StackTagValue(ctx) && strings.HasPrefix(tags["Name"], ctx.Stack()+"-nlb-eip-")
 }
 
 // eipHolding is what holds an Elastic IP.
@@ -89,18 +86,18 @@ func holderOf(ctx *pulumi.Context, eip *ec2.GetElasticIpResult) eipHolding {
 	if err != nil {
 		return eipHolding{Held: true, What: "network interface " + eip.NetworkInterfaceId}
 	}
-	ours := stackTagValue(ctx)
+	ours := StackTagValue(ctx)
 	if rest, isNLB := strings.CutPrefix(eni.Description, "ELB net/"); isNLB {
 		name, _, _ := strings.Cut(rest, "/")
 		nlb, err := lb.LookupLoadBalancer(ctx, &lb.LookupLoadBalancerArgs{Name: pulumi.StringRef(name)})
-		if err == nil && nlb.Tags[stackTagKey] == ours {
+		if err == nil && nlb.Tags[StackTagKey] == ours {
 			return eipHolding{Held: true, What: "this stack's NLB", StackNLB: true}
 		}
 		return eipHolding{Held: true, What: "network load balancer " + name + ", not this stack's"}
 	}
 	if natID, isNAT := strings.CutPrefix(eni.Description, "Interface for NAT Gateway "); isNAT {
 		nat, err := ec2.LookupNatGateway(ctx, &ec2.LookupNatGatewayArgs{Id: pulumi.StringRef(natID)})
-		if err == nil && nat.Tags[stackTagKey] == ours {
+		if err == nil && nat.Tags[StackTagKey] == ours {
 			return eipHolding{Held: true, What: "this stack's NAT gateway " + natID, StackNAT: true}
 		}
 		return eipHolding{Held: true, What: "NAT gateway " + natID + ", not this stack's"}
