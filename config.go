@@ -1,9 +1,5 @@
 package main
 
-// Reading the stack's config. The settings registry, the parsing and every check of the
-// settings themselves live in internal/config, which imports nothing of Pulumi's; this
-// file hands it the raw values.
-
 import (
 	"encoding/json"
 	"os"
@@ -15,7 +11,9 @@ import (
 )
 
 // loadConfig reads the project's stack config once into the typed config and checks every
-// rule, returning all problems together. It registers nothing, so a bad config stops
+// rule, returning all problems together. The settings registry, the parsing and every
+// check of the settings themselves live in internal/config, which imports nothing of
+// Pulumi's; this hands it the raw values. It registers nothing, so a bad config stops
 // `pulumi preview` before any resource exists.
 func loadConfig(ctx *pulumi.Context) (*config.Stack, error) {
 	return config.Parse(rawConfig(ctx), config.Env{

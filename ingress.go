@@ -3,8 +3,10 @@ package main
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/example/nlb-alb-fargate/internal/config"
+	"github.com/example/nlb-alb-fargate/internal/operations"
 	"github.com/example/nlb-alb-fargate/internal/site"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
@@ -53,7 +55,7 @@ func nlbIPAddressType(net *network) string {
 // newInternalAlb builds the internal ALB in the private subnets. Its listeners answer
 // 200 "OK" to anything no service rule matches, as the reference pattern does. With a
 // certificate it also terminates TLS, and HTTP may redirect to HTTPS.
-func newInternalAlb(ctx *pulumi.Context, cfg config.Ingress, net *network, certificateArn pulumi.StringInput, trustStore *lb.TrustStore, logs *accessLogBucket) (*internalAlb, error) {
+func newInternalAlb(ctx *pulumi.Context, cfg config.Ingress, net *network, certificate pulumi.StringInput, trustStore *lb.TrustStore, logs *operations.AccessLogBucket) (*internalAlb, error) {
 	sg, err := newSecurityGroup(ctx, "alb-sg", "Internal ALB: HTTP from the NLB only", net.VpcID)
 	if err != nil {
 		return nil, err
@@ -69,11 +71,11 @@ func newInternalAlb(ctx *pulumi.Context, cfg config.Ingress, net *network, certi
 		SecurityGroups:           pulumi.StringArray{sg.ID()},
 		DropInvalidHeaderFields:  pulumi.Bool(true), // refuse header smuggling tricks
 		EnableDeletionProtection: pulumi.Bool(cfg.DeletionProtection),
-		AccessLogs:               logs.loadBalancerArgs(albLogPrefix),
+		AccessLogs:               logs.LoadBalancerArgs(operations.AlbLogPrefix),
 		Tags:                     site.OwnedTags(ctx, "alb"),
 		// An ALB cannot move to another VPC (its subnets change in place only within its
 		// own), so a new VPC (vpcCidr) gets a new ALB.
-	}, pulumi.ReplacementTrigger(net.VpcID), pulumi.DependsOn(logs.dependsOn()))
+	}, pulumi.ReplacementTrigger(net.VpcID), pulumi.DependsOn(logs.DependsOn()))
 	if err != nil {
 		return nil, fmt.Errorf("creating internal ALB: %w", err)
 	}
@@ -100,7 +102,7 @@ func newInternalAlb(ctx *pulumi.Context, cfg config.Ingress, net *network, certi
 		LoadBalancerArn: alb.Arn,
 		Port:            pulumi.Int(cfg.HTTPSListenerPort),
 		Protocol:        pulumi.String("HTTPS"),
-		CertificateArn:  certificateArn,
+		CertificateArn:  certificate,
 		SslPolicy:       pulumi.String(cfg.SslPolicy),
 		DefaultActions:  lb.ListenerDefaultActionArray{fixedOK()},
 		// Client certificates (mtls): verify, passthrough or off.
@@ -149,7 +151,7 @@ func redirectToHTTPS(port int) lb.ListenerDefaultActionInput {
 // newStaticIPNlb builds the internet-facing NLB, placed with one subnet mapping per public
 // subnet so each AZ answers on its own Elastic IP (the user's own, or one the stack
 // allocates), and forwards TCP to each ALB entrance, whose health it probes at probePath.
-func newStaticIPNlb(ctx *pulumi.Context, cfg config.Ingress, probePath string, net *network, alb *internalAlb, own []site.OwnEIP, logs *accessLogBucket) (*staticIPNlb, error) {
+func newStaticIPNlb(ctx *pulumi.Context, cfg config.Ingress, probePath string, net *network, alb *internalAlb, own []site.OwnEIP, logs *operations.AccessLogBucket) (*staticIPNlb, error) {
 	sg, err := newNlbSecurityGroup(ctx, cfg, net, alb)
 	if err != nil {
 		return nil, err
@@ -183,7 +185,7 @@ func newStaticIPNlb(ctx *pulumi.Context, cfg config.Ingress, probePath string, n
 		EnableDeletionProtection:     pulumi.Bool(cfg.DeletionProtection),
 		// ELB writes NLB access logs for TLS listeners only; with this stack's TCP
 		// listeners the prefix stays empty until one is added (see the README).
-		AccessLogs: logs.loadBalancerArgs(nlbLogPrefix),
+		AccessLogs: logs.LoadBalancerArgs(operations.NlbLogPrefix),
 		Tags:       site.OwnedTags(ctx, "nlb"),
 		// What replaces the NLB (a new VPC block, fewer AZs) must free the EIPs first: AWS
 		// refuses a new NLB the allocations the old one still holds. Delete-first keeps the
@@ -214,8 +216,8 @@ func newStaticIPNlb(ctx *pulumi.Context, cfg config.Ingress, probePath string, n
 
 // nlbOptions: delete before replace (see above), and after the VPC's internet gateway
 // and the access-log bucket's policy.
-func nlbOptions(net *network, logs *accessLogBucket) []pulumi.ResourceOption {
-	deps := logs.dependsOn()
+func nlbOptions(net *network, logs *operations.AccessLogBucket) []pulumi.ResourceOption {
+	deps := logs.DependsOn()
 	if net.internetGateway != nil {
 		deps = append(deps, net.internetGateway)
 	}
@@ -377,4 +379,78 @@ func newEndpointService(ctx *pulumi.Context, cfg *config.PrivateLink, nlb *stati
 		return nil, fmt.Errorf("creating the PrivateLink endpoint service: %w", err)
 	}
 	return svc, nil
+}
+
+// newNlbSecurityGroup admits the NLB's listener ports from allowedCidrs and lets the NLB
+// reach only the ALB's listener ports (traffic and health checks obey the outbound rules).
+// It also opens the ALB's group on those ports to this group alone.
+func newNlbSecurityGroup(ctx *pulumi.Context, cfg config.Ingress, net *network, alb *internalAlb) (*ec2.SecurityGroup, error) {
+	// The description is fixed at creation (ForceNew), so it does not list allowedCidrs.
+	sg, err := newSecurityGroup(ctx, "nlb-sg", "Internet-facing NLB: listener ports from anywhere", net.VpcID)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range alb.Entrances {
+		if err := addIngress(ctx, sg, clientRules(cfg, net.IPv6, e)...); err != nil {
+			return nil, err
+		}
+		if err := addEgress(ctx, sg, securityGroupRule{name: "nlb-to-alb" + e.Suffix, description: "Forward and health-check to the ALB", port: e.AlbPort, peer: alb.SecurityGroup.ID()}); err != nil {
+			return nil, err
+		}
+		if err := addIngress(ctx, alb.SecurityGroup, securityGroupRule{name: "alb-from-nlb" + e.Suffix, description: e.Protocol + " from the NLB", port: e.AlbPort, peer: sg.ID()}); err != nil {
+			return nil, err
+		}
+	}
+	return sg, nil
+}
+
+// clientRules admit allowedCidrs on one entrance's NLB port: a rule per network, named
+// after it, so that adding or removing a network leaves the others' rules alone. The
+// whole internet keeps the names it had before allowedCidrs existed. IPv6 networks are
+// admitted only on a dual-stack NLB (the config's look-ups refuse them otherwise).
+//
+// Each network is written in AWS's spelling (config.CanonicalCidr), the form AWS reads
+// back, so that the next preview compares like with like. A rule whose name came from
+// another spelling (2001:DB8::/32) before keeps its identity through an alias: a new rule
+// for the same network next to the old one would be refused by AWS as a duplicate.
+func clientRules(cfg config.Ingress, ipv6 bool, e albEntrance) []securityGroupRule {
+	var rules []securityGroupRule
+	for _, n := range cfg.ClientNetworks() {
+		if n.IPv6 && !ipv6 {
+			continue
+		}
+		r := securityGroupRule{name: clientRuleName(n.Cidr, e), description: clientRuleDescription(n.Cidr), port: nlbPort(cfg, e), cidrIPv4: n.Cidr}
+		if n.IPv6 {
+			r.cidrIPv4, r.cidrIPv6 = "", n.Cidr
+		}
+		if old := clientRuleName(n.Written, e); old != r.name {
+			r.formerName = old
+		}
+		rules = append(rules, r)
+	}
+	return rules
+}
+
+// clientRuleName is the logical name of the rule admitting cidr: URNs take no "::" or
+// "/", so those become "-".
+func clientRuleName(cidr string, e albEntrance) string {
+	switch cidr {
+	case "0.0.0.0/0":
+		return "nlb-from-internet" + e.Suffix + "-ipv4"
+	case "::/0":
+		return "nlb-from-internet" + e.Suffix + "-ipv6"
+	}
+	return "nlb-from-" + strings.NewReplacer(":", "-", "/", "-").Replace(cidr) + e.Suffix
+}
+
+// clientRuleDescription says whom a client rule admits; the whole internet keeps the
+// words it had before allowedCidrs, so existing stacks plan no change.
+func clientRuleDescription(cidr string) string {
+	switch cidr {
+	case "0.0.0.0/0":
+		return "Clients over IPv4"
+	case "::/0":
+		return "Clients over IPv6"
+	}
+	return "Clients from " + cidr
 }

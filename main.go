@@ -1,13 +1,35 @@
 // Command nlb-alb-fargate is a Pulumi program: a container on AWS Fargate behind an
 // internet-facing Network Load Balancer with one static Elastic IP per Availability Zone,
 // forwarding TCP to an internal Application Load Balancer that routes HTTP to the tasks.
+//
+// It runs in three stages (deploy): the settings are read and checked
+// (internal/config), the account is looked up (internal/site), and only then are the
+// resources built, by this package's builders and internal/operations. The builders, a
+// file each:
+//
+//   - network.go: the VPC, its public and private subnets per AZ, gateways and endpoints
+//     (or an existing VPC's subnets, as the look-ups found them).
+//   - ingress.go: the internal ALB with its fixed-response default, and the
+//     internet-facing NLB with an Elastic IP per AZ and an ALB-type target group per ALB
+//     listener; the NLB's security group. With it: dns.go (the certificate and the alias
+//     records), mtls.go (the CA bundle and the trust store).
+//   - service.go: the ECS cluster and each Fargate service, its task definition, roles,
+//     target group and listener rule, and its security group. With it: workload.go (the
+//     environment, the secrets and the policy that reads them, the CPU architecture) and
+//     scaling.go (target tracking).
+//   - securitygroups.go: what every security group rule is; the groups themselves belong
+//     to the builders they serve.
+//
+// The order of the program's packages is written in internal/site's package comment.
 package main
 
 import (
 	"fmt"
 
 	"github.com/example/nlb-alb-fargate/internal/config"
+	"github.com/example/nlb-alb-fargate/internal/operations"
 	"github.com/example/nlb-alb-fargate/internal/site"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -63,6 +85,7 @@ type stackOutputs struct {
 // NLB, the Fargate services, the optional DNS records and PrivateLink service, and the
 // operations baseline (access logs, flow logs, WAF, alarms, dashboard).
 func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
+	// 1. The settings, read and checked (internal/config).
 	cfg, err := loadConfig(ctx)
 	if err != nil {
 		return nil, err
@@ -72,17 +95,19 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 			return nil, fmt.Errorf("logging a config warning: %w", err)
 		}
 	}
+	// 2. The look-ups in the account (internal/site).
 	where, err := site.LookUp(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
 	account := where.Account
 
+	// 3. The builders: network, logs, ingress, services, operations.
 	net, err := placeNetwork(ctx, cfg, where)
 	if err != nil {
 		return nil, err
 	}
-	logs, err := newLogging(ctx, cfg.Operations, net.VpcID, account)
+	logs, err := operations.NewLogs(ctx, cfg.Operations, net.VpcID, account)
 	if err != nil {
 		return nil, err
 	}
@@ -107,12 +132,14 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 	if err != nil {
 		return nil, err
 	}
-	topic, err := newAlarmTopic(ctx, cfg.Operations)
+	topic, err := operations.NewAlarmTopic(ctx, cfg.Operations)
 	if err != nil {
 		return nil, err
 	}
-	watch := deploymentWatch{Alarms: cfg.Operations, TopicArn: topic.Topic.Arn, AlbArnSuffix: alb.LoadBalancer.ArnSuffix}
-	services, cluster, err := newServices(ctx, cfg.Services, serviceEnv{Network: net, Alb: alb, Account: account, ContainerInsights: cfg.Operations.ContainerInsights, Watch: watch, MTLS: cfg.Ingress.ClientAuth()})
+	services, cluster, err := newServices(ctx, cfg.Services, serviceDeps{
+		Network: net, Alb: alb, Account: account, ContainerInsights: cfg.Operations.ContainerInsights, MTLS: cfg.Ingress.ClientAuth(),
+		Watch: operations.DeploymentWatch{Alarms: cfg.Operations, TopicArn: topic.Topic.Arn, AlbArnSuffix: alb.LoadBalancer.ArnSuffix},
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -120,23 +147,14 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 	if err := newNlbHealthCheckRules(ctx, cfg.Ingress, probePath, alb, first.TargetGroup); err != nil {
 		return nil, err
 	}
-
-	out := &stackOutputs{
-		DNS:              nlb.LoadBalancer.DnsName,
-		URL:              serviceURL(cfg.Ingress, nlb.LoadBalancer.DnsName),
-		StaticIPs:        nlb.StaticIPs,
-		AllocationIDs:    nlb.AllocationIDs,
-		StaticIPv6s:      nlb.StaticIPv6s,
-		NlbIPAddressType: nlb.IPAddressType,
-		AlbDNS:           alb.LoadBalancer.DnsName,
-		ClusterName:      cluster.Name,
-		ServiceName:      first.Service.Name,
-		LogGroup:         first.LogGroup.Name,
-		Services:         services,
-		InternalURLs:     internalURLs(alb, services),
+	var webACL pulumi.StringOutput
+	if cfg.Operations.Waf {
+		if webACL, err = operations.NewWebACL(ctx, cfg.Operations, alb.LoadBalancer.Arn, net.VpcCidrs); err != nil {
+			return nil, err
+		}
 	}
-	watched := monitored{Nlb: nlb, Zones: where.Zones, Alb: alb, Cluster: cluster, Services: services}
-	if err := out.addOperations(ctx, cfg.Operations, logs, watched, topic, net, account); err != nil {
+	obs, err := operations.NewObservability(ctx, cfg.Operations, watchedOf(nlb, alb, where.Zones, cluster, services), topic, account)
+	if err != nil {
 		return nil, err
 	}
 	if cfg.Ingress.Domain != "" {
@@ -144,38 +162,54 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 			return nil, err
 		}
 	}
+	var endpointService pulumi.StringOutput
 	if cfg.Ingress.PrivateLink != nil {
 		svc, err := newEndpointService(ctx, cfg.Ingress.PrivateLink, nlb)
 		if err != nil {
 			return nil, err
 		}
-		out.EndpointServiceName = svc.ServiceName
+		endpointService = svc.ServiceName
+	}
+
+	// The outputs.
+	out := &stackOutputs{
+		DNS:                 nlb.LoadBalancer.DnsName,
+		URL:                 serviceURL(cfg.Ingress, nlb.LoadBalancer.DnsName),
+		StaticIPs:           nlb.StaticIPs,
+		AllocationIDs:       nlb.AllocationIDs,
+		StaticIPv6s:         nlb.StaticIPv6s,
+		NlbIPAddressType:    nlb.IPAddressType,
+		AlbDNS:              alb.LoadBalancer.DnsName,
+		ClusterName:         cluster.Name,
+		ServiceName:         first.Service.Name,
+		LogGroup:            first.LogGroup.Name,
+		Services:            services,
+		InternalURLs:        internalURLs(alb, services),
+		EndpointServiceName: endpointService,
+		AlarmTopicArn:       obs.AlarmTopicArn,
+		DashboardURL:        obs.DashboardURL,
+		AlarmEmailPending:   obs.AlarmEmailPending,
+		WebACLArn:           webACL,
+	}
+	if logs.AccessLogs != nil {
+		out.AccessLogBucket = logs.AccessLogs.Bucket.Bucket
+	}
+	if logs.FlowLogs != nil {
+		out.FlowLogGroup = logs.FlowLogs.LogGroup.Name
 	}
 	return out, nil
 }
 
-// addOperations adds the web ACL (with waf), the alarms and the dashboard, and the
-// operations outputs.
-func (o *stackOutputs) addOperations(ctx *pulumi.Context, cfg config.Operations, logs *logging, in monitored, topic *alarmTopic, net *network, account site.Account) error {
-	if logs.AccessLogs != nil {
-		o.AccessLogBucket = logs.AccessLogs.Bucket.Bucket
+// watchedOf is what the alarms and the dashboard watch along the request path.
+func watchedOf(nlb *staticIPNlb, alb *internalAlb, zones []string, cluster *ecs.Cluster, services []*fargateService) operations.Watched {
+	w := operations.Watched{NlbArnSuffix: nlb.LoadBalancer.ArnSuffix, Zones: zones, AlbArnSuffix: alb.LoadBalancer.ArnSuffix, ClusterName: cluster.Name}
+	for i, tg := range nlb.TargetGroups {
+		w.NlbTargetGroups = append(w.NlbTargetGroups, operations.WatchedTargetGroup{Suffix: alb.Entrances[i].Suffix, ArnSuffix: tg.ArnSuffix})
 	}
-	if logs.FlowLogs != nil {
-		o.FlowLogGroup = logs.FlowLogs.LogGroup.Name
+	for _, s := range services {
+		w.Services = append(w.Services, operations.WatchedService{Name: s.Name, ServiceName: s.Service.Name})
 	}
-	if cfg.Waf {
-		arn, err := newWebACL(ctx, cfg, in.Alb, net)
-		if err != nil {
-			return err
-		}
-		o.WebACLArn = arn
-	}
-	obs, err := newObservability(ctx, cfg, in, topic, account)
-	if err != nil {
-		return err
-	}
-	o.AlarmTopicArn, o.DashboardURL, o.AlarmEmailPending = obs.AlarmTopicArn, obs.DashboardURL, obs.AlarmEmailPending
-	return nil
+	return w
 }
 
 // serviceURL is the address a user curls: HTTPS when the ALB has a certificate, the

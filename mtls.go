@@ -1,16 +1,12 @@
 package main
 
-// Mutual TLS at the ALB (mtls): the CA bundle in an S3 bucket of its own, the ELB trust
-// store made from it, and the HTTPS listener's mutual authentication. The NLB passes TCP
-// through, so the ALB holds the client's TLS session and can ask for its certificate
-// behind the static IPs.
-
 import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 
 	"github.com/example/nlb-alb-fargate/internal/config"
+	"github.com/example/nlb-alb-fargate/internal/operations"
 	"github.com/example/nlb-alb-fargate/internal/site"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
@@ -30,14 +26,16 @@ func caBundleKey(bundle []byte) string {
 }
 
 // newTrustStore uploads the CA bundle and makes the trust store the HTTPS listener checks
-// client certificates against. The bucket is private, encrypted and TLS-only, and not
+// client certificates against: mutual TLS at the ALB (mtls). The NLB passes TCP through,
+// so the ALB holds the client's TLS session and can ask for its certificate behind the
+// static IPs. The bucket is private, encrypted and TLS-only, and not
 // versioned (caBundleKey). forceDestroy: the bucket holds only the bundle, which the stack
 // config has. A stack made before content-named keys keeps its versioned bucket: the
 // versioning resource leaves the program, and the provider's delete of it suspends
 // versioning, which S3 allows at any time; the old object goes once the trust store reads
 // the new one.
 func newTrustStore(ctx *pulumi.Context, cfg *config.MTLS) (*lb.TrustStore, error) {
-	b, err := newStackBucket(ctx, "mtls-ca-bundle", func(arn string) (string, error) { return site.PolicyJSON(denyInsecureTransport(arn)) })
+	b, err := operations.NewStackBucket(ctx, "mtls-ca-bundle", func(arn string) (string, error) { return site.PolicyJSON(operations.DenyInsecureTransport(arn)) })
 	if err != nil {
 		return nil, err
 	}

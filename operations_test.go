@@ -76,18 +76,6 @@ func jsonOf(v any) string {
 	return string(b)
 }
 
-// In a Region opened after August 2022 there is no ELB account: the ALB's writer is the
-// log delivery service alone.
-func TestAccessLogPolicyInANewRegion(t *testing.T) {
-	doc, err := accessLogPolicy("arn:aws:s3:::b", site.Account{ID: "123456789012", Region: "ap-southeast-5", Partition: "aws"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(doc, `"Sid":"AlbLogDelivery","Effect":"Allow","Principal":{"Service":"logdelivery.elasticloadbalancing.amazonaws.com"}`) {
-		t.Errorf("new Region's ALB writer is not the log delivery service alone:\n%s", doc)
-	}
-}
-
 // Both load balancers log to the bucket under their own prefix, and wait for the policy
 // and the encryption: ELB checks it may write when logging is turned on.
 func TestLoadBalancersLogToTheBucket(t *testing.T) {
@@ -264,7 +252,6 @@ func TestDashboard(t *testing.T) {
 		"CPUUtilization": 1, "MemoryUtilization": 1, "RunningTaskCount": 1, "DesiredTaskCount": 1} {
 		stacktest.Equal(t, metric+" lines", metrics[metric], want)
 	}
-	stacktest.Equal(t, "dashboard name of an odd stack", dashboardName("nlb-alb-fargate", "team.prod"), "nlb-alb-fargate-team-prod")
 }
 
 // flowLogs: every flow of the VPC to a log group with its retention, through a role only

@@ -9,8 +9,10 @@ import (
 	"strings"
 
 	"github.com/example/nlb-alb-fargate/internal/config"
+	"github.com/example/nlb-alb-fargate/internal/operations"
 	"github.com/example/nlb-alb-fargate/internal/site"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	awsecr "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecr"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -19,29 +21,22 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// serviceEnv is what the services take from the layers below them and the settings
-// every service shares.
-type serviceEnv struct {
+// serviceDeps is what the Fargate services take from the layers below them and the
+// settings every service shares; newServices fills in the cluster and what it registers.
+type serviceDeps struct {
 	Network           *network
 	Alb               *internalAlb
-	Account           site.Account
+	Account           site.Account // its Region; the task roles trust ECS tasks of this account only
 	ContainerInsights string
-	Watch             deploymentWatch
-	MTLS              *config.ClientAuth // the ALB's mutual TLS, which the bundled app is told of
-}
+	Watch             operations.DeploymentWatch // each service's deployment alarms
+	MTLS              *config.ClientAuth         // the ALB's mutual TLS, which the bundled app is told of
 
-// serviceDeps is what a Fargate service takes from the layers below it.
-type serviceDeps struct {
-	Network *network
-	Alb     *internalAlb
+	// Filled in by newServices.
 	Cluster *ecs.Cluster
-	Account site.Account // its Region; the task roles trust ECS tasks of this account only
 	// FARGATE and FARGATE_SPOT, registered with the cluster before any service uses them.
 	CapacityProviders *ecs.ClusterCapacityProviders
 	// ALB listener ports of internal services, which every service may call.
 	InternalPorts map[string]int
-	Watch         deploymentWatch
-	MTLS          *config.ClientAuth
 }
 
 // fargateService is one deployed service and what outputs and later layers need of it.
@@ -56,8 +51,8 @@ type fargateService struct {
 
 // newServices creates the cluster, its FARGATE and FARGATE_SPOT capacity providers, and
 // every service in it.
-func newServices(ctx *pulumi.Context, configs []config.Service, env serviceEnv) ([]*fargateService, *ecs.Cluster, error) {
-	cluster, err := newCluster(ctx, env.ContainerInsights)
+func newServices(ctx *pulumi.Context, configs []config.Service, deps serviceDeps) ([]*fargateService, *ecs.Cluster, error) {
+	cluster, err := newCluster(ctx, deps.ContainerInsights)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -65,8 +60,7 @@ func newServices(ctx *pulumi.Context, configs []config.Service, env serviceEnv) 
 	if err != nil {
 		return nil, nil, err
 	}
-	deps := serviceDeps{Network: env.Network, Alb: env.Alb, Account: env.Account, Cluster: cluster, CapacityProviders: providers,
-		InternalPorts: map[string]int{}, Watch: env.Watch, MTLS: env.MTLS}
+	deps.Cluster, deps.CapacityProviders, deps.InternalPorts = cluster, providers, map[string]int{}
 	for _, sc := range configs {
 		if sc.Internal {
 			deps.InternalPorts[sc.Name] = sc.InternalPort
@@ -218,7 +212,7 @@ func newFargateService(ctx *pulumi.Context, cfg config.Service, deps serviceDeps
 	if err != nil {
 		return nil, err
 	}
-	alarmNames, err := newDeploymentAlarms(ctx, n, tg, deps.Watch)
+	alarmNames, err := operations.NewDeploymentAlarms(ctx, n, tg.ArnSuffix, deps.Watch)
 	if err != nil {
 		return nil, err
 	}
@@ -621,4 +615,38 @@ func ruleConditions(cfg config.Service) lb.ListenerRuleConditionArray {
 		})
 	}
 	return conds
+}
+
+// newServiceSecurityGroup admits the container port from the ALB only, and lets tasks
+// open HTTPS connections out (ECR image pulls, CloudWatch Logs, AWS APIs) and nothing else.
+func newServiceSecurityGroup(ctx *pulumi.Context, cfg config.Service, deps serviceDeps) (*ec2.SecurityGroup, error) {
+	n := cfg.Name
+	sg, err := newSecurityGroup(ctx, n+"-sg", fmt.Sprintf("Fargate service %s: container port from the ALB only", n), deps.Network.VpcID)
+	if err != nil {
+		return nil, err
+	}
+	if err := addIngress(ctx, sg, securityGroupRule{name: n + "-from-alb", description: "Container port from the ALB", port: cfg.ContainerPort, peer: deps.Alb.SecurityGroup.ID()}); err != nil {
+		return nil, err
+	}
+	err = addEgress(ctx, sg,
+		securityGroupRule{name: n + "-https-out-ipv4", description: "HTTPS to AWS APIs over IPv4", port: 443, cidrIPv4: "0.0.0.0/0"},
+		securityGroupRule{name: n + "-https-out-ipv6", description: "HTTPS to AWS APIs over IPv6", port: 443, cidrIPv6: "::/0"},
+	)
+	if err != nil {
+		return nil, err
+	}
+	// Tasks may call the internal services through the ALB by its DNS name.
+	for _, other := range slices.Sorted(maps.Keys(deps.InternalPorts)) {
+		if other == n {
+			continue
+		}
+		err := addEgress(ctx, sg, securityGroupRule{name: n + "-to-" + other, description: "Internal service " + other + " through the ALB", port: deps.InternalPorts[other], peer: deps.Alb.SecurityGroup.ID()})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := addEgress(ctx, deps.Alb.SecurityGroup, securityGroupRule{name: "alb-to-" + n, description: "Forward and health-check to " + n, port: cfg.ContainerPort, peer: sg.ID()}); err != nil {
+		return nil, err
+	}
+	return sg, nil
 }

@@ -1,8 +1,5 @@
 package main
 
-// A service's workload settings: its environment, its secrets and the execution-role
-// policy that lets ECS read exactly those, and its CPU architecture.
-
 import (
 	"fmt"
 	"maps"

@@ -1,7 +1,4 @@
-package main
-
-// Who is told when it breaks, and where to look: CloudWatch alarms along the request path
-// that notify an SNS topic, and one dashboard of the same path (NLB, ALB, services).
+package operations
 
 import (
 	"encoding/json"
@@ -11,23 +8,36 @@ import (
 	"github.com/example/nlb-alb-fargate/internal/config"
 	"github.com/example/nlb-alb-fargate/internal/site"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// monitored is what the alarms and the dashboard watch.
-type monitored struct {
-	Nlb      *staticIPNlb
-	Zones    []string // the NLB's AZs, in AZ order
-	Alb      *internalAlb
-	Cluster  *ecs.Cluster
-	Services []*fargateService
+// Watched is what the alarms and the dashboard watch, along the request path: the NLB and
+// its ALB-type target groups per AZ, the ALB, and each service in the cluster.
+type Watched struct {
+	NlbArnSuffix pulumi.StringOutput
+	// One per ALB entrance the NLB forwards to, in the entrances' order.
+	NlbTargetGroups []WatchedTargetGroup
+	Zones           []string // the NLB's AZs, in AZ order
+	AlbArnSuffix    pulumi.StringOutput
+	ClusterName     pulumi.StringOutput
+	Services        []WatchedService
 }
 
-// observability is what the alarms and the dashboard give the stack's outputs.
-type observability struct {
+// WatchedTargetGroup is one of the NLB's ALB-type target groups.
+type WatchedTargetGroup struct {
+	Suffix    string // "" for the HTTP entrance, "-https": the alarms' names carry it
+	ArnSuffix pulumi.StringOutput
+}
+
+// WatchedService is one ECS service.
+type WatchedService struct {
+	Name        string // the service's name in the stack config
+	ServiceName pulumi.StringOutput
+}
+
+// Observability is what the alarms and the dashboard give the stack's outputs.
+type Observability struct {
 	AlarmTopicArn pulumi.StringOutput
 	DashboardURL  pulumi.StringOutput
 	// Whether alarmEmail's subscription still waits for its confirmation link (unset
@@ -35,22 +45,22 @@ type observability struct {
 	AlarmEmailPending pulumi.BoolOutput
 }
 
-// alarmTopic is the SNS topic every alarm notifies, with alarmEmail's subscription.
-type alarmTopic struct {
+// AlarmTopic is the SNS topic every alarm notifies, with alarmEmail's subscription.
+type AlarmTopic struct {
 	Topic *sns.Topic
 	// Whether alarmEmail's subscription still waits for its confirmation link (unset
 	// without alarmEmail). SNS deletes a subscription left unconfirmed for 48 hours.
 	EmailPending pulumi.BoolOutput
 }
 
-// newAlarmTopic creates the alarm topic (with an email subscription when configured). It
+// NewAlarmTopic creates the alarm topic (with an email subscription when configured). It
 // comes before the services, whose deployment alarms notify it too.
-func newAlarmTopic(ctx *pulumi.Context, cfg config.Operations) (*alarmTopic, error) {
+func NewAlarmTopic(ctx *pulumi.Context, cfg config.Operations) (*AlarmTopic, error) {
 	topic, err := sns.NewTopic(ctx, "alarms", &sns.TopicArgs{Tags: site.NameTag(ctx, "alarms")})
 	if err != nil {
 		return nil, fmt.Errorf("creating the alarm topic: %w", err)
 	}
-	out := &alarmTopic{Topic: topic}
+	out := &AlarmTopic{Topic: topic}
 	if cfg.AlarmEmail != "" {
 		// AWS mails a confirmation link first; until it is followed nothing is delivered.
 		sub, err := sns.NewTopicSubscription(ctx, "alarm-email", &sns.TopicSubscriptionArgs{
@@ -66,10 +76,12 @@ func newAlarmTopic(ctx *pulumi.Context, cfg config.Operations) (*alarmTopic, err
 	return out, nil
 }
 
-// newObservability creates the alarms along the request path and the dashboard.
-func newObservability(ctx *pulumi.Context, cfg config.Operations, in monitored, topic *alarmTopic, account site.Account) (*observability, error) {
-	obs := &observability{AlarmTopicArn: topic.Topic.Arn, AlarmEmailPending: topic.EmailPending}
-	for _, a := range alarmSpecs(ctx, cfg, in) {
+// NewObservability creates who is told when it breaks, and where to look: CloudWatch
+// alarms along the request path that notify the alarm topic, and one dashboard of the
+// same path (NLB, ALB, services).
+func NewObservability(ctx *pulumi.Context, cfg config.Operations, in Watched, topic *AlarmTopic, account site.Account) (*Observability, error) {
+	obs := &Observability{AlarmTopicArn: topic.Topic.Arn, AlarmEmailPending: topic.EmailPending}
+	for _, a := range alarmSpecs(cfg, in) {
 		if _, err := newAlarm(ctx, a, topic.Topic.Arn); err != nil {
 			return nil, err
 		}
@@ -81,20 +93,21 @@ func newObservability(ctx *pulumi.Context, cfg config.Operations, in monitored, 
 	return obs, nil
 }
 
-// deploymentWatch is what each service's deployment alarms need: ECS rolls a deployment
+// DeploymentWatch is what each service's deployment alarms need: ECS rolls a deployment
 // back when one of them fires during it (with RollbackOnAlarm).
-type deploymentWatch struct {
+type DeploymentWatch struct {
 	Alarms       config.Operations // thresholds, and RollbackOnAlarm
 	TopicArn     pulumi.StringOutput
 	AlbArnSuffix pulumi.StringOutput
 }
 
-// newDeploymentAlarms creates a service's alarms on its own target group, which its
-// deployments watch: target 5xx responses and p99 response time, a minute at a time so a
-// bad release is caught within minutes. ECS itself ignores the alarms' actions; they
-// notify the topic too, naming the service.
-func newDeploymentAlarms(ctx *pulumi.Context, service string, tg *lb.TargetGroup, w deploymentWatch) (pulumi.StringArray, error) {
-	dims := pulumi.StringMap{"LoadBalancer": w.AlbArnSuffix, "TargetGroup": tg.ArnSuffix}
+// NewDeploymentAlarms creates a service's alarms on its own target group (its ARN suffix
+// targetGroup), which its deployments watch: target 5xx responses and p99 response time,
+// a minute at a time so a bad release is caught within minutes. It returns their names,
+// for the service's deployment configuration. ECS itself ignores the alarms' actions;
+// they notify the topic too, naming the service.
+func NewDeploymentAlarms(ctx *pulumi.Context, service string, targetGroup pulumi.StringOutput, w DeploymentWatch) (pulumi.StringArray, error) {
+	dims := pulumi.StringMap{"LoadBalancer": w.AlbArnSuffix, "TargetGroup": targetGroup}
 	specs := []alarmSpec{
 		{
 			Name:        service + "-deploy-5xx",
@@ -142,21 +155,21 @@ type alarmSpec struct {
 // is off, so an AZ whose ALB node is unhealthy drops its clients' connections); the ALB's
 // target 5xx and p99 latency; per service, CPU and memory, and running tasks below the
 // desired count (with Container Insights, which reports both).
-func alarmSpecs(ctx *pulumi.Context, cfg config.Operations, in monitored) []alarmSpec {
+func alarmSpecs(cfg config.Operations, in Watched) []alarmSpec {
 	var specs []alarmSpec
-	for t, tg := range in.Nlb.TargetGroups {
-		suffix := in.Alb.Entrances[t].Suffix
+	for _, tg := range in.NlbTargetGroups {
+		suffix := tg.Suffix
 		for i, az := range in.Zones {
 			specs = append(specs, alarmSpec{
 				Name:        fmt.Sprintf("nlb%s-healthy-hosts-%d", suffix, i),
 				Description: fmt.Sprintf("The NLB has no healthy ALB target%s in %s: clients whose connection lands on that AZ's static IP fail.", suffix, az),
 				Namespace:   "AWS/NetworkELB", Metric: "HealthyHostCount",
-				Dimensions: pulumi.StringMap{"LoadBalancer": in.Nlb.LoadBalancer.ArnSuffix, "TargetGroup": tg.ArnSuffix, "AvailabilityZone": pulumi.String(az)},
+				Dimensions: pulumi.StringMap{"LoadBalancer": in.NlbArnSuffix, "TargetGroup": tg.ArnSuffix, "AvailabilityZone": pulumi.String(az)},
 				Statistic:  "Minimum", Period: 60, Periods: 3, Comparison: "LessThanThreshold", Threshold: 1, TreatMissing: "missing",
 			})
 		}
 	}
-	alb := pulumi.StringMap{"LoadBalancer": in.Alb.LoadBalancer.ArnSuffix}
+	alb := pulumi.StringMap{"LoadBalancer": in.AlbArnSuffix}
 	specs = append(specs,
 		alarmSpec{
 			Name:        "alb-target-5xx",
@@ -171,7 +184,7 @@ func alarmSpecs(ctx *pulumi.Context, cfg config.Operations, in monitored) []alar
 			Extended: "p99", Period: 300, Periods: 1, Comparison: "GreaterThanThreshold", Threshold: float64(cfg.AlarmP99LatencyMs) / 1000, TreatMissing: "notBreaching",
 		})
 	for _, s := range in.Services {
-		svc := pulumi.StringMap{"ClusterName": in.Cluster.Name, "ServiceName": s.Service.Name}
+		svc := pulumi.StringMap{"ClusterName": in.ClusterName, "ServiceName": s.ServiceName}
 		for _, m := range []struct {
 			metric, name string
 			limit        int
@@ -192,7 +205,7 @@ func alarmSpecs(ctx *pulumi.Context, cfg config.Operations, in monitored) []alar
 
 // runningTasksAlarm fires when a service runs fewer tasks than it wants for 5 minutes in
 // a row (tasks that crash or cannot start), whatever scaling makes of the desired count.
-func runningTasksAlarm(s *fargateService, svc pulumi.StringMap) alarmSpec {
+func runningTasksAlarm(s WatchedService, svc pulumi.StringMap) alarmSpec {
 	metric := func(id, name string) cloudwatch.MetricAlarmMetricQueryArgs {
 		return cloudwatch.MetricAlarmMetricQueryArgs{Id: pulumi.String(id), Metric: &cloudwatch.MetricAlarmMetricQueryMetricArgs{
 			Namespace: pulumi.String("ECS/ContainerInsights"), MetricName: pulumi.String(name), Dimensions: svc, Period: pulumi.Int(60), Stat: pulumi.String("Average"),
@@ -263,19 +276,19 @@ func consoleHost(account site.Account) string {
 }
 
 // newDashboard creates the dashboard and returns its console URL.
-func newDashboard(ctx *pulumi.Context, cfg config.Operations, in monitored, account site.Account) (pulumi.StringOutput, error) {
+func newDashboard(ctx *pulumi.Context, cfg config.Operations, in Watched, account site.Account) (pulumi.StringOutput, error) {
 	var parts []any
-	parts = append(parts, in.Nlb.LoadBalancer.ArnSuffix, in.Alb.LoadBalancer.ArnSuffix, in.Cluster.Name)
-	for _, tg := range in.Nlb.TargetGroups {
+	parts = append(parts, in.NlbArnSuffix, in.AlbArnSuffix, in.ClusterName)
+	for _, tg := range in.NlbTargetGroups {
 		parts = append(parts, tg.ArnSuffix)
 	}
 	for _, s := range in.Services {
-		parts = append(parts, s.Service.Name)
+		parts = append(parts, s.ServiceName)
 	}
 	body := pulumi.All(parts...).ApplyT(func(v []any) (string, error) {
 		d := dashboardInputs{Region: account.Region, Zones: in.Zones, ContainerInsights: cfg.ContainerInsights != "disabled",
 			Nlb: v[0].(string), Alb: v[1].(string), Cluster: v[2].(string)}
-		n := len(in.Nlb.TargetGroups)
+		n := len(in.NlbTargetGroups)
 		for _, x := range v[3 : 3+n] {
 			d.NlbTargetGroups = append(d.NlbTargetGroups, x.(string))
 		}

@@ -1,15 +1,4 @@
-package main
-
-// With waf: a WAFv2 web ACL on the internal ALB (FSBP ELB.16 asks for one on every ALB).
-//
-// Which client address the ALB, and so WAF, sees behind the NLB (Network Load Balancer
-// guide, "Use an Application Load Balancer as a target"): an ALB-type target group keeps
-// its default attributes, so the NLB preserves an IPv4 client's address and WAF sees the
-// client. Traffic between the NLB and the ALB is always IPv4, and a connection translated
-// from IPv6 carries the NLB's private IPv4 address as its source: every IPv6 client of
-// one AZ looks like one address from the public subnets. The rate-based rule therefore
-// counts only sources outside the VPC, lest it block all IPv6 clients of an AZ at once
-// (and the stack's own internal callers); IPv6 clients are not rate limited.
+package operations
 
 import (
 	"fmt"
@@ -41,15 +30,25 @@ func wafVisibility(metric string) wafv2.WebAclRuleVisibilityConfigArgs {
 	}
 }
 
-// newWebACL creates the web ACL (default: allow), its rules, and associates it with the
-// ALB. It returns the web ACL's ARN.
-func newWebACL(ctx *pulumi.Context, cfg config.Operations, alb *internalAlb, net *network) (pulumi.StringOutput, error) {
+// NewWebACL creates, with waf, a WAFv2 web ACL (default: allow) and its rules, and
+// associates it with the internal ALB (FSBP ELB.16 asks for one on every ALB); vpcCidrs
+// are the VPC's IPv4 blocks. It returns the web ACL's ARN.
+//
+// Which client address the ALB, and so WAF, sees behind the NLB (Network Load Balancer
+// guide, "Use an Application Load Balancer as a target"): an ALB-type target group keeps
+// its default attributes, so the NLB preserves an IPv4 client's address and WAF sees the
+// client. Traffic between the NLB and the ALB is always IPv4, and a connection translated
+// from IPv6 carries the NLB's private IPv4 address as its source: every IPv6 client of
+// one AZ looks like one address from the public subnets. The rate-based rule therefore
+// counts only sources outside the VPC, lest it block all IPv6 clients of an AZ at once
+// (and the stack's own internal callers); IPv6 clients are not rate limited.
+func NewWebACL(ctx *pulumi.Context, cfg config.Operations, albArn pulumi.StringOutput, vpcCidrs []string) (pulumi.StringOutput, error) {
 	// The VPC's own addresses: the NLB's (for IPv6 clients and health checks) and the
 	// services' calls to internal services.
 	vpcSources, err := wafv2.NewIpSet(ctx, "waf-vpc-sources", &wafv2.IpSetArgs{
 		Scope:            pulumi.String("REGIONAL"),
 		IpAddressVersion: pulumi.String("IPV4"),
-		Addresses:        pulumi.ToStringArray(net.VpcCidrs),
+		Addresses:        pulumi.ToStringArray(vpcCidrs),
 		Description:      pulumi.String("IPv4 blocks of the VPC, not rate limited"), // WAF refuses quotes and most punctuation
 		Tags:             site.NameTag(ctx, "waf-vpc-sources"),
 	})
@@ -101,7 +100,7 @@ func newWebACL(ctx *pulumi.Context, cfg config.Operations, alb *internalAlb, net
 		return pulumi.StringOutput{}, fmt.Errorf("creating the WAF web ACL: %w", err)
 	}
 	_, err = wafv2.NewWebAclAssociation(ctx, "waf-association", &wafv2.WebAclAssociationArgs{
-		ResourceArn: alb.LoadBalancer.Arn,
+		ResourceArn: albArn,
 		WebAclArn:   acl.Arn,
 	})
 	if err != nil {

@@ -1,7 +1,4 @@
-package main
-
-// What every bucket the stack creates has (Security Hub FSBP S3.5, S3.8): SSE-S3
-// encryption, all public access blocked, and a policy that refuses plain HTTP.
+package operations
 
 import (
 	"fmt"
@@ -12,16 +9,18 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// stackBucket is a bucket the stack creates and what makes it safe.
-type stackBucket struct {
+// StackBucket is a bucket the stack creates and what makes it safe, as every bucket of
+// the stack has it (Security Hub FSBP S3.5, S3.8): SSE-S3 encryption, all public access
+// blocked, and a policy that refuses plain HTTP.
+type StackBucket struct {
 	Bucket     *s3.BucketV2
 	Encryption *s3.BucketServerSideEncryptionConfigurationV2
 	Policy     *s3.BucketPolicy
 }
 
-// newStackBucket creates a bucket named after name, encrypted with SSE-S3 (the only kind
+// NewStackBucket creates a bucket named after name, encrypted with SSE-S3 (the only kind
 // ALB log delivery accepts), with all public access blocked, and with the policy policyOf
-// writes for its ARN (denyInsecureTransport first). forceDestroy: what it holds goes with
+// writes for its ARN (DenyInsecureTransport first). forceDestroy: what it holds goes with
 // the stack. Later configuration of the bucket should depend on Policy: S3 refuses
 // concurrent configuration calls on one bucket (OperationAborted).
 //
@@ -31,7 +30,7 @@ type stackBucket struct {
 // stack's buckets are never replaced: the name is ignored once the bucket exists, so a
 // bucket made before this naming keeps its name (the bootstrap's existingBuckets lists
 // those for the policy) and only a new one gets the prefix.
-func newStackBucket(ctx *pulumi.Context, name string, policyOf func(bucketArn string) (string, error)) (*stackBucket, error) {
+func NewStackBucket(ctx *pulumi.Context, name string, policyOf func(bucketArn string) (string, error)) (*StackBucket, error) {
 	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{
 		BucketPrefix: pulumi.String(deploypolicy.BucketNamePrefix(ctx.Project(), ctx.Stack(), name)),
 		ForceDestroy: pulumi.Bool(true),
@@ -68,12 +67,12 @@ func newStackBucket(ctx *pulumi.Context, name string, policyOf func(bucketArn st
 	if err != nil {
 		return nil, fmt.Errorf("setting the policy of bucket %s: %w", name, err)
 	}
-	return &stackBucket{Bucket: bucket, Encryption: encryption, Policy: policy}, nil
+	return &StackBucket{Bucket: bucket, Encryption: encryption, Policy: policy}, nil
 }
 
-// denyInsecureTransport is the policy statement that refuses any request to the bucket
+// DenyInsecureTransport is the policy statement that refuses any request to the bucket
 // without TLS (S3.5).
-func denyInsecureTransport(bucketArn string) site.PolicyStatement {
+func DenyInsecureTransport(bucketArn string) site.PolicyStatement {
 	return site.PolicyStatement{
 		Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*",
 		Resource:  []string{bucketArn, bucketArn + "/*"},

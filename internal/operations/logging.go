@@ -1,8 +1,4 @@
-package main
-
-// Where the logs are: the load balancers' access logs in an S3 bucket the stack creates
-// (Security Hub FSBP ELB.5, S3.5, S3.8), and with flowLogs the VPC's flow logs in
-// CloudWatch Logs (EC2.6).
+package operations
 
 import (
 	"fmt"
@@ -17,16 +13,17 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// logging is where the logs go: the access-log bucket and the VPC flow log, each nil
-// when its setting is off.
-type logging struct {
-	AccessLogs *accessLogBucket
-	FlowLogs   *flowLogs
+// Logs is where the logs go: the load balancers' access logs in an S3 bucket the stack
+// creates (Security Hub FSBP ELB.5, S3.5, S3.8), and the VPC's flow logs in CloudWatch
+// Logs (EC2.6), each nil when its setting is off.
+type Logs struct {
+	AccessLogs *AccessLogBucket
+	FlowLogs   *FlowLogs
 }
 
-// newLogging creates what accessLogs and flowLogs turn on.
-func newLogging(ctx *pulumi.Context, cfg config.Operations, vpcID pulumi.StringInput, account site.Account) (*logging, error) {
-	var out logging
+// NewLogs creates what accessLogs and flowLogs turn on.
+func NewLogs(ctx *pulumi.Context, cfg config.Operations, vpcID pulumi.StringInput, account site.Account) (*Logs, error) {
+	var out Logs
 	var err error
 	if cfg.FlowLogs {
 		if out.FlowLogs, err = newFlowLogs(ctx, cfg, vpcID, account); err != nil {
@@ -56,31 +53,31 @@ var elbLogAccounts = map[string]string{
 
 // Where each load balancer writes in the bucket: <prefix>/AWSLogs/<account>/…
 const (
-	albLogPrefix = "alb"
-	nlbLogPrefix = "nlb"
+	AlbLogPrefix = "alb"
+	NlbLogPrefix = "nlb"
 )
 
-// accessLogBucket is the S3 bucket both load balancers write their access logs to.
-type accessLogBucket struct {
+// AccessLogBucket is the S3 bucket both load balancers write their access logs to.
+type AccessLogBucket struct {
 	Bucket *s3.BucketV2
 	// ELB checks that it may write when access logs are turned on, so a load balancer
 	// that logs waits for the bucket's policy (and its encryption).
 	Ready []pulumi.Resource
 }
 
-// loadBalancerArgs is a load balancer's access_logs block for its prefix. Without a
+// LoadBalancerArgs is a load balancer's access_logs block for its prefix. Without a
 // bucket it is an explicit disabled block: the provider plans no change for a block left
 // out (SuppressMissingOptionalConfigurationBlock), so turning accessLogs off would leave
 // the load balancer logging to the deleted bucket, whose name anyone could then claim.
-func (b *accessLogBucket) loadBalancerArgs(prefix string) lb.LoadBalancerAccessLogsPtrInput {
+func (b *AccessLogBucket) LoadBalancerArgs(prefix string) lb.LoadBalancerAccessLogsPtrInput {
 	if b == nil {
 		return &lb.LoadBalancerAccessLogsArgs{Bucket: pulumi.String(""), Enabled: pulumi.Bool(false)}
 	}
 	return &lb.LoadBalancerAccessLogsArgs{Bucket: b.Bucket.Bucket, Prefix: pulumi.String(prefix), Enabled: pulumi.Bool(true)}
 }
 
-// dependsOn are the options of a load balancer that logs to the bucket.
-func (b *accessLogBucket) dependsOn() []pulumi.Resource {
+// DependsOn are the dependencies of a load balancer that logs to the bucket.
+func (b *AccessLogBucket) DependsOn() []pulumi.Resource {
 	if b == nil {
 		return nil
 	}
@@ -91,8 +88,8 @@ func (b *accessLogBucket) dependsOn() []pulumi.Resource {
 // log delivery accepts), all public access blocked, a policy that refuses plain HTTP and
 // lets ELB log delivery write under each load balancer's prefix, and a lifecycle rule that
 // expires logs. forceDestroy: `pulumi destroy` deletes the logs with the bucket.
-func newAccessLogBucket(ctx *pulumi.Context, cfg config.Operations, account site.Account) (*accessLogBucket, error) {
-	b, err := newStackBucket(ctx, "access-logs", func(arn string) (string, error) { return accessLogPolicy(arn, account) })
+func newAccessLogBucket(ctx *pulumi.Context, cfg config.Operations, account site.Account) (*AccessLogBucket, error) {
+	b, err := NewStackBucket(ctx, "access-logs", func(arn string) (string, error) { return accessLogPolicy(arn, account) })
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +106,7 @@ func newAccessLogBucket(ctx *pulumi.Context, cfg config.Operations, account site
 	if err != nil {
 		return nil, fmt.Errorf("setting the access-log bucket's lifecycle: %w", err)
 	}
-	return &accessLogBucket{Bucket: bucket, Ready: []pulumi.Resource{b.Policy, b.Encryption}}, nil
+	return &AccessLogBucket{Bucket: bucket, Ready: []pulumi.Resource{b.Policy, b.Encryption}}, nil
 }
 
 // accessLogPolicy is the bucket policy: no request without TLS (S3.5), and log delivery
@@ -131,10 +128,10 @@ func accessLogPolicy(bucketArn string, account site.Account) (string, error) {
 		"ArnLike":      map[string]any{"aws:SourceArn": account.ARN("logs", "*")},
 	}
 	return site.PolicyJSON(
-		denyInsecureTransport(bucketArn),
-		site.PolicyStatement{Sid: "AlbLogDelivery", Effect: "Allow", Principal: albWriter, Action: "s3:PutObject", Resource: logs(albLogPrefix)},
+		DenyInsecureTransport(bucketArn),
+		site.PolicyStatement{Sid: "AlbLogDelivery", Effect: "Allow", Principal: albWriter, Action: "s3:PutObject", Resource: logs(AlbLogPrefix)},
 		site.PolicyStatement{
-			Sid: "NlbLogDelivery", Effect: "Allow", Principal: delivery, Action: "s3:PutObject", Resource: logs(nlbLogPrefix),
+			Sid: "NlbLogDelivery", Effect: "Allow", Principal: delivery, Action: "s3:PutObject", Resource: logs(NlbLogPrefix),
 			Condition: map[string]any{
 				"StringEquals": map[string]any{"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": account.ID},
 				"ArnLike":      fromThisAccount["ArnLike"],
@@ -144,15 +141,15 @@ func accessLogPolicy(bucketArn string, account site.Account) (string, error) {
 	)
 }
 
-// flowLogs is the VPC flow log and where it goes.
-type flowLogs struct {
+// FlowLogs is the VPC flow log and where it goes.
+type FlowLogs struct {
 	LogGroup *cloudwatch.LogGroup
 }
 
 // newFlowLogs records every flow in the VPC (accepted and rejected) to a CloudWatch Logs
 // group with its own retention, through a role only VPC Flow Logs of this account may
 // assume.
-func newFlowLogs(ctx *pulumi.Context, cfg config.Operations, vpcID pulumi.StringInput, account site.Account) (*flowLogs, error) {
+func newFlowLogs(ctx *pulumi.Context, cfg config.Operations, vpcID pulumi.StringInput, account site.Account) (*FlowLogs, error) {
 	group, err := cloudwatch.NewLogGroup(ctx, "flow-logs", &cloudwatch.LogGroupArgs{
 		Name:            pulumi.Sprintf("/vpc/%s/%s/flow-logs", ctx.Project(), ctx.Stack()),
 		RetentionInDays: pulumi.Int(cfg.FlowLogRetentionDays),
@@ -200,5 +197,5 @@ func newFlowLogs(ctx *pulumi.Context, cfg config.Operations, vpcID pulumi.String
 	if err != nil {
 		return nil, fmt.Errorf("creating the VPC flow log: %w", err)
 	}
-	return &flowLogs{LogGroup: group}, nil
+	return &FlowLogs{LogGroup: group}, nil
 }
