@@ -51,5 +51,5 @@ func TestTaskFamilyIsValidForECS(t *testing.T) {
 	if err != nil {
 		t.Fatalf("stack team.prod: %v", err)
 	}
-	stacktest.Equal(t, "family", stacktest.Str(t, m.One(t, string(standin.TypeEcsTaskDefinition), "web-task").Inputs, "family"), "nlb-alb-fargate-team-prod-web")
+	stacktest.Equal(t, "family", stacktest.Str(t, m.One(t, string(standin.TypeEcsTaskDefinition), "web-task").Inputs, "family"), testProject+"-team-prod-web")
 }

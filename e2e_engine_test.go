@@ -30,6 +30,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -128,7 +129,7 @@ func TestEnginePinnedIPv6IsReplaced(t *testing.T) {
 				e.Destroy(t)
 				return
 			}
-			nlb := resource.NewURN("dev", "nlb-alb-fargate", "", standin.TypeLoadBalancer, "nlb")
+			nlb := resource.NewURN("dev", tokens.PackageName(testProject), "", standin.TypeLoadBalancer, "nlb")
 			if got := plan.Effects()[nlb]; got != harness.Replaced {
 				t.Errorf("with a pinned IPv6 address the second preview %s the NLB, want it replaced", got)
 			}

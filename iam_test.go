@@ -108,7 +108,7 @@ func TestStackRolesUnderPathAndBoundary(t *testing.T) {
 		var names []string
 		for _, r := range roles {
 			names = append(names, r.Name)
-			stacktest.Equal(t, r.Name+" path", r.Inputs["path"], any("/nlb-alb-fargate/dev/"))
+			stacktest.Equal(t, r.Name+" path", r.Inputs["path"], any("/"+testProject+"/dev/"))
 			if got, _ := r.Inputs["permissionsBoundary"].(string); got != boundary {
 				t.Errorf("%s: permissionsBoundary %q, want %q", r.Name, got, boundary)
 			}
@@ -116,7 +116,7 @@ func TestStackRolesUnderPathAndBoundary(t *testing.T) {
 			if !strings.HasPrefix(name, r.Name+"-") {
 				t.Errorf("%s: name %q, want the auto-name %s-<suffix>", r.Name, name, r.Name)
 			}
-			stacktest.Equal(t, r.Name+" arn", r.State["arn"], any("arn:aws:iam::123456789012:role/nlb-alb-fargate/dev/"+name))
+			stacktest.Equal(t, r.Name+" arn", r.State["arn"], any("arn:aws:iam::123456789012:role/"+testProject+"/dev/"+name))
 		}
 		slices.Sort(names)
 		stacktest.EqualSlices(t, "roles", names, []string{"flow-logs-role", "web-exec-role", "web-task-role"})
@@ -126,7 +126,7 @@ func TestStackRolesUnderPathAndBoundary(t *testing.T) {
 // A boundary of another account is refused by the look-up stage, naming the key, before
 // anything is registered.
 func TestBoundaryOfAnotherAccountIsRefused(t *testing.T) {
-	arn := "arn:aws:iam::210987654321:policy/nlb-alb-fargate-role-boundary"
+	arn := "arn:aws:iam::210987654321:policy/"+testProject+"-role-boundary"
 	mustRefuse(t, nil, map[string]string{"rolePermissionsBoundary": arn}, []string{
 		`rolePermissionsBoundary: invalid value "` + arn + `": is a policy of account 210987654321, the stack deploys into account 123456789012`,
 	})
@@ -137,7 +137,7 @@ func TestBoundaryOfAnotherAccountIsRefused(t *testing.T) {
 func TestStackBucketNames(t *testing.T) {
 	m, _ := mustRun(t, map[string]string{"accessLogs": "true"})
 	b := m.One(t, string(standin.TypeS3BucketV2), "access-logs")
-	stacktest.Equal(t, "bucketPrefix", b.Inputs["bucketPrefix"], any("nlb-alb-fargate-dev-access-logs-"))
+	stacktest.Equal(t, "bucketPrefix", b.Inputs["bucketPrefix"], any(testProject+"-dev-access-logs-"))
 	if name, _ := b.State["bucket"].(string); !strings.HasPrefix(name, deploypolicy.BucketPrefix(testProject, testStack)) {
 		t.Errorf("bucket %q does not start with the stack's prefix", name)
 	}

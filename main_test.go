@@ -423,7 +423,7 @@ func TestTaskDefinition(t *testing.T) {
 	stacktest.EqualSlices(t, "health check", stacktest.Strs(t, c, "healthCheck", "command"), []string{"CMD", "/server", "-healthcheck"})
 
 	logs := m.One(t, string(standin.TypeCloudwatchLogGroup), "web-logs")
-	stacktest.Equal(t, "log group name", stacktest.Str(t, logs.Inputs, "name"), "/ecs/nlb-alb-fargate/dev/web")
+	stacktest.Equal(t, "log group name", stacktest.Str(t, logs.Inputs, "name"), "/ecs/"+testProject+"/dev/web")
 	stacktest.Equal(t, "log retention = logRetentionDays", stacktest.Num(t, logs.Inputs, "retentionInDays"), svc.LogRetentionDays)
 	lc := stacktest.Get(t, c, "logConfiguration")
 	stacktest.Equal(t, "log driver", stacktest.Str(t, lc, "logDriver"), "awslogs")

@@ -156,7 +156,7 @@ func TestAlarms(t *testing.T) {
 	for n, a := range alarms {
 		names = append(names, n)
 		stacktest.Equal(t, n+" actions", jsonOf(stacktest.Get(t, a.Inputs, "alarmActions"))+jsonOf(stacktest.Get(t, a.Inputs, "okActions")), `["`+topicArn+`"]["`+topicArn+`"]`)
-		if !strings.HasPrefix(stacktest.Str(t, a.Inputs, "name"), "nlb-alb-fargate-dev-") {
+		if !strings.HasPrefix(stacktest.Str(t, a.Inputs, "name"), testProject+"-dev-") {
 			t.Errorf("%s: alarm name %q does not say which stack", n, stacktest.Str(t, a.Inputs, "name"))
 		}
 	}
@@ -218,8 +218,8 @@ func TestAlarms(t *testing.T) {
 func TestDashboard(t *testing.T) {
 	m, out := mustRun(t, nil)
 	dash := m.One(t, string(standin.TypeCloudwatchDashboard), "dashboard")
-	stacktest.Equal(t, "name", stacktest.Str(t, dash.Inputs, "dashboardName"), "nlb-alb-fargate-dev")
-	stacktest.Equal(t, "url", stacktest.Await(t, out.DashboardURL).(string), "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards/dashboard/nlb-alb-fargate-dev")
+	stacktest.Equal(t, "name", stacktest.Str(t, dash.Inputs, "dashboardName"), testProject+"-dev")
+	stacktest.Equal(t, "url", stacktest.Await(t, out.DashboardURL).(string), "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards/dashboard/"+testProject+"-dev")
 	var body struct {
 		Widgets []struct {
 			Type       string
@@ -268,7 +268,7 @@ func TestFlowLogs(t *testing.T) {
 	stacktest.Equal(t, "destination", stacktest.Str(t, flow.Inputs, "logDestination"), stacktest.Str(t, group.State, "arn"))
 	stacktest.Equal(t, "role", stacktest.Str(t, flow.Inputs, "iamRoleArn"), stacktest.Str(t, role.State, "arn"))
 	stacktest.Equal(t, "retention", stacktest.Num(t, group.Inputs, "retentionInDays"), 7)
-	stacktest.Equal(t, "flowLogGroup", stacktest.Await(t, out.FlowLogGroup).(string), "/vpc/nlb-alb-fargate/dev/flow-logs")
+	stacktest.Equal(t, "flowLogGroup", stacktest.Await(t, out.FlowLogGroup).(string), "/vpc/"+testProject+"/dev/flow-logs")
 	st := policyStatements(t, role, "assumeRolePolicy")[0]
 	stacktest.Equal(t, "trust", jsonOf(st.Principal)+" "+jsonOf(st.Condition),
 		`{"Service":"vpc-flow-logs.amazonaws.com"} {"ArnLike":{"aws:SourceArn":"arn:aws:ec2:us-east-1:123456789012:vpc-flow-log/*"},"StringEquals":{"aws:SourceAccount":"123456789012"}}`)

@@ -111,7 +111,7 @@ func TestThreeServicesExample(t *testing.T) {
 	for _, name := range []string{"web", "users", "api"} {
 		svc := m.One(t, string(standin.TypeEcsService), name+"-service")
 		stacktest.Equal(t, name+" cluster", stacktest.Str(t, svc.Inputs, "cluster"), stacktest.Str(t, m.One(t, string(standin.TypeEcsCluster), "cluster").State, "arn"))
-		stacktest.Equal(t, name+" log group", stacktest.Str(t, m.One(t, string(standin.TypeCloudwatchLogGroup), name+"-logs").Inputs, "name"), "/ecs/nlb-alb-fargate/"+testStack+"/"+name)
+		stacktest.Equal(t, name+" log group", stacktest.Str(t, m.One(t, string(standin.TypeCloudwatchLogGroup), name+"-logs").Inputs, "name"), "/ecs/"+testProject+"/"+testStack+"/"+name)
 		c := containerDefs(t, m.One(t, string(standin.TypeEcsTaskDefinition), name+"-task"))[0]
 		stacktest.Equal(t, name+" container", stacktest.Str(t, c, "name"), name)
 		m.One(t, string(standin.TypeAwsxEcrImage), name+"-image")
