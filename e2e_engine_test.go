@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/example/nlb-alb-fargate/internal/config"
+	smokeoutputs "github.com/example/nlb-alb-fargate/internal/smoke/outputs"
 	"github.com/example/nlb-alb-fargate/internal/standin"
 	"github.com/example/nlb-alb-fargate/internal/standin/harness"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
@@ -533,7 +534,42 @@ func checkOutputs(outputs auto.OutputMap, resources []apitype.ResourceV3, azCoun
 	if !names(string(standin.TypeCloudwatchLogGroup), "name")[logGroup] {
 		errs = append(errs, fmt.Errorf("logGroup: %q is not the name of a log group in the state", logGroup))
 	}
+	if nlb != nil {
+		errs = append(errs, checkSmokeContract(outputs, nlb, byType(string(standin.TypeListener))))
+	}
 	return errors.Join(errs...)
+}
+
+// checkSmokeContract reads the stack's outputs as the smoke check does (its contract,
+// internal/smoke/outputs): they must parse, and name the NLB's own listener ports.
+func checkSmokeContract(outputs auto.OutputMap, nlb *apitype.ResourceV3, listeners []apitype.ResourceV3) error {
+	plain := map[string]any{}
+	for k, v := range outputs {
+		plain[k] = v.Value
+	}
+	raw, err := json.Marshal(plain)
+	if err != nil {
+		return err
+	}
+	o, err := smokeoutputs.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("the smoke check cannot read the stack's outputs: %w", err)
+	}
+	var want, got []int
+	for _, l := range listeners {
+		if l.Inputs["loadBalancerArn"] == nlb.Outputs["arn"] {
+			want = append(want, int(l.Inputs["port"].(float64)))
+		}
+	}
+	for _, e := range o.Entrances {
+		got = append(got, e.Port)
+	}
+	slices.Sort(want)
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		return fmt.Errorf("entrances: ports %v, want the NLB's listener ports %v", got, want)
+	}
+	return nil
 }
 
 // TestEngineStaticIPsOutliveTheStack: a stack with retainStaticIps is destroyed, which

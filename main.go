@@ -25,6 +25,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/example/nlb-alb-fargate/internal/config"
 	"github.com/example/nlb-alb-fargate/internal/operations"
@@ -77,6 +78,33 @@ type stackOutputs struct {
 	AccessLogBucket   pulumi.StringOutput
 	FlowLogGroup      pulumi.StringOutput
 	WebACLArn         pulumi.StringOutput
+
+	// What the smoke check (internal/smoke) probes on every static address, in the form
+	// its contract (internal/smoke/outputs) reads: the NLB's listeners, the path the NLB's
+	// health check asks for (routed to a task), the domain, the mutual TLS mode, and
+	// whether the first public service tells its AZ.
+	Entrances    []entrance
+	ProbePath    string
+	Domain       string
+	MTLSMode     string
+	TaskIdentity bool
+}
+
+// entrance is one NLB listener partners connect to: HTTP (which may redirect to HTTPS)
+// or the HTTPS that the NLB passes through to the ALB.
+type entrance struct {
+	Protocol string // http or https
+	Port     int
+	Redirect bool
+}
+
+// entrancesOf are the NLB's listeners, in the ALB entrances' order.
+func entrancesOf(cfg config.Ingress, alb *internalAlb) []entrance {
+	var out []entrance
+	for _, e := range alb.Entrances {
+		out = append(out, entrance{Protocol: strings.ToLower(e.Protocol), Port: nlbPort(cfg, e), Redirect: e.Protocol == "HTTP" && !e.Serves})
+	}
+	return out
 }
 
 // deploy runs the program's three stages. It reads and checks the config, then looks
@@ -190,6 +218,13 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 		DashboardURL:        obs.DashboardURL,
 		AlarmEmailPending:   obs.AlarmEmailPending,
 		WebACLArn:           webACL,
+		Entrances:           entrancesOf(cfg.Ingress, alb),
+		ProbePath:           probePath,
+		Domain:              cfg.Ingress.Domain,
+		TaskIdentity:        first.TaskIdentity,
+	}
+	if m := cfg.Ingress.MTLS; m != nil {
+		out.MTLSMode = m.Mode
 	}
 	if logs.AccessLogs != nil {
 		out.AccessLogBucket = logs.AccessLogs.Bucket.Bucket
@@ -255,6 +290,19 @@ func (o *stackOutputs) export(ctx *pulumi.Context) {
 	}
 	if len(o.InternalURLs) > 0 {
 		ctx.Export("internalUrls", o.InternalURLs)
+	}
+	var entrances pulumi.Array
+	for _, e := range o.Entrances {
+		entrances = append(entrances, pulumi.Map{"protocol": pulumi.String(e.Protocol), "port": pulumi.Int(e.Port), "redirect": pulumi.Bool(e.Redirect)})
+	}
+	ctx.Export("entrances", entrances)
+	ctx.Export("probePath", pulumi.String(o.ProbePath))
+	ctx.Export("taskIdentity", pulumi.Bool(o.TaskIdentity))
+	if o.Domain != "" {
+		ctx.Export("domain", pulumi.String(o.Domain))
+	}
+	if o.MTLSMode != "" {
+		ctx.Export("mtlsMode", pulumi.String(o.MTLSMode))
 	}
 	if len(o.Services) > 1 {
 		services := pulumi.Map{}

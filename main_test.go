@@ -582,6 +582,12 @@ func TestOutputs(t *testing.T) {
 	stacktest.Equal(t, "serviceName", stacktest.Await(t, out.ServiceName).(string), stacktest.Str(t, m.One(t, string(standin.TypeEcsService), "web-service").State, "name"))
 	stacktest.Equal(t, "logGroup", stacktest.Await(t, out.LogGroup).(string), stacktest.Str(t, m.One(t, string(standin.TypeCloudwatchLogGroup), "web-logs").Inputs, "name"))
 	stacktest.Equal(t, "staticIps (one per AZ)", len(stacktest.Await(t, out.StaticIPs).([]string)), settings(t, nil).Network.AzCount)
+	// What the smoke check probes (its engine test reads them through its contract).
+	stacktest.Equal(t, "entrances", fmt.Sprint(out.Entrances), "[{http 80 false}]")
+	stacktest.Equal(t, "probePath", out.ProbePath, "/healthz")
+	_, out = mustRun(t, map[string]string{"certificateArn": testCertArn, "listenerPort": "8080", "taskIdentity": "true", "mtls": `{"mode":"passthrough"}`})
+	stacktest.Equal(t, "entrances with HTTPS", fmt.Sprint(out.Entrances), "[{http 8080 true} {https 443 false}]")
+	stacktest.Equal(t, "taskIdentity, mtlsMode", fmt.Sprintln(out.TaskIdentity, out.MTLSMode), "true passthrough\n")
 }
 
 func TestResourceNamesAreUnique(t *testing.T) {

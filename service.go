@@ -44,6 +44,7 @@ type fargateService struct {
 	Name         string
 	Internal     bool
 	InternalPort int
+	TaskIdentity bool // the bundled app answers /whoami with the task's identity
 	Service      *ecs.Service
 	TargetGroup  *lb.TargetGroup
 	LogGroup     *cloudwatch.LogGroup
@@ -271,7 +272,7 @@ func newFargateService(ctx *pulumi.Context, cfg config.Service, deps serviceDeps
 		}
 	}
 	return &fargateService{
-		Name: n, Internal: cfg.Internal, InternalPort: cfg.InternalPort,
+		Name: n, Internal: cfg.Internal, InternalPort: cfg.InternalPort, TaskIdentity: cfg.TaskIdentity,
 		Service: svc, TargetGroup: tg, LogGroup: logGroup,
 	}, nil
 }

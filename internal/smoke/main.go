@@ -16,6 +16,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/example/nlb-alb-fargate/internal/smoke/outputs"
 )
 
 func main() {
@@ -81,7 +83,7 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 		fmt.Fprintln(stderr, "smoke:", err)
 		return exitUsage
 	}
-	outputs, err := parseOutputs(data)
+	outputs, err := outputs.Parse(data)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitUsage

@@ -4,6 +4,8 @@ import (
 	"net"
 	"net/netip"
 	"strconv"
+
+	"github.com/example/nlb-alb-fargate/internal/smoke/outputs"
 )
 
 // expectation is what a probe's request at the probe path must meet.
@@ -58,7 +60,7 @@ const (
 // the outputs' order. With mutual TLS verify an https entrance gets two rows, one
 // without a client certificate (which must be refused) and one with (which must reach a
 // task, or is skipped without -client-cert).
-func plan(o Outputs, opt planOptions) []probe {
+func plan(o outputs.Outputs, opt planOptions) []probe {
 	name := o.Domain
 	if opt.ServerName != "" {
 		name = opt.ServerName
@@ -107,7 +109,7 @@ func plan(o Outputs, opt planOptions) []probe {
 
 // hostHeader is the Host a client of the entrance would send: the name, or the address
 // when there is none, with the port unless it is the protocol's default.
-func hostHeader(name string, addr netip.Addr, e Entrance) string {
+func hostHeader(name string, addr netip.Addr, e outputs.Entrance) string {
 	host := name
 	if host == "" {
 		host = addr.String()

@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/example/nlb-alb-fargate/internal/smoke/outputs"
 )
 
 // The addresses the tests stand in for: documentation ranges, never dialled for real.
@@ -27,10 +29,10 @@ const (
 )
 
 func TestPlanOfTheContract(t *testing.T) {
-	o := Outputs{
+	o := outputs.Outputs{
 		StaticIPs:    []netip.Addr{netip.MustParseAddr(ip1)},
 		StaticIPv6s:  []netip.Addr{netip.MustParseAddr(v6a)},
-		Entrances:    []Entrance{{Protocol: "http", Port: 80, Redirect: true}, {Protocol: "https", Port: 8443}},
+		Entrances:    []outputs.Entrance{{Protocol: "http", Port: 80, Redirect: true}, {Protocol: "https", Port: 8443}},
 		Domain:       domain,
 		ProbePath:    "/healthz",
 		MTLSMode:     "verify",
@@ -60,10 +62,10 @@ func TestPlanOfTheContract(t *testing.T) {
 }
 
 func TestPlanWithoutADomainSendsTheAddressAsHost(t *testing.T) {
-	o := Outputs{
+	o := outputs.Outputs{
 		StaticIPs:   []netip.Addr{netip.MustParseAddr(ip1)},
 		StaticIPv6s: []netip.Addr{netip.MustParseAddr(v6a)},
-		Entrances:   []Entrance{{Protocol: "http", Port: 80}, {Protocol: "https", Port: 443}, {Protocol: "http", Port: 8080}},
+		Entrances:   []outputs.Entrance{{Protocol: "http", Port: 80}, {Protocol: "https", Port: 443}, {Protocol: "http", Port: 8080}},
 		ProbePath:   "/healthz",
 		MTLSMode:    "passthrough",
 	}

@@ -418,3 +418,12 @@ func whoamiAZ(a answer) (az, problem string) {
 	}
 	return *body.AZ, ""
 }
+
+// shorten cuts a value a server sent to what a message shows.
+func shorten(s string) string {
+	const max = 60
+	if len(s) <= max {
+		return s
+	}
+	return s[:max] + "…"
+}

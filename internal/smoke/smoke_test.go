@@ -472,3 +472,13 @@ func TestOutputsFromTheStackOrStdin(t *testing.T) {
 		})
 	}
 }
+
+func TestBadOutputsExitTwoWithTheMessages(t *testing.T) {
+	got := runSmoke(t, `{"staticIpv6s": ["2001:db8::10"], "entrances": "80", "probePath": "/healthz"}`, newFakeNet(), nil)
+	want := `outputs: missing "staticIps": expected the list of the NLB's Elastic IPs (pulumi stack output staticIps); is this the stack's output?
+outputs: "entrances": expected a list of {"protocol", "port", "redirect"} objects, got the string "80"
+`
+	if got.Code != exitUsage || got.Stderr != want || got.Stdout != "" {
+		t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant exit 2, no table, stderr:\n%s", got.Code, got.Stdout, got.Stderr, want)
+	}
+}

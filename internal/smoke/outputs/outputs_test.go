@@ -1,4 +1,4 @@
-package main
+package outputs
 
 import (
 	"net/netip"
@@ -8,7 +8,7 @@ import (
 )
 
 func TestParseOutputsOfTheContract(t *testing.T) {
-	got, err := parseOutputs([]byte(`{
+	got, err := Parse([]byte(`{
 		"staticIps":   ["203.0.113.10", "203.0.113.11"],
 		"staticIpv6s": ["2001:db8::10", "2001:db8::11"],
 		"entrances": [
@@ -40,7 +40,7 @@ func TestParseOutputsOfTheContract(t *testing.T) {
 }
 
 func TestParseOutputsOptionalKeys(t *testing.T) {
-	got, err := parseOutputs([]byte(`{"staticIps": ["203.0.113.10"], "staticIpv6s": null, "domain": null,
+	got, err := Parse([]byte(`{"staticIps": ["203.0.113.10"], "staticIpv6s": null, "domain": null,
 		"entrances": [{"protocol": "http", "port": 80, "redirect": null}], "probePath": "/healthz", "mtlsMode": ""}`))
 	if err != nil {
 		t.Fatal(err)
@@ -135,7 +135,7 @@ func TestParseOutputsNamesEveryProblem(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := parseOutputs([]byte(tc.json))
+			_, err := Parse([]byte(tc.json))
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -144,15 +144,5 @@ func TestParseOutputsNamesEveryProblem(t *testing.T) {
 				t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
 			}
 		})
-	}
-}
-
-func TestBadOutputsExitTwoWithTheMessages(t *testing.T) {
-	got := runSmoke(t, `{"staticIpv6s": ["2001:db8::10"], "entrances": "80", "probePath": "/healthz"}`, newFakeNet(), nil)
-	want := `outputs: missing "staticIps": expected the list of the NLB's Elastic IPs (pulumi stack output staticIps); is this the stack's output?
-outputs: "entrances": expected a list of {"protocol", "port", "redirect"} objects, got the string "80"
-`
-	if got.Code != exitUsage || got.Stderr != want || got.Stdout != "" {
-		t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant exit 2, no table, stderr:\n%s", got.Code, got.Stdout, got.Stderr, want)
 	}
 }

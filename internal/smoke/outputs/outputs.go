@@ -1,4 +1,8 @@
-package main
+// Package outputs is the contract between the stack and its smoke check: the part of the
+// stack's outputs (`pulumi stack output --json`) that internal/smoke reads, and Parse,
+// which checks them. The program's engine tests parse the stack's real outputs with it,
+// so the stack and the check cannot drift apart.
+package outputs
 
 import (
 	"bytes"
@@ -10,7 +14,7 @@ import (
 	"strings"
 )
 
-// Outputs is the part of the stack's outputs the smoke check reads: see the package
+// Outputs is the part of the stack's outputs the smoke check reads: see internal/smoke's package
 // comment for the contract.
 type Outputs struct {
 	StaticIPs    []netip.Addr // the NLB's Elastic IPs, one per AZ; never empty
@@ -58,9 +62,9 @@ var missingHint = map[string]string{
 	keyProbePath: `expected the path the NLB's health check asks for through the ALB, e.g. "/healthz"; does the stack export it?`,
 }
 
-// parseOutputs reads the JSON that `pulumi stack output --json` prints. It reports every
+// Parse reads the JSON that `pulumi stack output --json` prints. It reports every
 // problem at once; keys it does not know are the stack's other outputs and are ignored.
-func parseOutputs(data []byte) (Outputs, error) {
+func Parse(data []byte) (Outputs, error) {
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
 		return Outputs{}, errors.New("outputs: empty; expected the JSON object that `pulumi stack output --json` prints")
