@@ -67,33 +67,54 @@ func settingInfo(key string) (Info, bool) {
 	return Info{}, false
 }
 
+// PulumiConfig is the main program's Pulumi.yaml config section (Registry.PulumiConfig).
+func PulumiConfig() string { return stackSettings.PulumiConfig() }
+
 // PulumiConfig is Pulumi.yaml's config section: every top-level key with its type,
 // default and description, which ends with what the key allows.
-func PulumiConfig() string {
+func (g *Registry[C]) PulumiConfig() string {
 	var b strings.Builder
 	b.WriteString("config:\n")
 	group := Group(-1)
-	for _, s := range Settings() {
-		if s.EntryOnly {
+	for _, s := range g.Settings() {
+		if s.EntryOnly || s.Qualified() {
 			continue
 		}
-		if s.Group != group {
-			group = s.Group
-			fmt.Fprintf(&b, "  # --- %s ---\n", strings.ToLower(group.Title()))
+		if s.Group != group && g.opts.GroupTitle != nil {
+			fmt.Fprintf(&b, "  # --- %s ---\n", strings.ToLower(g.opts.GroupTitle(s.Group)))
 		}
+		group = s.Group
 		fmt.Fprintf(&b, "  %s:\n    type: %s\n", s.Key, s.Schema)
 		if s.Items != "" {
 			fmt.Fprintf(&b, "    items:\n      type: %s\n", s.Items)
 		}
 		fmt.Fprintf(&b, "    default: %s\n", yamlValue(s.Default))
-		fmt.Fprintf(&b, "    description: %s\n", yamlValue(description(s)))
+		fmt.Fprintf(&b, "    description: %s\n", yamlValue(g.description(s)))
 	}
 	return b.String()
 }
 
+// GeneratePulumiYAML is pulumiYAML with its config section, which runs from the marker
+// line to the end of the file, rewritten from the registry: for a program without a
+// template section (the bootstrap). It fails when the marker is missing.
+func (g *Registry[C]) GeneratePulumiYAML(pulumiYAML []byte) ([]byte, error) {
+	marker := g.configMarker()
+	i := bytes.Index(pulumiYAML, []byte(marker))
+	if i < 0 {
+		return nil, fmt.Errorf("Pulumi.yaml: no line %q before the config section", strings.SplitN(marker, "\n", 2)[0])
+	}
+	return append(bytes.Clone(pulumiYAML[:i]), marker+g.PulumiConfig()...), nil
+}
+
+// configMarker is the line before a Pulumi.yaml's generated config section, which runs to
+// the end of the file.
+func (g *Registry[C]) configMarker() string {
+	return fmt.Sprintf("# The config section is generated from %s by `go generate ./...`;\n# edit the registry, not this section.\n", g.opts.Source)
+}
+
 // description is the doc line and what the setting allows.
-func description(s Info) string {
-	allowed := allowedText(s)
+func (g *Registry[C]) description(s Info) string {
+	allowed := g.allowedText(s)
 	if allowed == "" {
 		return s.Doc
 	}
@@ -101,9 +122,13 @@ func description(s Info) string {
 }
 
 // allowedText is the rule's words and the cross-checks' notes.
-func allowedText(s Info) string {
-	return joinNonEmpty("; ", append([]string{s.Allows}, Notes(s.Key)...)...)
+func (g *Registry[C]) allowedText(s Info) string {
+	return joinNonEmpty("; ", append([]string{s.Allows}, g.Notes(s.Key)...)...)
 }
+
+// description and allowedText of a main program setting.
+func description(s Info) string { return stackSettings.description(s) }
+func allowedText(s Info) string { return stackSettings.allowedText(s) }
 
 // yamlValue is a value as one line of YAML: lists and maps in flow style.
 func yamlValue(v any) string {
