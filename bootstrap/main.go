@@ -7,6 +7,8 @@
 // The program is package account, whose tests run with the module's.
 package main
 
+//go:generate go run ./gendocs
+
 import (
 	"github.com/example/nlb-alb-fargate/bootstrap/account"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
