@@ -274,27 +274,33 @@ func headings(md string) []string {
 	return out
 }
 
-// DocFiles are the Markdown files the generated tables may live in and link to, read from
-// the project directory root: README.md and docs/*.md, by path from root ("README.md",
-// "docs/configuration.md").
+// DocFiles are the Markdown files the generated tables may live in and link to: every
+// Markdown file under the project directory root (README.md, docs/*.md, app/README.md, …)
+// outside hidden directories, by path from root ("README.md", "docs/configuration.md").
 func DocFiles(root string) (map[string][]byte, error) {
-	paths, err := filepath.Glob(filepath.Join(root, "docs", "*.md"))
-	if err != nil {
-		return nil, err
-	}
 	docs := map[string][]byte{}
-	for _, p := range append([]string{filepath.Join(root, "README.md")}, paths...) {
-		b, err := os.ReadFile(p)
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
 		if err != nil {
-			return nil, err
+			return err
 		}
-		rel, err := filepath.Rel(root, p)
+		if d.IsDir() && path != root && strings.HasPrefix(d.Name(), ".") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(d.Name(), ".md") {
+			return nil
+		}
+		b, err := os.ReadFile(path)
 		if err != nil {
-			return nil, err
+			return err
+		}
+		rel, err := filepath.Rel(root, path)
+		if err != nil {
+			return err
 		}
 		docs[filepath.ToSlash(rel)] = b
-	}
-	return docs, nil
+		return nil
+	})
+	return docs, err
 }
 
 // Generate returns Pulumi.yaml (its template and config sections) and the Markdown files

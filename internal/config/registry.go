@@ -16,7 +16,7 @@ import (
 	"strings"
 )
 
-// Group is the README table that documents a setting.
+// Group is the table of docs/configuration.md that documents a setting.
 type Group int
 
 const (
@@ -27,10 +27,10 @@ const (
 	GroupService
 )
 
-// Groups are the README's settings tables, in their order.
+// Groups are docs/configuration.md's settings tables, in their order.
 var Groups = []Group{GroupNetwork, GroupIngress, GroupStaticIPs, GroupOperations, GroupService}
 
-// Title is the heading of the group's README section.
+// Title is the heading of the group's section in docs/configuration.md.
 func (g Group) Title() string {
 	return [...]string{"Network", "Ingress", "Static IPs and the account check", "Operations and security baseline", "Service"}[g]
 }
@@ -43,8 +43,8 @@ const (
 	// LevelCommon: one of the few settings most stacks set, listed again in the README's
 	// "The settings you will set".
 	LevelCommon
-	// LevelAdvanced: fixed by AWS's rules or for experts; documented in the README's
-	// "Advanced" table instead of its group's.
+	// LevelAdvanced: fixed by AWS's rules or for experts; documented in the "Advanced"
+	// table of docs/configuration.md instead of its group's.
 	LevelAdvanced
 )
 
@@ -56,10 +56,10 @@ type Setting[C, T any] struct {
 	Group   Group
 	Level   Level
 	Default T
-	// Doc is one line, Pulumi.yaml's description and the README's "Meaning".
+	// Doc is one line, Pulumi.yaml's description and the docs' "Meaning".
 	Doc string
-	// See names the README section that explains more, e.g. "An existing VPC"; the README
-	// links it.
+	// See names the section of the docs (README.md, docs/, …) that explains more, e.g.
+	// "An existing VPC"; the tables link it wherever it is.
 	See     string
 	Allowed Rule[T]
 	// Exactly one of Stack and Service says where the value goes: a stack-wide setting, or
@@ -106,7 +106,7 @@ type Kind[T any] struct {
 	// in words what they allow.
 	check  func(p *Problems, path string, v T)
 	fields string
-	// value is a value as Pulumi.yaml and the README write it.
+	// value is a value as Pulumi.yaml and the docs write it.
 	value func(v T) any
 }
 

@@ -2,7 +2,7 @@ package config
 
 // The settings registry: every key of the stack config, once, with its type, default,
 // description and what it allows, beside the field it fills. Pulumi.yaml's config section
-// and the README's settings tables are generated from it (go generate ./...); rules that
+// and the settings tables of the docs are generated from it (go generate ./...); rules that
 // span several settings are the cross-checks in checks.go.
 
 import (

@@ -1,5 +1,5 @@
 // Command gendocs rewrites the parts of Pulumi.yaml and of the Markdown docs (README.md,
-// docs/*.md) that are generated from the settings registry. Run it from the project
+// docs/configuration.md) that are generated from the settings registry. Run it from the project
 // directory: go generate ./...
 package main
 
