@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/example/nlb-alb-fargate/internal/doclinks"
 )
 
 // The two commands a newcomer copies from the README are the ones that work: the one that
@@ -51,6 +53,38 @@ func TestCIRunsTheReadmesTestCommand(t *testing.T) {
 	}
 	if !runsCI {
 		t.Errorf("ci.yml has no step that runs bash .ci/run")
+	}
+}
+
+// Stacks are made one way everywhere the project tells a reader to make one:
+// `pulumi stack select --create` (with --secrets-provider for a team's stacks), which also
+// selects a stack that exists, never `pulumi stack init`, which fails on one.
+func TestStacksAreMadeWithStackSelectCreate(t *testing.T) {
+	root := filepath.Join("..", "..")
+	files, err := doclinks.Files(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, glob := range []string{"examples/*.yaml", ".github/workflows/*.yml", ".ci/*", "bootstrap/*.go"} {
+		more, err := filepath.Glob(filepath.Join(root, filepath.FromSlash(glob)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range more {
+			rel, _ := filepath.Rel(root, m)
+			files = append(files, filepath.ToSlash(rel))
+		}
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(b), "\n") {
+			if strings.Contains(line, "stack init") {
+				t.Errorf("%s:%d: %q: make a stack with pulumi stack select --create", f, i+1, strings.TrimSpace(line))
+			}
+		}
 	}
 }
 
