@@ -2,8 +2,9 @@ package account
 
 // The bootstrap's settings, declared through the main program's settings machinery
 // (internal/config): one registry entry per key, beside the field it fills, with its
-// default, its description and what it allows. bootstrap/Pulumi.yaml's config section is
-// generated from the entries (go generate ./...), and the same reader refuses what the
+// default, its description and what it allows. bootstrap/Pulumi.yaml's config section and
+// the table in docs/team.md are generated from the entries (go generate ./...), and the
+// same reader refuses what the
 // main program refuses: unknown keys with a suggestion, keys under another project's
 // name, values of the wrong type, every problem at once in the same shape
 // ("key: invalid value "x": must be …"), before any resource is registered.
@@ -55,7 +56,7 @@ var bootstrapSettings = config.NewRegistry(config.Options[settings]{
 		`must be a Region name such as "us-east-1"`),
 		Doc:   "The Region of the state bucket and the keys, and the one the roles may deploy to.",
 		Stack: func(s *settings) *string { return &s.Region }},
-	&setting[string]{Key: "githubRepository", Allowed: required(repositoryPattern, "owner/name",
+	&setting[string]{Key: "githubRepository", Allowed: required(repositoryPattern, "`owner/name`",
 		"must be owner/name of the repository whose workflows deploy (pulumi config set githubRepository octo-org/nlb-alb-fargate)",
 		"must be owner/name"),
 		Doc:   "The GitHub repository whose workflows deploy.",
@@ -71,25 +72,25 @@ var bootstrapSettings = config.NewRegistry(config.Options[settings]{
 		Doc:   "The stack pull requests preview with the read-only preview role, whose state and secrets that role reads.",
 		Stack: func(s *settings) *string { return &s.PreviewStack }},
 	&setting[string]{Key: "keyAlias", Default: "alias/nlb-alb-fargate-secrets", Allowed: keyAlias,
-		Doc:   "Alias of the KMS key that encrypts the state bucket; each environment's secrets key is <keyAlias>-<environment>.",
+		Doc:   "Alias of the KMS key that encrypts the state bucket; each environment's secrets key is `<keyAlias>-<environment>`.",
 		Stack: func(s *settings) *string { return &s.KeyAlias }},
 	&setting[int]{Key: "stateVersionRetentionDays", Default: 90, Allowed: config.Between(1, 3650),
 		Doc:   "Days S3 keeps a state file's previous versions before expiring them.",
 		Stack: func(s *settings) *int { return &s.VersionRetention }},
-	&setting[string]{Key: "oidcProviderArn", Allowed: config.Matching(oidcArnPattern, "an IAM OIDC provider's ARN for token.actions.githubusercontent.com",
+	&setting[string]{Key: "oidcProviderArn", Allowed: config.Matching(oidcArnPattern, "an IAM OIDC provider's ARN for `token.actions.githubusercontent.com`",
 		"the ARN of an OIDC provider for token.actions.githubusercontent.com, or empty"),
-		Doc:   "An existing IAM OIDC provider for token.actions.githubusercontent.com to trust; empty creates one (IAM allows one per account).",
+		Doc:   "An existing IAM OIDC provider for `token.actions.githubusercontent.com` to trust; empty creates one (IAM allows one per account).",
 		Stack: func(s *settings) *string { return &s.OIDCProviderArn }},
 	&setting[string]{Key: "project", Default: "nlb-alb-fargate", Allowed: projectName,
-		Doc:   "The main program's project name (its Pulumi.yaml name), which names its stacks' state, roles (/<project>/<stack>/) and buckets (<project>-<stack>-…).",
+		Doc:   "The main program's project name (its Pulumi.yaml name), which names its stacks' state, roles (`/<project>/<stack>/`) and buckets (`<project>-<stack>-…`).",
 		Stack: func(s *settings) *string { return &s.Project }},
 	&setting[map[string][]string]{Key: "existingBuckets", Default: map[string][]string{}, Allowed: bucketNames,
 		Kind: config.JSON[map[string][]string]("object", "",
 			`must be an object of environment names to lists of bucket names, e.g. {"dev": ["access-logs-1a2b3c4"]}`),
-		Doc:   `Per environment, the exact names of buckets its stack made before buckets were named <project>-<stack>-… (they keep their names), e.g. {"dev": ["access-logs-1a2b3c4"]}.`,
+		Doc:   "Per environment, the exact names of buckets its stack made before buckets were named `<project>-<stack>-…` (they keep their names), e.g. `{\"dev\": [\"access-logs-1a2b3c4\"]}`.",
 		Stack: func(s *settings) *map[string][]string { return &s.ExistingBuckets }},
 	&setting[bool]{Key: "legacyRoleCleanup",
-		Doc:   "Temporary, for one release, lets the deploy roles delete the roles stacks made before the permissions boundary (root path, *-exec-role-*, *-task-role-*, flow-logs-role-*). Deletion only; set it back to false once every stack has been deployed.",
+		Doc:   "Temporary, for one release, lets the deploy roles delete the roles stacks made before the permissions boundary (root path, `*-exec-role-*`, `*-task-role-*`, `flow-logs-role-*`). Deletion only; set it back to false once every stack has been deployed.",
 		Stack: func(s *settings) *bool { return &s.LegacyRoleCleanup }},
 )
 
@@ -204,6 +205,15 @@ var crossChecks = []config.CrossCheck[settings]{
 // registry (go generate ./..., bootstrap/gendocs).
 func GeneratePulumiYAML(pulumiYAML []byte) ([]byte, error) {
 	return bootstrapSettings.GeneratePulumiYAML(pulumiYAML)
+}
+
+// SettingsTableTitle names the generated table of the bootstrap's settings in docs/team.md.
+const SettingsTableTitle = "bootstrap"
+
+// GenerateSettingsTable is docs/team.md with the table of the bootstrap's settings
+// rewritten from the registry (go generate ./..., bootstrap/gendocs).
+func GenerateSettingsTable(teamMD []byte) ([]byte, error) {
+	return bootstrapSettings.GenerateTable(teamMD, SettingsTableTitle)
 }
 
 // loadSettings reads and checks the stack's config.

@@ -125,20 +125,28 @@ func TestParseSettingsDefaults(t *testing.T) {
 	}
 }
 
-// bootstrap/Pulumi.yaml's config section is what the registry generates: a change to a
-// setting that skipped `go generate ./...` fails here.
-func TestGeneratedPulumiYAMLIsCurrent(t *testing.T) {
-	path := filepath.Join("..", "Pulumi.yaml")
-	got, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := GeneratePulumiYAML(got)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(got) != string(want) {
-		t.Errorf("bootstrap/Pulumi.yaml is stale: run go generate ./...; it should read:\n%s", want)
+// bootstrap/Pulumi.yaml's config section and the table of the settings in docs/team.md
+// are what the registry generates: a change to a setting that skipped `go generate ./...`
+// fails here.
+func TestGeneratedDocsAreCurrent(t *testing.T) {
+	for _, f := range []struct {
+		path     string
+		generate func([]byte) ([]byte, error)
+	}{
+		{filepath.Join("..", "Pulumi.yaml"), GeneratePulumiYAML},
+		{filepath.Join("..", "..", "docs", "team.md"), GenerateSettingsTable},
+	} {
+		got, err := os.ReadFile(f.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := f.generate(got)
+		if err != nil {
+			t.Fatalf("%s: %v", f.path, err)
+		}
+		if string(got) != string(want) {
+			t.Errorf("%s is stale: run go generate ./...; it should read:\n%s", f.path, want)
+		}
 	}
 }
 

@@ -23,9 +23,12 @@ import (
 // which run to the end of the file.
 const configMarker = "# The template and config sections are generated from internal/config/settings.go by `go generate ./...`;\n# edit the registry, not these sections.\n"
 
-// tableBegin is the Markdown marker before a generated table.
-func tableBegin(title string) string {
-	return fmt.Sprintf("<!-- BEGIN settings table %q: generated from internal/config/settings.go by `go generate ./...` -->\n", title)
+// tableBegin is the Markdown marker before a generated table of the main program's.
+func tableBegin(title string) string { return stackSettings.tableBegin(title) }
+
+// tableBegin is the Markdown marker before a generated table of g's settings.
+func (g *Registry[C]) tableBegin(title string) string {
+	return fmt.Sprintf("<!-- BEGIN settings table %q: generated from %s by `go generate ./...` -->\n", title, g.opts.Source)
 }
 
 const tableEnd = "<!-- END settings table -->\n"
@@ -173,16 +176,46 @@ func docTables() []docTable {
 	}})
 }
 
-// settingsTable is the full table of the settings keep selects.
+// settingsTable is the full table of the main program's settings keep selects.
 func settingsTable(l *linker, keep func(Info) bool) string {
+	return stackSettings.settingsTable(l, keep)
+}
+
+// settingsTable is the full table of the settings of g that keep selects.
+func (g *Registry[C]) settingsTable(l *linker, keep func(Info) bool) string {
 	var b strings.Builder
 	b.WriteString("| Key | Type | Default | Allowed | Meaning |\n|---|---|---|---|---|\n")
-	for _, s := range Settings() {
+	for _, s := range g.Settings() {
 		if keep(s) {
-			fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", s.Key, s.Schema, cell(readmeValue(s.Default)), cell(allowedText(s)), cell(meaning(l, s)))
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", s.Key, s.Schema, cell(readmeValue(s.Default)), cell(g.allowedText(s)), cell(meaning(l, s)))
 		}
 	}
 	return b.String()
+}
+
+// GenerateTable is the Markdown text md with the table of every setting of g (the
+// provider's it reads too, such as aws:region) rewritten between its markers: the line
+// "<!-- BEGIN settings table "<title>": generated from <Source> …" and tableEnd. It is
+// for a registry whose settings link no section (See); the main program's tables are
+// Generate's.
+func (g *Registry[C]) GenerateTable(md []byte, title string) ([]byte, error) {
+	for _, s := range g.Settings() {
+		if s.See != "" {
+			return nil, fmt.Errorf("setting %s: See links a section, which GenerateTable does not", s.Key)
+		}
+	}
+	begin := g.tableBegin(title)
+	doc := string(md)
+	start := strings.Index(doc, begin)
+	if start < 0 {
+		return nil, fmt.Errorf("no generated table %q: put %q and %q around it", title, begin, tableEnd)
+	}
+	end := strings.Index(doc[start:], tableEnd)
+	if end < 0 {
+		return nil, fmt.Errorf("no %q after %q", tableEnd, begin)
+	}
+	end += start
+	return []byte(doc[:start+len(begin)] + g.settingsTable(nil, func(Info) bool { return true }) + doc[end:]), nil
 }
 
 // commonTable is the short table of the settings most stacks set, each linked to its
