@@ -553,17 +553,20 @@ const (
 	tableEnd   = "<!-- END change table -->"
 )
 
+// changeTableFile holds the change table "What a change does".
+const changeTableFile = "docs/changes.md"
+
 // checkReadmeTable compares the README's table with the rows, or rewrites it with -update.
 func checkReadmeTable(t *testing.T, rows []string) {
 	t.Helper()
-	readme, err := os.ReadFile("README.md")
+	readme, err := os.ReadFile(changeTableFile)
 	if err != nil {
 		t.Fatal(err)
 	}
 	before, rest, ok1 := strings.Cut(string(readme), tableBegin)
 	_, after, ok2 := strings.Cut(rest, tableEnd)
 	if !ok1 || !ok2 {
-		t.Fatalf("README.md has no change table between %q and %q", tableBegin, tableEnd)
+		t.Fatalf("%s has no change table between %q and %q", changeTableFile, tableBegin, tableEnd)
 	}
 	table := strings.Join(append([]string{
 		"| Change | Replaced | Updated in place | Added (+) / removed (−) | Static IPs and traffic |",
@@ -574,13 +577,13 @@ func checkReadmeTable(t *testing.T, rows []string) {
 		return
 	}
 	if *update {
-		if err := os.WriteFile("README.md", []byte(want), 0o644); err != nil {
+		if err := os.WriteFile(changeTableFile, []byte(want), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("README.md: change table rewritten")
+		t.Logf("%s: change table rewritten", changeTableFile)
 		return
 	}
-	t.Errorf("README.md's change table is not what the changes do; rerun with -update to rewrite it. It should read:\n%s", table)
+	t.Errorf("%s's change table is not what the changes do; rerun with -update to rewrite it. It should read:\n%s", changeTableFile, table)
 }
 
 // devConfig is the dev stack file's config, the base of every change.

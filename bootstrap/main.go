@@ -2,10 +2,12 @@
 // stack from CI: the state bucket of Pulumi's S3 backend and its key, a secrets key per
 // environment, the permissions boundary of the stacks' roles, GitHub's OIDC provider and
 // a role per kind of CI job (preview, drift, a deploy role per environment). Its outputs
-// are what `pulumi login`, `pulumi stack init --secrets-provider`, the stacks'
+// are what `pulumi login`, `pulumi stack select --create --secrets-provider`, the stacks'
 // rolePermissionsBoundary and the workflows need.
 // The program is package account, whose tests run with the module's.
 package main
+
+//go:generate go run ./gendocs
 
 import (
 	"github.com/example/nlb-alb-fargate/bootstrap/account"

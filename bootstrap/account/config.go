@@ -1,8 +1,13 @@
 package account
 
-// The bootstrap's settings: read raw from the stack config, parsed and checked once into
-// a typed struct before any resource is registered, with every problem reported at once
-// in the main program's shape ("key: invalid value "x": must be …").
+// The bootstrap's settings, declared through the main program's settings machinery
+// (internal/config): one registry entry per key, beside the field it fills, with its
+// default, its description and what it allows. bootstrap/Pulumi.yaml's config section and
+// the table in docs/team.md are generated from the entries (go generate ./...), and the
+// same reader refuses what the
+// main program refuses: unknown keys with a suggestion, keys under another project's
+// name, values of the wrong type, every problem at once in the same shape
+// ("key: invalid value "x": must be …"), before any resource is registered.
 
 import (
 	"encoding/json"
@@ -11,7 +16,6 @@ import (
 	"os"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/example/nlb-alb-fargate/internal/config"
@@ -38,27 +42,57 @@ type settings struct {
 	LegacyRoleCleanup bool
 }
 
-// setting is one key of the bootstrap's config: bootstrap/Pulumi.yaml declares the same
-// (TestPulumiYAMLDeclaresTheSettings), with this type and default.
-type setting struct {
-	Key, Type string // Pulumi.yaml's type: string, integer, array
-	Default   any
-	Doc       string
-}
+type setting[T any] = config.Setting[settings, T]
 
-// bootstrapSettings are the keys of the bootstrap's config, besides aws:region.
-var bootstrapSettings = []setting{
-	{"githubRepository", "string", "", "The GitHub repository whose workflows deploy, as owner/name (required)."},
-	{"githubBranch", "string", "main", "The branch whose scheduled runs check drift with the drift role (deploys go through the environments)."},
-	{"githubEnvironments", "array", []string{"dev", "prod"}, "GitHub environments, each deploying the stack of its own name with a deploy role and secrets key of its own; in GitHub, each is limited to the main branch."},
-	{"previewStack", "string", "dev", "The stack pull requests preview with the read-only preview role; one of githubEnvironments, whose state and secrets that role reads."},
-	{"keyAlias", "string", "alias/nlb-alb-fargate-secrets", "Alias of the KMS key that encrypts the state bucket; each environment's secrets key is <keyAlias>-<environment>."},
-	{"stateVersionRetentionDays", "integer", 90, "Days S3 keeps a state file's previous versions before expiring them."},
-	{"oidcProviderArn", "string", "", "An existing IAM OIDC provider for token.actions.githubusercontent.com to trust; empty creates one (IAM allows one per account)."},
-	{"project", "string", "nlb-alb-fargate", "The main program's project name (its Pulumi.yaml name), which names its stacks' state, roles (/<project>/<stack>/) and buckets (<project>-<stack>-…)."},
-	{"existingBuckets", "object", map[string][]string{}, "Per environment, the exact names of buckets its stack made before buckets were named <project>-<stack>-… (they keep their names), e.g. {\"dev\": [\"access-logs-1a2b3c4\"]}."},
-	{"legacyRoleCleanup", "boolean", false, "Temporary, for one release, lets the deploy roles delete the roles stacks made before the permissions boundary (root path, *-exec-role-*, *-task-role-*, flow-logs-role-*). Deletion only; set it back to false once every stack has been deployed."},
-}
+// bootstrapSettings are the keys of the bootstrap's config, in the order of its
+// Pulumi.yaml; aws:region, the provider's key, is read and checked here but declared by
+// the provider.
+var bootstrapSettings = config.NewRegistry(config.Options[settings]{
+	Source:      "bootstrap/account/config.go",
+	CrossChecks: crossChecks,
+},
+	&setting[string]{Key: "aws:region", Allowed: required(regionPattern, "a Region name such as `us-east-1`",
+		`must be the Region of the state bucket and key, e.g. "us-east-1" (pulumi config set aws:region us-east-1)`,
+		`must be a Region name such as "us-east-1"`),
+		Doc:   "The Region of the state bucket and the keys, and the one the roles may deploy to.",
+		Stack: func(s *settings) *string { return &s.Region }},
+	&setting[string]{Key: "githubRepository", Allowed: required(repositoryPattern, "`owner/name`",
+		"must be owner/name of the repository whose workflows deploy (pulumi config set githubRepository octo-org/nlb-alb-fargate)",
+		"must be owner/name"),
+		Doc:   "The GitHub repository whose workflows deploy.",
+		Stack: func(s *settings) *string { return &s.Repository }},
+	&setting[string]{Key: "githubBranch", Default: "main", Allowed: branchName,
+		Doc:   "The branch whose scheduled runs check drift with the drift role (deploys go through the environments).",
+		Stack: func(s *settings) *string { return &s.Branch }},
+	&setting[[]string]{Key: "githubEnvironments", Default: []string{"dev", "prod"}, Allowed: environments,
+		Kind:  config.JSON[[]string]("array", "string", `must be a list of environment names, e.g. ["prod"]`),
+		Doc:   "GitHub environments, each deploying the stack of its own name with a deploy role and secrets key of its own; in GitHub, each is limited to the main branch.",
+		Stack: func(s *settings) *[]string { return &s.Environments }},
+	&setting[string]{Key: "previewStack", Default: "dev",
+		Doc:   "The stack pull requests preview with the read-only preview role, whose state and secrets that role reads.",
+		Stack: func(s *settings) *string { return &s.PreviewStack }},
+	&setting[string]{Key: "keyAlias", Default: "alias/nlb-alb-fargate-secrets", Allowed: keyAlias,
+		Doc:   "Alias of the KMS key that encrypts the state bucket; each environment's secrets key is `<keyAlias>-<environment>`.",
+		Stack: func(s *settings) *string { return &s.KeyAlias }},
+	&setting[int]{Key: "stateVersionRetentionDays", Default: 90, Allowed: config.Between(1, 3650),
+		Doc:   "Days S3 keeps a state file's previous versions before expiring them.",
+		Stack: func(s *settings) *int { return &s.VersionRetention }},
+	&setting[string]{Key: "oidcProviderArn", Allowed: config.Matching(oidcArnPattern, "an IAM OIDC provider's ARN for `token.actions.githubusercontent.com`",
+		"the ARN of an OIDC provider for token.actions.githubusercontent.com, or empty"),
+		Doc:   "An existing IAM OIDC provider for `token.actions.githubusercontent.com` to trust; empty creates one (IAM allows one per account).",
+		Stack: func(s *settings) *string { return &s.OIDCProviderArn }},
+	&setting[string]{Key: "project", Default: "nlb-alb-fargate", Allowed: projectName,
+		Doc:   "The main program's project name (its Pulumi.yaml name), which names its stacks' state, roles (`/<project>/<stack>/`) and buckets (`<project>-<stack>-…`).",
+		Stack: func(s *settings) *string { return &s.Project }},
+	&setting[map[string][]string]{Key: "existingBuckets", Default: map[string][]string{}, Allowed: bucketNames,
+		Kind: config.JSON[map[string][]string]("object", "",
+			`must be an object of environment names to lists of bucket names, e.g. {"dev": ["access-logs-1a2b3c4"]}`),
+		Doc:   "Per environment, the exact names of buckets its stack made before buckets were named `<project>-<stack>-…` (they keep their names), e.g. `{\"dev\": [\"access-logs-1a2b3c4\"]}`.",
+		Stack: func(s *settings) *map[string][]string { return &s.ExistingBuckets }},
+	&setting[bool]{Key: "legacyRoleCleanup",
+		Doc:   "Temporary, for one release, lets the deploy roles delete the roles stacks made before the permissions boundary (root path, `*-exec-role-*`, `*-task-role-*`, `flow-logs-role-*`). Deletion only; set it back to false once every stack has been deployed.",
+		Stack: func(s *settings) *bool { return &s.LegacyRoleCleanup }},
+)
 
 var (
 	repositoryPattern  = regexp.MustCompile(`^[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}$`)
@@ -72,21 +106,133 @@ var (
 	oidcArnPattern     = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token\.actions\.githubusercontent\.com$`)
 )
 
+// The rules of the bootstrap's values alone.
+
+// required allows a value re matches and refuses an empty one: missing says after
+// "missing: " what to set, invalid after "invalid value "x": " what a value must be.
+func required(re *regexp.Regexp, allows, missing, invalid string) config.Rule[string] {
+	return config.NewRule(allows+"; required", func(p *config.Problems, path, v string) {
+		switch {
+		case v == "":
+			p.Add(path, "missing: %s", missing)
+		case !re.MatchString(v):
+			p.Add(path, "invalid value %q: %s", v, invalid)
+		}
+	})
+}
+
+var branchName = config.NewRule("a branch name: letters, digits, `.` `_` `/` `-`; no wildcards", func(p *config.Problems, path, v string) {
+	if !branchPattern.MatchString(v) || strings.Contains(v, "..") {
+		p.Add(path, "invalid value %q: must be a branch name (letters, digits, . _ / -; no wildcards)", v)
+	}
+})
+
+// environments are literal names: a wildcard would widen the role's trust to any
+// environment.
+var environments = config.NewRule("at least one; each a stack's name (letters, digits, `_` `.` `-`; no wildcards), once", func(p *config.Problems, path string, envs []string) {
+	if len(envs) == 0 {
+		p.Add(path, `invalid value []: must name at least one environment, e.g. ["dev", "prod"]`)
+	}
+	for i, e := range envs {
+		if !environmentPattern.MatchString(e) {
+			p.Add(fmt.Sprintf("%s[%d]", path, i), "invalid value %q: must be the name of the stack it deploys (letters, digits, _ . -; no wildcards)", e)
+		}
+		if slices.Index(envs, e) != i {
+			p.Add(fmt.Sprintf("%s[%d]", path, i), "duplicate value %q: each environment has one deploy role and key", e)
+		}
+	}
+})
+
+var keyAlias = config.NewRule("`alias/<name>` (letters, digits, `/` `_` `-`), not under `alias/aws/`", func(p *config.Problems, path, v string) {
+	if !aliasPattern.MatchString(v) || strings.HasPrefix(v, "alias/aws/") {
+		p.Add(path, "invalid value %q: must be alias/<name> (letters, digits, / _ -), not under alias/aws/", v)
+	}
+})
+
+var projectName = config.NewRule("letters, digits, `_` `.` `-`", func(p *config.Problems, path, v string) {
+	if !projectPattern.MatchString(v) {
+		p.Add(path, "invalid value %q: must be the main program's project name: letters, digits, _ . -", v)
+	}
+})
+
+var bucketNames = config.NewRule("each an S3 bucket's name", func(p *config.Problems, path string, byEnv map[string][]string) {
+	for _, env := range slices.Sorted(maps.Keys(byEnv)) {
+		for i, b := range byEnv[env] {
+			if !bucketPattern.MatchString(b) {
+				p.Add(fmt.Sprintf("%s.%s[%d]", path, env, i), "invalid value %q: must be an S3 bucket's name (3 to 63 lower-case letters, digits, . -)", b)
+			}
+		}
+	}
+})
+
+// crossChecks are the rules across the bootstrap's settings: what names an environment
+// must name one of githubEnvironments.
+var crossChecks = []config.CrossCheck[settings]{
+	{Name: "pull requests preview one of the environments",
+		Notes: map[string]string{"previewStack": "one of `githubEnvironments`"},
+		Check: func(s *settings, p *config.Problems) {
+			if p.OK("githubEnvironments", "previewStack") && !slices.Contains(s.Environments, s.PreviewStack) {
+				p.Add("previewStack", "invalid value %q: must be one of githubEnvironments (%s): pull requests preview a stack the bootstrap makes a key for", s.PreviewStack, strings.Join(s.Environments, ", "))
+			}
+		}},
+	{Name: "each environment's secrets key alias fits KMS's 256 characters",
+		Notes: map[string]string{"keyAlias": "with `-<environment>`, at most 256 characters"},
+		Check: func(s *settings, p *config.Problems) {
+			if !p.OK("githubEnvironments", "keyAlias") || !aliasPattern.MatchString(s.KeyAlias) {
+				return
+			}
+			for _, env := range s.Environments {
+				if alias := environmentAlias(s.KeyAlias, env); len(alias) > 256 {
+					p.Add("keyAlias", "invalid value %q: with environment %q its secrets key's alias %s would be %d characters, KMS allows 256", s.KeyAlias, env, alias, len(alias))
+				}
+			}
+		}},
+	{Name: "existing buckets belong to environments",
+		Notes: map[string]string{"existingBuckets": "keys: environments of `githubEnvironments`"},
+		Check: func(s *settings, p *config.Problems) {
+			if !p.OK("githubEnvironments", "existingBuckets") {
+				return
+			}
+			for _, env := range slices.Sorted(maps.Keys(s.ExistingBuckets)) {
+				if !slices.Contains(s.Environments, env) {
+					p.Add("existingBuckets."+env, "unknown environment: must be one of githubEnvironments (%s)", strings.Join(s.Environments, ", "))
+				}
+			}
+		}},
+}
+
+// GeneratePulumiYAML is bootstrap/Pulumi.yaml with its config section rewritten from the
+// registry (go generate ./..., bootstrap/gendocs).
+func GeneratePulumiYAML(pulumiYAML []byte) ([]byte, error) {
+	return bootstrapSettings.GeneratePulumiYAML(pulumiYAML)
+}
+
+// SettingsTableTitle names the generated table of the bootstrap's settings in docs/team.md.
+const SettingsTableTitle = "bootstrap"
+
+// GenerateSettingsTable is docs/team.md with the table of the bootstrap's settings
+// rewritten from the registry (go generate ./..., bootstrap/gendocs).
+func GenerateSettingsTable(teamMD []byte) ([]byte, error) {
+	return bootstrapSettings.GenerateTable(teamMD, SettingsTableTitle)
+}
+
 // loadSettings reads and checks the stack's config.
 func loadSettings(ctx *pulumi.Context) (settings, error) {
 	region, _ := pulumiconfig.New(ctx, "aws").Try("region")
-	return parseSettings(rawConfig(ctx), region)
+	return parseSettings(rawConfig(ctx), region, ctx.Project())
 }
 
-// rawConfig is the project's keys as Pulumi hands them, with any other key of the
-// project's namespace in PULUMI_CONFIG (the CLI's whole config for a Go program), so a
-// misspelt key is reported rather than ignored.
+// rawConfig is the project's settings as Pulumi hands them: every key the registry knows,
+// and every other key in PULUMI_CONFIG (the CLI's whole config for a Go program), so a
+// misspelt key is reported rather than ignored. Keys of other namespaces keep theirs
+// (aws:region, nlb-alb-fargate:githubBranch): the reader refuses those that name one of
+// the bootstrap's settings.
 func rawConfig(ctx *pulumi.Context) map[string]string {
 	raw := map[string]string{}
 	cfg := pulumiconfig.New(ctx, "")
-	for _, s := range bootstrapSettings {
-		if v, err := cfg.Try(s.Key); err == nil {
-			raw[s.Key] = v
+	for _, key := range bootstrapSettings.Keys() {
+		if v, err := cfg.Try(key); err == nil {
+			raw[key] = v
 		}
 	}
 	var all map[string]any
@@ -94,175 +240,33 @@ func rawConfig(ctx *pulumi.Context) map[string]string {
 		return raw
 	}
 	for full, v := range all {
-		if key, ok := strings.CutPrefix(full, ctx.Project()+":"); ok {
-			if _, known := raw[key]; !known {
-				raw[key], _ = v.(string)
-			}
+		key, ok := strings.CutPrefix(full, ctx.Project()+":")
+		if !ok {
+			key = full
+		}
+		if _, known := raw[key]; !known {
+			raw[key], _ = v.(string)
 		}
 	}
 	return raw
 }
 
-// parseSettings checks every value, reporting all problems together.
-func parseSettings(raw map[string]string, region string) (settings, error) {
-	var p config.Problems
-	s := settings{
-		Region: region, Repository: raw["githubRepository"], Branch: orDefault(raw, "githubBranch"),
-		PreviewStack: orDefault(raw, "previewStack"), KeyAlias: orDefault(raw, "keyAlias"),
-		OIDCProviderArn: raw["oidcProviderArn"], Project: orDefault(raw, "project"),
+// parseSettings checks every value, reporting all problems together; project is the
+// bootstrap's own project name, which a key under another name is refused with.
+func parseSettings(raw map[string]string, region, project string) (settings, error) {
+	raw = maps.Clone(raw)
+	if raw == nil {
+		raw = map[string]string{}
 	}
-	for _, key := range unknownKeys(raw) {
-		p.Add(key, "unknown setting; valid settings: %s", strings.Join(settingKeys(), ", "))
+	if region != "" {
+		raw["aws:region"] = region
 	}
-	switch {
-	case region == "":
-		p.Add("aws:region", "missing: must be the Region of the state bucket and key, e.g. \"us-east-1\" (pulumi config set aws:region us-east-1)")
-	case !regionPattern.MatchString(region):
-		p.Add("aws:region", "invalid value %q: must be a Region name such as \"us-east-1\"", region)
+	s, err := bootstrapSettings.Parse(raw, config.Env{Project: project})
+	if err != nil {
+		return settings{}, err
 	}
-	switch {
-	case s.Repository == "":
-		p.Add("githubRepository", "missing: must be owner/name of the repository whose workflows deploy (pulumi config set githubRepository octo-org/nlb-alb-fargate)")
-	case !repositoryPattern.MatchString(s.Repository):
-		p.Add("githubRepository", "invalid value %q: must be owner/name", s.Repository)
-	}
-	if !branchPattern.MatchString(s.Branch) || strings.Contains(s.Branch, "..") {
-		p.Add("githubBranch", "invalid value %q: must be a branch name (letters, digits, . _ / -; no wildcards)", s.Branch)
-	}
-	s.Environments = parseEnvironments(&p, raw)
-	if s.Environments != nil && !slices.Contains(s.Environments, s.PreviewStack) {
-		p.Add("previewStack", "invalid value %q: must be one of githubEnvironments (%s): pull requests preview a stack the bootstrap makes a key for", s.PreviewStack, strings.Join(s.Environments, ", "))
-	}
-	if !aliasPattern.MatchString(s.KeyAlias) || strings.HasPrefix(s.KeyAlias, "alias/aws/") {
-		p.Add("keyAlias", "invalid value %q: must be alias/<name> (letters, digits, / _ -), not under alias/aws/", s.KeyAlias)
-	}
-	for _, env := range s.Environments {
-		if alias := environmentAlias(s.KeyAlias, env); len(alias) > 256 && aliasPattern.MatchString(s.KeyAlias) {
-			p.Add("keyAlias", "invalid value %q: with environment %q its secrets key's alias %s would be %d characters, KMS allows 256", s.KeyAlias, env, alias, len(alias))
-		}
-	}
-	s.VersionRetention = parseRetention(&p, raw)
-	if s.OIDCProviderArn != "" && !oidcArnPattern.MatchString(s.OIDCProviderArn) {
-		p.Add("oidcProviderArn", "invalid value %q: must be the ARN of an OIDC provider for token.actions.githubusercontent.com, or empty", s.OIDCProviderArn)
-	}
-	if !projectPattern.MatchString(s.Project) {
-		p.Add("project", "invalid value %q: must be the main program's project name: letters, digits, _ . -", s.Project)
-	}
-	s.ExistingBuckets = parseExistingBuckets(&p, raw, s.Environments)
-	s.LegacyRoleCleanup = parseBool(&p, raw, "legacyRoleCleanup")
-	return s, p.Err("")
+	return *s, nil
 }
 
 // environmentAlias is the alias of an environment's secrets key.
 func environmentAlias(keyAlias, env string) string { return keyAlias + "-" + env }
-
-// parseExistingBuckets reads existingBuckets, an object of environment → bucket names.
-func parseExistingBuckets(p *config.Problems, raw map[string]string, envs []string) map[string][]string {
-	v, ok := raw["existingBuckets"]
-	if !ok {
-		return map[string][]string{}
-	}
-	var byEnv map[string][]string
-	if err := json.Unmarshal([]byte(v), &byEnv); err != nil {
-		p.Add("existingBuckets", "invalid value %s: must be an object of environment names to lists of bucket names, e.g. {\"dev\": [\"access-logs-1a2b3c4\"]}", v)
-		return map[string][]string{}
-	}
-	for _, env := range slices.Sorted(maps.Keys(byEnv)) {
-		if envs != nil && !slices.Contains(envs, env) {
-			p.Add("existingBuckets."+env, "unknown environment: must be one of githubEnvironments (%s)", strings.Join(envs, ", "))
-		}
-		for i, b := range byEnv[env] {
-			if !bucketPattern.MatchString(b) {
-				p.Add(fmt.Sprintf("existingBuckets.%s[%d]", env, i), "invalid value %q: must be an S3 bucket's name (3 to 63 lower-case letters, digits, . -)", b)
-			}
-		}
-	}
-	return byEnv
-}
-
-// parseBool reads a boolean setting.
-func parseBool(p *config.Problems, raw map[string]string, key string) bool {
-	v, ok := raw[key]
-	if !ok {
-		return defaultOf(key).(bool)
-	}
-	b, err := strconv.ParseBool(v)
-	if err != nil {
-		p.Add(key, "invalid value %q: must be true or false", v)
-	}
-	return b
-}
-
-// parseEnvironments reads githubEnvironments, a JSON list; a wildcard would widen the
-// role's trust to any environment, so names are literal.
-func parseEnvironments(p *config.Problems, raw map[string]string) []string {
-	v, ok := raw["githubEnvironments"]
-	if !ok {
-		return slices.Clone(defaultOf("githubEnvironments").([]string))
-	}
-	var envs []string
-	if err := json.Unmarshal([]byte(v), &envs); err != nil {
-		p.Add("githubEnvironments", "invalid value %s: must be a list of environment names, e.g. [\"prod\"]", v)
-		return nil
-	}
-	if len(envs) == 0 {
-		p.Add("githubEnvironments", "invalid value []: must name at least one environment, e.g. [\"dev\", \"prod\"]")
-	}
-	for i, e := range envs {
-		if !environmentPattern.MatchString(e) {
-			p.Add(fmt.Sprintf("githubEnvironments[%d]", i), "invalid value %q: must be the name of the stack it deploys (letters, digits, _ . -; no wildcards)", e)
-		}
-		if slices.Index(envs, e) != i {
-			p.Add(fmt.Sprintf("githubEnvironments[%d]", i), "duplicate value %q: each environment has one deploy role and key", e)
-		}
-	}
-	return envs
-}
-
-// parseRetention reads stateVersionRetentionDays.
-func parseRetention(p *config.Problems, raw map[string]string) int {
-	v, ok := raw["stateVersionRetentionDays"]
-	if !ok {
-		return defaultOf("stateVersionRetentionDays").(int)
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 || n > 3650 {
-		p.Add("stateVersionRetentionDays", "invalid value %q: must be a whole number of days between 1 and 3650", v)
-	}
-	return n
-}
-
-func orDefault(raw map[string]string, key string) string {
-	if v, ok := raw[key]; ok {
-		return v
-	}
-	return defaultOf(key).(string)
-}
-
-func defaultOf(key string) any {
-	for _, s := range bootstrapSettings {
-		if s.Key == key {
-			return s.Default
-		}
-	}
-	panic("bootstrap: no setting " + key)
-}
-
-func settingKeys() []string {
-	var keys []string
-	for _, s := range bootstrapSettings {
-		keys = append(keys, s.Key)
-	}
-	return keys
-}
-
-func unknownKeys(raw map[string]string) []string {
-	var out []string
-	for k := range raw {
-		if !slices.Contains(settingKeys(), k) {
-			out = append(out, k)
-		}
-	}
-	slices.Sort(out)
-	return out
-}

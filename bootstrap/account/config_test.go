@@ -3,6 +3,7 @@ package account
 import (
 	"encoding/json"
 	"errors"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -43,7 +44,7 @@ func TestParseSettingsRefusesBadConfig(t *testing.T) {
 			raw:    map[string]string{"githubRepository": "octo-org/app", "githubBranch": "*", "githubEnvironments": `["prod","*"]`, "githubrepository": "x"},
 			region: "eu-west-1",
 			want: []string{
-				`githubrepository: unknown setting; valid settings: githubRepository, githubBranch, githubEnvironments, previewStack, keyAlias, stateVersionRetentionDays, oidcProviderArn, project, existingBuckets, legacyRoleCleanup`,
+				`githubrepository: unknown setting; did you mean "githubRepository"?`,
 				`githubBranch: invalid value "*": must be a branch name (letters, digits, . _ / -; no wildcards)`,
 				`githubEnvironments[1]: invalid value "*": must be the name of the stack it deploys (letters, digits, _ . -; no wildcards)`,
 				`previewStack: invalid value "dev": must be one of githubEnvironments (prod, *): pull requests preview a stack the bootstrap makes a key for`,
@@ -55,13 +56,13 @@ func TestParseSettingsRefusesBadConfig(t *testing.T) {
 			region: "eu-west-1",
 			want: []string{
 				`keyAlias: invalid value "alias/aws/secrets": must be alias/<name> (letters, digits, / _ -), not under alias/aws/`,
-				`stateVersionRetentionDays: invalid value "0": must be a whole number of days between 1 and 3650`,
+				`stateVersionRetentionDays: invalid value 0: must be between 1 and 3650`,
 				`oidcProviderArn: invalid value "arn:aws:iam::123456789012:oidc-provider/accounts.google.com": must be the ARN of an OIDC provider for token.actions.githubusercontent.com, or empty`,
 			},
 		},
 		"error if the environments are not a list": {
 			raw: map[string]string{"githubRepository": "octo-org/app", "githubEnvironments": "prod"}, region: "eu-west-1",
-			want: []string{`githubEnvironments: invalid value prod: must be a list of environment names, e.g. ["prod"]`},
+			want: []string{`githubEnvironments: invalid value "prod": must be a list of environment names, e.g. ["prod"]`},
 		},
 		"error if an environment is listed twice, or none is": {
 			raw: map[string]string{"githubRepository": "octo-org/app", "githubEnvironments": `["dev","prod","dev"]`}, region: "eu-west-1",
@@ -77,10 +78,19 @@ func TestParseSettingsRefusesBadConfig(t *testing.T) {
 				"existingBuckets": `{"dev":["access-logs-a1b2c3d","Access_Logs"],"qa":["access-logs-0f0f0f0"]}`},
 			region: "eu-west-1",
 			want: []string{
+				`legacyRoleCleanup: invalid value "yes": must be true or false`,
 				`project: invalid value "nlb alb": must be the main program's project name: letters, digits, _ . -`,
 				`existingBuckets.dev[1]: invalid value "Access_Logs": must be an S3 bucket's name (3 to 63 lower-case letters, digits, . -)`,
 				`existingBuckets.qa: unknown environment: must be one of githubEnvironments (dev, prod)`,
-				`legacyRoleCleanup: invalid value "yes": must be true or false`,
+			},
+		},
+		"error if a key is under another project's name, or of the wrong type": {
+			raw: map[string]string{"githubRepository": "octo-org/app", "nlb-alb-fargate:githubBranch": "main", "stateVersionRetentionDays": "ninety",
+				"nlb-alb-fargate:rolePermissionsBoundary": "arn:aws:iam::123456789012:policy/b"},
+			region: "eu-west-1",
+			want: []string{
+				`nlb-alb-fargate:githubBranch: this project is named "nlb-alb-fargate-bootstrap" in Pulumi.yaml; did you mean nlb-alb-fargate-bootstrap:githubBranch?`,
+				`stateVersionRetentionDays: invalid value "ninety": must be a whole number`,
 			},
 		},
 		"error if the existing buckets are not an object": {
@@ -90,7 +100,7 @@ func TestParseSettingsRefusesBadConfig(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			_, err := parseSettings(tc.raw, tc.region)
+			_, err := parseSettings(tc.raw, tc.region, testProject)
 			var e *config.Error
 			if !errors.As(err, &e) {
 				t.Fatalf("got %v, want the problems %q", err, tc.want)
@@ -104,7 +114,7 @@ func TestParseSettingsRefusesBadConfig(t *testing.T) {
 
 // The defaults are what Pulumi.yaml says they are.
 func TestParseSettingsDefaults(t *testing.T) {
-	s, err := parseSettings(map[string]string{"githubRepository": "octo-org/app"}, "eu-west-1")
+	s, err := parseSettings(map[string]string{"githubRepository": "octo-org/app"}, "eu-west-1", testProject)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,8 +125,34 @@ func TestParseSettingsDefaults(t *testing.T) {
 	}
 }
 
-// bootstrap/Pulumi.yaml declares exactly the settings config.go reads, with their types
-// and defaults (it passes Pulumi's own schema check).
+// bootstrap/Pulumi.yaml's config section and the table of the settings in docs/team.md
+// are what the registry generates: a change to a setting that skipped `go generate ./...`
+// fails here.
+func TestGeneratedDocsAreCurrent(t *testing.T) {
+	for _, f := range []struct {
+		path     string
+		generate func([]byte) ([]byte, error)
+	}{
+		{filepath.Join("..", "Pulumi.yaml"), GeneratePulumiYAML},
+		{filepath.Join("..", "..", "docs", "team.md"), GenerateSettingsTable},
+	} {
+		got, err := os.ReadFile(f.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := f.generate(got)
+		if err != nil {
+			t.Fatalf("%s: %v", f.path, err)
+		}
+		if string(got) != string(want) {
+			t.Errorf("%s is stale: run go generate ./...; it should read:\n%s", f.path, want)
+		}
+	}
+}
+
+// bootstrap/Pulumi.yaml, as Pulumi itself loads it (its schema check), declares exactly
+// the registry's settings with their types and defaults, and the defaults an existing
+// team's bootstrap stack was made with: regenerating it changes no stack.
 func TestPulumiYAMLDeclaresTheSettings(t *testing.T) {
 	project, err := workspace.LoadProject(filepath.Join("..", "Pulumi.yaml"))
 	if err != nil {
@@ -125,25 +161,34 @@ func TestPulumiYAMLDeclaresTheSettings(t *testing.T) {
 	if project.Name.String() != testProject {
 		t.Fatalf("Pulumi.yaml name %q, the tests use %q", project.Name, testProject)
 	}
-	if len(project.Config) != len(bootstrapSettings) {
-		t.Errorf("Pulumi.yaml declares %d keys, config.go reads %d", len(project.Config), len(bootstrapSettings))
+	released := map[string]string{ // key: type and default, as released before the registry
+		"githubRepository": `string ""`, "githubBranch": `string "main"`, "githubEnvironments": `array ["dev","prod"]`,
+		"previewStack": `string "dev"`, "keyAlias": `string "alias/nlb-alb-fargate-secrets"`, "stateVersionRetentionDays": `integer 90`,
+		"oidcProviderArn": `string ""`, "project": `string "nlb-alb-fargate"`, "existingBuckets": `object {}`, "legacyRoleCleanup": `boolean false`,
 	}
-	for _, s := range bootstrapSettings {
+	keys := bootstrapSettings.Keys()
+	if len(project.Config) != len(keys) || len(keys) != len(released) {
+		t.Errorf("Pulumi.yaml declares %d keys, the registry %d, the released bootstrap %d", len(project.Config), len(keys), len(released))
+	}
+	for _, s := range bootstrapSettings.Settings() {
+		if s.Qualified() {
+			if _, ok := project.Config[s.Key]; ok {
+				t.Errorf("%s: declared in Pulumi.yaml, but it is the provider's", s.Key)
+			}
+			continue
+		}
 		decl, ok := project.Config[s.Key]
 		if !ok {
 			t.Errorf("%s: not declared in Pulumi.yaml", s.Key)
 			continue
 		}
-		if decl.TypeName() != s.Type {
-			t.Errorf("%s: Pulumi.yaml type %s, config.go %s", s.Key, decl.TypeName(), s.Type)
-		}
 		got, _ := json.Marshal(decl.Default)
 		want, _ := json.Marshal(s.Default)
-		if string(got) != string(want) {
-			t.Errorf("%s: Pulumi.yaml default %s, config.go %s", s.Key, got, want)
+		if decl.TypeName() != s.Schema || string(got) != string(want) {
+			t.Errorf("%s: Pulumi.yaml %s %s, the registry %s %s", s.Key, decl.TypeName(), got, s.Schema, want)
 		}
-		if decl.Description != s.Doc {
-			t.Errorf("%s: Pulumi.yaml description %q, config.go %q", s.Key, decl.Description, s.Doc)
+		if r := decl.TypeName() + " " + string(got); r != released[s.Key] {
+			t.Errorf("%s: %s, released as %s: an existing team's bootstrap stack would change", s.Key, r, released[s.Key])
 		}
 	}
 }

@@ -33,7 +33,7 @@ func newRoleBoundary(ctx *pulumi.Context, cfg settings, account deploypolicy.Acc
 		return nil, fmt.Errorf("writing the permissions boundary: %w", err)
 	}
 	p, err := iam.NewPolicy(ctx, "role-boundary", &iam.PolicyArgs{
-		Name:        pulumi.String(cfg.Project + "-role-boundary"),
+		Name:        pulumi.String(deploypolicy.BoundaryPolicyName(cfg.Project)),
 		Description: pulumi.String(fmt.Sprintf("The most any role of the %s stacks may do: their permissions boundary", cfg.Project)),
 		Policy:      pulumi.String(doc),
 	})

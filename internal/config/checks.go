@@ -11,106 +11,96 @@ import (
 	"strings"
 )
 
-// CrossCheck is one rule over several settings.
-type CrossCheck struct {
+// CrossCheck is one rule over several settings of the config C.
+type CrossCheck[C any] struct {
 	Name string
 	// Notes is what the rule adds to the "Allowed" column of each setting it constrains.
 	Notes map[string]string
-	check func(c *Stack, p *Problems)
+	// Check reads only values whose paths have no type error (Problems.OK).
+	Check func(c *C, p *Problems)
 }
 
-// CrossChecks are every rule that spans settings.
-var CrossChecks = []CrossCheck{
+// CrossChecks are every rule that spans the main program's settings.
+var CrossChecks = []CrossCheck[Stack]{
 	{Name: "an existing VPC takes vpcId and both subnet lists, one public and one private subnet per AZ",
 		Notes: map[string]string{"vpcId": "with both subnet lists", "privateSubnetIds": "as many as `publicSubnetIds`; no subnet twice"},
-		check: existingVpcTogether},
+		Check: existingVpcTogether},
 	{Name: "azCount follows an existing VPC's subnets",
 		Notes: map[string]string{"azCount": "no more than the region has; with `vpcId`, the number of `publicSubnetIds`"},
-		check: azCountFollowsSubnets},
+		Check: azCountFollowsSubnets},
 	{Name: "vpcId excludes the settings of a new VPC",
 		Notes: map[string]string{"vpcId": "not with `vpcCidr`, `natGateways`, `vpcEndpoints`"},
-		check: existingVpcExcludesNewVpc},
+		Check: existingVpcExcludesNewVpc},
 	{Name: "without NAT gateways, tasks reach ECR and CloudWatch through VPC endpoints",
 		Notes: map[string]string{"natGateways": "`none` needs `vpcEndpoints: true` and images in ECR"},
-		check: noNatNeedsEndpoints},
+		Check: noNatNeedsEndpoints},
 	{Name: "the ALB-type target group's port is the ALB listener's",
 		Notes: map[string]string{"albTargetGroupPort": "equal to `albListenerPort` (AWS's rule for ALB-type target groups)"},
-		check: targetGroupPortIsListenerPort},
+		Check: targetGroupPortIsListenerPort},
 	{Name: "HTTPS: a certificate given or created, with its domain and zone",
 		Notes: map[string]string{"createCertificate": "needs `domain` and a hosted zone; not with `certificateArn`"},
-		check: certificateSource},
+		Check: certificateSource},
 	{Name: "mutual TLS needs the ALB's HTTPS listener",
 		Notes: map[string]string{"mtls": "needs HTTPS (`certificateArn` or `createCertificate`)"},
-		check: mtlsNeedsHTTPS},
+		Check: mtlsNeedsHTTPS},
 	{Name: "mutual TLS leaves plain HTTP nothing but the redirect and the NLB's probe",
 		Notes: map[string]string{"mtls": "with `redirectHttp: true`, and an NLB probe path of its own (not `/`, no `*`)",
 			"redirectHttp": "`true` with `mtls`"},
-		check: mtlsClosesPlainHTTP},
+		Check: mtlsClosesPlainHTTP},
 	{Name: "the client networks fit the security group's rules quota",
 		Notes: map[string]string{"allowedCidrs": fmt.Sprintf("per IP family, entries × listener ports (2 with HTTPS) within the quota \"Inbound or outbound rules per security group\" (%s, %d by default; with `preflight`, the account's own)", SecurityGroupRulesQuotaCode, SecurityGroupRulesQuotaDefault)},
-		check: clientRulesWithinDefaultQuota},
+		Check: clientRulesWithinDefaultQuota},
 	{Name: "the HTTPS port is not an HTTP port",
 		Notes: map[string]string{"httpsListenerPort": "with HTTPS, not `listenerPort` or `albListenerPort`"},
-		check: httpsPortIsItsOwn},
+		Check: httpsPortIsItsOwn},
 	{Name: "a domain and the hosted zone that holds it",
 		Notes: map[string]string{"domain": "inside the hosted zone", "hostedZoneName": "not with `hostedZoneId`"},
-		check: domainInItsZone},
+		Check: domainInItsZone},
 	{Name: "one Elastic IP per AZ",
 		Notes: map[string]string{"eipAllocationIds": "one per AZ; each in the stack's region, a VPC address, and free or already this stack's NLB's (looked up)"},
-		check: oneEIPPerAZ},
+		Check: oneEIPPerAZ},
 	{Name: "unique service names",
 		Notes: map[string]string{"name": "unique"},
-		check: uniqueServiceNames},
+		Check: uniqueServiceNames},
 	{Name: "unique listener rule priorities",
 		Notes: map[string]string{"priority": "unique, not `nlbHealthCheckRulePriority`", "nlbHealthCheckRulePriority": "not a service's `priority`"},
-		check: uniquePriorities},
+		Check: uniquePriorities},
 	{Name: "internal services have ALB listener ports of their own",
 		Notes: map[string]string{"internalPort": "required with `internal`; unique; not an ALB listener port"},
-		check: internalPorts},
+		Check: internalPorts},
 	{Name: "at least one public service",
 		Notes: map[string]string{"internal": "at least one service stays public"},
-		check: onePublicService},
+		Check: onePublicService},
 	{Name: "a public service's listener rule has 1 to 5 condition values",
 		Notes: map[string]string{"pathPatterns": fmt.Sprintf("with `hostHeaders`, 1 to %d values", maxRuleValues), "hostHeaders": "as `pathPatterns`"},
-		check: ruleConditions},
+		Check: ruleConditions},
 	{Name: "a Fargate task size",
 		Notes: map[string]string{"memory": "a Fargate pair with `cpu` (" + fargatePairs() + ")", "containerMemory": "6 to `memory`"},
-		check: fargateTaskSize},
+		Check: fargateTaskSize},
 	{Name: "the ALB health check times out before the next",
 		Notes: map[string]string{"healthCheckTimeout": "less than `healthCheckInterval`"},
-		check: healthCheckTimeoutBelowInterval},
+		Check: healthCheckTimeoutBelowInterval},
 	{Name: "spot or a capacity provider strategy",
 		Notes: map[string]string{"spot": "not with `capacityProviderStrategy`"},
-		check: spotOrStrategy},
+		Check: spotOrStrategy},
 	{Name: "autoscaling bounds hold desiredCount",
 		Notes: map[string]string{"desiredCount": "within `autoscaling` bounds"},
-		check: desiredCountInBounds},
+		Check: desiredCountInBounds},
 	{Name: "an image or a build",
 		Notes: map[string]string{"build": "required without `image`"},
-		check: imageOrBuild},
+		Check: imageOrBuild},
 	{Name: "registry credentials for a private registry's image",
 		Notes: map[string]string{"imageCredentialsSecretArn": "only with an `image` outside ECR"},
-		check: credentialsForPrivateImage},
+		Check: credentialsForPrivateImage},
 	{Name: "taskIdentity is the bundled app's",
 		Notes: map[string]string{"taskIdentity": "only with the bundled app"},
-		check: taskIdentityNeedsBundledApp},
+		Check: taskIdentityNeedsBundledApp},
 	{Name: "the stack's own variables and secrets are named once",
 		Notes: map[string]string{"environment": "not `PORT`, `TASK_IDENTITY`, `MTLS_MODE`, `MTLS_PORT` or another service's `<NAME>_URL`", "secrets": "not also in `environment`"},
-		check: variableNames},
+		Check: variableNames},
 	{Name: "a KMS key for secrets there are",
 		Notes: map[string]string{"secretsKmsKeyArn": "with `secrets` or `imageCredentialsSecretArn`"},
-		check: kmsKeyForSecrets},
-}
-
-// Notes is what the cross-checks add to a setting's "Allowed" column, in their order.
-func Notes(key string) []string {
-	var out []string
-	for _, x := range CrossChecks {
-		if n := x.Notes[key]; n != "" {
-			out = append(out, n)
-		}
-	}
-	return out
+		Check: kmsKeyForSecrets},
 }
 
 var existingVpcKeys = []string{"vpcId", "publicSubnetIds", "privateSubnetIds"}
@@ -582,14 +572,8 @@ func (c *Stack) CheckAccount(account string) error {
 	return p.Err("")
 }
 
-// defaultOf is a setting's default, from the registry.
-func defaultOf[T any](key string) T {
-	s, ok := lookup(key)
-	if !ok {
-		panic("config: no setting " + key)
-	}
-	return s.(*Setting[T]).Default
-}
+// defaultOf is a main program setting's default, from the registry.
+func defaultOf[T any](key string) T { return Default[T](stackSettings, key) }
 
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 

@@ -3,8 +3,10 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,28 +14,29 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// Pulumi.yaml's config section and the README's settings tables are what the registry
-// generates: a change to a setting that skipped `go generate ./...` fails here.
+// Pulumi.yaml's config section and the settings tables of README.md and docs/*.md are
+// what the registry generates: a change to a setting that skipped `go generate ./...`, or
+// a section a table links to moved to another file, fails here.
 func TestGeneratedDocsAreCurrent(t *testing.T) {
 	root := filepath.Join("..", "..")
 	pulumiYAML, err := os.ReadFile(filepath.Join(root, "Pulumi.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	docs, err := DocFiles(root)
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantYAML, wantReadme, err := Generate(pulumiYAML, readme)
+	wantYAML, wantDocs, err := Generate(pulumiYAML, docs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []struct {
-		name      string
-		got, want []byte
-	}{{"Pulumi.yaml", pulumiYAML, wantYAML}, {"README.md", readme, wantReadme}} {
-		if string(f.got) != string(f.want) {
-			t.Errorf("%s is stale: run go generate ./... (first difference at line %d)", f.name, firstDifferentLine(string(f.got), string(f.want)))
+	if string(pulumiYAML) != string(wantYAML) {
+		t.Errorf("Pulumi.yaml is stale: run go generate ./... (first difference at line %d)", firstDifferentLine(string(pulumiYAML), string(wantYAML)))
+	}
+	for _, name := range slices.Sorted(maps.Keys(docs)) {
+		if got, want := string(docs[name]), string(wantDocs[name]); got != want {
+			t.Errorf("%s is stale: run go generate ./... (first difference at line %d)", name, firstDifferentLine(got, want))
 		}
 	}
 }
@@ -92,19 +95,58 @@ func rangeProblems(key string, v int, rangeWords string) []string {
 	return out
 }
 
-// The generated tables link only sections the README has.
-func TestSeeNamesAReadmeSection(t *testing.T) {
-	_, _, err := Generate([]byte(configMarker), []byte(strings.Repeat("x", 1)))
-	if err == nil || !strings.Contains(err.Error(), "no generated table") {
-		t.Errorf("a README without the markers: got %v", err)
+// Every generated table is in one of the docs, and links only sections one of them has:
+// in the same file as #anchor, in another by its relative path.
+func TestGeneratedTablesLinkSectionsOfTheDocs(t *testing.T) {
+	_, _, err := Generate([]byte(configMarker), map[string][]byte{"README.md": []byte("x")})
+	if err == nil || !strings.Contains(err.Error(), `the generated table "The settings you will set" is in 0 of README.md`) {
+		t.Errorf("docs without the markers: got %v", err)
 	}
-	var readme strings.Builder
-	for _, table := range readmeTables() {
-		readme.WriteString(tableBegin(table.title) + tableEnd)
+	var tables strings.Builder
+	for _, table := range docTables() {
+		tables.WriteString(tableBegin(table.title) + tableEnd)
 	}
-	_, _, err = Generate([]byte(configMarker), []byte(readme.String()))
+	_, _, err = Generate([]byte(configMarker), map[string][]byte{"README.md": []byte(tables.String())})
 	if err == nil || !strings.Contains(err.Error(), "which is no heading of README.md") {
-		t.Errorf("a README without the sections settings link to: got %v", err)
+		t.Errorf("docs without the sections settings link to: got %v", err)
+	}
+
+	// The tables in docs/configuration.md, "The settings you will set" in README.md, and
+	// every section a table links to in docs/other.md, except the groups'.
+	var sections strings.Builder
+	for _, s := range Settings() {
+		if s.See != "" {
+			sections.WriteString("## " + s.See + "\n")
+		}
+	}
+	var groups strings.Builder
+	for _, table := range docTables()[1:] {
+		groups.WriteString("## " + table.title + "\n" + tableBegin(table.title) + tableEnd)
+	}
+	_, docs, err := Generate([]byte(configMarker), map[string][]byte{
+		"README.md":             []byte("## The settings you will set\n" + tableBegin("The settings you will set") + tableEnd),
+		"docs/configuration.md": []byte(groups.String()),
+		"docs/other.md":         []byte(sections.String()),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []struct{ file, link string }{
+		{"README.md", "[`certificateArn`](docs/configuration.md#ingress)"},
+		{"README.md", "(docs/other.md#for-partners-allow-listing-and-dns)"},
+		{"docs/configuration.md", "(other.md#what-a-change-does)"},
+	} {
+		if got := string(docs[want.file]); !strings.Contains(got, want.link) {
+			t.Errorf("%s: no link %s:\n%s", want.file, want.link, got)
+		}
+	}
+	_, _, err = Generate([]byte(configMarker), map[string][]byte{
+		"README.md":             []byte("## The settings you will set\n" + tableBegin("The settings you will set") + tableEnd),
+		"docs/configuration.md": []byte(groups.String() + sections.String()),
+		"docs/other.md":         []byte(sections.String()),
+	})
+	if err == nil || !strings.Contains(err.Error(), "must be a heading of exactly one of") {
+		t.Errorf("a section in two files: got %v", err)
 	}
 }
 

@@ -69,10 +69,10 @@ var sslPolicies = []string{
 
 // ECS's limits on a container health check (HealthCheck in the ECS API reference).
 var (
-	ecsHealthCheckInterval    = between(5, 300)
-	ecsHealthCheckTimeout     = between(2, 60)
-	ecsHealthCheckRetries     = between(1, 10)
-	ecsHealthCheckStartPeriod = between(0, 300)
+	ecsHealthCheckInterval    = Between(5, 300)
+	ecsHealthCheckTimeout     = Between(2, 60)
+	ecsHealthCheckRetries     = Between(1, 10)
+	ecsHealthCheckStartPeriod = Between(0, 300)
 )
 
 // WAF's bounds of a rate-based rule's limit (requests per evaluation window).

@@ -24,13 +24,65 @@ type Env struct {
 	Project string
 }
 
-// Parse reads the stack's settings (keys without the project prefix, values as Pulumi
+// Registry is one program's settings: an entry per key of its config C, in the order of its
+// Pulumi.yaml, and the rules that span them. The main program's is the package's own
+// (Parse, Keys, Settings); the bootstrap declares its own with NewRegistry. Both read raw
+// values with the same reader, check them with the same rules and report every problem
+// at once in the same shape.
+type Registry[C any] struct {
+	opts        Options[C]
+	entries     []Entry[C]
+	byKey       map[string]Entry[C]
+	services    map[string]serviceEntry // the service settings, by key
+	serviceKeys []string
+}
+
+// Options are what a Registry has beyond its entries.
+type Options[C any] struct {
+	// Source is the file that declares the entries, which the generated sections name.
+	Source string
+	// CrossChecks are the rules that span several settings, run after every setting's own.
+	CrossChecks []CrossCheck[C]
+	// Services is where a config with service settings keeps its services (the main
+	// program's Stack.Services); nil for one without (then no entry may set Service).
+	Services func(*C) *[]Service
+	// Finish runs last, with the Env: checks of what settings name outside the config (the
+	// files of mtls.caBundle).
+	Finish func(c *C, p *Problems, env Env)
+	// GroupTitle names a Group in Pulumi.yaml's comments; nil writes none.
+	GroupTitle func(Group) string
+}
+
+// NewRegistry checks the entries (a key once, each well formed) and indexes them. An
+// entry that is not is a programming error, which panics and so fails any test.
+func NewRegistry[C any](opts Options[C], entries ...Entry[C]) *Registry[C] {
+	g := &Registry[C]{opts: opts, entries: entries, byKey: map[string]Entry[C]{}, services: map[string]serviceEntry{}}
+	for _, s := range entries {
+		i := s.Info()
+		if _, dup := g.byKey[i.Key]; dup {
+			panic("config: two registry entries for " + i.Key)
+		}
+		if err := s.wellFormed(); err != nil {
+			panic("config: " + i.Key + ": " + err.Error())
+		}
+		if i.PerService && opts.Services == nil {
+			panic("config: " + i.Key + ": a service setting in a registry without Options.Services")
+		}
+		g.byKey[i.Key] = s
+		if i.PerService {
+			g.services[i.Key] = s
+			g.serviceKeys = append(g.serviceKeys, i.Key)
+		}
+	}
+	return g
+}
+
+// Parse reads the config's settings (keys without the project prefix, values as Pulumi
 // hands them: strings, JSON text for lists and objects; a key of another namespace keeps
-// it, as in other:azCount) into the typed config, and checks
-// every setting's own rule and every cross-check, and the files settings name. It returns
-// every problem at once (an *Error), and never changes the config after reading it: what
-// follows from it (the NLB's probe path, the AZs of an existing VPC) is derived by methods.
-func Parse(raw map[string]string, env Env) (*Stack, error) {
+// it, as in other:azCount or aws:region) into a C, and checks every setting's own rule and
+// every cross-check, then Options.Finish. It returns every problem at once (an *Error),
+// and never changes the config after reading it.
+func (g *Registry[C]) Parse(raw map[string]string, env Env) (*C, error) {
 	if env.Secret == nil {
 		env.Secret = func(string) bool { return false }
 	}
@@ -40,40 +92,133 @@ func Parse(raw map[string]string, env Env) (*Stack, error) {
 	if env.Now.IsZero() {
 		env.Now = time.Now()
 	}
-	r := &reader{p: &Problems{}, secret: env.Secret}
-	r.reportUnknownKeys(raw, env.Project)
-	c := &Stack{}
+	r := &reader{p: &Problems{}, secret: env.Secret, services: g.services, serviceKeys: g.serviceKeys}
+	r.reportUnknownKeys(raw, env.Project, g.Keys())
+	c := new(C)
 	r.base = Service{Name: DefaultServiceName}
-	for _, s := range registry { // services comes last: its entries start from base
+	for _, s := range g.entries { // services comes last: its entries start from base
 		v, set := raw[s.Info().Key]
 		s.read(r, v, set, c, &r.base)
 	}
-	if c.Services == nil { // no services entries: the one service of the top-level settings
-		c.Services = []Service{r.base}
+	if g.opts.Services != nil {
+		if svcs := g.opts.Services(c); *svcs == nil { // no services entries: the one service of the top-level settings
+			*svcs = []Service{r.base}
+		}
 	}
-	checkAll(c, r.p)
-	checkCABundle(c, r.p, env)
+	g.check(c, r.p)
+	if g.opts.Finish != nil {
+		g.opts.Finish(c, r.p, env)
+	}
 	if err := r.p.Err(""); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
-// checkAll runs every setting's own rule, then every cross-check, on c.
-func checkAll(c *Stack, p *Problems) {
-	for _, s := range registry {
-		s.check(p, c)
+// check runs every setting's own rule, then every cross-check, on c.
+func (g *Registry[C]) check(c *C, p *Problems) {
+	var services []Service
+	if g.opts.Services != nil {
+		services = *g.opts.Services(c)
 	}
-	for _, x := range CrossChecks {
-		x.check(c, p)
+	for _, s := range g.entries {
+		s.check(p, c, services)
+	}
+	for _, x := range g.opts.CrossChecks {
+		x.Check(c, p)
 	}
 }
 
+// Keys are the top-level keys of the project's config, in the registry's order: not the
+// entries only `services` entries take, nor another namespace's (aws:region), which
+// Pulumi.yaml cannot declare.
+func (g *Registry[C]) Keys() []string {
+	var keys []string
+	for _, s := range g.entries {
+		if i := s.Info(); !i.EntryOnly && !i.Qualified() {
+			keys = append(keys, i.Key)
+		}
+	}
+	return keys
+}
+
+// ServiceKeys are the keys of a services entry.
+func (g *Registry[C]) ServiceKeys() []string { return slices.Clone(g.serviceKeys) }
+
+// Settings describes every setting, in the registry's order.
+func (g *Registry[C]) Settings() []Info {
+	out := make([]Info, len(g.entries))
+	for i, s := range g.entries {
+		out[i] = s.Info()
+	}
+	return out
+}
+
+// Notes is what the cross-checks add to a setting's "Allowed" column, in their order.
+func (g *Registry[C]) Notes(key string) []string {
+	var out []string
+	for _, x := range g.opts.CrossChecks {
+		if n := x.Notes[key]; n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// lookup is the registry entry of a key.
+func (g *Registry[C]) lookup(key string) (Entry[C], bool) {
+	s, ok := g.byKey[key]
+	return s, ok
+}
+
+// Default is a setting's default, from the registry; a key it has not, or of another
+// type, is a programming error.
+func Default[T, C any](g *Registry[C], key string) T {
+	s, ok := g.lookup(key)
+	if !ok {
+		panic("config: no setting " + key)
+	}
+	return s.(*Setting[C, T]).Default
+}
+
+// stack is the main program's registry: settings.go's entries and checks.go's
+// cross-checks. It is made in init, for the cross-checks read defaults from it.
+var stackSettings *Registry[Stack]
+
+func init() {
+	stackSettings = NewRegistry(Options[Stack]{
+		Source:      "internal/config/settings.go",
+		CrossChecks: CrossChecks,
+		Services:    func(c *Stack) *[]Service { return &c.Services },
+		Finish:      checkCABundle,
+		GroupTitle:  Group.Title,
+	}, registry...)
+}
+
+// Parse reads and checks the main program's stack config (Registry.Parse): the typed
+// config, or every problem at once. What follows from it (the NLB's probe path, the AZs
+// of an existing VPC) is derived by methods.
+func Parse(raw map[string]string, env Env) (*Stack, error) { return stackSettings.Parse(raw, env) }
+
+// Keys are the top-level keys of the main program's stack config, in the registry's order.
+func Keys() []string { return stackSettings.Keys() }
+
+// ServiceKeys are the keys of a services entry.
+func ServiceKeys() []string { return stackSettings.ServiceKeys() }
+
+// Settings describes every setting of the main program, in the registry's order.
+func Settings() []Info { return stackSettings.Settings() }
+
+// Notes is what the main program's cross-checks add to a setting's "Allowed" column.
+func Notes(key string) []string { return stackSettings.Notes(key) }
+
 // reader decodes raw values, recording a problem for each of the wrong type.
 type reader struct {
-	p      *Problems
-	secret func(key string) bool
-	base   Service // the top-level service settings: the defaults of every services entry
+	p           *Problems
+	secret      func(key string) bool
+	base        Service                 // the top-level service settings: the defaults of every services entry
+	services    map[string]serviceEntry // the service settings a services entry may set
+	serviceKeys []string
 }
 
 // refusePlainSecret reports a plain-text setting set as a Pulumi secret: its values would
@@ -88,8 +233,7 @@ func (r *reader) refusePlainSecret(path string) {
 // unless its name is one of this project's settings: then it was meant for this project
 // under an old or another name (`pulumi new` renames the project, not the stack files'
 // keys), and is refused with the project's real name.
-func (r *reader) reportUnknownKeys(raw map[string]string, project string) {
-	known := Keys()
+func (r *reader) reportUnknownKeys(raw map[string]string, project string, known []string) {
 	for _, key := range slices.Sorted(maps.Keys(raw)) {
 		_, name, qualified := strings.Cut(key, ":")
 		switch {
@@ -100,59 +244,6 @@ func (r *reader) reportUnknownKeys(raw map[string]string, project string) {
 			r.p.typeError(key, "unknown setting%s", suggestion(key, known))
 		}
 	}
-}
-
-// Keys are the top-level keys of the stack config, in the registry's order.
-func Keys() []string {
-	var keys []string
-	for _, s := range registry {
-		if i := s.Info(); !i.EntryOnly {
-			keys = append(keys, i.Key)
-		}
-	}
-	return keys
-}
-
-// ServiceKeys are the keys of a services entry.
-func ServiceKeys() []string { return slices.Clone(serviceKeys) }
-
-// Settings describes every setting, in the registry's order.
-func Settings() []Info {
-	out := make([]Info, len(registry))
-	for i, s := range registry {
-		out[i] = s.Info()
-	}
-	return out
-}
-
-// byKey is the registry by key; serviceKeys the keys of a services entry. They are
-// filled in init: the services setting reads its entries with them, so a variable
-// initialised from the registry would depend on itself.
-var (
-	byKey       = map[string]entry{}
-	serviceKeys []string
-)
-
-func init() {
-	for _, s := range registry {
-		i := s.Info()
-		if _, dup := byKey[i.Key]; dup {
-			panic("config: two registry entries for " + i.Key) // a programming error, caught by any test
-		}
-		if err := s.wellFormed(); err != nil {
-			panic("config: " + i.Key + ": " + err.Error())
-		}
-		byKey[i.Key] = s
-		if i.PerService {
-			serviceKeys = append(serviceKeys, i.Key)
-		}
-	}
-}
-
-// lookup is the registry entry of a key.
-func lookup(key string) (entry, bool) {
-	s, ok := byKey[key]
-	return s, ok
 }
 
 // serviceList is the Kind of `services`: each entry starts from the top-level service
@@ -190,9 +281,9 @@ func (r *reader) serviceEntry(path string, e any) (Service, bool) {
 	svc := r.base
 	svc.Name, svc.Path = "", path+"."
 	for _, key := range slices.Sorted(maps.Keys(entry)) {
-		s, ok := lookup(key)
-		if !ok || !s.Info().PerService {
-			r.p.typeError(svc.Path+key, "unknown setting%s", suggestion(key, serviceKeys))
+		s, ok := r.services[key]
+		if !ok {
+			r.p.typeError(svc.Path+key, "unknown setting%s", suggestion(key, r.serviceKeys))
 			continue
 		}
 		if s.plain() && r.secret("services") {

@@ -16,7 +16,7 @@ import (
 	"strings"
 )
 
-// Group is the README table that documents a setting.
+// Group is the table of docs/configuration.md that documents a setting.
 type Group int
 
 const (
@@ -27,10 +27,10 @@ const (
 	GroupService
 )
 
-// Groups are the README's settings tables, in their order.
+// Groups are docs/configuration.md's settings tables, in their order.
 var Groups = []Group{GroupNetwork, GroupIngress, GroupStaticIPs, GroupOperations, GroupService}
 
-// Title is the heading of the group's README section.
+// Title is the heading of the group's section in docs/configuration.md.
 func (g Group) Title() string {
 	return [...]string{"Network", "Ingress", "Static IPs and the account check", "Operations and security baseline", "Service"}[g]
 }
@@ -43,28 +43,29 @@ const (
 	// LevelCommon: one of the few settings most stacks set, listed again in the README's
 	// "The settings you will set".
 	LevelCommon
-	// LevelAdvanced: fixed by AWS's rules or for experts; documented in the README's
-	// "Advanced" table instead of its group's.
+	// LevelAdvanced: fixed by AWS's rules or for experts; documented in the "Advanced"
+	// table of docs/configuration.md instead of its group's.
 	LevelAdvanced
 )
 
-// Setting is one key of the stack config. T is its Go type: the field it fills is a *T,
-// so a setting whose declared type differs from its field does not compile.
-type Setting[T any] struct {
+// Setting is one key of a program's config C (the main program's Stack, the bootstrap's
+// settings). T is its Go type: the field it fills is a *T, so a setting whose declared
+// type differs from its field does not compile.
+type Setting[C, T any] struct {
 	Key     string
 	Group   Group
 	Level   Level
 	Default T
-	// Doc is one line, Pulumi.yaml's description and the README's "Meaning".
+	// Doc is one line, Pulumi.yaml's description and the docs' "Meaning".
 	Doc string
-	// See names the README section that explains more, e.g. "An existing VPC"; the README
-	// links it.
+	// See names the section of the docs (README.md, docs/, …) that explains more, e.g.
+	// "An existing VPC"; the tables link it wherever it is.
 	See     string
 	Allowed Rule[T]
 	// Exactly one of Stack and Service says where the value goes: a stack-wide setting, or
 	// a service setting, which each `services` entry may set too (the top-level value is
-	// their default).
-	Stack   func(*Stack) *T
+	// their default; only a registry with Options.Services has them).
+	Stack   func(*C) *T
 	Service func(*Service) *T
 	// EntryOnly: a service setting only `services` entries take (name).
 	EntryOnly bool
@@ -105,25 +106,32 @@ type Kind[T any] struct {
 	// in words what they allow.
 	check  func(p *Problems, path string, v T)
 	fields string
-	// value is a value as Pulumi.yaml and the README write it.
+	// value is a value as Pulumi.yaml and the docs write it.
 	value func(v T) any
 }
 
-// entry is a Setting of any type, as the parser and the documentation use it.
-type entry interface {
-	Info() Info
+// Entry is a Setting of any type of the config C, as the parser and the documentation
+// use it.
+type Entry[C any] interface {
+	serviceEntry
 	// read sets the setting in c (a stack setting) or in base (a service setting, the
 	// default of every `services` entry) from its raw value, or its default.
-	read(r *reader, raw string, set bool, c *Stack, base *Service)
-	// readEntry sets a service setting from a `services` entry's value.
-	readEntry(r *reader, path string, v any, s *Service)
-	// check runs the setting's own rules on c: on each service for a service setting.
-	check(p *Problems, c *Stack)
-	plain() bool
+	read(r *reader, raw string, set bool, c *C, base *Service)
+	// check runs the setting's own rules on c, or on each of services for a service
+	// setting.
+	check(p *Problems, c *C, services []Service)
 	// rangeOf is the range the setting's rule allows, for a whole number between two ends.
 	rangeOf() (lo, hi int, ok bool)
 	// wellFormed says what is wrong with the entry itself, if anything.
 	wellFormed() error
+}
+
+// serviceEntry is what reading a `services` entry needs of a setting, whatever the config.
+type serviceEntry interface {
+	Info() Info
+	// readEntry sets a service setting from a `services` entry's value.
+	readEntry(r *reader, path string, v any, s *Service)
+	plain() bool
 }
 
 // Info is what the documentation says of a setting.
@@ -140,14 +148,18 @@ type Info struct {
 	Level      Level
 }
 
-func (s *Setting[T]) kind() *Kind[T] {
+func (s *Setting[C, T]) kind() *Kind[T] {
 	if s.Kind != nil {
 		return s.Kind
 	}
 	return basicKind[T]()
 }
 
-func (s *Setting[T]) Info() Info {
+// Qualified reports whether the key is of another namespace (aws:region): a provider's
+// setting the program reads and checks, which its Pulumi.yaml cannot declare.
+func (i Info) Qualified() bool { return strings.Contains(i.Key, ":") }
+
+func (s *Setting[C, T]) Info() Info {
 	k := s.kind()
 	allows := s.Allowed.Allows
 	if k.fields != "" {
@@ -157,28 +169,30 @@ func (s *Setting[T]) Info() Info {
 		Doc: s.Doc, See: s.See, Allows: allows, PerService: s.Service != nil, EntryOnly: s.EntryOnly, Level: s.Level}
 }
 
-func (s *Setting[T]) plain() bool { return s.Plain }
+func (s *Setting[C, T]) plain() bool { return s.Plain }
 
-func (s *Setting[T]) wellFormed() error {
+func (s *Setting[C, T]) wellFormed() error {
 	switch {
 	case (s.Stack == nil) == (s.Service == nil):
 		return fmt.Errorf("give exactly one of Stack and Service")
 	case s.EntryOnly && s.Service == nil:
 		return fmt.Errorf("EntryOnly is for service settings")
+	case strings.Contains(s.Key, ":") && s.Service != nil:
+		return fmt.Errorf("a setting of another namespace is no service setting")
 	case s.Doc == "":
 		return fmt.Errorf("no Doc")
 	}
 	return nil
 }
 
-func (s *Setting[T]) rangeOf() (lo, hi int, ok bool) {
+func (s *Setting[C, T]) rangeOf() (lo, hi int, ok bool) {
 	if b := s.Allowed.bounds; b != nil {
 		return b[0], b[1], true
 	}
 	return 0, 0, false
 }
 
-func (s *Setting[T]) read(r *reader, raw string, set bool, c *Stack, base *Service) {
+func (s *Setting[C, T]) read(r *reader, raw string, set bool, c *C, base *Service) {
 	if set && s.Plain && r.secret(s.Key) {
 		r.refusePlainSecret(s.Key)
 	}
@@ -195,7 +209,7 @@ func (s *Setting[T]) read(r *reader, raw string, set bool, c *Stack, base *Servi
 	}
 }
 
-func (s *Setting[T]) readEntry(r *reader, path string, v any, svc *Service) {
+func (s *Setting[C, T]) readEntry(r *reader, path string, v any, svc *Service) {
 	k := s.kind()
 	typed, ok := k.decode(r, path, v)
 	if !ok {
@@ -208,7 +222,7 @@ func (s *Setting[T]) readEntry(r *reader, path string, v any, svc *Service) {
 	*at = typed
 }
 
-func (s *Setting[T]) check(p *Problems, c *Stack) {
+func (s *Setting[C, T]) check(p *Problems, c *C, services []Service) {
 	run := func(path string, v T) {
 		if !p.OK(path) {
 			return
@@ -222,8 +236,8 @@ func (s *Setting[T]) check(p *Problems, c *Stack) {
 		run(s.Key, *s.Stack(c))
 		return
 	}
-	for i := range c.Services {
-		svc := &c.Services[i]
+	for i := range services {
+		svc := &services[i]
 		if s.EntryOnly && svc.Path == "" {
 			continue // the single service is named by the stack
 		}
@@ -371,6 +385,51 @@ func mergeMaps(base, over map[string]string) map[string]string {
 	}
 	maps.Copy(out, over)
 	return out
+}
+
+// JSON is the Kind of a value read as JSON text into T (a list or a map of lists), for
+// Pulumi.yaml's type schema (items: an array's item type); want says, after "invalid value
+// <v>: ", what a value that does not read must be.
+func JSON[T any](schema, items, want string) *Kind[T] {
+	return &Kind[T]{
+		Schema: schema, Items: items,
+		decode: func(r *reader, path string, v any) (T, bool) {
+			var t T
+			text, ok := v.(string)
+			if !ok {
+				b, err := json.Marshal(v)
+				if err != nil {
+					r.p.typeError(path, "invalid value %s: %s", Describe(v), want)
+					return t, false
+				}
+				text = string(b)
+			}
+			if err := json.Unmarshal([]byte(text), &t); err != nil {
+				r.p.typeError(path, "invalid value %s: %s", describeText(text), want)
+				return t, false
+			}
+			return t, true
+		},
+		value: func(v T) any {
+			rv := reflect.ValueOf(v)
+			if rv.Kind() == reflect.Map && rv.IsNil() {
+				return map[string]any{}
+			}
+			if rv.Kind() == reflect.Slice && rv.IsNil() {
+				return []any{}
+			}
+			return v
+		},
+	}
+}
+
+// describeText shows raw config text: as one line of JSON when it is JSON, else quoted.
+func describeText(text string) string {
+	var v any
+	if json.Unmarshal([]byte(text), &v) == nil {
+		return CompactJSON(v)
+	}
+	return strconv.Quote(text)
 }
 
 // Structured settings: an object of known fields, or a list of them.
@@ -531,14 +590,14 @@ func describeFields[O any](fields []Field[O]) string {
 
 // Rules. Each says in Allows what its check accepts, from the same values.
 
-// rule is a custom rule.
-func rule[T any](allows string, check func(p *Problems, path string, v T)) Rule[T] {
+// NewRule is a rule of your own: allows in words, and the check that accepts the same.
+func NewRule[T any](allows string, check func(p *Problems, path string, v T)) Rule[T] {
 	return Rule[T]{Allows: allows, check: check}
 }
 
-// between allows lo to hi.
-func between(lo, hi int) Rule[int] {
-	r := rule(fmt.Sprintf("%d to %d", lo, hi), func(p *Problems, path string, v int) {
+// Between allows lo to hi.
+func Between(lo, hi int) Rule[int] {
+	r := NewRule(fmt.Sprintf("%d to %d", lo, hi), func(p *Problems, path string, v int) {
 		if v < lo || v > hi {
 			p.Add(path, "invalid value %d: must be between %d and %d", v, lo, hi)
 		}
@@ -548,54 +607,54 @@ func between(lo, hi int) Rule[int] {
 }
 
 // port is a TCP port.
-var port = between(1, 65535)
+var port = Between(1, 65535)
 
-// unsetOr allows the zero value, which means unset ("for none", "to follow …"), or what r
+// UnsetOr allows the zero value, which means unset ("for none", "to follow …"), or what r
 // allows.
-func unsetOr[T comparable](zeroMeans string, r Rule[T]) Rule[T] {
+func UnsetOr[T comparable](zeroMeans string, r Rule[T]) Rule[T] {
 	var zero T
-	return rule(fmt.Sprintf("%s, or %s %s", r.Allows, docList([]T{zero}), zeroMeans), func(p *Problems, path string, v T) {
+	return NewRule(fmt.Sprintf("%s, or %s %s", r.Allows, docList([]T{zero}), zeroMeans), func(p *Problems, path string, v T) {
 		if v != zero {
 			r.Check(p, path, v)
 		}
 	})
 }
 
-// oneOf allows the values; say is the message after "unsupported value <v>: ", with %s
+// OneOf allows the values; say is the message after "unsupported value <v>: ", with %s
 // for the list.
-func oneOf[T comparable](values []T, say string) Rule[T] {
-	return rule(docList(values), func(p *Problems, path string, v T) {
+func OneOf[T comparable](values []T, say string) Rule[T] {
+	return NewRule(docList(values), func(p *Problems, path string, v T) {
 		if !slices.Contains(values, v) {
 			p.Add(path, "unsupported value %s: "+say, Describe(v), msgList(values))
 		}
 	})
 }
 
-// matching allows "" (unset) or a value re matches; must ends "invalid value %q: must be …".
-func matching(re *regexp.Regexp, allows, must string) Rule[string] {
-	return rule(allows, func(p *Problems, path string, v string) {
+// Matching allows "" (unset) or a value re matches; must ends "invalid value %q: must be …".
+func Matching(re *regexp.Regexp, allows, must string) Rule[string] {
+	return NewRule(allows, func(p *Problems, path string, v string) {
 		if v != "" && !re.MatchString(v) {
 			p.Add(path, "invalid value %q: must be %s", v, must)
 		}
 	})
 }
 
-// each applies r to every item, at path[i].
-func each(r Rule[string]) Rule[[]string] {
-	return rule("each "+r.Allows, func(p *Problems, path string, v []string) {
+// Each applies r to every item, at path[i].
+func Each(r Rule[string]) Rule[[]string] {
+	return NewRule("each "+r.Allows, func(p *Problems, path string, v []string) {
 		for i, item := range v {
 			r.Check(p, fmt.Sprintf("%s[%d]", path, i), item)
 		}
 	})
 }
 
-// all is every rule at once.
-func all[T any](rules ...Rule[T]) Rule[T] {
+// All is every rule at once.
+func All[T any](rules ...Rule[T]) Rule[T] {
 	var words []string
 	for _, r := range rules {
 		words = append(words, r.Allows)
 	}
-	return rule(joinNonEmpty("; ", words...), func(p *Problems, path string, v T) {
+	return NewRule(joinNonEmpty("; ", words...), func(p *Problems, path string, v T) {
 		for _, r := range rules {
 			r.Check(p, path, v)
 		}

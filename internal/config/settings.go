@@ -2,7 +2,7 @@ package config
 
 // The settings registry: every key of the stack config, once, with its type, default,
 // description and what it allows, beside the field it fills. Pulumi.yaml's config section
-// and the README's settings tables are generated from it (go generate ./...); rules that
+// and the settings tables of the docs are generated from it (go generate ./...); rules that
 // span several settings are the cross-checks in checks.go.
 
 import (
@@ -199,257 +199,257 @@ var DefaultAllowedCidrs = []string{"0.0.0.0/0", "::/0"}
 const DefaultServiceName = "web"
 
 // registry is every setting, in the order of Pulumi.yaml; services comes last.
-var registry = []entry{
+var registry = []Entry[Stack]{
 	// network
-	&Setting[string]{Key: "vpcCidr", Group: GroupNetwork, Default: "10.0.0.0/16", Allowed: vpcCidr,
+	&Setting[Stack, string]{Key: "vpcCidr", Group: GroupNetwork, Default: "10.0.0.0/16", Allowed: vpcCidr,
 		Doc:   "IPv4 CIDR of the VPC, split into 16 equal blocks (/20s in a /16) whatever `azCount` is: a public and a private subnet per AZ at fixed places, so adding an AZ never moves a subnet.",
 		Stack: func(c *Stack) *string { return &c.Network.VpcCidr }},
-	&Setting[int]{Key: "azCount", Group: GroupNetwork, Default: 2, Allowed: between(MinAZs, MaxAZs),
+	&Setting[Stack, int]{Key: "azCount", Group: GroupNetwork, Default: 2, Allowed: Between(MinAZs, MaxAZs),
 		Doc:   "Availability Zones used, one static IP each. Raise it freely; lowering it replaces the NLB.",
 		See:   "What a change does",
 		Stack: func(c *Stack) *int { return &c.Network.AzCount }},
-	&Setting[string]{Key: "natGateways", Group: GroupNetwork, Default: "perAz", Allowed: oneOf([]string{"perAz", "single", "none"}, "supported values %s"),
+	&Setting[Stack, string]{Key: "natGateways", Group: GroupNetwork, Default: "perAz", Allowed: OneOf([]string{"perAz", "single", "none"}, "supported values %s"),
 		Doc:   "IPv4 egress for the private subnets: a NAT gateway in each AZ, in the first only, or none.",
 		Stack: func(c *Stack) *string { return &c.Network.NatGateways }},
-	&Setting[bool]{Key: "vpcEndpoints", Group: GroupNetwork,
+	&Setting[Stack, bool]{Key: "vpcEndpoints", Group: GroupNetwork,
 		Doc:   "Interface endpoints for ECR (api, dkr) and CloudWatch Logs and a gateway endpoint for S3, so tasks work without NAT.",
 		Stack: func(c *Stack) *bool { return &c.Network.VpcEndpoints }},
-	&Setting[string]{Key: "vpcId", Group: GroupNetwork, Allowed: matching(vpcID, "`vpc-…`", "a VPC id such as vpc-0123456789abcdef0"),
+	&Setting[Stack, string]{Key: "vpcId", Group: GroupNetwork, Allowed: Matching(vpcID, "`vpc-…`", "a VPC id such as vpc-0123456789abcdef0"),
 		Doc:   "An existing VPC to deploy into: the stack then creates no VPC, subnets, gateways or NAT.",
 		See:   "An existing VPC",
 		Stack: func(c *Stack) *string { return &c.Network.VpcID }},
-	&Setting[[]string]{Key: "publicSubnetIds", Group: GroupNetwork, Allowed: all(each(subnet), subnetsPerAZ),
+	&Setting[Stack, []string]{Key: "publicSubnetIds", Group: GroupNetwork, Allowed: All(Each(subnet), subnetsPerAZ),
 		Doc:   "With `vpcId`, one public subnet per AZ (routed 0.0.0.0/0 to an internet gateway, /28 or larger) for the NLB and its Elastic IPs; their order is the AZ order.",
 		Stack: func(c *Stack) *[]string { return &c.Network.PublicSubnetIDs }},
-	&Setting[[]string]{Key: "privateSubnetIds", Group: GroupNetwork, Allowed: each(subnet),
+	&Setting[Stack, []string]{Key: "privateSubnetIds", Group: GroupNetwork, Allowed: Each(subnet),
 		Doc:   "With `vpcId`, one private subnet per AZ of `publicSubnetIds` (not routed to an internet gateway, /27 or larger with 8 free addresses) for the internal ALB and the tasks.",
 		Stack: func(c *Stack) *[]string { return &c.Network.PrivateSubnetIDs }},
 
 	// ingress
-	&Setting[int]{Key: "listenerPort", Group: GroupIngress, Default: 80, Allowed: port,
+	&Setting[Stack, int]{Key: "listenerPort", Group: GroupIngress, Default: 80, Allowed: port,
 		Doc:   "Port of the NLB's TCP listener, the one clients and partners connect to.",
 		Stack: func(c *Stack) *int { return &c.Ingress.ListenerPort }},
-	&Setting[string]{Key: "listenerProtocol", Group: GroupIngress, Level: LevelAdvanced, Default: "TCP", Allowed: listenerProtocol,
+	&Setting[Stack, string]{Key: "listenerProtocol", Group: GroupIngress, Level: LevelAdvanced, Default: "TCP", Allowed: listenerProtocol,
 		Doc:   "Protocol of the NLB listener.",
 		Stack: func(c *Stack) *string { return &c.Ingress.ListenerProtocol }},
-	&Setting[int]{Key: "albListenerPort", Group: GroupIngress, Default: 80, Allowed: port,
+	&Setting[Stack, int]{Key: "albListenerPort", Group: GroupIngress, Default: 80, Allowed: port,
 		Doc:   "Port of the internal ALB's HTTP listener.",
 		Stack: func(c *Stack) *int { return &c.Ingress.AlbListenerPort }},
-	&Setting[int]{Key: "albTargetGroupPort", Group: GroupIngress, Level: LevelAdvanced, Default: 80, Allowed: port,
+	&Setting[Stack, int]{Key: "albTargetGroupPort", Group: GroupIngress, Level: LevelAdvanced, Default: 80, Allowed: port,
 		Doc:   "Port of the NLB's ALB-type target group.",
 		Stack: func(c *Stack) *int { return &c.Ingress.AlbTargetGroupPort }},
-	&Setting[string]{Key: "nlbHealthCheckPath", Group: GroupIngress, Allowed: unsetOr("to follow the first public service", httpPath),
+	&Setting[Stack, string]{Key: "nlbHealthCheckPath", Group: GroupIngress, Allowed: UnsetOr("to follow the first public service", httpPath),
 		Doc:   "Path the NLB probes through the ALB, routed by a rule to the first public service; empty follows that service: `/healthz` for the bundled app (503 while draining), else its `healthCheckPath`.",
 		Stack: func(c *Stack) *string { return &c.Ingress.NlbHealthCheckPath }},
-	&Setting[int]{Key: "nlbHealthCheckRulePriority", Group: GroupIngress, Level: LevelAdvanced, Default: maxPriority, Allowed: between(1, maxPriority),
+	&Setting[Stack, int]{Key: "nlbHealthCheckRulePriority", Group: GroupIngress, Level: LevelAdvanced, Default: maxPriority, Allowed: Between(1, maxPriority),
 		Doc:   "Priority of the ALB listener rule that routes the NLB's probe.",
 		Stack: func(c *Stack) *int { return &c.Ingress.NlbHealthCheckRulePriority }},
-	&Setting[bool]{Key: "deletionProtection", Group: GroupIngress,
+	&Setting[Stack, bool]{Key: "deletionProtection", Group: GroupIngress,
 		Doc:   "Deletion protection on both load balancers.",
 		Stack: func(c *Stack) *bool { return &c.Ingress.DeletionProtection }},
-	&Setting[string]{Key: "certificateArn", Group: GroupIngress, Level: LevelCommon, Allowed: matching(certificateArn, "an ACM certificate ARN",
+	&Setting[Stack, string]{Key: "certificateArn", Group: GroupIngress, Level: LevelCommon, Allowed: Matching(certificateArn, "an ACM certificate ARN",
 		"an ACM certificate ARN such as arn:aws:acm:us-east-1:123456789012:certificate/0e6c3c2f-1234-4abc-9def-0123456789ab"),
 		Doc:   "ACM certificate for an HTTPS listener on the ALB; the NLB then passes TCP on `httpsListenerPort` through.",
 		Stack: func(c *Stack) *string { return &c.Ingress.CertificateArn }},
-	&Setting[bool]{Key: "createCertificate", Group: GroupIngress,
+	&Setting[Stack, bool]{Key: "createCertificate", Group: GroupIngress,
 		Doc:   "Create an ACM certificate for `domain`, DNS-validated in the hosted zone (instead of `certificateArn`).",
 		Stack: func(c *Stack) *bool { return &c.Ingress.CreateCertificate }},
-	&Setting[int]{Key: "httpsListenerPort", Group: GroupIngress, Default: 443, Allowed: port,
+	&Setting[Stack, int]{Key: "httpsListenerPort", Group: GroupIngress, Default: 443, Allowed: port,
 		Doc:   "Port of the NLB's TCP pass-through listener, of the ALB's HTTPS listener and of their target group.",
 		Stack: func(c *Stack) *int { return &c.Ingress.HTTPSListenerPort }},
-	&Setting[string]{Key: "sslPolicy", Group: GroupIngress, Default: sslPolicies[0], Allowed: oneOf(sslPolicies, "use a TLS 1.3 policy: %s"),
+	&Setting[Stack, string]{Key: "sslPolicy", Group: GroupIngress, Default: sslPolicies[0], Allowed: OneOf(sslPolicies, "use a TLS 1.3 policy: %s"),
 		Doc:   "TLS policy of the ALB's HTTPS listener.",
 		Stack: func(c *Stack) *string { return &c.Ingress.SslPolicy }},
-	&Setting[bool]{Key: "redirectHttp", Group: GroupIngress, Default: true,
+	&Setting[Stack, bool]{Key: "redirectHttp", Group: GroupIngress, Default: true,
 		Doc:   "With HTTPS, answer plain HTTP with a 301 redirect to HTTPS; false serves both.",
 		Stack: func(c *Stack) *bool { return &c.Ingress.RedirectHTTP }},
-	&Setting[string]{Key: "domain", Group: GroupIngress, Level: LevelCommon, Kind: dnsNameKind, Allowed: dnsName("api.example.com"),
+	&Setting[Stack, string]{Key: "domain", Group: GroupIngress, Level: LevelCommon, Kind: dnsNameKind, Allowed: dnsName("api.example.com"),
 		Doc:   "Name for Route 53 alias A and AAAA records to the NLB (a zone apex works).",
 		Stack: func(c *Stack) *string { return &c.Ingress.Domain }},
-	&Setting[string]{Key: "hostedZoneId", Group: GroupIngress, Allowed: matching(hostedZoneID, "a Route 53 zone id (`Z…`)", "a Route 53 zone id such as Z0123456789ABCDEFGHIJ"),
+	&Setting[Stack, string]{Key: "hostedZoneId", Group: GroupIngress, Allowed: Matching(hostedZoneID, "a Route 53 zone id (`Z…`)", "a Route 53 zone id such as Z0123456789ABCDEFGHIJ"),
 		Doc:   "Route 53 hosted zone that holds `domain`.",
 		Stack: func(c *Stack) *string { return &c.Ingress.HostedZoneID }},
-	&Setting[string]{Key: "hostedZoneName", Group: GroupIngress, Kind: dnsNameKind, Allowed: dnsName("example.com"),
+	&Setting[Stack, string]{Key: "hostedZoneName", Group: GroupIngress, Kind: dnsNameKind, Allowed: dnsName("example.com"),
 		Doc:   "Public hosted zone that holds `domain`, looked up by name (instead of `hostedZoneId`).",
 		Stack: func(c *Stack) *string { return &c.Ingress.HostedZoneName }},
-	&Setting[*PrivateLink]{Key: "privateLink", Group: GroupIngress, Kind: privateLinkKind, Allowed: privateLinkAcceptance,
+	&Setting[Stack, *PrivateLink]{Key: "privateLink", Group: GroupIngress, Kind: privateLinkKind, Allowed: privateLinkAcceptance,
 		Doc:   "A VPC endpoint service on the NLB for partners; empty means none.",
 		See:   "For partners: allow-listing and DNS",
 		Stack: func(c *Stack) **PrivateLink { return &c.Ingress.PrivateLink }},
-	&Setting[[]string]{Key: "allowedCidrs", Group: GroupIngress, Level: LevelCommon, Default: DefaultAllowedCidrs,
-		Allowed: all(notEmpty("admit no client at all"), each(clientCidr), noDuplicateNetworks),
+	&Setting[Stack, []string]{Key: "allowedCidrs", Group: GroupIngress, Level: LevelCommon, Default: DefaultAllowedCidrs,
+		Allowed: All(notEmpty("admit no client at all"), Each(clientCidr), noDuplicateNetworks),
 		Doc:     "Client networks (IPv4 and IPv6 CIDRs) the NLB's security group admits on its listener ports; nothing else from outside. The default admits everyone. Changes in place.",
 		See:     "For partners: allow-listing and DNS",
 		Stack:   func(c *Stack) *[]string { return &c.Ingress.AllowedCidrs }},
-	&Setting[*MTLS]{Key: "mtls", Group: GroupIngress, Kind: mtlsKind, Allowed: mtlsRule,
+	&Setting[Stack, *MTLS]{Key: "mtls", Group: GroupIngress, Kind: mtlsKind, Allowed: mtlsRule,
 		Doc:   "Mutual TLS on the ALB's HTTPS listener: `verify` admits only clients whose certificate chains to `caBundle` (uploaded to S3 as the ALB trust store), `passthrough` hands the client's certificate to the services unverified. Empty means none. Changes in place.",
 		See:   "Mutual TLS for partners",
 		Stack: func(c *Stack) **MTLS { return &c.Ingress.MTLS }},
 
 	// static IPs and the account check
-	&Setting[[]string]{Key: "eipAllocationIds", Group: GroupStaticIPs, Allowed: all(each(eipAllocation), noDuplicates("each AZ needs an Elastic IP of its own")),
+	&Setting[Stack, []string]{Key: "eipAllocationIds", Group: GroupStaticIPs, Allowed: All(Each(eipAllocation), noDuplicates("each AZ needs an Elastic IP of its own")),
 		Doc:   "Your own Elastic IPs for the NLB (BYOIP pools too), one allocation id per AZ in AZ order; the stack never releases them. Empty allocates new ones.",
 		See:   "Static IPs that outlive the stack",
 		Stack: func(c *Stack) *[]string { return &c.Ingress.EipAllocationIDs }},
-	&Setting[bool]{Key: "retainStaticIps", Group: GroupStaticIPs, Level: LevelCommon,
+	&Setting[Stack, bool]{Key: "retainStaticIps", Group: GroupStaticIPs, Level: LevelCommon,
 		Doc:   "Keep the Elastic IPs the stack allocates for the NLB when it is destroyed or they are replaced, to reuse with `eipAllocationIds`.",
 		See:   "Static IPs that outlive the stack",
 		Stack: func(c *Stack) *bool { return &c.Ingress.RetainStaticIPs }},
-	&Setting[bool]{Key: "preflight", Group: GroupStaticIPs, Default: true,
+	&Setting[Stack, bool]{Key: "preflight", Group: GroupStaticIPs, Default: true,
 		Doc:   "Before creating anything, compare what the config needs with the account's quotas (Elastic IPs, VPCs, NAT gateways, load balancers, Fargate vCPU).",
 		See:   "Preflight",
 		Stack: func(c *Stack) *bool { return &c.Preflight }},
 
 	// operations and the security baseline
-	&Setting[bool]{Key: "accessLogs", Group: GroupOperations, Default: true,
+	&Setting[Stack, bool]{Key: "accessLogs", Group: GroupOperations, Default: true,
 		Doc:   "ALB access logs to an S3 bucket the stack creates (SSE-S3, public access blocked, TLS-only policy, ELB log delivery only); `pulumi destroy` deletes it with the logs. The NLB's logging is on too, but ELB logs only TLS listeners and the NLB's pass TCP, so it writes nothing.",
 		Stack: func(c *Stack) *bool { return &c.Operations.AccessLogs }},
-	&Setting[int]{Key: "accessLogRetentionDays", Group: GroupOperations, Default: 90, Allowed: between(1, 3650),
+	&Setting[Stack, int]{Key: "accessLogRetentionDays", Group: GroupOperations, Default: 90, Allowed: Between(1, 3650),
 		Doc:   "Days the access-log bucket keeps a log before its lifecycle rule deletes it.",
 		Stack: func(c *Stack) *int { return &c.Operations.AccessLogRetentionDays }},
-	&Setting[string]{Key: "containerInsights", Group: GroupOperations, Default: "enabled", Allowed: oneOf([]string{"enabled", "enhanced", "disabled"}, "supported values %s"),
+	&Setting[Stack, string]{Key: "containerInsights", Group: GroupOperations, Default: "enabled", Allowed: OneOf([]string{"enabled", "enhanced", "disabled"}, "supported values %s"),
 		Doc:   "CloudWatch Container Insights on the ECS cluster (`enhanced`: per-task and per-container metrics too).",
 		Stack: func(c *Stack) *string { return &c.Operations.ContainerInsights }},
-	&Setting[string]{Key: "alarmEmail", Group: GroupOperations, Level: LevelCommon, Allowed: matching(emailAddress, "one email address", "one email address such as ops@example.com"),
+	&Setting[Stack, string]{Key: "alarmEmail", Group: GroupOperations, Level: LevelCommon, Allowed: Matching(emailAddress, "one email address", "one email address such as ops@example.com"),
 		Doc:   "An email address subscribed to the alarm topic (`alarmTopicArn`); AWS mails a confirmation link first.",
 		Stack: func(c *Stack) *string { return &c.Operations.AlarmEmail }},
-	&Setting[int]{Key: "alarmTarget5xxCount", Group: GroupOperations, Default: 10, Allowed: between(1, 1000000),
+	&Setting[Stack, int]{Key: "alarmTarget5xxCount", Group: GroupOperations, Default: 10, Allowed: Between(1, 1000000),
 		Doc:   "The ALB alarm fires when the services answer more 5xx responses than this in 5 minutes.",
 		Stack: func(c *Stack) *int { return &c.Operations.AlarmTarget5xxCount }},
-	&Setting[int]{Key: "alarmP99LatencyMs", Group: GroupOperations, Default: 2000, Allowed: between(1, 4000000), // the ALB's longest idle timeout
+	&Setting[Stack, int]{Key: "alarmP99LatencyMs", Group: GroupOperations, Default: 2000, Allowed: Between(1, 4000000), // the ALB's longest idle timeout
 		Doc:   "The ALB alarm fires when the p99 target response time over 5 minutes exceeds this many milliseconds.",
 		Stack: func(c *Stack) *int { return &c.Operations.AlarmP99LatencyMs }},
-	&Setting[int]{Key: "alarmCpuPercent", Group: GroupOperations, Default: 85, Allowed: between(1, 100),
+	&Setting[Stack, int]{Key: "alarmCpuPercent", Group: GroupOperations, Default: 85, Allowed: Between(1, 100),
 		Doc:   "A service's alarm fires when its average CPU utilisation stays above this for 15 minutes.",
 		Stack: func(c *Stack) *int { return &c.Operations.AlarmCPUPercent }},
-	&Setting[int]{Key: "alarmMemoryPercent", Group: GroupOperations, Default: 85, Allowed: between(1, 100),
+	&Setting[Stack, int]{Key: "alarmMemoryPercent", Group: GroupOperations, Default: 85, Allowed: Between(1, 100),
 		Doc:   "A service's alarm fires when its average memory utilisation stays above this for 15 minutes.",
 		Stack: func(c *Stack) *int { return &c.Operations.AlarmMemoryPercent }},
-	&Setting[bool]{Key: "flowLogs", Group: GroupOperations,
+	&Setting[Stack, bool]{Key: "flowLogs", Group: GroupOperations,
 		Doc:   "VPC flow logs (all traffic) to a CloudWatch Logs group (`flowLogGroup`), written through a role only VPC Flow Logs of this account may assume; in an existing VPC, a flow log of its own on that VPC.",
 		Stack: func(c *Stack) *bool { return &c.Operations.FlowLogs }},
-	&Setting[int]{Key: "flowLogRetentionDays", Group: GroupOperations, Default: 30, Allowed: logRetention,
+	&Setting[Stack, int]{Key: "flowLogRetentionDays", Group: GroupOperations, Default: 30, Allowed: logRetention,
 		Doc:   "CloudWatch Logs retention of the flow logs, in days (0 keeps them forever).",
 		Stack: func(c *Stack) *int { return &c.Operations.FlowLogRetentionDays }},
-	&Setting[bool]{Key: "waf", Group: GroupOperations,
+	&Setting[Stack, bool]{Key: "waf", Group: GroupOperations,
 		Doc:   "A WAFv2 web ACL on the ALB: a per-client-IP rate-based rule, then the AWS managed rule groups IP reputation, known bad inputs and common.",
 		See:   "WAF and the client's address",
 		Stack: func(c *Stack) *bool { return &c.Operations.Waf }},
-	&Setting[int]{Key: "wafRateLimit", Group: GroupOperations, Default: 2000, Allowed: between(minWafRateLimit, maxWafRateLimit),
+	&Setting[Stack, int]{Key: "wafRateLimit", Group: GroupOperations, Default: 2000, Allowed: Between(minWafRateLimit, maxWafRateLimit),
 		Doc:   "Requests one client IPv4 address may make in 5 minutes before WAF blocks it (WAF itself allows 10, pulumi-aws v6 checks 100).",
 		Stack: func(c *Stack) *int { return &c.Operations.WafRateLimit }},
-	&Setting[bool]{Key: "rollbackOnAlarm", Group: GroupOperations, Default: true,
+	&Setting[Stack, bool]{Key: "rollbackOnAlarm", Group: GroupOperations, Default: true,
 		Doc:   "ECS rolls a service's deployment back when its own target group's alarm fires during it: more 5xx than `alarmTarget5xxCount` in a minute, or p99 above `alarmP99LatencyMs` for two. The deployment circuit breaker stays on either way. Changes in place.",
 		See:   "What a deploy does",
 		Stack: func(c *Stack) *bool { return &c.Operations.RollbackOnAlarm }},
-	&Setting[string]{Key: "rolePermissionsBoundary", Group: GroupOperations,
-		Allowed: matching(policyArn, "a customer managed policy's ARN in the stack's account",
+	&Setting[Stack, string]{Key: "rolePermissionsBoundary", Group: GroupOperations,
+		Allowed: Matching(policyArn, "a customer managed policy's ARN in the stack's account",
 			"the ARN of a customer managed policy such as arn:aws:iam::123456789012:policy/nlb-alb-fargate-role-boundary (the bootstrap's rolePermissionsBoundaryArn output)"),
 		Doc:   "Permissions boundary of every IAM role the stack creates (the services' execution and task roles, the flow-log role): the most they may ever be allowed. Set it to the bootstrap's `rolePermissionsBoundaryArn`: its deploy roles create roles only under that boundary. Changes in place.",
 		See:   "Team use",
 		Stack: func(c *Stack) *string { return &c.Operations.RolePermissionsBoundary }},
 
 	// service: top-level values are the single service, and the defaults of `services`
-	&Setting[string]{Key: "name", Group: GroupService, Default: DefaultServiceName, EntryOnly: true, Allowed: serviceNameRule,
+	&Setting[Stack, string]{Key: "name", Group: GroupService, Default: DefaultServiceName, EntryOnly: true, Allowed: serviceNameRule,
 		Doc:     "The service's name (in `services` entries only; unique).",
 		Service: func(s *Service) *string { return &s.Name }},
-	&Setting[string]{Key: "image", Group: GroupService, Level: LevelCommon, Allowed: imageRule,
+	&Setting[Stack, string]{Key: "image", Group: GroupService, Level: LevelCommon, Allowed: imageRule,
 		Doc:     "An existing image to run; empty builds `build` and pushes it to a private ECR repository.",
 		See:     "Bring your own image",
 		Service: func(s *Service) *string { return &s.Image }},
-	&Setting[string]{Key: "build", Group: GroupService, Level: LevelCommon, Default: "./app",
+	&Setting[Stack, string]{Key: "build", Group: GroupService, Level: LevelCommon, Default: "./app",
 		Doc:     "Directory with a Dockerfile, built for the `cpuArchitecture` (linux/amd64 or linux/arm64) when `image` is empty.",
 		Service: func(s *Service) *string { return &s.Build }},
-	&Setting[int]{Key: "containerPort", Group: GroupService, Level: LevelCommon, Default: 8080, Allowed: port,
+	&Setting[Stack, int]{Key: "containerPort", Group: GroupService, Level: LevelCommon, Default: 8080, Allowed: port,
 		Doc:     "Port the container listens on, passed to it as `PORT`.",
 		Service: func(s *Service) *int { return &s.ContainerPort }},
-	&Setting[int]{Key: "cpu", Group: GroupService, Level: LevelCommon, Default: 256, Allowed: oneOf(fargateCPUs, "Fargate task CPU must be one of %s"),
+	&Setting[Stack, int]{Key: "cpu", Group: GroupService, Level: LevelCommon, Default: 256, Allowed: OneOf(fargateCPUs, "Fargate task CPU must be one of %s"),
 		Doc:     "Task CPU units.",
 		Service: func(s *Service) *int { return &s.Cpu }},
-	&Setting[int]{Key: "memory", Group: GroupService, Level: LevelCommon, Default: 512,
+	&Setting[Stack, int]{Key: "memory", Group: GroupService, Level: LevelCommon, Default: 512,
 		Doc:     "Task memory in MiB.",
 		Service: func(s *Service) *int { return &s.Memory }},
-	&Setting[int]{Key: "containerMemory", Group: GroupService, Default: 256,
+	&Setting[Stack, int]{Key: "containerMemory", Group: GroupService, Default: 256,
 		Doc:     "Hard memory limit of the container in MiB.",
 		Service: func(s *Service) *int { return &s.ContainerMemory }},
-	&Setting[int]{Key: "desiredCount", Group: GroupService, Level: LevelCommon, Default: 2, Allowed: between(0, maxDesiredCount),
+	&Setting[Stack, int]{Key: "desiredCount", Group: GroupService, Level: LevelCommon, Default: 2, Allowed: Between(0, maxDesiredCount),
 		Doc:     "Number of tasks (the ECS quota of tasks per service is 5000).",
 		Service: func(s *Service) *int { return &s.DesiredCount }},
-	&Setting[string]{Key: "healthCheckPath", Group: GroupService, Level: LevelCommon, Default: "/", Allowed: httpPath,
+	&Setting[Stack, string]{Key: "healthCheckPath", Group: GroupService, Level: LevelCommon, Default: "/", Allowed: httpPath,
 		Doc:     "Path of the ALB target group's health check.",
 		Service: func(s *Service) *string { return &s.HealthCheckPath }},
-	&Setting[int]{Key: "healthCheckInterval", Group: GroupService, Default: 10, Allowed: between(5, 300),
+	&Setting[Stack, int]{Key: "healthCheckInterval", Group: GroupService, Default: 10, Allowed: Between(5, 300),
 		Doc:     "Seconds between the ALB's health checks.",
 		Service: func(s *Service) *int { return &s.HealthCheckInterval }},
-	&Setting[int]{Key: "healthCheckTimeout", Group: GroupService, Default: 5, Allowed: between(2, 120),
+	&Setting[Stack, int]{Key: "healthCheckTimeout", Group: GroupService, Default: 5, Allowed: Between(2, 120),
 		Doc:     "Seconds before an ALB health check fails.",
 		Service: func(s *Service) *int { return &s.HealthCheckTimeout }},
-	&Setting[int]{Key: "healthCheckGracePeriod", Group: GroupService, Default: 60, Allowed: between(0, 2147483647),
+	&Setting[Stack, int]{Key: "healthCheckGracePeriod", Group: GroupService, Default: 60, Allowed: Between(0, 2147483647),
 		Doc:     "Seconds ECS ignores failing ALB health checks after a task starts.",
 		Service: func(s *Service) *int { return &s.HealthCheckGracePeriod }},
-	&Setting[int]{Key: "deregistrationDelay", Group: GroupService, Default: 10, Allowed: between(0, 3600),
+	&Setting[Stack, int]{Key: "deregistrationDelay", Group: GroupService, Default: 10, Allowed: Between(0, 3600),
 		Doc:     "Seconds the ALB drains a stopping task's connections before ECS stops it.",
 		Service: func(s *Service) *int { return &s.DeregistrationDelay }},
-	&Setting[int]{Key: "stopTimeout", Group: GroupService, Default: 30, Allowed: between(2, 120), // Fargate's limits
+	&Setting[Stack, int]{Key: "stopTimeout", Group: GroupService, Default: 30, Allowed: Between(2, 120), // Fargate's limits
 		Doc:     "Seconds ECS waits after SIGTERM before it kills the container; the bundled app drains within 15.",
 		Service: func(s *Service) *int { return &s.StopTimeout }},
-	&Setting[int]{Key: "priority", Group: GroupService, Default: 1, Allowed: between(1, maxPriority),
+	&Setting[Stack, int]{Key: "priority", Group: GroupService, Default: 1, Allowed: Between(1, maxPriority),
 		Doc:     "Priority of the service's ALB listener rule.",
 		Service: func(s *Service) *int { return &s.Priority }},
-	&Setting[[]string]{Key: "pathPatterns", Group: GroupService, Default: []string{"*"}, Allowed: each(conditionValue),
+	&Setting[Stack, []string]{Key: "pathPatterns", Group: GroupService, Default: []string{"*"}, Allowed: Each(conditionValue),
 		Doc:     "Path patterns the service's listener rule matches.",
 		Service: func(s *Service) *[]string { return &s.PathPatterns }},
-	&Setting[[]string]{Key: "hostHeaders", Group: GroupService, Allowed: each(conditionValue),
+	&Setting[Stack, []string]{Key: "hostHeaders", Group: GroupService, Allowed: Each(conditionValue),
 		Doc:     "Host headers the service's listener rule matches.",
 		Service: func(s *Service) *[]string { return &s.HostHeaders }},
-	&Setting[int]{Key: "logRetentionDays", Group: GroupService, Default: 30, Allowed: logRetention,
+	&Setting[Stack, int]{Key: "logRetentionDays", Group: GroupService, Default: 30, Allowed: logRetention,
 		Doc:     "CloudWatch Logs retention of the service's logs, in days (0 keeps them forever).",
 		Service: func(s *Service) *int { return &s.LogRetentionDays }},
-	&Setting[bool]{Key: "internal", Group: GroupService,
+	&Setting[Stack, bool]{Key: "internal", Group: GroupService,
 		Doc:     "Reachable only from inside the VPC, on its own ALB listener port (`internalPort`); the NLB does not forward to it.",
 		Service: func(s *Service) *bool { return &s.Internal }},
-	&Setting[int]{Key: "internalPort", Group: GroupService, Allowed: unsetOr("for a public service", port),
+	&Setting[Stack, int]{Key: "internalPort", Group: GroupService, Allowed: UnsetOr("for a public service", port),
 		Doc:     "ALB listener port of an internal service.",
 		Service: func(s *Service) *int { return &s.InternalPort }},
-	&Setting[bool]{Key: "spot", Group: GroupService,
+	&Setting[Stack, bool]{Key: "spot", Group: GroupService,
 		Doc:     "Run all tasks on FARGATE_SPOT (otherwise all on FARGATE); changes in place.",
 		Service: func(s *Service) *bool { return &s.Spot }},
-	&Setting[[]CapacityProviderStrategy]{Key: "capacityProviderStrategy", Group: GroupService, Kind: capacityStrategyKind, Allowed: capacityStrategyRule,
+	&Setting[Stack, []CapacityProviderStrategy]{Key: "capacityProviderStrategy", Group: GroupService, Kind: capacityStrategyKind, Allowed: capacityStrategyRule,
 		Doc:     "A mix of FARGATE and FARGATE_SPOT; changes in place.",
 		Service: func(s *Service) *[]CapacityProviderStrategy { return &s.CapacityProviderStrategy }},
-	&Setting[bool]{Key: "enableExecuteCommand", Group: GroupService,
+	&Setting[Stack, bool]{Key: "enableExecuteCommand", Group: GroupService,
 		Doc:     "ECS Exec into running tasks: the root filesystem stays writable for the SSM agent, an init process reaps its children, and with `vpcEndpoints` an `ssmmessages` endpoint carries its sessions.",
 		Service: func(s *Service) *bool { return &s.EnableExecuteCommand }},
-	&Setting[*Autoscaling]{Key: "autoscaling", Group: GroupService, Kind: autoscalingKind, Allowed: autoscalingRule,
+	&Setting[Stack, *Autoscaling]{Key: "autoscaling", Group: GroupService, Kind: autoscalingKind, Allowed: autoscalingRule,
 		Doc:     "Target tracking on the task count; `pulumi up` then leaves the desired count to scaling. Empty means a fixed `desiredCount`.",
 		Service: func(s *Service) **Autoscaling { return &s.Autoscaling }},
-	&Setting[*ContainerHealthCheck]{Key: "containerHealthCheck", Group: GroupService, Kind: containerHealthCheckKind,
+	&Setting[Stack, *ContainerHealthCheck]{Key: "containerHealthCheck", Group: GroupService, Kind: containerHealthCheckKind,
 		Doc:     "ECS container health check for your own image; empty means none (the bundled app has its own).",
 		Service: func(s *Service) **ContainerHealthCheck { return &s.ContainerHealthCheck }},
-	&Setting[string]{Key: "imageCredentialsSecretArn", Group: GroupService, Allowed: matching(secretArn, "a Secrets Manager secret's full ARN in the stack's region",
+	&Setting[Stack, string]{Key: "imageCredentialsSecretArn", Group: GroupService, Allowed: Matching(secretArn, "a Secrets Manager secret's full ARN in the stack's region",
 		"a Secrets Manager secret's full ARN such as arn:aws:secretsmanager:us-east-1:123456789012:secret:registry/team-AbC123"),
 		Doc:     "Credentials (user name and password) of the private registry outside ECR that holds `image`; the execution role may read that secret only.",
 		Service: func(s *Service) *string { return &s.ImageCredentialsSecretArn }},
-	&Setting[bool]{Key: "taskIdentity", Group: GroupService,
+	&Setting[Stack, bool]{Key: "taskIdentity", Group: GroupService,
 		Doc:     "The bundled app answers /whoami with the task's ARN (and so the account id), AZ and private IP; off keeps them to yourself.",
 		See:     "The container (`app/`)",
 		Service: func(s *Service) *bool { return &s.TaskIdentity }},
-	&Setting[map[string]string]{Key: "environment", Group: GroupService, Plain: true, Allowed: environmentNames,
+	&Setting[Stack, map[string]string]{Key: "environment", Group: GroupService, Plain: true, Allowed: environmentNames,
 		Doc:     "Environment variables, name: value, plain text in the task definition; a `services` entry's map adds to the top-level one (its value wins).",
 		See:     "Settings and secrets",
 		Service: func(s *Service) *map[string]string { return &s.Environment }},
-	&Setting[map[string]string]{Key: "secrets", Group: GroupService, Allowed: secretValues,
+	&Setting[Stack, map[string]string]{Key: "secrets", Group: GroupService, Allowed: secretValues,
 		Doc:     "Secret variables, name: ARN of an SSM parameter or Secrets Manager secret; ECS reads the values at task start, so only the ARNs are in the task definition and the state, and the execution role may read exactly these.",
 		See:     "Settings and secrets",
 		Service: func(s *Service) *map[string]string { return &s.Secrets }},
-	&Setting[string]{Key: "secretsKmsKeyArn", Group: GroupService, Allowed: matching(kmsKeyArn, "a KMS key ARN (not an alias) in the stack's region",
+	&Setting[Stack, string]{Key: "secretsKmsKeyArn", Group: GroupService, Allowed: Matching(kmsKeyArn, "a KMS key ARN (not an alias) in the stack's region",
 		"a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab (an alias cannot be granted kms:Decrypt)"),
 		Doc:     "The customer managed KMS key the secrets are encrypted with: the execution role gets `kms:Decrypt` on it alone. Empty for AWS managed keys.",
 		Service: func(s *Service) *string { return &s.SecretsKmsKeyArn }},
-	&Setting[string]{Key: "cpuArchitecture", Group: GroupService, Default: "X86_64", Allowed: cpuArchitecture,
+	&Setting[Stack, string]{Key: "cpuArchitecture", Group: GroupService, Default: "X86_64", Allowed: cpuArchitecture,
 		Doc:     "The task's runtime platform and the image's build platform (ARM64: Graviton, about 20% cheaper; also on Spot).",
 		Service: func(s *Service) *string { return &s.CpuArchitecture }},
-	&Setting[[]Service]{Key: "services", Group: GroupService, Kind: serviceList, Allowed: rule[[]Service]("a list of objects with `name` and any key of this table", nil),
+	&Setting[Stack, []Service]{Key: "services", Group: GroupService, Kind: serviceList, Allowed: NewRule[[]Service]("a list of objects with `name` and any key of this table", nil),
 		Doc:   "Several services behind the one ALB; each entry has a name and any of the service settings.",
 		Stack: func(c *Stack) *[]Service { return &c.Services }},
 }
@@ -458,51 +458,51 @@ var registry = []entry{
 
 var privateLinkKind = object(func() PrivateLink { return PrivateLink{AcceptanceRequired: true, EnforceSecurityGroupRules: true} },
 	F[PrivateLink, []string]{Key: "allowedPrincipals", At: func(o *PrivateLink) *[]string { return &o.AllowedPrincipals },
-		Allowed: each(rule("IAM principal ARNs or `*`", func(p *Problems, path string, v string) {
+		Allowed: Each(NewRule("IAM principal ARNs or `*`", func(p *Problems, path string, v string) {
 			if v != "*" && !principalArn.MatchString(v) {
 				p.Add(path, "invalid value %q: must be an IAM principal ARN such as arn:aws:iam::123456789012:root, or \"*\"", v)
 			}
 		}))},
 	F[PrivateLink, bool]{Key: "acceptanceRequired", At: func(o *PrivateLink) *bool { return &o.AcceptanceRequired },
-		Allowed: rule[bool]("default true", nil)},
+		Allowed: NewRule[bool]("default true", nil)},
 	F[PrivateLink, bool]{Key: "enforceSecurityGroupRules", At: func(o *PrivateLink) *bool { return &o.EnforceSecurityGroupRules },
-		Allowed: rule[bool]("default true", nil)},
+		Allowed: NewRule[bool]("default true", nil)},
 )
 
 var mtlsKind = object(func() MTLS { return MTLS{Mode: "verify"} },
 	F[MTLS, string]{Key: "caBundle", At: func(o *MTLS) *string { return &o.CABundle },
-		Allowed: rule[string]("a PEM file of up to 25 CA certificates (basicConstraints CA:TRUE, none expired), relative to the project directory", nil)},
+		Allowed: NewRule[string]("a PEM file of up to 25 CA certificates (basicConstraints CA:TRUE, none expired), relative to the project directory", nil)},
 	F[MTLS, string]{Key: "mode", At: func(o *MTLS) *string { return &o.Mode },
-		Allowed: oneOf(mtlsModes, "supported values %s (Application Load Balancers also have off: leave mtls empty)")},
+		Allowed: OneOf(mtlsModes, "supported values %s (Application Load Balancers also have off: leave mtls empty)")},
 	F[MTLS, bool]{Key: "ignoreClientCertificateExpiry", At: func(o *MTLS) *bool { return &o.IgnoreClientCertificateExpiry },
-		Allowed: rule[bool]("default false", nil)},
+		Allowed: NewRule[bool]("default false", nil)},
 )
 
 var capacityStrategyKind = objectList(
 	F[CapacityProviderStrategy, string]{Key: "capacityProvider", At: func(o *CapacityProviderStrategy) *string { return &o.CapacityProvider },
-		Allowed: oneOf(CapacityProviders, "supported values %s")},
-	F[CapacityProviderStrategy, int]{Key: "base", At: func(o *CapacityProviderStrategy) *int { return &o.Base }, Allowed: between(0, 100000)},
-	F[CapacityProviderStrategy, int]{Key: "weight", At: func(o *CapacityProviderStrategy) *int { return &o.Weight }, Allowed: between(0, 1000)},
+		Allowed: OneOf(CapacityProviders, "supported values %s")},
+	F[CapacityProviderStrategy, int]{Key: "base", At: func(o *CapacityProviderStrategy) *int { return &o.Base }, Allowed: Between(0, 100000)},
+	F[CapacityProviderStrategy, int]{Key: "weight", At: func(o *CapacityProviderStrategy) *int { return &o.Weight }, Allowed: Between(0, 1000)},
 )
 
 var autoscalingKind = object(func() Autoscaling { return Autoscaling{} },
-	F[Autoscaling, int]{Key: "min", At: func(o *Autoscaling) *int { return &o.Min }, Allowed: between(0, maxDesiredCount)},
-	F[Autoscaling, int]{Key: "max", At: func(o *Autoscaling) *int { return &o.Max }, Allowed: between(1, maxDesiredCount)},
-	F[Autoscaling, int]{Key: "cpuTarget", At: func(o *Autoscaling) *int { return &o.CpuTarget }, Allowed: unsetOr("for none", between(10, 90))},
-	F[Autoscaling, int]{Key: "requestsPerTarget", At: func(o *Autoscaling) *int { return &o.RequestsPerTarget }, Allowed: unsetOr("for none", between(1, 1000000))},
+	F[Autoscaling, int]{Key: "min", At: func(o *Autoscaling) *int { return &o.Min }, Allowed: Between(0, maxDesiredCount)},
+	F[Autoscaling, int]{Key: "max", At: func(o *Autoscaling) *int { return &o.Max }, Allowed: Between(1, maxDesiredCount)},
+	F[Autoscaling, int]{Key: "cpuTarget", At: func(o *Autoscaling) *int { return &o.CpuTarget }, Allowed: UnsetOr("for none", Between(10, 90))},
+	F[Autoscaling, int]{Key: "requestsPerTarget", At: func(o *Autoscaling) *int { return &o.RequestsPerTarget }, Allowed: UnsetOr("for none", Between(1, 1000000))},
 )
 
 var containerHealthCheckKind = object(func() ContainerHealthCheck { return ContainerHealthCheck{} },
 	F[ContainerHealthCheck, []string]{Key: "command", At: func(o *ContainerHealthCheck) *[]string { return &o.Command }, Allowed: healthCheckCommand},
-	F[ContainerHealthCheck, int]{Key: "interval", At: func(o *ContainerHealthCheck) *int { return &o.Interval }, Allowed: unsetOr("for ECS's default 30", ecsHealthCheckInterval)},
-	F[ContainerHealthCheck, int]{Key: "timeout", At: func(o *ContainerHealthCheck) *int { return &o.Timeout }, Allowed: unsetOr("for ECS's default 5", ecsHealthCheckTimeout)},
-	F[ContainerHealthCheck, int]{Key: "retries", At: func(o *ContainerHealthCheck) *int { return &o.Retries }, Allowed: unsetOr("for ECS's default 3", ecsHealthCheckRetries)},
+	F[ContainerHealthCheck, int]{Key: "interval", At: func(o *ContainerHealthCheck) *int { return &o.Interval }, Allowed: UnsetOr("for ECS's default 30", ecsHealthCheckInterval)},
+	F[ContainerHealthCheck, int]{Key: "timeout", At: func(o *ContainerHealthCheck) *int { return &o.Timeout }, Allowed: UnsetOr("for ECS's default 5", ecsHealthCheckTimeout)},
+	F[ContainerHealthCheck, int]{Key: "retries", At: func(o *ContainerHealthCheck) *int { return &o.Retries }, Allowed: UnsetOr("for ECS's default 3", ecsHealthCheckRetries)},
 	F[ContainerHealthCheck, int]{Key: "startPeriod", At: func(o *ContainerHealthCheck) *int { return &o.StartPeriod }, Allowed: ecsHealthCheckStartPeriod},
 )
 
 // Rules of one setting each.
 
-var vpcCidr = rule(fmt.Sprintf("IPv4 CIDR, /%d to /%d, host bits zero (each of the %d blocks must hold an ALB: /%d or larger)",
+var vpcCidr = NewRule(fmt.Sprintf("IPv4 CIDR, /%d to /%d, host bits zero (each of the %d blocks must hold an ALB: /%d or larger)",
 	minVpcPrefix, maxVpcPrefix, 1<<SubnetBlockBits, ALBSubnetMaxBits), func(p *Problems, path, v string) {
 	prefix, err := netip.ParsePrefix(v)
 	switch {
@@ -516,15 +516,15 @@ var vpcCidr = rule(fmt.Sprintf("IPv4 CIDR, /%d to /%d, host bits zero (each of t
 	}
 })
 
-var subnet = matching(subnetID, "`subnet-…`", "a subnet id such as subnet-0123456789abcdef0")
+var subnet = Matching(subnetID, "`subnet-…`", "a subnet id such as subnet-0123456789abcdef0")
 
-var subnetsPerAZ = rule(fmt.Sprintf("one per AZ, %d to %d", MinAZs, MaxAZs), func(p *Problems, path string, v []string) {
+var subnetsPerAZ = NewRule(fmt.Sprintf("one per AZ, %d to %d", MinAZs, MaxAZs), func(p *Problems, path string, v []string) {
 	if n := len(v); n > 0 && (n < MinAZs || n > MaxAZs) {
 		p.Add(path, "invalid value: %d subnets; give one per AZ, in %d to %d AZs (an ALB needs two)", n, MinAZs, MaxAZs)
 	}
 })
 
-var listenerProtocol = rule("`TCP` only: a TLS listener cannot forward to an ALB-type target group", func(p *Problems, path, v string) {
+var listenerProtocol = NewRule("`TCP` only: a TLS listener cannot forward to an ALB-type target group", func(p *Problems, path, v string) {
 	switch strings.ToUpper(v) {
 	case "TCP":
 		if v != "TCP" {
@@ -537,7 +537,7 @@ var listenerProtocol = rule("`TCP` only: a TLS listener cannot forward to an ALB
 	}
 })
 
-var httpPath = rule(fmt.Sprintf("a path starting with `/`, without spaces, query or fragment, at most %d characters", maxHealthPath), func(p *Problems, path, v string) {
+var httpPath = NewRule(fmt.Sprintf("a path starting with `/`, without spaces, query or fragment, at most %d characters", maxHealthPath), func(p *Problems, path, v string) {
 	if !strings.HasPrefix(v, "/") || len(v) > maxHealthPath || strings.ContainsAny(v, " \t\r\n?#") {
 		p.Add(path, "invalid value %q: must be a URL path starting with \"/\", without spaces, query or fragment, at most %d characters", v, maxHealthPath)
 	}
@@ -555,7 +555,7 @@ var dnsNameKind = func() *Kind[string] {
 }()
 
 func dnsName(example string) Rule[string] {
-	return rule("a DNS name of labels of letters, digits and hyphens, at most 253 characters", func(p *Problems, path, v string) {
+	return NewRule("a DNS name of labels of letters, digits and hyphens, at most 253 characters", func(p *Problems, path, v string) {
 		if v != "" && !validDomain(v) {
 			p.Add(path, "invalid value %q: must be a DNS name such as %s (labels of letters, digits and hyphens, at most 253 characters)", v, example)
 		}
@@ -575,14 +575,14 @@ func validDomain(name string) bool {
 	return true
 }
 
-var privateLinkAcceptance = rule("`acceptanceRequired` not false with `*`", func(p *Problems, path string, pl *PrivateLink) {
+var privateLinkAcceptance = NewRule("`acceptanceRequired` not false with `*`", func(p *Problems, path string, pl *PrivateLink) {
 	if pl != nil && !pl.AcceptanceRequired && slices.Contains(pl.AllowedPrincipals, "*") {
 		p.Add(path+".acceptanceRequired", "invalid value false with allowedPrincipals \"*\": any AWS account could connect without approval; require acceptance or list the principals")
 	}
 })
 
 // clientCidr is one network of allowedCidrs.
-var clientCidr = rule("an IPv4 or IPv6 CIDR with its host bits zero", func(p *Problems, path, v string) {
+var clientCidr = NewRule("an IPv4 or IPv6 CIDR with its host bits zero", func(p *Problems, path, v string) {
 	prefix, err := netip.ParsePrefix(v)
 	switch {
 	case err != nil:
@@ -606,7 +606,7 @@ func CanonicalCidr(v string) string {
 
 // noDuplicateNetworks refuses a network listed twice, in any spelling: AWS compares the
 // networks, not the text.
-var noDuplicateNetworks = rule("each network once, however it is spelt", func(p *Problems, path string, v []string) {
+var noDuplicateNetworks = NewRule("each network once, however it is spelt", func(p *Problems, path string, v []string) {
 	seen := map[string]int{}
 	for i, cidr := range v {
 		canonical := CanonicalCidr(cidr)
@@ -624,7 +624,7 @@ var noDuplicateNetworks = rule("each network once, however it is spelt", func(p 
 
 // notEmpty refuses a list set to []: what it would mean is said plainly instead.
 func notEmpty(means string) Rule[[]string] {
-	return rule("not empty", func(p *Problems, path string, v []string) {
+	return NewRule("not empty", func(p *Problems, path string, v []string) {
 		if v != nil && len(v) == 0 {
 			p.Add(path, "invalid value []: an empty list would %s, closing the stack silently; to take it off the internet, set desiredCount: 0 or list one address you control such as \"192.0.2.1/32\"", means)
 		}
@@ -633,7 +633,7 @@ func notEmpty(means string) Rule[[]string] {
 
 // mtlsRule is what mtls's fields require of each other; the CA bundle's file is read and
 // checked by Parse (checkCABundle).
-var mtlsRule = rule("`caBundle` with `verify`; `ignoreClientCertificateExpiry` with `verify` only", func(p *Problems, path string, m *MTLS) {
+var mtlsRule = NewRule("`caBundle` with `verify`; `ignoreClientCertificateExpiry` with `verify` only", func(p *Problems, path string, m *MTLS) {
 	if m == nil || !p.OK(path+".mode") {
 		return
 	}
@@ -645,11 +645,11 @@ var mtlsRule = rule("`caBundle` with `verify`; `ignoreClientCertificateExpiry` w
 	}
 })
 
-var eipAllocation = matching(eipAllocationID, "`eipalloc-…`", "an Elastic IP allocation id such as eipalloc-0123456789abcdef0")
+var eipAllocation = Matching(eipAllocationID, "`eipalloc-…`", "an Elastic IP allocation id such as eipalloc-0123456789abcdef0")
 
 // noDuplicates refuses a value listed twice; why says what needs each its own.
 func noDuplicates(why string) Rule[[]string] {
-	return rule("each once", func(p *Problems, path string, v []string) {
+	return NewRule("each once", func(p *Problems, path string, v []string) {
 		seen := map[string]int{}
 		for i, s := range v {
 			if j, dup := seen[s]; dup {
@@ -661,9 +661,9 @@ func noDuplicates(why string) Rule[[]string] {
 	})
 }
 
-var logRetention = oneOf(logRetentionDays, "CloudWatch Logs allows %s (0 keeps logs forever)")
+var logRetention = OneOf(logRetentionDays, "CloudWatch Logs allows %s (0 keeps logs forever)")
 
-var serviceNameRule = rule(fmt.Sprintf("lowercase letters, digits, `-`, starting with a letter; at most %d characters", maxServiceName), func(p *Problems, path, v string) {
+var serviceNameRule = NewRule(fmt.Sprintf("lowercase letters, digits, `-`, starting with a letter; at most %d characters", maxServiceName), func(p *Problems, path, v string) {
 	switch {
 	case v == "":
 		p.Add(path, "missing value: every service needs a name")
@@ -672,13 +672,13 @@ var serviceNameRule = rule(fmt.Sprintf("lowercase letters, digits, `-`, starting
 	}
 })
 
-var imageRule = rule("an image reference: `registry/repository[:tag][@sha256:digest]`", func(p *Problems, path, v string) {
+var imageRule = NewRule("an image reference: `registry/repository[:tag][@sha256:digest]`", func(p *Problems, path, v string) {
 	if v != "" && (len(v) > maxImageLength || !imageReference.MatchString(v)) {
 		p.Add(path, "invalid value %q: must be an image reference such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.2.3 or public.ecr.aws/nginx/nginx:1.27 (registry/repository[:tag][@sha256:digest])", v)
 	}
 })
 
-var conditionValue = rule(fmt.Sprintf("1 to %d characters", maxPatternLength), func(p *Problems, path, v string) {
+var conditionValue = NewRule(fmt.Sprintf("1 to %d characters", maxPatternLength), func(p *Problems, path, v string) {
 	switch {
 	case strings.TrimSpace(v) == "":
 		p.Add(path, "missing value: must not be empty")
@@ -687,7 +687,7 @@ var conditionValue = rule(fmt.Sprintf("1 to %d characters", maxPatternLength), f
 	}
 })
 
-var capacityStrategyRule = rule("each provider once; a base on one provider at most; a weight above 0", func(p *Problems, path string, list []CapacityProviderStrategy) {
+var capacityStrategyRule = NewRule("each provider once; a base on one provider at most; a weight above 0", func(p *Problems, path string, list []CapacityProviderStrategy) {
 	seen, weights, bases := map[string]bool{}, 0, 0
 	for i, c := range list {
 		if seen[c.CapacityProvider] && slices.Contains(CapacityProviders, c.CapacityProvider) {
@@ -707,7 +707,7 @@ var capacityStrategyRule = rule("each provider once; a base on one provider at m
 	}
 })
 
-var autoscalingRule = rule("`min` ≤ `max`; `cpuTarget` and/or `requestsPerTarget`", func(p *Problems, path string, a *Autoscaling) {
+var autoscalingRule = NewRule("`min` ≤ `max`; `cpuTarget` and/or `requestsPerTarget`", func(p *Problems, path string, a *Autoscaling) {
 	if a == nil {
 		return
 	}
@@ -719,7 +719,7 @@ var autoscalingRule = rule("`min` ≤ `max`; `cpuTarget` and/or `requestsPerTarg
 	}
 })
 
-var healthCheckCommand = rule(`["CMD", …] or ["CMD-SHELL", "…"]`, func(p *Problems, path string, cmd []string) {
+var healthCheckCommand = NewRule(`["CMD", …] or ["CMD-SHELL", "…"]`, func(p *Problems, path string, cmd []string) {
 	switch {
 	case len(cmd) == 0:
 		p.Add(path, `missing value: give the command as ECS takes it, e.g. ["CMD-SHELL", "curl -f http://localhost/ || exit 1"] or ["CMD", "/bin/probe"]`)
@@ -732,7 +732,7 @@ var healthCheckCommand = rule(`["CMD", …] or ["CMD-SHELL", "…"]`, func(p *Pr
 	}
 })
 
-var environmentNames = rule("names of letters, digits, `_` (not starting with a digit), not AWS credentials; not a Pulumi secret", func(p *Problems, path string, env map[string]string) {
+var environmentNames = NewRule("names of letters, digits, `_` (not starting with a digit), not AWS credentials; not a Pulumi secret", func(p *Problems, path string, env map[string]string) {
 	for _, name := range sortedKeys(env) {
 		switch {
 		case !envName.MatchString(name):
@@ -743,7 +743,7 @@ var environmentNames = rule("names of letters, digits, `_` (not starting with a 
 	}
 })
 
-var secretValues = rule("names as `environment`; values an SSM parameter ARN or a Secrets Manager secret's full ARN (optionally `:json-key:version-stage:version-id`), in the stack's region", func(p *Problems, path string, secrets map[string]string) {
+var secretValues = NewRule("names as `environment`; values an SSM parameter ARN or a Secrets Manager secret's full ARN (optionally `:json-key:version-stage:version-id`), in the stack's region", func(p *Problems, path string, secrets map[string]string) {
 	for _, name := range sortedKeys(secrets) {
 		key := path + "." + name
 		if !envName.MatchString(name) {
@@ -763,7 +763,7 @@ var secretValues = rule("names as `environment`; values an SSM parameter ARN or 
 	}
 })
 
-var cpuArchitecture = rule(docList(cpuArchitectures), func(p *Problems, path, v string) {
+var cpuArchitecture = NewRule(docList(cpuArchitectures), func(p *Problems, path, v string) {
 	switch {
 	case slices.Contains(cpuArchitectures, v):
 	case slices.ContainsFunc(cpuArchitectures, func(a string) bool { return strings.EqualFold(a, v) }):

@@ -149,7 +149,7 @@ func stateStatements(a Account, b Backend, stacks []Stack, write bool) []iampoli
 	}
 	slices.Sort(keys)
 	// The secrets provider (awskms://): a stack's config secrets and its state's data key
-	// are decrypted with its environment's key; nothing here encrypts anew (stack init
+	// are decrypted with its environment's key; nothing here encrypts anew (making a stack
 	// and change-secrets-provider are a person's job).
 	return append(out, iampolicy.Statement{Sid: "SecretsKeys", Effect: iampolicy.Allow, Action: list("kms:Decrypt"), Resource: slices.Compact(keys)})
 }

@@ -3,5 +3,5 @@
 // session longer than the job, actions pinned to commit SHAs, checkouts that keep no
 // token, the Pulumi CLI of go.mod's SDK, one up of a stack at a time, deploys in their
 // environments, pull requests previewing dev only, a drift check that keeps out of the
-// deploys' way).
+// deploys' way), and that CI runs the README's test command.
 package workflows
