@@ -4,7 +4,7 @@ package main
 // documented setting is changed on it, one at a time (default → another valid value;
 // structured ones from the examples), previewed, applied, checked to converge, and
 // reverted. No Elastic IP, NLB, subnet, ALB or ECS service may be replaced or deleted,
-// except where a change lists it as allowed. What each change did is the README's "What a
+// except where a change lists it as allowed. What each change did is docs/changes.md's "What a
 // change does" table, which this test regenerates and compares:
 //
 //	go test -run TestChangeSafety -update .   # rewrite the table after a deliberate change
@@ -31,14 +31,14 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-var update = flag.Bool("update", false, "rewrite the README's change table from the engine's plans")
+var update = flag.Bool("update", false, "rewrite docs/changes.md's table (and the snapshots) from the program")
 
-// settingChange is one row of the README's table.
+// settingChange is one row of docs/changes.md's table.
 type settingChange struct {
-	change string         // the README's first column: which settings, from what to what
+	change string         // the table's first column: which settings, from what to what
 	base   map[string]any // settings of the stack it starts from, over the dev stack's
 	set    map[string]any // the settings it changes, over base
-	effect string         // the README's last column: what it means for the addresses and traffic
+	effect string         // the table's last column: what it means for the addresses and traffic
 	// allowed are the protected resources (Elastic IPs, load balancers, subnets, ECS
 	// services) it may replace or delete, by logical name; anything else fails the test.
 	allowed []string
@@ -382,7 +382,7 @@ func changeQueue(changes []settingChange) <-chan []int {
 }
 
 // applyChanges applies the rows it takes from the queue to the stack, each from its base
-// and back, and writes their README rows. Each row is previewed, applied and previewed
+// and back, and writes their table rows. Each row is previewed, applied and previewed
 // again (which must plan nothing); going back to the base, or to the next group's base,
 // is an up alone: no check reads a plan of it.
 func applyChanges(t *testing.T, e *harness.Stack, changes []settingChange, queue <-chan []int, rows []string) {
@@ -478,7 +478,7 @@ func checkProtected(t *testing.T, c settingChange, preview, applied harness.Plan
 	}
 }
 
-// tableRow is the README row: the change, what it replaced, updated, added or removed,
+// tableRow is the table's row: the change, what it replaced, updated, added or removed,
 // and its effect. Resource names with an AZ number are folded: nat-{0,1}-eip.
 func tableRow(c settingChange, applied harness.Plan) string {
 	by := map[harness.Effect][]string{}
@@ -556,7 +556,7 @@ const (
 // changeTableFile holds the change table "What a change does".
 const changeTableFile = "docs/changes.md"
 
-// checkReadmeTable compares the README's table with the rows, or rewrites it with -update.
+// checkReadmeTable compares docs/changes.md's table with the rows, or rewrites it with -update.
 func checkReadmeTable(t *testing.T, rows []string) {
 	t.Helper()
 	readme, err := os.ReadFile(changeTableFile)

@@ -14,7 +14,7 @@ import (
 // Under the real engine: a release whose target group's 5xx alarm fires during its
 // deployment is rolled back by ECS when rollbackOnAlarm is on, and only then. Like the
 // circuit breaker's, the rollback is unseen by the next preview (the state still names
-// the new revision; README, Roll back).
+// the new revision; docs/runbook.md, Roll back).
 func TestEngineAlarmRollsBackABadRelease(t *testing.T) {
 	t.Parallel()
 	e := harness.NewStack(t, harness.PulumiCLI(t), harness.StackOptions{Name: "dev", ConfigFile: "Pulumi.dev.yaml", Program: program})

@@ -184,7 +184,7 @@ func newStaticIPNlb(ctx *pulumi.Context, cfg config.Ingress, probePath string, n
 		EnableCrossZoneLoadBalancing: pulumi.Bool(false),
 		EnableDeletionProtection:     pulumi.Bool(cfg.DeletionProtection),
 		// ELB writes NLB access logs for TLS listeners only; with this stack's TCP
-		// listeners the prefix stays empty until one is added (see the README).
+		// listeners the prefix stays empty until one is added (docs/operations.md).
 		AccessLogs: logs.LoadBalancerArgs(operations.NlbLogPrefix),
 		Tags:       site.OwnedTags(ctx, "nlb"),
 		// What replaces the NLB (a new VPC block, fewer AZs) must free the EIPs first: AWS

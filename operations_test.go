@@ -54,7 +54,7 @@ func TestAccessLogBucket(t *testing.T) {
 	acl := got["NlbLogDeliveryAclCheck"]
 	stacktest.Equal(t, "NLB ACL check", jsonOf(acl.Action)+" "+jsonOf(acl.Resource), `"s3:GetBucketAcl" "`+arn+`"`)
 
-	// What the README says: the ALB's logs are the record; the NLB logs only TLS listeners
+	// What docs/operations.md says: the ALB's logs are the record; the NLB logs only TLS listeners
 	// and this one passes TCP, so its logging (on, for rules such as AWS Config's
 	// nlb-logging-enabled) writes nothing.
 	albArn := stacktest.Str(t, m.One(t, string(standin.TypeLoadBalancer), "alb").State, "arn")
@@ -313,7 +313,7 @@ func TestWebACL(t *testing.T) {
 		stacktest.Equal(t, order[i+1], jsonOf(stacktest.Get(t, r, "overrideAction"))+" "+stacktest.Str(t, r, "statement", "managedRuleGroupStatement", "vendorName"), `{"none":{}} AWS`)
 	}
 
-	// What the rate rule counts (README, "WAF and the client's address"): an IPv4 client
+	// What the rate rule counts (docs/operations.md, "WAF and the client's address"): an IPv4 client
 	// reaches the ALB as itself, outside the VPC's blocks; an IPv6 client as the NLB's
 	// private IPv4 address, which the scope-down excludes, so IPv6 clients do not share one
 	// budget. Aggregating on a forwarded header instead would trust what clients write.

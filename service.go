@@ -287,7 +287,7 @@ func serviceImage(ctx *pulumi.Context, cfg config.Service) (pulumi.StringOutput,
 		ForceDelete: pulumi.BoolPtr(true), // `pulumi destroy` must not stop at pushed images
 		// ECR scans each pushed image for known vulnerabilities (FSBP ECR.1). The setting is
 		// per repository, which AWS deprecates for the registry-level one; a registry-level
-		// configuration, where an account has one, takes precedence (README, Image scanning).
+		// configuration, where an account has one, takes precedence (docs/operations.md, Image scanning).
 		ImageScanningConfiguration: &awsecr.RepositoryImageScanningConfigurationArgs{ScanOnPush: pulumi.Bool(true)},
 	})
 	if err != nil {

@@ -10,15 +10,14 @@ package account
 // ("key: invalid value "x": must be …"), before any resource is registered.
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/example/nlb-alb-fargate/internal/config"
+	"github.com/example/nlb-alb-fargate/internal/config/stackconfig"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	pulumiconfig "github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 )
@@ -219,36 +218,7 @@ func GenerateSettingsTable(teamMD []byte) ([]byte, error) {
 // loadSettings reads and checks the stack's config.
 func loadSettings(ctx *pulumi.Context) (settings, error) {
 	region, _ := pulumiconfig.New(ctx, "aws").Try("region")
-	return parseSettings(rawConfig(ctx), region, ctx.Project())
-}
-
-// rawConfig is the project's settings as Pulumi hands them: every key the registry knows,
-// and every other key in PULUMI_CONFIG (the CLI's whole config for a Go program), so a
-// misspelt key is reported rather than ignored. Keys of other namespaces keep theirs
-// (aws:region, nlb-alb-fargate:githubBranch): the reader refuses those that name one of
-// the bootstrap's settings.
-func rawConfig(ctx *pulumi.Context) map[string]string {
-	raw := map[string]string{}
-	cfg := pulumiconfig.New(ctx, "")
-	for _, key := range bootstrapSettings.Keys() {
-		if v, err := cfg.Try(key); err == nil {
-			raw[key] = v
-		}
-	}
-	var all map[string]any
-	if json.Unmarshal([]byte(os.Getenv("PULUMI_CONFIG")), &all) != nil {
-		return raw
-	}
-	for full, v := range all {
-		key, ok := strings.CutPrefix(full, ctx.Project()+":")
-		if !ok {
-			key = full
-		}
-		if _, known := raw[key]; !known {
-			raw[key], _ = v.(string)
-		}
-	}
-	return raw
+	return parseSettings(stackconfig.Raw(ctx, bootstrapSettings.Keys()), region, ctx.Project())
 }
 
 // parseSettings checks every value, reporting all problems together; project is the
