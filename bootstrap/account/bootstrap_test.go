@@ -11,16 +11,13 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/example/nlb-alb-fargate/internal/deploypolicy"
 	"github.com/example/nlb-alb-fargate/internal/iampolicy"
+	"github.com/example/nlb-alb-fargate/internal/stacktest"
 	"github.com/example/nlb-alb-fargate/internal/standin"
 	"github.com/example/nlb-alb-fargate/internal/standin/harness"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 )
 
 const testProject = "nlb-alb-fargate-bootstrap" // must equal Pulumi.yaml's name
@@ -37,61 +34,30 @@ func stateResources(envs ...string) []string {
 	return out
 }
 
-// recorder is the stand-in's mocks plus what harness.Registered leaves out: whether each
-// resource is protected.
-type recorder struct {
-	*harness.Mocks
-	mu        sync.Mutex
-	protected map[string]bool
-}
-
-func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
-	r.mu.Lock()
-	r.protected[args.Name] = args.RegisterRPC != nil && args.RegisterRPC.GetProtect()
-	r.mu.Unlock()
-	return r.Mocks.NewResource(args)
-}
+// bootstrapStack is the stack the mocked tests run the bootstrap as.
+var bootstrapStack = stacktest.Stack{Project: testProject, Name: "test"}
 
 // run runs the bootstrap with the config (project keys without the prefix; "aws:region"
 // as is) and returns what it registered and its outputs.
-func run(t *testing.T, cfg map[string]string) (*recorder, *Outputs, error) {
+func run(t *testing.T, cfg map[string]string) (*stacktest.Mocks, *Outputs, error) {
 	t.Helper()
-	all := map[string]string{}
-	for k, v := range cfg {
-		if !strings.Contains(k, ":") {
-			k = testProject + ":" + k
-		}
-		all[k] = v
+	s := bootstrapStack
+	s.Region = cfg["aws:region"]
+	all := s.Qualified(cfg)
+	if s.Region == "" {
+		delete(all, "aws:region")
 	}
-	b, _ := json.Marshal(all)
-	t.Setenv("PULUMI_CONFIG", string(b))
-	rec := &recorder{Mocks: harness.NewMocks(testProject, "test", cfg["aws:region"]), protected: map[string]bool{}}
-	var out *Outputs
-	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
-		var err error
-		out, err = Bootstrap(ctx)
-		return err
-	}, pulumi.WithMocks(testProject, "test", rec))
-	return rec, out, err
+	return stacktest.Run(t, s, nil, all, false, Bootstrap)
 }
 
 func goodConfig() map[string]string {
 	return map[string]string{"aws:region": "eu-west-1", "githubRepository": "octo-org/nlb-alb-fargate"}
 }
 
-func await(t *testing.T, o pulumi.Output) any {
-	t.Helper()
-	v, err := internals.UnsafeAwaitOutput(t.Context(), o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v.Value
-}
-
 // one returns the single resource of a type token, failing on none or several.
-func one(t *testing.T, rec *recorder, typ string) harness.Registered {
+func one(t *testing.T, rec *stacktest.Mocks, typ string) stacktest.Registered {
 	t.Helper()
-	var found []harness.Registered
+	var found []stacktest.Registered
 	for _, r := range rec.Resources() {
 		if r.Type == typ {
 			found = append(found, r)
@@ -104,7 +70,7 @@ func one(t *testing.T, rec *recorder, typ string) harness.Registered {
 }
 
 // named returns the resource of a logical name.
-func named(t *testing.T, rec *recorder, name string) harness.Registered {
+func named(t *testing.T, rec *stacktest.Mocks, name string) stacktest.Registered {
 	t.Helper()
 	r, ok := byName(rec)[name]
 	if !ok {
@@ -113,8 +79,8 @@ func named(t *testing.T, rec *recorder, name string) harness.Registered {
 	return r
 }
 
-func byName(rec *recorder) map[string]harness.Registered {
-	out := map[string]harness.Registered{}
+func byName(rec *stacktest.Mocks) map[string]stacktest.Registered {
+	out := map[string]stacktest.Registered{}
 	for _, r := range rec.Resources() {
 		out[r.Name] = r
 	}
@@ -201,16 +167,16 @@ func TestKeysAndProtection(t *testing.T) {
 	kept := stateResources("dev", "prod")
 	for name, r := range byName(rec) {
 		want := slices.Contains(kept, name)
-		if rec.protected[name] != want || r.RetainOnDelete != want {
-			t.Errorf("%s: protect %v, retainOnDelete %v; want both %v", name, rec.protected[name], r.RetainOnDelete, want)
+		if r.Protect != want || r.RetainOnDelete != want {
+			t.Errorf("%s: protect %v, retainOnDelete %v; want both %v", name, r.Protect, r.RetainOnDelete, want)
 		}
 	}
-	urls := await(t, out.SecretsProviderURLs.ToStringMapOutput()).(map[string]string)
+	urls := stacktest.Await(t, out.SecretsProviderURLs.ToStringMapOutput()).(map[string]string)
 	if want := map[string]string{"dev": "awskms://alias/nlb-alb-fargate-secrets-dev?region=eu-west-1",
 		"prod": "awskms://alias/nlb-alb-fargate-secrets-prod?region=eu-west-1"}; !maps.Equal(urls, want) {
 		t.Errorf("secretsProviderUrls %v, want %v", urls, want)
 	}
-	if got, want := await(t, out.BackendURL), "s3://"+one(t, rec, string(standin.TypeS3BucketV2)).State["bucket"].(string)+"?region=eu-west-1"; got != want {
+	if got, want := stacktest.Await(t, out.BackendURL), "s3://"+one(t, rec, string(standin.TypeS3BucketV2)).State["bucket"].(string)+"?region=eu-west-1"; got != want {
 		t.Errorf("backendUrl %v, want %v", got, want)
 	}
 }
@@ -283,14 +249,14 @@ func TestCIRolesTrust(t *testing.T) {
 	if want := []string{"deploy-prod-role", "deploy-staging-role", "drift-role", "preview-role"}; !slices.Equal(roles, want) {
 		t.Errorf("roles %v, want %v", roles, want)
 	}
-	deploy := await(t, out.DeployRoleArns.ToStringMapOutput()).(map[string]string)
+	deploy := stacktest.Await(t, out.DeployRoleArns.ToStringMapOutput()).(map[string]string)
 	if deploy["prod"] != named(t, rec, "deploy-prod-role").State["arn"] || deploy["staging"] != named(t, rec, "deploy-staging-role").State["arn"] || len(deploy) != 2 {
 		t.Errorf("deployRoleArns %v", deploy)
 	}
-	if got := await(t, out.PreviewRoleArn); got != named(t, rec, "preview-role").State["arn"] {
+	if got := stacktest.Await(t, out.PreviewRoleArn); got != named(t, rec, "preview-role").State["arn"] {
 		t.Errorf("previewRoleArn %v", got)
 	}
-	if got := await(t, out.DriftRoleArn); got != named(t, rec, "drift-role").State["arn"] {
+	if got := stacktest.Await(t, out.DriftRoleArn); got != named(t, rec, "drift-role").State["arn"] {
 		t.Errorf("driftRoleArn %v", got)
 	}
 }
@@ -354,7 +320,7 @@ func TestCIRolePolicies(t *testing.T) {
 	if boundary.Inputs["policy"] != wantBoundary || boundary.Inputs["name"] != "nlb-alb-fargate-role-boundary" {
 		t.Errorf("boundary %v, want %s named nlb-alb-fargate-role-boundary", boundary.Inputs, wantBoundary)
 	}
-	if got := await(t, out.RolePermissionsBoundaryArn); got != boundary.State["arn"] || !regexp.MustCompile(`^arn:aws:iam::123456789012:policy/nlb-alb-fargate-role-boundary$`).MatchString(got.(string)) {
+	if got := stacktest.Await(t, out.RolePermissionsBoundaryArn); got != boundary.State["arn"] || !regexp.MustCompile(`^arn:aws:iam::123456789012:policy/nlb-alb-fargate-role-boundary$`).MatchString(got.(string)) {
 		t.Errorf("rolePermissionsBoundaryArn %v, want %v", got, boundary.State["arn"])
 	}
 }

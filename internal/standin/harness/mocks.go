@@ -38,6 +38,7 @@ type Registered struct {
 	ReplaceOnChanges    []string
 	ReplacementTrigger  any
 	RetainOnDelete      bool // deleting it leaves the cloud object
+	Protect             bool // the engine refuses to delete it
 	// InitErrors are the reasons a Create failed after the object was made: the engine
 	// keeps such a resource in the state, partially created.
 	InitErrors []string
@@ -103,6 +104,7 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		r.DeleteBeforeReplace = rpc.GetDeleteBeforeReplace()
 		r.ReplaceOnChanges = rpc.GetReplaceOnChanges()
 		r.RetainOnDelete = rpc.GetRetainOnDelete()
+		r.Protect = rpc.GetProtect()
 		for _, a := range rpc.GetAliases() {
 			if spec := a.GetSpec(); spec != nil {
 				r.Aliases = append(r.Aliases, spec.GetName())
