@@ -126,7 +126,7 @@ func TestStackRolesUnderPathAndBoundary(t *testing.T) {
 // A boundary of another account is refused by the look-up stage, naming the key, before
 // anything is registered.
 func TestBoundaryOfAnotherAccountIsRefused(t *testing.T) {
-	arn := "arn:aws:iam::210987654321:policy/"+testProject+"-role-boundary"
+	arn := "arn:aws:iam::210987654321:policy/" + testProject + "-role-boundary"
 	mustRefuse(t, nil, map[string]string{"rolePermissionsBoundary": arn}, []string{
 		`rolePermissionsBoundary: invalid value "` + arn + `": is a policy of account 210987654321, the stack deploys into account 123456789012`,
 	})
