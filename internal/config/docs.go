@@ -107,11 +107,33 @@ func (g *Registry[C]) PulumiConfig() string {
 // template section (the bootstrap). It fails when the marker is missing.
 func (g *Registry[C]) GeneratePulumiYAML(pulumiYAML []byte) ([]byte, error) {
 	marker := g.configMarker()
-	i := bytes.Index(pulumiYAML, []byte(marker))
-	if i < 0 {
-		return nil, fmt.Errorf("Pulumi.yaml: no line %q before the config section", strings.SplitN(marker, "\n", 2)[0])
+	i, err := generatedStart(pulumiYAML, marker)
+	if err != nil {
+		return nil, err
 	}
 	return append(bytes.Clone(pulumiYAML[:i]), marker+g.PulumiConfig()...), nil
+}
+
+// generatedStart is where Pulumi.yaml's generated sections begin, to be rewritten to the
+// end of the file: at the marker line, or, in a Pulumi.yaml that `pulumi new` rewrote
+// (it drops comments and the template section, and writes the config section anew), at
+// its first top-level template: or config: key, so that `go generate ./...` restores the
+// sections of a project made from this repository as a template.
+func generatedStart(pulumiYAML []byte, marker string) (int, error) {
+	if i := bytes.Index(pulumiYAML, []byte(marker)); i >= 0 {
+		return i, nil
+	}
+	for i := 0; i < len(pulumiYAML); {
+		line := pulumiYAML[i:]
+		if n := bytes.IndexByte(line, '\n'); n >= 0 {
+			line = line[:n+1]
+		}
+		if bytes.HasPrefix(line, []byte("template:")) || bytes.HasPrefix(line, []byte("config:")) {
+			return i, nil
+		}
+		i += len(line)
+	}
+	return 0, fmt.Errorf("Pulumi.yaml: no line %q, nor a template: or config: section, where the generated sections begin", strings.SplitN(marker, "\n", 2)[0])
 }
 
 // configMarker is the line before a Pulumi.yaml's generated config section, which runs to
@@ -342,9 +364,9 @@ func DocFiles(root string) (map[string][]byte, error) {
 // they are. It fails when a marker is missing, or a setting's See, or a group, names a
 // section no file or more than one has.
 func Generate(pulumiYAML []byte, docs map[string][]byte) ([]byte, map[string][]byte, error) {
-	i := bytes.Index(pulumiYAML, []byte(configMarker))
-	if i < 0 {
-		return nil, nil, fmt.Errorf("Pulumi.yaml: no line %q before the config section", strings.SplitN(configMarker, "\n", 2)[0])
+	i, err := generatedStart(pulumiYAML, configMarker)
+	if err != nil {
+		return nil, nil, err
 	}
 	newYAML := append(bytes.Clone(pulumiYAML[:i]), configMarker+PulumiTemplate()+PulumiConfig()...)
 

@@ -200,3 +200,31 @@ func readYAML(t *testing.T, path string, v any) {
 		t.Fatalf("%s: %v", path, err)
 	}
 }
+
+// `pulumi new <this repository> --name partner-api` writes Pulumi.yaml anew: the new name,
+// no comments, no template section, the config section as it serialises it. go generate
+// restores the generated sections, keeping the name and what comes before them.
+func TestGenerateRestoresWhatPulumiNewRewrote(t *testing.T) {
+	pulumiYAML, err := os.ReadFile(filepath.Join("..", "..", "Pulumi.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, _, _ := strings.Cut(string(pulumiYAML), configMarker)
+	head = strings.Replace(head, "name: nlb-alb-fargate\n", "name: partner-api\n", 1)
+	rewritten := head + "config:\n  azCount:\n    default: 2\n    description: Availability Zones used\n    type: integer\n"
+	docs, err := DocFiles(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := Generate([]byte(rewritten), docs)
+	if err != nil {
+		t.Fatalf("generate: %v", err)
+	}
+	want := head + configMarker + PulumiTemplate() + PulumiConfig()
+	if string(got) != want {
+		t.Errorf("restored Pulumi.yaml differs from the template's at line %d", firstDifferentLine(string(got), want))
+	}
+	if _, err := generatedStart([]byte("name: x\nruntime: go\n"), configMarker); err == nil {
+		t.Error("a Pulumi.yaml with neither the marker nor a config section: want an error")
+	}
+}
