@@ -8,6 +8,7 @@ package account
 // IAM call the stand-in sees: engine_test.go at the root.)
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/example/nlb-alb-fargate/internal/deploypolicy"
 	"github.com/example/nlb-alb-fargate/internal/iampolicy"
+	"github.com/example/nlb-alb-fargate/internal/stacktest"
 )
 
 const (
@@ -27,9 +29,12 @@ const (
 	testDevKey   = "arn:aws:kms:eu-west-1:123456789012:key/2234abcd-12ab-34cd-56ef-1234567890ab"
 	testBoundary = "arn:aws:iam::123456789012:policy/nlb-alb-fargate-role-boundary"
 	suffix       = "-a1b2c3d" // an auto-name's suffix: the stack's roles, buckets and repositories have one
-	mainProject  = "nlb-alb-fargate"
-	mainStack    = "dev" // the snapshots' stack
+	mainStack    = "dev"      // the snapshots' stack
 )
+
+// mainProject is the main program's name, from its Pulumi.yaml: the snapshots write it
+// as {project}.
+var mainProject = stacktest.ProjectName(filepath.Join("..", "..", "Pulumi.yaml"))
 
 var testAcct = deploypolicy.Account{Partition: "aws", ID: testAccount, Region: testRegion}
 
@@ -57,6 +62,7 @@ func snapshots(t *testing.T) []snapshotResource {
 		if err != nil {
 			t.Fatal(err)
 		}
+		b = bytes.ReplaceAll(b, []byte("{project}"), []byte(mainProject))
 		var rs []snapshotResource
 		if err := json.Unmarshal(b, &rs); err != nil {
 			t.Fatalf("%s: %v", f, err)
