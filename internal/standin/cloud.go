@@ -249,7 +249,7 @@ func autoname(urn resource.URN, prefix string, m *model, generation int) string 
 	if base == "" {
 		base = urn.Name() + "-"
 	}
-	suffix := hexOf(7, string(urn), "autoname", fmt.Sprint(generation))
+	suffix := hexOf(7, string(urn.Stack()), string(urn.QualifiedType()), urn.Name(), "autoname", fmt.Sprint(generation))
 	if len(base)+len(suffix) > m.autoname {
 		base = base[:m.autoname-len(suffix)]
 	}

@@ -206,7 +206,9 @@ type op struct {
 
 // hex returns n hex digits that are stable for this URN, creation and salt.
 func (o *op) hex(salt string, n int) string {
-	return hexOf(n, string(o.urn), fmt.Sprint(o.generation), salt)
+	// The URN without its project: the same stack of a project made from the template
+	// under another name gets the same values (and the same snapshots).
+	return hexOf(n, string(o.urn.Stack()), string(o.urn.QualifiedType()), o.urn.Name(), fmt.Sprint(o.generation), salt)
 }
 
 // digits returns n decimal digits that are stable for this URN, creation and salt.
