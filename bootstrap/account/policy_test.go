@@ -201,10 +201,10 @@ func TestPolicyRefusesBeyondTheStack(t *testing.T) {
 		{action: "s3:PutBucketPolicy", resource: "arn:aws:s3:::access-logs-f0e1d2c", context: map[string]string{"aws:ResourceAccount": testAccount}},
 		{action: "kms:Decrypt", resource: "arn:aws:kms:eu-west-1:123456789012:key/ffffffff-0000-0000-0000-000000000000"},
 		{action: "iam:PassRole", resource: "arn:aws:iam::123456789012:role/OrganizationAccountAccessRole", context: map[string]string{"iam:PassedToService": "ecs-tasks.amazonaws.com"}},
-		{action: "iam:PassRole", resource: "arn:aws:iam::123456789012:role/nlb-alb-fargate/dev/web-task-role" + suffix, context: map[string]string{"iam:PassedToService": "ec2.amazonaws.com"}},
+		{action: "iam:PassRole", resource: "arn:aws:iam::123456789012:role/" + mainProject + "/dev/web-task-role" + suffix, context: map[string]string{"iam:PassedToService": "ec2.amazonaws.com"}},
 		{action: "iam:CreateRole", resource: "arn:aws:iam::123456789012:role/admin", context: map[string]string{"iam:PermissionsBoundary": testBoundary}},
-		{action: "iam:CreateRole", resource: "arn:aws:iam::123456789012:role/nlb-alb-fargate/dev/admin"},
-		{action: "iam:AttachRolePolicy", resource: "arn:aws:iam::123456789012:role/nlb-alb-fargate/dev/web-task-role" + suffix,
+		{action: "iam:CreateRole", resource: "arn:aws:iam::123456789012:role/" + mainProject + "/dev/admin"},
+		{action: "iam:AttachRolePolicy", resource: "arn:aws:iam::123456789012:role/" + mainProject + "/dev/web-task-role" + suffix,
 			context: map[string]string{"iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess", "iam:PermissionsBoundary": testBoundary}},
 		{action: "iam:UpdateAssumeRolePolicy", resource: "arn:aws:iam::123456789012:role/web-task-role-f0e1d2c"},
 		{action: "iam:CreateUser", resource: "arn:aws:iam::123456789012:user/ci"},
@@ -251,7 +251,7 @@ func TestPassRoleIsConstrained(t *testing.T) {
 			continue
 		}
 		found = true
-		if want := []string{"arn:aws:iam::" + testAccount + ":role/nlb-alb-fargate/dev/*"}; !slices.Equal(st.Resource, want) {
+		if want := []string{"arn:aws:iam::" + testAccount + ":role/" + mainProject + "/dev/*"}; !slices.Equal(st.Resource, want) {
 			t.Errorf("statement %s passes roles %v, want %v", st.Sid, st.Resource, want)
 		}
 		if got := st.Condition["StringEquals"]["iam:PassedToService"]; !slices.Equal(got, deploypolicy.PassedToServices) {
@@ -270,7 +270,7 @@ func TestPassRoleIsConstrained(t *testing.T) {
 func TestRolePoliciesFitTheBoundary(t *testing.T) {
 	boundary := deploypolicy.Boundary(deploypolicy.BoundaryScope{Account: deploypolicy.Account{Partition: "aws", ID: testAccount, Region: "us-east-1"}, Project: mainProject})
 	// The snapshots' references, as the stack resolves them in its account.
-	flowLogs := "arn:aws:logs:us-east-1:123456789012:log-group:/vpc/nlb-alb-fargate/dev/flow-logs"
+	flowLogs := "arn:aws:logs:us-east-1:123456789012:log-group:/vpc/" + mainProject + "/dev/flow-logs"
 	resolve := strings.NewReplacer("${flow-logs.arn}", flowLogs, "${alarms.owner}", testAccount) // the account id, as the snapshots write it
 	var checked int
 	for _, r := range snapshots(t) {
@@ -294,7 +294,7 @@ func TestRolePoliciesFitTheBoundary(t *testing.T) {
 				}
 			}
 		case "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
-			group := "arn:aws:logs:us-east-1:123456789012:log-group:/ecs/nlb-alb-fargate/dev/web"
+			group := "arn:aws:logs:us-east-1:123456789012:log-group:/ecs/" + mainProject + "/dev/web"
 			repo := "arn:aws:ecr:us-east-1:123456789012:repository/web-repo" + suffix
 			reqs = []iampolicy.Request{{Action: "ecr:GetAuthorizationToken", Resource: "*"}, {Action: "ecr:BatchGetImage", Resource: repo},
 				{Action: "ecr:GetDownloadUrlForLayer", Resource: repo}, {Action: "ecr:BatchCheckLayerAvailability", Resource: repo},
