@@ -35,6 +35,7 @@ var layers = map[string][]string{
 	"bootstrap/gendocs":               {"bootstrap/account"},
 	"internal/deploypolicy/gensample": {"internal/deploypolicy"},
 	"internal/doclinks":               nil,
+	"internal/templatecheck":          {"internal/standin/harness"},
 	"bootstrap/account":               {"internal/config", "internal/config/stackconfig", "internal/deploypolicy", "internal/iampolicy"},
 	"internal/config/gendocs":         {"internal/config"},
 	"internal/smoke":                  {"internal/smoke/outputs"},

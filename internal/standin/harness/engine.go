@@ -743,26 +743,17 @@ func PulumiCLI(t *testing.T) auto.PulumiCommand {
 		t.Fatal(err)
 	}
 	want := strings.TrimPrefix(CLIVersion, "v")
-	// The Automation API runs <root>/bin/pulumi, so a CLI on PATH is usable if it sits
-	// in a bin directory.
-	if path, err := exec.LookPath("pulumi"); err == nil && filepath.Base(filepath.Dir(path)) == "bin" {
-		cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: filepath.Dir(filepath.Dir(path))})
-		if err == nil && cmd.Version().String() == want {
-			t.Logf("Pulumi CLI %s: %s (from PATH)", CLIVersion, path)
-			return cmd
-		}
-		t.Logf("not using %s from PATH: want version %s (%v)", path, want, err)
+	cmd, found, where, err := FindCLI()
+	if err == nil {
+		t.Logf("Pulumi CLI %s: %s (%s)", CLIVersion, found, where)
+		return cmd
 	}
-
+	t.Logf("Pulumi CLI %s: %v", CLIVersion, err)
 	root, err := cliCacheRoot()
 	if err != nil {
 		t.Fatalf("Pulumi CLI %s: %v", CLIVersion, err)
 	}
 	bin := filepath.Join(root, "bin", "pulumi")
-	if cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: root}); err == nil && cmd.Version().String() == want {
-		t.Logf("Pulumi CLI %s: %s (cached)", CLIVersion, bin)
-		return cmd
-	}
 
 	t.Logf("Pulumi CLI %s: not on PATH or in the cache; building %s@%s from the Go module proxy into %s",
 		CLIVersion, cliPackage, CLIVersion, bin)
@@ -770,7 +761,7 @@ func PulumiCLI(t *testing.T) auto.PulumiCommand {
 	if err := buildPulumiCLI(t, root); err != nil {
 		t.Fatalf("Pulumi CLI %s: the build failed, so the engine tests cannot run: %v", CLIVersion, err)
 	}
-	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: root})
+	cmd, err = auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: root})
 	if err != nil {
 		t.Fatalf("Pulumi CLI %s: the freshly built %s does not run: %v", CLIVersion, bin, err)
 	}
@@ -784,6 +775,31 @@ func PulumiCLI(t *testing.T) auto.PulumiCommand {
 // cliCacheRoot is where the CLI is built and kept: <user cache dir>/pulumi-engine-test/
 // cli-<version>, falling back to GOPATH/pkg when there is no user cache dir. CI can
 // cache this directory.
+// FindCLI returns the Pulumi CLI of CLIVersion from PATH or from the cache PulumiCLI builds
+// it into, and the path of its binary with where it was found; it builds nothing.
+func FindCLI() (cmd auto.PulumiCommand, bin, where string, err error) {
+	want := strings.TrimPrefix(CLIVersion, "v")
+	var notes []string
+	// The Automation API runs <root>/bin/pulumi, so a CLI on PATH is usable if it sits
+	// in a bin directory.
+	if path, err := exec.LookPath("pulumi"); err == nil && filepath.Base(filepath.Dir(path)) == "bin" {
+		cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: filepath.Dir(filepath.Dir(path))})
+		if err == nil && cmd.Version().String() == want {
+			return cmd, path, "from PATH", nil
+		}
+		notes = append(notes, fmt.Sprintf("not using %s from PATH: want version %s (%v)", path, want, err))
+	}
+	root, err := cliCacheRoot()
+	if err != nil {
+		return nil, "", "", err
+	}
+	bin = filepath.Join(root, "bin", "pulumi")
+	if cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: root}); err == nil && cmd.Version().String() == want {
+		return cmd, bin, "cached", nil
+	}
+	return nil, "", "", fmt.Errorf("not on PATH or in the cache (%s)%s", bin, strings.Join(append([]string{""}, notes...), "; "))
+}
+
 func cliCacheRoot() (string, error) {
 	base, err := os.UserCacheDir()
 	if err != nil {
