@@ -154,6 +154,9 @@ func NewStack(t *testing.T, cli auto.PulumiCommand, o StackOptions) *Stack {
 		// updates too, and it is all the tests read; intermediate ones only matter for
 		// resuming after the CLI itself crashed.
 		"PULUMI_SKIP_CHECKPOINTS": "true",
+		// Nor a backup copy of the whole checkpoint before each update (backupStack in
+		// pkg/backend/diy): the tests never restore one.
+		"PULUMI_DIY_BACKEND_DISABLE_CHECKPOINT_BACKUPS": "true",
 	}
 	stack, err := auto.UpsertStackInlineSource(ctx, o.Name, proj.Name.String(), o.Program,
 		auto.WorkDir(work),
