@@ -20,6 +20,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/example/nlb-alb-fargate/internal/config"
@@ -208,6 +209,8 @@ func settingChanges(t *testing.T) []settingChange {
 			effect: "A rolling deployment. No interruption."},
 		{change: "`deregistrationDelay` 10 → 20", set: map[string]any{"deregistrationDelay": 20},
 			effect: "No interruption."},
+		{change: "`waitForSteadyState` true → false", set: map[string]any{"waitForSteadyState": false}, prepare: deployments.count, verify: deployments.rolled,
+			effect: "`pulumi up` no longer waits for the rollout, nor checks that the release took. Each service is updated in place, which is a new deployment (the stack sends forceNewDeployment): its tasks roll, as they do when the setting is turned on again. No interruption."},
 		{change: "`stopTimeout` 30 → 60", set: map[string]any{"stopTimeout": 60},
 			effect: "A new task definition; a rolling deployment. Tasks stopped from then on get 60 seconds after SIGTERM."},
 		{change: "`priority` 1 → 2", set: map[string]any{"priority": 2},
@@ -293,6 +296,43 @@ func stillAllocated(t *testing.T, e *harness.Stack, set map[string]any) {
 
 // loggingOff checks that both load balancers stopped logging: left on, they would write
 // to the deleted bucket's name, which anyone may claim.
+// serviceDeployments counts each ECS service's deployments before a change (count, a
+// prepare) and checks after it that every service rolled: one new deployment each
+// (rolled, a verify). Rows run one at a time in a lane, each on its own stack.
+type serviceDeployments struct {
+	mu     sync.Mutex
+	before map[*harness.Stack]map[string]int
+}
+
+var deployments = &serviceDeployments{before: map[*harness.Stack]map[string]int{}}
+
+func (d *serviceDeployments) counts(t *testing.T, e *harness.Stack) map[string]int {
+	out := map[string]int{}
+	for _, r := range e.Resources(t) {
+		if r.Type == standin.TypeEcsService {
+			out[r.URN.Name()] = len(e.AWS.Cloud.DeploymentHistory(r.ID.String()))
+		}
+	}
+	return out
+}
+
+func (d *serviceDeployments) count(t *testing.T, e *harness.Stack) map[string]any {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.before[e] = d.counts(t, e)
+	return nil
+}
+
+func (d *serviceDeployments) rolled(t *testing.T, e *harness.Stack, _ map[string]any) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for name, n := range d.counts(t, e) {
+		if was := d.before[e][name]; n != was+1 {
+			t.Errorf("%s: %d deployments after the change, %d before: want one new deployment (every service rolls)", name, n, was)
+		}
+	}
+}
+
 func loggingOff(t *testing.T, e *harness.Stack, _ map[string]any) {
 	for _, r := range e.Resources(t) {
 		if string(r.Type) != string(standin.TypeLoadBalancer) {

@@ -304,6 +304,13 @@ func (o *stackOutputs) export(ctx *pulumi.Context) {
 	if o.MTLSMode != "" {
 		ctx.Export("mtlsMode", pulumi.String(o.MTLSMode))
 	}
+	// Each service's running task definition: exported, so that a release ECS rolled back
+	// fails `pulumi up` (releaseOf).
+	releases := pulumi.StringMap{}
+	for _, s := range o.Services {
+		releases[s.Name] = s.Release
+	}
+	ctx.Export("releases", releases)
 	if len(o.Services) > 1 {
 		services := pulumi.Map{}
 		for _, s := range o.Services {

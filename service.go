@@ -45,9 +45,12 @@ type fargateService struct {
 	Internal     bool
 	InternalPort int
 	TaskIdentity bool // the bundled app answers /whoami with the task's identity
-	Service      *ecs.Service
-	TargetGroup  *lb.TargetGroup
-	LogGroup     *cloudwatch.LogGroup
+	// Release is the task definition the service runs after this update; with
+	// waitForSteadyState it errs when ECS rolled the release back (releaseOf).
+	Release     pulumi.StringOutput
+	Service     *ecs.Service
+	TargetGroup *lb.TargetGroup
+	LogGroup    *cloudwatch.LogGroup
 }
 
 // newServices creates the cluster, its FARGATE and FARGATE_SPOT capacity providers, and
@@ -252,6 +255,9 @@ func newFargateService(ctx *pulumi.Context, cfg config.Service, deps serviceDeps
 		PropagateTags:        pulumi.String("SERVICE"),
 		EnableEcsManagedTags: pulumi.Bool(true),
 		Tags:                 site.NameTag(ctx, n+"-service"),
+		// `pulumi up` waits for the rollout (the provider's waitServiceStable); releaseOf
+		// then checks which revision the service settled on.
+		WaitForSteadyState: pulumi.Bool(cfg.WaitForSteadyState),
 	}
 	capacityArgs(cfg, args)
 	// ECS refuses a target group that no listener (rule) uses yet, and a capacity
@@ -260,6 +266,12 @@ func newFargateService(ctx *pulumi.Context, cfg config.Service, deps serviceDeps
 	if cfg.Autoscaling != nil {
 		// Scaling owns the desired count; `pulumi up` must not reset it.
 		opts = append(opts, pulumi.IgnoreChanges([]string{"desiredCount"}))
+	}
+	if cfg.WaitForSteadyState {
+		// A first deploy whose tasks never pass their health checks has nothing to roll
+		// back to: the deployment stalls, and the waiter runs out its create timeout
+		// (20 minutes by default). A healthy first rollout takes a few minutes, so 10.
+		opts = append(opts, pulumi.Timeouts(&pulumi.CustomTimeouts{Create: firstRolloutTimeout}))
 	}
 	svc, err := ecs.NewService(ctx, n+"-service", args, opts...)
 	if err != nil {
@@ -274,7 +286,74 @@ func newFargateService(ctx *pulumi.Context, cfg config.Service, deps serviceDeps
 	return &fargateService{
 		Name: n, Internal: cfg.Internal, InternalPort: cfg.InternalPort, TaskIdentity: cfg.TaskIdentity,
 		Service: svc, TargetGroup: tg, LogGroup: logGroup,
+		Release: releaseOf(cfg, svc, taskDef, rollbackHints{Region: deps.Account.Region, Cluster: deps.Cluster.Name, Alarms: alarmNames, AlarmsWatch: deps.Watch.Alarms.RollbackOnAlarm}),
 	}, nil
+}
+
+// firstRolloutTimeout is how long `pulumi up` waits for a new service's first rollout.
+const firstRolloutTimeout = "10m"
+
+// rollbackHints are what a release check's message names: where to look, and what could
+// have rolled the release back.
+type rollbackHints struct {
+	Region      string
+	Cluster     pulumi.StringOutput
+	Alarms      pulumi.StringArray // the service's deployment alarms
+	AlarmsWatch bool               // rollbackOnAlarm: ECS rolls back when one fires
+}
+
+// releaseOf is the task definition the service runs after this update, and the
+// service's postcondition, the Pulumi counterpart of the one terraform-aws-modules/
+// terraform-aws-ecs#325 describes. With waitForSteadyState the provider's waiter
+// (waitServiceStable) reports success once the service is stable again, also at the
+// previous revision after ECS rolled the release back, and its Read stores that revision
+// (terraform-provider-aws#20858; fixed in its v6, which only pulumi-aws v7 carries). So the
+// output errs when the service does not run the revision this update registered, with
+// what to run to see why. main exports it (releases), which is what makes that error fail
+// `pulumi up`: an apply's error fails an update only when its output is exported or feeds
+// a resource. In a preview the new revision is unknown, so nothing is checked, and
+// nothing waits. Without waitForSteadyState it is what the service's state says.
+func releaseOf(cfg config.Service, svc *ecs.Service, taskDef *ecs.TaskDefinition, why rollbackHints) pulumi.StringOutput {
+	running := svc.TaskDefinition.Elem()
+	if !cfg.WaitForSteadyState {
+		return running
+	}
+	return pulumi.All(running, taskDef.Arn, svc.Name, why.Cluster, why.Alarms).ApplyT(func(v []any) (string, error) {
+		running, registered := v[0].(string), v[1].(string)
+		if running == registered {
+			return running, nil
+		}
+		var alarms []string
+		if why.AlarmsWatch {
+			alarms = v[4].([]string)
+		}
+		return "", rolledBack(cfg.Name, running, registered, v[2].(string), v[3].(string), why.Region, alarms)
+	}).(pulumi.StringOutput)
+}
+
+// rolledBack is the error of a release ECS rolled back: which revision the service went
+// back to, what rolls releases back, and the commands that show why.
+func rolledBack(name, running, registered, service, cluster, region string, alarms []string) error {
+	what := "ECS's deployment circuit breaker (tasks that keep failing to start or to pass their health checks)"
+	if len(alarms) > 0 {
+		what += " or one of the service's deployment alarms (" + strings.Join(alarms, ", ") + ")"
+	}
+	where := fmt.Sprintf("--region %s --cluster %s", region, cluster)
+	return fmt.Errorf("service %s: the release did not take: ECS rolled the service back to task definition revision %s (%s), not revision %s that this update registered; %s rolled it back.\n"+
+		"  What ECS did, newest first:\n    aws ecs describe-services %s --services %s --query 'services[0].events[:5]'\n"+
+		"  Why the new tasks stopped:\n    aws ecs describe-tasks %s --tasks $(aws ecs list-tasks %s --service-name %s --desired-status STOPPED --query 'taskArns' --output text) --query 'tasks[].[taskDefinitionArn,stoppedReason]'\n"+
+		"  The next pulumi up deploys this release again: fix the image or its settings first (docs/runbook.md, When it does not answer)",
+		name, revisionOf(running), familyRevision(running), revisionOf(registered), what, where, service, where, where, service)
+}
+
+// revisionOf is the revision of a task definition ARN (…:task-definition/family:N).
+func revisionOf(arn string) string {
+	return arn[strings.LastIndex(arn, ":")+1:]
+}
+
+// familyRevision is family:revision of a task definition ARN.
+func familyRevision(arn string) string {
+	return arn[strings.LastIndex(arn, "/")+1:]
 }
 
 // serviceImage is the configured image, or one built from the build directory and pushed

@@ -226,3 +226,31 @@ func TestAutoscaling(t *testing.T) {
 		t.Errorf("without autoscaling, desiredCount must be managed by the stack")
 	}
 }
+
+// waitForSteadyState (default on) makes each service's deployment a waited one, with a
+// 10-minute wait for a first rollout; off, today's behaviour. A service entry may set its
+// own. The release check's failure under the engine: e2e_deploys_test.go.
+func TestWaitForSteadyState(t *testing.T) {
+	m, out := mustRun(t, map[string]string{"services": `[{"name":"web","priority":1},{"name":"api","priority":2,"pathPatterns":["/api/*"],"waitForSteadyState":false}]`})
+	web, api := m.One(t, string(standin.TypeEcsService), "web-service"), m.One(t, string(standin.TypeEcsService), "api-service")
+	stacktest.Equal(t, "web waits", web.Inputs["waitForSteadyState"], any(true))
+	stacktest.Equal(t, "web's first rollout", web.CreateTimeout, "10m")
+	stacktest.Equal(t, "api does not wait", api.Inputs["waitForSteadyState"], any(false))
+	stacktest.Equal(t, "api's first rollout", api.CreateTimeout, "")
+	for _, s := range out.Services {
+		stacktest.Equal(t, s.Name+" release", stacktest.Await(t, s.Release).(string), stacktest.Str(t, m.One(t, string(standin.TypeEcsTaskDefinition), s.Name+"-task").State, "arn"))
+	}
+}
+
+// The message of a rolled-back release names the service, both revisions, what rolls a
+// release back and the commands that show why, in the stack's Region.
+func TestRolledBackMessage(t *testing.T) {
+	td := "arn:aws:ecs:eu-west-1:123456789012:task-definition/p-dev-web:"
+	err := rolledBack("web", td+"4", td+"5", "web-service-1234567", "cluster-89abcde", "eu-west-1", []string{"p-dev-web-deploy-5xx", "p-dev-web-deploy-p99"})
+	want := "service web: the release did not take: ECS rolled the service back to task definition revision 4 (p-dev-web:4), not revision 5 that this update registered; " +
+		"ECS's deployment circuit breaker (tasks that keep failing to start or to pass their health checks) or one of the service's deployment alarms (p-dev-web-deploy-5xx, p-dev-web-deploy-p99) rolled it back.\n" +
+		"  What ECS did, newest first:\n    aws ecs describe-services --region eu-west-1 --cluster cluster-89abcde --services web-service-1234567 --query 'services[0].events[:5]'\n" +
+		"  Why the new tasks stopped:\n    aws ecs describe-tasks --region eu-west-1 --cluster cluster-89abcde --tasks $(aws ecs list-tasks --region eu-west-1 --cluster cluster-89abcde --service-name web-service-1234567 --desired-status STOPPED --query 'taskArns' --output text) --query 'tasks[].[taskDefinitionArn,stoppedReason]'\n" +
+		"  The next pulumi up deploys this release again: fix the image or its settings first (docs/runbook.md, When it does not answer)"
+	stacktest.Equal(t, "message", err.Error(), want)
+}

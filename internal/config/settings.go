@@ -140,10 +140,13 @@ type Service struct {
 	HealthCheckGracePeriod int
 	DeregistrationDelay    int
 	StopTimeout            int
-	Priority               int
-	PathPatterns           []string
-	HostHeaders            []string
-	LogRetentionDays       int
+	// WaitForSteadyState: `pulumi up` waits for the service's rollout, and fails when the
+	// service then runs another revision than the one it registered.
+	WaitForSteadyState bool
+	Priority           int
+	PathPatterns       []string
+	HostHeaders        []string
+	LogRetentionDays   int
 	// Internal services get their own ALB listener port, reachable from inside the VPC only.
 	Internal                 bool
 	InternalPort             int
@@ -393,6 +396,10 @@ var registry = []Entry[Stack]{
 	&Setting[Stack, int]{Key: "stopTimeout", Group: GroupService, Default: 30, Allowed: Between(2, 120), // Fargate's limits
 		Doc:     "Seconds ECS waits after SIGTERM before it kills the container; the bundled app drains within 15.",
 		Service: func(s *Service) *int { return &s.StopTimeout }},
+	&Setting[Stack, bool]{Key: "waitForSteadyState", Group: GroupService, Default: true,
+		Doc:     "`pulumi up` waits until the service's new tasks serve, then fails if ECS rolled the release back (the circuit breaker or a deployment alarm), naming the revision it went back to and the commands that show why. Off: `up` returns once AWS took the release. Changes in place; turning it on or off rolls every service.",
+		See:     "What a deploy does",
+		Service: func(s *Service) *bool { return &s.WaitForSteadyState }},
 	&Setting[Stack, int]{Key: "priority", Group: GroupService, Default: 1, Allowed: Between(1, maxPriority),
 		Doc:     "Priority of the service's ALB listener rule.",
 		Service: func(s *Service) *int { return &s.Priority }},

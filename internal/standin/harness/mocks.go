@@ -37,8 +37,9 @@ type Registered struct {
 	DeleteBeforeReplace bool
 	ReplaceOnChanges    []string
 	ReplacementTrigger  any
-	RetainOnDelete      bool // deleting it leaves the cloud object
-	Protect             bool // the engine refuses to delete it
+	RetainOnDelete      bool   // deleting it leaves the cloud object
+	Protect             bool   // the engine refuses to delete it
+	CreateTimeout       string // customTimeouts.create, "" for the provider's
 	// InitErrors are the reasons a Create failed after the object was made: the engine
 	// keeps such a resource in the state, partially created.
 	InitErrors []string
@@ -105,6 +106,7 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		r.ReplaceOnChanges = rpc.GetReplaceOnChanges()
 		r.RetainOnDelete = rpc.GetRetainOnDelete()
 		r.Protect = rpc.GetProtect()
+		r.CreateTimeout = rpc.GetCustomTimeouts().GetCreate()
 		for _, a := range rpc.GetAliases() {
 			if spec := a.GetSpec(); spec != nil {
 				r.Aliases = append(r.Aliases, spec.GetName())
