@@ -20,6 +20,7 @@ type workflow struct {
 }
 
 type job struct {
+	If             string `yaml:"if"`
 	Permissions    map[string]string
 	Environment    any
 	TimeoutMinutes int `yaml:"timeout-minutes"`
@@ -35,10 +36,12 @@ type job struct {
 
 type step struct {
 	ID   string `yaml:"id"`
+	Name string `yaml:"name"`
 	If   string `yaml:"if"`
 	Uses string
 	Run  string
 	With map[string]string
+	Env  map[string]string
 }
 
 func workflows(t *testing.T) map[string]workflow {
@@ -338,6 +341,96 @@ func TestDriftKeepsOutOfTheDeploysWay(t *testing.T) {
 	for _, want := range []string{st.LockPrefix, ".pulumi/stacks/$project/$STACK.json"} {
 		if !strings.Contains(string(script), want) {
 			t.Errorf("stack-state.sh does not list %s", want)
+		}
+	}
+}
+
+// The deploy workflow runs only after CI passed for a push to main of this repository, on
+// the commit CI tested, and checks every stack it deployed with the smoke check, whose
+// failure fails the job (a step without continue-on-error) and whose table goes to the
+// job's summary (markdown; the command writes $GITHUB_STEP_SUMMARY).
+func TestDeploysFollowCIAndAreSmokeChecked(t *testing.T) {
+	w := workflows(t)["deploy.yml"]
+	var on struct {
+		On map[string]struct {
+			Workflows []string
+			Types     []string
+			Branches  []string
+		} `yaml:"on"`
+	}
+	if err := yaml.Unmarshal([]byte(w.raw), &on); err != nil {
+		t.Fatal(err)
+	}
+	run, ok := on.On["workflow_run"]
+	if !ok || !slices.Equal(run.Workflows, []string{"ci"}) || !slices.Equal(run.Types, []string{"completed"}) || !slices.Equal(run.Branches, []string{"main"}) {
+		t.Errorf("deploy.yml: on.workflow_run %+v, want the ci workflow, completed, on main", run)
+	}
+	if _, push := on.On["push"]; push {
+		t.Error("deploy.yml runs on push: it must wait for CI (workflow_run)")
+	}
+	for _, cond := range []string{"github.event.workflow_run.conclusion == 'success'", "github.event.workflow_run.event == 'push'",
+		"github.event.workflow_run.head_branch == 'main'", "github.event.workflow_run.head_repository.full_name == github.repository"} {
+		if !strings.Contains(w.Jobs["dev"].If, cond) {
+			t.Errorf("deploy.yml dev: its condition does not check %s: %q", cond, w.Jobs["dev"].If)
+		}
+	}
+	for name, j := range w.Jobs {
+		for _, s := range stepsUsing(j, "actions/checkout") {
+			if !strings.Contains(s.With["ref"], "github.event.workflow_run.head_sha") {
+				t.Errorf("deploy.yml %s: checkout of %q, want the commit CI tested (workflow_run.head_sha)", name, s.With["ref"])
+			}
+		}
+		var upStack string
+		smoked := false
+		for _, s := range j.Steps {
+			if strings.HasPrefix(s.Uses, "pulumi/actions@") && s.With["command"] == "up" {
+				upStack = s.With["stack-name"]
+			}
+			if strings.Contains(s.Run, "go run ./internal/smoke") {
+				smoked = upStack != "" && s.Env["STACK"] == upStack && strings.Contains(s.Run, "-format markdown") && s.If == ""
+			}
+		}
+		if upStack != "" && !smoked {
+			t.Errorf("deploy.yml %s: no smoke check of stack %s after its up (go run ./internal/smoke, -format markdown, STACK=%s, unconditional)", name, upStack, upStack)
+		}
+	}
+}
+
+// The drift check keeps one issue per stack: it may write issues, and reports after the
+// judgement whatever its outcome.
+func TestDriftReportsInAnIssue(t *testing.T) {
+	w := workflows(t)["drift.yml"]
+	for name, j := range w.Jobs {
+		if j.Permissions["issues"] != "write" {
+			t.Errorf("drift.yml %s: permissions %v, want issues: write for the drift issue", name, j.Permissions)
+		}
+		var report *step
+		for i, s := range j.Steps {
+			if strings.Contains(s.Run, ".github/scripts/drift-issue.sh") {
+				report = &j.Steps[i]
+			}
+		}
+		if report == nil || !strings.HasPrefix(report.If, "always()") || report.Env["DRIFT"] != "${{ steps.judge.outputs.drift }}" {
+			t.Errorf("drift.yml %s: no drift-issue step that always runs on the judge's verdict: %+v", name, report)
+		}
+	}
+	for name, w := range workflows(t) {
+		if name == "drift.yml" {
+			continue
+		}
+		for jn, j := range w.Jobs {
+			if _, ok := j.Permissions["issues"]; ok {
+				t.Errorf("%s %s: permission issues, which only the drift check needs", name, jn)
+			}
+		}
+	}
+	script, err := os.ReadFile(filepath.Join("..", "..", ".github", "scripts", "drift-issue.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"gh issue create", "gh issue comment", "gh issue close", `title="Drift in stack $STACK"`} {
+		if !strings.Contains(string(script), want) {
+			t.Errorf("drift-issue.sh does not %s", want)
 		}
 	}
 }
