@@ -410,6 +410,10 @@ func TestBadConfigIsRefused(t *testing.T) {
 		"error if allowedCidrs outgrow the default rules quota without preflight": {map[string]string{"preflight": "false", "certificateArn": testCertArn, "allowedCidrs": manyCidrs(31)}, []string{
 			`allowedCidrs: too many networks: 31 IPv4 entries × 2 listener ports make 62 inbound rules, above AWS's default quota of 60 (Inbound or outbound rules per security group, L-0EA8095F); list fewer or wider networks, or raise the quota and set preflight: true so the account's own quota is checked`,
 		}},
+		"error if waitForSteadyState is not a boolean": {map[string]string{"waitForSteadyState": "until-healthy", "services": `[{"name":"web","waitForSteadyState":"5m"}]`}, []string{
+			`services[0].waitForSteadyState: invalid value "5m": must be true or false`,
+			`waitForSteadyState: invalid value "until-healthy": must be true or false`,
+		}},
 		"error if rollbackOnAlarm is not a boolean": {map[string]string{"rollbackOnAlarm": "sometimes"}, []string{
 			`rollbackOnAlarm: invalid value "sometimes": must be true or false`,
 		}},
