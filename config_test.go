@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -16,6 +18,7 @@ import (
 // file's values plus the schema defaults of Pulumi.yaml, type-checked by Pulumi's own code.
 func loadStackFiles(t *testing.T, stackFile string) map[string]string {
 	t.Helper()
+	stackFile = filledStackFile(t, stackFile)
 	project, err := workspace.LoadProject("Pulumi.yaml")
 	if err != nil {
 		t.Fatalf("loading Pulumi.yaml: %v", err)
@@ -42,6 +45,76 @@ func loadStackFiles(t *testing.T, stackFile string) map[string]string {
 		out[k.String()] = s
 	}
 	return out
+}
+
+// placeholder is a template's <what goes here, e.g. an example> (examples/production.yaml).
+var placeholder = regexp.MustCompile(`"<[^<>"]*>"`)
+
+// testReleaseDigest is the release the tests deploy a stack file with releaseRepository
+// at, as the release workflow passes one (pulumi up --config releaseDigest=…).
+const testReleaseDigest = "sha256:1111111111111111111111111111111111111111111111111111111111111111"
+
+// filledStackFile is a stack file as a person fills it in: each placeholder replaced by
+// the example it gives after "e.g.", and, with a release repository, the release to
+// deploy. A file without placeholders is returned as it is; a filled one is written to a
+// temporary directory under its own name, and returned relative to the project
+// directory, where the engine tests look for it.
+func filledStackFile(t *testing.T, path string) string {
+	t.Helper()
+	text, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !placeholder.Match(text) {
+		return path
+	}
+	filled := placeholder.ReplaceAllFunc(text, func(p []byte) []byte {
+		_, example, ok := strings.Cut(string(p), "e.g. ")
+		if !ok {
+			t.Fatalf("%s: placeholder %s gives no example (\"e.g. …\") to fill it with", path, p)
+		}
+		return []byte(`"` + strings.TrimSuffix(example, `>"`) + `"`)
+	})
+	if strings.Contains(string(text), "releaseRepository:") {
+		filled = append(filled, []byte("  releaseDigest: "+testReleaseDigest+"\n")...)
+	}
+	dir := t.TempDir()
+	out := filepath.Join(dir, filepath.Base(path))
+	if err := os.WriteFile(out, filled, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel, err := filepath.Rel(wd, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rel
+}
+
+// A template's placeholders are refused before anything is made, each by its key; the
+// example each gives fills it validly.
+func TestProductionPlaceholdersAreRefused(t *testing.T) {
+	cfg := map[string]string{}
+	raw, err := os.ReadFile("examples/production.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, line := range strings.Split(string(raw), "\n") {
+		key, value, ok := strings.Cut(strings.TrimSpace(line), ": ")
+		if ok && placeholder.MatchString(value) {
+			unquoted := strings.Trim(value, `"`)
+			cfg[key] = unquoted
+			want = append(want, key+`: placeholder "`+unquoted+`" left in the stack file`)
+		}
+	}
+	if len(want) < 4 {
+		t.Fatalf("examples/production.yaml has %d placeholders; want domain, hostedZoneId, alarmEmail and releaseRepository", len(want))
+	}
+	mustRefuse(t, nil, cfg, want)
 }
 
 // The program runs with exactly what Pulumi.dev.yaml and Pulumi.yaml give it, and gets the

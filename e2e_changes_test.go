@@ -24,6 +24,7 @@ import (
 	"testing"
 
 	"github.com/example/nlb-alb-fargate/internal/config"
+	"github.com/example/nlb-alb-fargate/internal/site"
 	"github.com/example/nlb-alb-fargate/internal/stacktest"
 	"github.com/example/nlb-alb-fargate/internal/standin"
 	"github.com/example/nlb-alb-fargate/internal/standin/harness"
@@ -184,6 +185,12 @@ func settingChanges(t *testing.T) []settingChange {
 			effect: "Requests pass the web ACL before the ALB routes them; the managed rules may block some that passed before. No interruption for others."},
 		{change: "`wafRateLimit` 2000 → 500 (with `waf`)", base: map[string]any{"waf": true}, set: map[string]any{"waf": true, "wafRateLimit": 500},
 			effect: "A client IPv4 address is blocked beyond 500 requests in 5 minutes. No interruption for others."},
+		// releases
+		{change: "`releaseRepository` and `releaseDigest` set: the stack's own build of app/ → a release", set: map[string]any{"releaseRepository": testReleaseRepository, "releaseDigest": testReleaseA}, verify: runsTheRelease,
+			effect: "A new task definition with the release's image; ECS replaces the tasks in a rolling deployment, and the stack records the release once they run it. The stack's own ECR repository and image are deleted last, after the rollout. No interruption."},
+		{change: "`requireImageDigest` false → true (with an `image` by digest)", base: map[string]any{"image": testReleaseRepository + "@" + testReleaseA},
+			set:    map[string]any{"image": testReleaseRepository + "@" + testReleaseA, "requireImageDigest": true},
+			effect: "Nothing changes in AWS; from now on an `image` named by a tag is refused."},
 		// service
 		{change: "`image` → public.ecr.aws/nginx/nginx:1.27", set: map[string]any{"image": "public.ecr.aws/nginx/nginx:1.27"},
 			effect: "A new task definition; ECS replaces the tasks in a rolling deployment, and the NLB now probes the service's healthCheckPath. No interruption."},
@@ -286,6 +293,21 @@ func freeAllocationIDs(t *testing.T, e *harness.Stack) map[string]any {
 }
 
 // stillAllocated checks that the Elastic IPs the stack let go of still exist.
+// runsTheRelease checks that the release is recorded as the one to return to, and that
+// the stack's own image repository is gone.
+func runsTheRelease(t *testing.T, e *harness.Stack, set map[string]any) {
+	want := testReleaseRepository + "@" + set["releaseDigest"].(string)
+	got, err := e.AWS.Cloud.Invoke("aws:ssm/getParameter:getParameter", resource.NewPropertyMapFromMap(map[string]any{"name": site.ReleaseRecordName(testProject, e.Name)}))
+	if err != nil || got["insecureValue"].StringValue() != want {
+		t.Errorf("release record: %v, %v; want %s", got, err, want)
+	}
+	for _, u := range e.AWS.Cloud.LiveURNs() {
+		if u.Type() == standin.TypeEcrRepository {
+			t.Errorf("%s is left; the stack's own build goes with the release", u.Name())
+		}
+	}
+}
+
 func stillAllocated(t *testing.T, e *harness.Stack, set map[string]any) {
 	for _, id := range set["eipAllocationIds"].([]any) {
 		if _, err := e.AWS.Cloud.Invoke("aws:ec2/getElasticIp:getElasticIp", resource.NewPropertyMapFromMap(map[string]any{"id": id})); err != nil {

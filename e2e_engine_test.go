@@ -261,7 +261,9 @@ func stackConfigFiles(t *testing.T) []stackConfigFile {
 	}
 	sort.Strings(examples)
 	for _, p := range examples {
-		sc := stackConfigFile{stack: strings.TrimSuffix(filepath.Base(p), ".yaml"), path: p}
+		// Filled in, as a person copying it would (filledStackFile): a preview refuses
+		// its placeholders.
+		sc := stackConfigFile{stack: strings.TrimSuffix(filepath.Base(p), ".yaml"), path: filledStackFile(t, p)}
 		if loadStackFiles(t, p)[testProject+":vpcId"] != "" {
 			sc.network = &networkTeam
 		}

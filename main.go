@@ -88,6 +88,8 @@ type stackOutputs struct {
 	Domain       string
 	MTLSMode     string
 	TaskIdentity bool
+	// The release the services that build app/ run, by digest; "" without releaseRepository.
+	ReleaseImage string
 }
 
 // entrance is one NLB listener partners connect to: HTTP (which may redirect to HTTPS)
@@ -166,7 +168,8 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 	}
 	services, cluster, err := newServices(ctx, cfg.Services, serviceDeps{
 		Network: net, Alb: alb, Account: account, ContainerInsights: cfg.Operations.ContainerInsights, MTLS: cfg.Ingress.ClientAuth(),
-		Watch: operations.DeploymentWatch{Alarms: cfg.Operations, TopicArn: topic.Topic.Arn, AlbArnSuffix: alb.LoadBalancer.ArnSuffix},
+		ReleaseImage: where.ReleaseImage,
+		Watch:        operations.DeploymentWatch{Alarms: cfg.Operations, TopicArn: topic.Topic.Arn, AlbArnSuffix: alb.LoadBalancer.ArnSuffix},
 	})
 	if err != nil {
 		return nil, err
@@ -187,6 +190,11 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 	}
 	if cfg.Ingress.Domain != "" {
 		if err := newAliasRecords(ctx, cfg.Ingress, where.ZoneID, nlb); err != nil {
+			return nil, err
+		}
+	}
+	if where.ReleaseImage != "" {
+		if _, err := operations.NewReleaseRecord(ctx, where.ReleaseImage, releasesOf(services)); err != nil {
 			return nil, err
 		}
 	}
@@ -222,6 +230,7 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 		ProbePath:           probePath,
 		Domain:              cfg.Ingress.Domain,
 		TaskIdentity:        first.TaskIdentity,
+		ReleaseImage:        where.ReleaseImage,
 	}
 	if m := cfg.Ingress.MTLS; m != nil {
 		out.MTLSMode = m.Mode
@@ -233,6 +242,15 @@ func deploy(ctx *pulumi.Context) (*stackOutputs, error) {
 		out.FlowLogGroup = logs.FlowLogs.LogGroup.Name
 	}
 	return out, nil
+}
+
+// releasesOf is each service's release check (releaseOf), in the services' order.
+func releasesOf(services []*fargateService) []pulumi.StringOutput {
+	out := make([]pulumi.StringOutput, len(services))
+	for i, s := range services {
+		out[i] = s.Release
+	}
+	return out
 }
 
 // watchedOf is what the alarms and the dashboard watch along the request path.
@@ -311,6 +329,9 @@ func (o *stackOutputs) export(ctx *pulumi.Context) {
 		releases[s.Name] = s.Release
 	}
 	ctx.Export("releases", releases)
+	if o.ReleaseImage != "" {
+		ctx.Export("releaseImage", pulumi.String(o.ReleaseImage))
+	}
 	if len(o.Services) > 1 {
 		services := pulumi.Map{}
 		for _, s := range o.Services {

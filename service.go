@@ -30,6 +30,9 @@ type serviceDeps struct {
 	ContainerInsights string
 	Watch             operations.DeploymentWatch // each service's deployment alarms
 	MTLS              *config.ClientAuth         // the ALB's mutual TLS, which the bundled app is told of
+	// ReleaseImage is the release the services that build app/ run instead, by digest
+	// (site.Site's); "" builds.
+	ReleaseImage string
 
 	// Filled in by newServices.
 	Cluster *ecs.Cluster
@@ -180,7 +183,7 @@ func newFargateService(ctx *pulumi.Context, cfg config.Service, deps serviceDeps
 	if err != nil {
 		return nil, fmt.Errorf("service %s: creating log group: %w", n, err)
 	}
-	image, err := serviceImage(ctx, cfg)
+	image, err := serviceImage(ctx, cfg, deps.ReleaseImage)
 	if err != nil {
 		return nil, err
 	}
@@ -356,11 +359,15 @@ func familyRevision(arn string) string {
 	return arn[strings.LastIndex(arn, "/")+1:]
 }
 
-// serviceImage is the configured image, or one built from the build directory and pushed
-// to a private ECR repository (what CDK's ContainerImage.fromAsset does).
-func serviceImage(ctx *pulumi.Context, cfg config.Service) (pulumi.StringOutput, error) {
-	if cfg.Image != "" {
+// serviceImage is the configured image; for a service that builds app/, the release when
+// the stack runs releases; else one built from the build directory and pushed to a
+// private ECR repository (what CDK's ContainerImage.fromAsset does).
+func serviceImage(ctx *pulumi.Context, cfg config.Service, release string) (pulumi.StringOutput, error) {
+	switch {
+	case cfg.Image != "":
 		return pulumi.String(cfg.Image).ToStringOutput(), nil
+	case release != "" && cfg.BuiltFromBundledApp():
+		return pulumi.String(release).ToStringOutput(), nil
 	}
 	repo, err := ecr.NewRepository(ctx, cfg.Name+"-repo", &ecr.RepositoryArgs{
 		ForceDelete: pulumi.BoolPtr(true), // `pulumi destroy` must not stop at pushed images

@@ -28,6 +28,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/wafv2"
 	awsxecr "github.com/pulumi/pulumi-awsx/sdk/v2/go/awsx/ecr"
@@ -60,6 +61,7 @@ var sdkReads = []sdkRegister{
 	read(s3.GetBucketServerSideEncryptionConfigurationV2),
 	read(s3.GetBucketVersioningV2), read(s3.GetBucketObjectv2),
 	read(sns.GetTopic), read(sns.GetTopicSubscription),
+	read(ssm.GetParameter),
 	read(vpc.GetSecurityGroupEgressRule), read(vpc.GetSecurityGroupIngressRule),
 	read(wafv2.GetIpSet), read(wafv2.GetWebAcl), read(wafv2.GetWebAclAssociation),
 }

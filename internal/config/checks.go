@@ -98,6 +98,12 @@ var CrossChecks = []CrossCheck[Stack]{
 	{Name: "the stack's own variables and secrets are named once",
 		Notes: map[string]string{"environment": "not `PORT`, `TASK_IDENTITY`, `MTLS_MODE`, `MTLS_PORT` or another service's `<NAME>_URL`", "secrets": "not also in `environment`"},
 		Check: variableNames},
+	{Name: "a release is of the release repository, run by the services that build app/",
+		Notes: map[string]string{"releaseDigest": "with `releaseRepository`", "releaseRepository": "a service without `image` runs it; no `build` but `./app`"},
+		Check: releasesReplaceTheBundledBuild},
+	{Name: "images by digest where required",
+		Notes: map[string]string{"requireImageDigest": "every `image` named `…@sha256:<digest>`"},
+		Check: imagesByDigest},
 	{Name: "a KMS key for secrets there are",
 		Notes: map[string]string{"secretsKmsKeyArn": "with `secrets` or `imageCredentialsSecretArn`"},
 		Check: kmsKeyForSecrets},
@@ -188,6 +194,44 @@ func noNatNeedsEndpoints(c *Stack, p *Problems) {
 	for _, s := range c.Services {
 		if s.Image != "" && !ecrImage.MatchString(s.Image) && p.OK(s.Path+"image") {
 			p.Add(s.Path+"image", `invalid value %q with natGateways "none": without a NAT gateway tasks can pull only from ECR (through the VPC endpoints); push the image to ECR or use natGateways "single"`, s.Image)
+		}
+	}
+}
+
+// releasesReplaceTheBundledBuild: the release workflow builds app/, so a release stands
+// in for that build and no other; a digest names a release of the release repository.
+func releasesReplaceTheBundledBuild(c *Stack, p *Problems) {
+	r := c.Release
+	if r.Digest != "" && r.Repository == "" && p.OK("releaseDigest", "releaseRepository") {
+		p.Add("releaseDigest", "invalid value %q without releaseRepository: a digest names a release in the release repository; set releaseRepository (the bootstrap's releaseRepositoryUrl output), or leave releaseDigest unset", r.Digest)
+	}
+	if r.Repository == "" || !p.OK("releaseRepository") {
+		return
+	}
+	runs := 0 // services without an image of their own
+	for _, s := range c.Services {
+		if s.Image == "" {
+			runs++
+		}
+		if s.Image == "" && !s.BuiltFromBundledApp() && p.OK(s.Path+"build") {
+			p.Add(s.Path+"build", "invalid value %q with releaseRepository: the service would run the release, which the release workflow builds from ./app; move the Dockerfile to app/, or give this service an image of its own", s.Build)
+		}
+	}
+	if runs == 0 && len(c.Services) > 0 && p.OK("image") {
+		p.Add("releaseRepository", "invalid value %q: no service runs a release, each has an image of its own (image %q); leave image unset for the services that run the release, or leave releaseRepository unset", r.Repository, c.Services[0].Image)
+	}
+}
+
+// imagesByDigest: a tag is a name its registry can move to another image, so what a
+// stack with requireImageDigest runs is named by digest. Releases and the bundled build
+// always are.
+func imagesByDigest(c *Stack, p *Problems) {
+	if !c.Release.RequireImageDigest {
+		return
+	}
+	for _, s := range c.Services {
+		if s.Image != "" && !ImageByDigest(s.Image) && p.OK(s.Path+"image") {
+			p.Add(s.Path+"image", "invalid value %q with requireImageDigest: a tag can be moved to another image; name the image by its digest, %s@sha256:<64 hex digits> (docker buildx imagetools inspect %s shows it)", s.Image, imageRepository(s.Image), s.Image)
 		}
 	}
 }
@@ -546,6 +590,10 @@ func (c *Stack) CheckRegion(region string) error {
 		}
 	}
 	check("certificateArn", c.Ingress.CertificateArn, "an ALB's certificate")
+	// Without NAT, tasks reach ECR only through the VPC's endpoints, which are regional.
+	if repo, ok := c.Release.RepositoryRef(); ok && c.Network.NatGateways == "none" && !c.Network.Existing() && repo.Region != region {
+		p.Add("releaseRepository", `invalid value %q: is in %s, the stack in %s; with natGateways "none" tasks reach ECR through the VPC endpoints of the stack's Region only; replicate the repository to %s (ECR replication) and use that one, or use natGateways "single"`, c.Release.Repository, repo.Region, region, region)
+	}
 	// IAM is global: a policy's ARN has no region, only the partition must match.
 	if parts := strings.SplitN(c.Operations.RolePermissionsBoundary, ":", 5); len(parts) == 5 && parts[1] != partition {
 		p.Add("rolePermissionsBoundary", "invalid value %q: is in partition %s, the stack in %s; a permissions boundary must be a policy of the stack's account", c.Operations.RolePermissionsBoundary, parts[1], partition)

@@ -79,6 +79,50 @@ func (s Service) BuiltFromBundledApp() bool {
 	return s.Image == "" && strings.TrimSuffix(strings.TrimPrefix(s.Build, "./"), "/") == "app"
 }
 
+// RunsRelease reports whether the service runs the release (releaseRepository) instead of
+// building app/.
+func (s Service) RunsRelease(r Release) bool { return r.Repository != "" && s.BuiltFromBundledApp() }
+
+// RepositoryRef is the release repository's account, Region and name; false without one.
+func (r Release) RepositoryRef() (RepositoryRef, bool) {
+	m := ecrRepositoryURI.FindStringSubmatch(r.Repository)
+	if m == nil {
+		return RepositoryRef{}, false
+	}
+	return RepositoryRef{Account: m[1], Region: m[2], Name: m[3]}, true
+}
+
+// RepositoryRef is where an ECR repository is.
+type RepositoryRef struct{ Account, Region, Name string }
+
+// Image is the release of digest in the release repository, as ECS pulls it.
+func (r Release) Image(digest string) string { return r.Repository + "@" + digest }
+
+// ParseReleaseImage splits a recorded release image, repository@sha256:…, into its
+// repository and digest; false for anything else.
+func ParseReleaseImage(image string) (repository, digest string, ok bool) {
+	repository, digest, found := strings.Cut(image, "@")
+	if !found || !ecrRepositoryURI.MatchString(repository) || !imageDigest.MatchString(digest) {
+		return "", "", false
+	}
+	return repository, digest, true
+}
+
+// ImageByDigest reports whether an image reference names its image by digest.
+func ImageByDigest(ref string) bool {
+	_, digest, found := strings.Cut(ref, "@")
+	return found && imageDigest.MatchString(digest)
+}
+
+// imageRepository is an image reference without its tag and digest.
+func imageRepository(ref string) string {
+	ref, _, _ = strings.Cut(ref, "@")
+	if i := strings.LastIndex(ref, ":"); i > strings.LastIndex(ref, "/") {
+		ref = ref[:i]
+	}
+	return ref
+}
+
 // ListenerPorts is how many NLB listeners clients reach: HTTP, and HTTPS when on.
 func (c *Stack) ListenerPorts() int {
 	if c.Ingress.HTTPS() {

@@ -94,6 +94,7 @@ func (g *Registry[C]) Parse(raw map[string]string, env Env) (*C, error) {
 	}
 	r := &reader{p: &Problems{}, secret: env.Secret, services: g.services, serviceKeys: g.serviceKeys}
 	r.reportUnknownKeys(raw, env.Project, g.Keys())
+	r.refusePlaceholders(raw)
 	c := new(C)
 	r.base = Service{Name: DefaultServiceName}
 	for _, s := range g.entries { // services comes last: its entries start from base
@@ -244,6 +245,52 @@ func (r *reader) reportUnknownKeys(raw map[string]string, project string, known 
 			r.p.typeError(key, "unknown setting%s", suggestion(key, known))
 		}
 	}
+}
+
+// refusePlaceholders reports every value of the form <…> left in the stack file, at top
+// level or inside a list or object: a template's stack file (examples/production.yaml)
+// marks what each stack must fill in that way, and a placeholder must never deploy, not
+// even where it would pass for a valid value.
+func (r *reader) refusePlaceholders(raw map[string]string) {
+	for _, key := range slices.Sorted(maps.Keys(raw)) {
+		v := strings.TrimSpace(raw[key])
+		if isPlaceholder(v) {
+			r.refusePlaceholder(key, v)
+			continue
+		}
+		if strings.HasPrefix(v, "[") || strings.HasPrefix(v, "{") {
+			var parsed any
+			if json.Unmarshal([]byte(v), &parsed) == nil {
+				r.refuseNestedPlaceholders(key, parsed)
+			}
+		}
+	}
+}
+
+func (r *reader) refuseNestedPlaceholders(path string, v any) {
+	switch v := v.(type) {
+	case string:
+		if isPlaceholder(strings.TrimSpace(v)) {
+			r.refusePlaceholder(path, v)
+		}
+	case []any:
+		for i, item := range v {
+			r.refuseNestedPlaceholders(fmt.Sprintf("%s[%d]", path, i), item)
+		}
+	case map[string]any:
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			r.refuseNestedPlaceholders(path+"."+k, v[k])
+		}
+	}
+}
+
+func (r *reader) refusePlaceholder(path, v string) {
+	r.p.typeError(path, "placeholder %q left in the stack file: replace it with this stack's value (what goes there is written between < and >)", v)
+}
+
+// isPlaceholder reports whether a value is a template's placeholder, <what to put here>.
+func isPlaceholder(v string) bool {
+	return len(v) > 2 && strings.HasPrefix(v, "<") && strings.HasSuffix(v, ">")
 }
 
 // serviceList is the Kind of `services`: each entry starts from the top-level service

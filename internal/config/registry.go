@@ -24,15 +24,16 @@ const (
 	GroupIngress
 	GroupStaticIPs
 	GroupOperations
+	GroupRelease
 	GroupService
 )
 
 // Groups are docs/configuration.md's settings tables, in their order.
-var Groups = []Group{GroupNetwork, GroupIngress, GroupStaticIPs, GroupOperations, GroupService}
+var Groups = []Group{GroupNetwork, GroupIngress, GroupStaticIPs, GroupOperations, GroupRelease, GroupService}
 
 // Title is the heading of the group's section in docs/configuration.md.
 func (g Group) Title() string {
-	return [...]string{"Network", "Ingress", "Static IPs and the account check", "Operations and security baseline", "Service"}[g]
+	return [...]string{"Network", "Ingress", "Static IPs and the account check", "Operations and security baseline", "Releases", "Service"}[g]
 }
 
 // Level sorts a setting for a newcomer.

@@ -19,6 +19,9 @@ type Stack struct {
 	Services []Service
 	// Logs, metrics, alarms and the web application firewall.
 	Operations Operations
+	// Release is where the services that build the bundled app take their image from
+	// instead: a release the release workflow built once and pushed to ECR.
+	Release Release
 	// Preflight compares what the config needs with the account's quotas before anything
 	// is created.
 	Preflight bool
@@ -122,6 +125,19 @@ type Operations struct {
 	// RolePermissionsBoundary is the managed policy every IAM role of the stack is bounded
 	// by; "" for none.
 	RolePermissionsBoundary string
+}
+
+// Release is build once, promote by digest: the stack runs the release workflow's images
+// from one ECR repository, each named by its digest, never a tag.
+type Release struct {
+	// Repository is the release repository's URI; "" builds app/ in the stack (or runs
+	// image) as before.
+	Repository string
+	// Digest is the release to deploy now (`pulumi up --config releaseDigest=sha256:…`);
+	// "" deploys the release the stack last recorded.
+	Digest string
+	// RequireImageDigest refuses an image named by a tag, which can be moved to another image.
+	RequireImageDigest bool
 }
 
 // Service is one Fargate service behind the ALB.
@@ -351,6 +367,20 @@ var registry = []Entry[Stack]{
 		Doc:   "Permissions boundary of every IAM role the stack creates (the services' execution and task roles, the flow-log role): the most they may ever be allowed. Set it to the bootstrap's `rolePermissionsBoundaryArn`: its deploy roles create roles only under that boundary. Changes in place.",
 		See:   "Team use",
 		Stack: func(c *Stack) *string { return &c.Operations.RolePermissionsBoundary }},
+
+	// releases: build once, promote by digest
+	&Setting[Stack, string]{Key: "releaseRepository", Group: GroupRelease, Allowed: releaseRepository,
+		Doc:   "The ECR repository of the release workflow's images (the bootstrap's `releaseRepositoryUrl`): the services that would build `app/` run a release from it instead, by digest. Not with `image` or a `build` of another directory.",
+		See:   "Build once, promote by digest",
+		Stack: func(c *Stack) *string { return &c.Release.Repository }},
+	&Setting[Stack, string]{Key: "releaseDigest", Group: GroupRelease, Allowed: Matching(imageDigest, "`sha256:` and 64 hex digits", "an image digest such as sha256:0123…cdef (64 hex digits)"),
+		Doc:   "The release to deploy now, passed by the workflow as `pulumi up --config releaseDigest=sha256:…` and never committed; empty deploys the release the stack recorded last (the SSM parameter `/<project>/<stack>/release-image`).",
+		See:   "Build once, promote by digest",
+		Stack: func(c *Stack) *string { return &c.Release.Digest }},
+	&Setting[Stack, bool]{Key: "requireImageDigest", Group: GroupRelease,
+		Doc:   "Refuse an `image` named by a tag, which its registry can move to another image: only `…@sha256:<digest>` runs. Staging and production stacks set it.",
+		See:   "Build once, promote by digest",
+		Stack: func(c *Stack) *bool { return &c.Release.RequireImageDigest }},
 
 	// service: top-level values are the single service, and the defaults of `services`
 	&Setting[Stack, string]{Key: "name", Group: GroupService, Default: DefaultServiceName, EntryOnly: true, Allowed: serviceNameRule,
@@ -676,6 +706,18 @@ var serviceNameRule = NewRule(fmt.Sprintf("lowercase letters, digits, `-`, start
 		p.Add(path, "missing value: every service needs a name")
 	case len(v) > maxServiceName || !serviceName.MatchString(v):
 		p.Add(path, "invalid value %q: must start with a lowercase letter, contain only lowercase letters, digits and hyphens, and be at most %d characters", v, maxServiceName)
+	}
+})
+
+// releaseRepository is an ECR repository's URI, which has no tag or digest: those are
+// the release's, and releaseDigest names it.
+var releaseRepository = NewRule("an ECR repository URI: `<account>.dkr.ecr.<region>.amazonaws.com/<name>`, no tag or digest", func(p *Problems, path, v string) {
+	switch {
+	case v == "" || ecrRepositoryURI.MatchString(v):
+	case ecrRepositoryURI.MatchString(imageRepository(v)):
+		p.Add(path, "invalid value %q: give the repository only, %s; the release's digest goes in releaseDigest", v, imageRepository(v))
+	default:
+		p.Add(path, "invalid value %q: must be an ECR repository URI such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/nlb-alb-fargate (the bootstrap's releaseRepositoryUrl output)", v)
 	}
 })
 

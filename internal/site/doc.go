@@ -1,8 +1,9 @@
 // Package site is the program's second stage: where the stack goes, as look-ups in the
 // AWS account find it, on a config that passed its own checks (internal/config). It
 // returns one value, Site, that the builders read: the account and Region, an existing
-// VPC's network or the Availability Zones of a new one, the user's own Elastic IPs and
-// the hosted zone that holds the domain. Nothing in it creates a resource, so a config
+// VPC's network or the Availability Zones of a new one, the user's own Elastic IPs, the
+// hosted zone that holds the domain, and the release to run (releaseDigest's, or the one
+// the stack recorded last). Nothing in it creates a resource, so a config
 // the account cannot take (an ARN of another Region or account, existing subnets that
 // cannot hold the stack, Elastic IPs held elsewhere, quotas too small) stops the program
 // here, before any resource exists.

@@ -18,11 +18,14 @@ type Site struct {
 	Zones   []string         // the AZs, in order
 	OwnEIPs []OwnEIP         // the user's own Elastic IPs for the NLB (eipAllocationIds)
 	ZoneID  string           // the Route 53 hosted zone that holds domain; "" without one
+	// ReleaseImage is the release the services that build app/ run instead, by digest;
+	// "" without releaseRepository.
+	ReleaseImage string
 }
 
 // LookUp checks the config against the account: the Region of every ARN, the account of
 // the permissions boundary, an existing VPC and its subnets, the user's own Elastic IPs,
-// the quotas (with preflight) and the hosted zone. Every problem of one look-up is
+// the quotas (with preflight), the hosted zone and the release to deploy. Every problem of one look-up is
 // reported at once, and nothing is registered.
 func LookUp(ctx *pulumi.Context, cfg *config.Stack) (*Site, error) {
 	region, err := aws.GetRegion(ctx, nil)
@@ -55,6 +58,9 @@ func LookUp(ctx *pulumi.Context, cfg *config.Stack) (*Site, error) {
 		}
 	}
 	if s.ZoneID, err = hostedZoneID(ctx, cfg.Ingress); err != nil {
+		return nil, err
+	}
+	if s.ReleaseImage, err = lookUpRelease(ctx, cfg.Release); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -377,6 +377,17 @@ var namedScenarios = []scenario{
 	{rule: "aws_cloudwatch_dashboard verify.SuppressEquivalentJSONDiffs", typ: TypeCloudwatchDashboard,
 		create: map[string]any{"dashboardName": "d", "dashboardBody": `{"widgets":[],"periodOverride":"auto"}`},
 		next:   map[string]any{"dashboardName": "d", "dashboardBody": `{"periodOverride":"auto", "widgets":[]}`}, want: none},
+	// The release record: a new value is a new version, which the preview cannot know.
+	{rule: "aws_ssm_parameter customdiff.ComputedIf(version)", typ: TypeSsmParameter,
+		create:  map[string]any{"name": "/p/s/release-image", "type": "String", "insecureValue": "a"},
+		next:    map[string]any{"name": "/p/s/release-image", "type": "String", "insecureValue": "b"},
+		planned: func(p resource.PropertyMap) bool { return p["version"].IsComputed() }},
+	{rule: "aws_ssm_parameter customdiff.ForceNewIfChange(tier)", typ: TypeSsmParameter,
+		create: map[string]any{"name": "/p", "type": "String", "insecureValue": "a", "tier": "Advanced"},
+		next:   map[string]any{"name": "/p", "type": "String", "insecureValue": "a", "tier": "Standard"}, want: replace},
+	{rule: "aws_ssm_parameter tier DiffSuppressFunc", typ: TypeSsmParameter,
+		create: map[string]any{"name": "/p", "type": "String", "insecureValue": "a", "tier": "Standard"},
+		next:   map[string]any{"name": "/p", "type": "String", "insecureValue": "a", "tier": "Intelligent-Tiering"}, want: none},
 }
 
 // versionedBucket makes bucket "b" with versioning Enabled.
@@ -545,6 +556,8 @@ func baseInputs(typ tokens.Type) (map[string]any, func(*testing.T, *Cloud) map[s
 			topic, _ := made(t, c, TypeSnsTopic, "topic", map[string]any{})
 			return map[string]any{"topic": topic}
 		}
+	case TypeSsmParameter:
+		return map[string]any{"name": "/p/s/release-image", "type": "String", "insecureValue": "x"}, nil
 	case TypeEcsClusterCapacityProviders:
 		return map[string]any{"clusterName": "c"}, nil
 	case TypeAppautoscalingTarget:
