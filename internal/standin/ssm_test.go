@@ -17,13 +17,10 @@ func TestSsmParameterVersionsAndLookUp(t *testing.T) {
 	if _, err := lookup(); err == nil || err.Error() != "reading SSM Parameter (/p/s/release-image): couldn't find resource" {
 		t.Fatalf("look-up before the first write: %v; want the provider's NotFoundError", err)
 	}
+	in := map[string]any{"name": "/p/s/release-image", "type": "String", "insecureValue": "repo@sha256:a"}
+	id, state := made(t, c, TypeSsmParameter, "release-record", in)
 	urn := resource.NewURN("test", "standin", "", TypeSsmParameter, "release-record")
-	in := resource.NewPropertyMapFromMap(map[string]any{"name": "/p/s/release-image", "type": "String", "insecureValue": "repo@sha256:a"})
-	checked, _, err := c.Check(urn, nil, in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, state, err := c.Create(urn, checked, false)
+	checked, _, err := c.Check(urn, nil, resource.NewPropertyMapFromMap(in))
 	if err != nil {
 		t.Fatal(err)
 	}
