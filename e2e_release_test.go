@@ -1,15 +1,17 @@
 package main
 
-// Build once, promote by digest under the real engine: a stack runs the release it is
-// given, records it once every service runs it, and without a digest deploys what it
-// recorded, which plans nothing; a release ECS rolls back is never recorded, and the next
-// up without a digest returns to the last good one.
+// Build once, promote by digest under the real engine: a stack moves off its own build
+// only once a release runs, runs the release it is given, records it once every service
+// runs it, and without a digest deploys what it recorded, which plans nothing; a release
+// ECS rolls back is never recorded, and the next up without a digest returns to the last
+// good one.
 
 import (
 	"strings"
 	"testing"
 
 	"github.com/example/nlb-alb-fargate/internal/site"
+	"github.com/example/nlb-alb-fargate/internal/standin"
 	"github.com/example/nlb-alb-fargate/internal/standin/harness"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
@@ -38,10 +40,29 @@ func TestEngineReleasesArePromotedByDigest(t *testing.T) {
 			t.Errorf("%s: the release record holds %q, want %q", step, got, want)
 		}
 	}
+	// The move off the stack's own build of app/. A first release ECS rolls back: up
+	// fails, nothing is recorded, and the build's repository, whose image the service went
+	// back to, stays. (The engine deletes what the program dropped only after every
+	// other step succeeded, and with waitForSteadyState the service's step lasts until
+	// its tasks run.)
+	e.SetConfig(t, stackYAML(devConfig(t), nil))
+	e.Apply(t)
+	if _, err := deploy(testReleaseC); err == nil {
+		t.Fatal("a first release ECS rolls back: want up to fail")
+	}
+	if !liveWebRepository(e) {
+		t.Error("after a move ECS rolled back, the build's repository is gone; the service runs its image")
+	}
+	if _, err := e.AWS.Cloud.Invoke("aws:ssm/getParameter:getParameter", resource.NewPropertyMapFromMap(map[string]any{"name": site.ReleaseRecordName(testProject, e.Name)})); err == nil {
+		t.Error("a release ECS rolled back was recorded")
+	}
 	if _, err := deploy(testReleaseA); err != nil {
 		t.Fatal(err)
 	}
 	runs("the first release", testReleaseA)
+	if liveWebRepository(e) {
+		t.Error("the build's repository outlives the first release that took")
+	}
 
 	// Without a digest: what the stack recorded, so nothing changes, nor does the drift check see any.
 	e.SetConfig(t, stackYAML(devConfig(t), map[string]any{"releaseRepository": testReleaseRepository}))
@@ -73,6 +94,16 @@ func TestEngineReleasesArePromotedByDigest(t *testing.T) {
 		t.Errorf("after returning to release B: %v", err)
 	}
 	e.Destroy(t)
+}
+
+// liveWebRepository reports whether the web service's build repository is in the account.
+func liveWebRepository(e *harness.Stack) bool {
+	for _, u := range e.AWS.Cloud.LiveURNs() {
+		if u.Type() == standin.TypeEcrRepository {
+			return true
+		}
+	}
+	return false
 }
 
 // recordedRelease is what the stack's release record holds in the stand-in account.

@@ -99,7 +99,7 @@ var CrossChecks = []CrossCheck[Stack]{
 		Notes: map[string]string{"environment": "not `PORT`, `TASK_IDENTITY`, `MTLS_MODE`, `MTLS_PORT` or another service's `<NAME>_URL`", "secrets": "not also in `environment`"},
 		Check: variableNames},
 	{Name: "a release is of the release repository, run by the services that build app/",
-		Notes: map[string]string{"releaseDigest": "with `releaseRepository`", "releaseRepository": "a service without `image` runs it; no `build` but `./app`"},
+		Notes: map[string]string{"releaseDigest": "with `releaseRepository`", "releaseRepository": "a service without `image` runs it, with `waitForSteadyState`; no `build` but `./app`"},
 		Check: releasesReplaceTheBundledBuild},
 	{Name: "images by digest where required",
 		Notes: map[string]string{"requireImageDigest": "every `image` named `…@sha256:<digest>`"},
@@ -203,7 +203,7 @@ func noNatNeedsEndpoints(c *Stack, p *Problems) {
 func releasesReplaceTheBundledBuild(c *Stack, p *Problems) {
 	r := c.Release
 	if r.Digest != "" && r.Repository == "" && p.OK("releaseDigest", "releaseRepository") {
-		p.Add("releaseDigest", "invalid value %q without releaseRepository: a digest names a release in the release repository; set releaseRepository (the bootstrap's releaseRepositoryUrl output), or leave releaseDigest unset", r.Digest)
+		p.Add("releaseDigest", "invalid value %q without releaseRepository: a digest names a release in the release repository; set releaseRepository (the bootstrap's releaseRepository output), or leave releaseDigest unset", r.Digest)
 	}
 	if r.Repository == "" || !p.OK("releaseRepository") {
 		return
@@ -215,6 +215,11 @@ func releasesReplaceTheBundledBuild(c *Stack, p *Problems) {
 		}
 		if s.Image == "" && !s.BuiltFromBundledApp() && p.OK(s.Path+"build") {
 			p.Add(s.Path+"build", "invalid value %q with releaseRepository: the service would run the release, which the release workflow builds from ./app; move the Dockerfile to app/, or give this service an image of its own", s.Build)
+		}
+	}
+	for _, s := range c.Services {
+		if s.RunsRelease(r) && !s.WaitForSteadyState && p.OK(s.Path+"waitForSteadyState") {
+			p.Add(s.Path+"waitForSteadyState", "invalid value false with releaseRepository: a release is recorded as the one to return to only once the service runs it, which up must wait for; and a stack moving off its own build deletes that image only after the wait. Leave waitForSteadyState true")
 		}
 	}
 	if runs == 0 && len(c.Services) > 0 && p.OK("image") {
@@ -231,7 +236,7 @@ func imagesByDigest(c *Stack, p *Problems) {
 	}
 	for _, s := range c.Services {
 		if s.Image != "" && !ImageByDigest(s.Image) && p.OK(s.Path+"image") {
-			p.Add(s.Path+"image", "invalid value %q with requireImageDigest: a tag can be moved to another image; name the image by its digest, %s@sha256:<64 hex digits> (docker buildx imagetools inspect %s shows it)", s.Image, imageRepository(s.Image), s.Image)
+			p.Add(s.Path+"image", "invalid value %q with requireImageDigest: a tag can be moved to another image; name the image by its digest, %s@sha256:<64 hex digits> (docker buildx imagetools inspect %s shows it), or set requireImageDigest: false, as dev stacks do, to allow a tag", s.Image, imageRepository(s.Image), s.Image)
 		}
 	}
 }

@@ -18,7 +18,7 @@ func TestBadReleasesAreRefused(t *testing.T) {
 		want   []string
 	}{
 		"a digest without a repository": {map[string]string{"releaseDigest": testDigest}, []string{
-			`releaseDigest: invalid value "` + testDigest + `" without releaseRepository: a digest names a release in the release repository; set releaseRepository (the bootstrap's releaseRepositoryUrl output), or leave releaseDigest unset`,
+			`releaseDigest: invalid value "` + testDigest + `" without releaseRepository: a digest names a release in the release repository; set releaseRepository (the bootstrap's releaseRepository output), or leave releaseDigest unset`,
 		}},
 		"a digest that is a tag": {map[string]string{"releaseRepository": testReleaseRepository, "releaseDigest": "v1.2.3"}, []string{
 			`releaseDigest: invalid value "v1.2.3": must be an image digest such as sha256:0123…cdef (64 hex digits)`,
@@ -27,7 +27,7 @@ func TestBadReleasesAreRefused(t *testing.T) {
 			`releaseRepository: invalid value "` + testReleaseRepository + "@" + testDigest + `": give the repository only, ` + testReleaseRepository + `; the release's digest goes in releaseDigest`,
 		}},
 		"a repository outside ECR": {map[string]string{"releaseRepository": "ghcr.io/example/api"}, []string{
-			`releaseRepository: invalid value "ghcr.io/example/api": must be an ECR repository URI such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/nlb-alb-fargate (the bootstrap's releaseRepositoryUrl output)`,
+			`releaseRepository: invalid value "ghcr.io/example/api": must be an ECR repository URI such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/nlb-alb-fargate (the bootstrap's releaseRepository output)`,
 		}},
 		"a release for a service that builds another directory": {map[string]string{"releaseRepository": testReleaseRepository, "build": "../my-api"}, []string{
 			`build: invalid value "../my-api" with releaseRepository: the service would run the release, which the release workflow builds from ./app; move the Dockerfile to app/, or give this service an image of its own`,
@@ -37,7 +37,10 @@ func TestBadReleasesAreRefused(t *testing.T) {
 		}},
 		"a tagged image where digests are required": {map[string]string{"requireImageDigest": "true",
 			"services": `[{"name":"web"},{"name":"proxy","image":"public.ecr.aws/nginx/nginx:1.27","priority":20,"pathPatterns":["/p/*"]}]`}, []string{
-			`services[1].image: invalid value "public.ecr.aws/nginx/nginx:1.27" with requireImageDigest: a tag can be moved to another image; name the image by its digest, public.ecr.aws/nginx/nginx@sha256:<64 hex digits> (docker buildx imagetools inspect public.ecr.aws/nginx/nginx:1.27 shows it)`,
+			`services[1].image: invalid value "public.ecr.aws/nginx/nginx:1.27" with requireImageDigest: a tag can be moved to another image; name the image by its digest, public.ecr.aws/nginx/nginx@sha256:<64 hex digits> (docker buildx imagetools inspect public.ecr.aws/nginx/nginx:1.27 shows it), or set requireImageDigest: false, as dev stacks do, to allow a tag`,
+		}},
+		"a release without the wait for it": {map[string]string{"releaseRepository": testReleaseRepository, "waitForSteadyState": "false"}, []string{
+			`waitForSteadyState: invalid value false with releaseRepository: a release is recorded as the one to return to only once the service runs it, which up must wait for; and a stack moving off its own build deletes that image only after the wait. Leave waitForSteadyState true`,
 		}},
 		"a release repository of another Region without NAT": {map[string]string{"releaseRepository": "111111111111.dkr.ecr.eu-west-1.amazonaws.com/nlb-alb-fargate", "natGateways": "none", "vpcEndpoints": "true"}, []string{
 			`releaseRepository: invalid value "111111111111.dkr.ecr.eu-west-1.amazonaws.com/nlb-alb-fargate": is in eu-west-1, the stack in us-east-1; with natGateways "none" tasks reach ECR through the VPC endpoints of the stack's Region only; replicate the repository to us-east-1 (ECR replication) and use that one, or use natGateways "single"`,

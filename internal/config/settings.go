@@ -370,7 +370,7 @@ var registry = []Entry[Stack]{
 
 	// releases: build once, promote by digest
 	&Setting[Stack, string]{Key: "releaseRepository", Group: GroupRelease, Allowed: releaseRepository,
-		Doc:   "The ECR repository of the release workflow's images (the bootstrap's `releaseRepositoryUrl`): the services that would build `app/` run a release from it instead, by digest. Not with `image` or a `build` of another directory.",
+		Doc:   "The ECR repository of the release workflow's images (the bootstrap's `releaseRepository` output): the services that would build `app/` run a release from it instead, by digest. Not with `image` or a `build` of another directory.",
 		See:   "Build once, promote by digest",
 		Stack: func(c *Stack) *string { return &c.Release.Repository }},
 	&Setting[Stack, string]{Key: "releaseDigest", Group: GroupRelease, Allowed: Matching(imageDigest, "`sha256:` and 64 hex digits", "an image digest such as sha256:0123…cdef (64 hex digits)"),
@@ -717,7 +717,7 @@ var releaseRepository = NewRule("an ECR repository URI: `<account>.dkr.ecr.<regi
 	case ecrRepositoryURI.MatchString(imageRepository(v)):
 		p.Add(path, "invalid value %q: give the repository only, %s; the release's digest goes in releaseDigest", v, imageRepository(v))
 	default:
-		p.Add(path, "invalid value %q: must be an ECR repository URI such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/nlb-alb-fargate (the bootstrap's releaseRepositoryUrl output)", v)
+		p.Add(path, "invalid value %q: must be an ECR repository URI such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/nlb-alb-fargate (the bootstrap's releaseRepository output)", v)
 	}
 })
 
