@@ -53,6 +53,12 @@ func (s Stack) region(a Account) string {
 	return a.Region
 }
 
+// parameterArn is the ARN of the stack's SSM parameter /<project>/<stack>/<name>, or of
+// all of them with "*".
+func (s Stack) parameterArn(a Account, name string) string {
+	return a.arn("ssm", s.region(a), "parameter/"+s.Project+"/"+s.Name+"/"+name)
+}
+
 // regions are the Regions of the stacks' resources, sorted, each once.
 func regions(a Account, stacks []Stack) []string {
 	var out []string
@@ -114,6 +120,12 @@ var serviceLinkedRoles = []string{"ecs.amazonaws.com", "elasticloadbalancing.ama
 // LegacyRoleNames are the names of the roles stacks made before RolePath: auto-named
 // <logical name>-<suffix> at the root path.
 var LegacyRoleNames = []string{"*-exec-role-*", "*-task-role-*", "flow-logs-role-*"}
+
+// ReleaseRecordActions are what the deploy role does with its stack's release record: the
+// aws_ssm_parameter resource's create, read (GetParameter, then DescribeParameters for its
+// metadata), tags, update and delete, and the look-up's GetParameter.
+var ReleaseRecordActions = []string{"ssm:GetParameter", "ssm:GetParameters", "ssm:PutParameter", "ssm:DeleteParameter",
+	"ssm:AddTagsToResource", "ssm:RemoveTagsFromResource", "ssm:ListTagsForResource"}
 
 // underBoundary are the IAM actions that take iam:PermissionsBoundary (IAM Service
 // Authorization Reference): allowed only with the boundary in their request.
@@ -220,6 +232,12 @@ func Deploy(s DeployScope) iampolicy.Document {
 		// stack's repositories (auto-named <service>-repo-<suffix>).
 		iampolicy.Statement{Sid: "EcrLogin", Effect: iampolicy.Allow, Action: list("ecr:GetAuthorizationToken"), Resource: list("*")},
 		iampolicy.Statement{Sid: "StackRepositories", Effect: iampolicy.Allow, Action: list("ecr:*"), Resource: list(a.arn("ecr", r, "repository/*-repo-*"))},
+		// The stack's release record (ReleaseRecordName): the look-up before every preview
+		// and up reads it, the record resource writes, tags and deletes it. The provider
+		// reads a parameter's metadata with DescribeParameters, which names no resource.
+		iampolicy.Statement{Sid: "ReleaseRecord", Effect: iampolicy.Allow, Action: list(ReleaseRecordActions...),
+			Resource: list(s.Stack.parameterArn(a, "*"))},
+		iampolicy.Statement{Sid: "DescribeParameters", Effect: iampolicy.Allow, Action: list("ssm:DescribeParameters"), Resource: list("*"), Condition: inRegion},
 		// The stack's log groups: /ecs/<project>/<stack>/… and /vpc/<project>/<stack>/….
 		iampolicy.Statement{Sid: "StackLogGroups", Effect: iampolicy.Allow, Action: list("logs:*"), Resource: list(
 			a.arn("logs", r, "log-group:/ecs/"+s.Project+"/"+s.Name+"/*"), a.arn("logs", r, "log-group:/vpc/"+s.Project+"/"+s.Name+"/*"))},
@@ -272,9 +290,10 @@ func Drift(s ReadScope) iampolicy.Document { return readOnly(s) }
 func readOnly(s ReadScope) iampolicy.Document {
 	a := s.Account
 	st := stateStatements(a, s.Backend, s.Stacks, false)
-	var roles, buckets, caObjects iampolicy.List
+	var roles, buckets, caObjects, records iampolicy.List
 	for _, stack := range s.Stacks {
 		roles = append(roles, stack.roleArns(a))
+		records = append(records, stack.parameterArn(a, releaseRecordLeaf))
 		buckets = append(buckets, stack.bucketArns(a, "")...)
 		// The CA bundle object of mtls, whose Read is HeadObject and GetObjectTagging:
 		// CA certificates are public. Access logs are not read.
@@ -300,7 +319,7 @@ func readOnly(s ReadScope) iampolicy.Document {
 			"logs:DescribeLogGroups", "logs:ListTagsForResource", "logs:ListTagsLogGroup",
 			"sns:GetTopicAttributes", "sns:GetSubscriptionAttributes", "sns:ListSubscriptionsByTopic", "sns:ListTagsForResource",
 			"ecr:DescribeRepositories", "ecr:DescribeImages", "ecr:ListTagsForResource", "ecr:GetRepositoryPolicy", "ecr:GetLifecyclePolicy",
-			"ecr:GetAuthorizationToken"), Resource: list("*"), Condition: inRegion},
+			"ecr:GetAuthorizationToken", "ssm:DescribeParameters"), Resource: list("*"), Condition: inRegion},
 		iampolicy.Statement{Sid: "Quotas", Effect: iampolicy.Allow, Action: list("servicequotas:GetServiceQuota", "servicequotas:GetAWSDefaultServiceQuota"), Resource: list("*")},
 		iampolicy.Statement{Sid: "Dns", Effect: iampolicy.Allow, Action: list("route53:GetHostedZone", "route53:ListHostedZones", "route53:ListHostedZonesByName",
 			"route53:ListResourceRecordSets", "route53:ListTagsForResource", "route53:GetChange"), Resource: list("*")},
@@ -311,6 +330,10 @@ func readOnly(s ReadScope) iampolicy.Document {
 			Resource: buckets, Condition: cond("StringEquals", "aws:ResourceAccount", a.ID)},
 		iampolicy.Statement{Sid: "CaBundleObjects", Effect: iampolicy.Allow, Action: list("s3:GetObject", "s3:GetObjectTagging"),
 			Resource: caObjects, Condition: cond("StringEquals", "aws:ResourceAccount", a.ID)},
+		// The stacks' release records (ReleaseRecordName): the look-up reads each, and a
+		// refresh of the record resource reads its tags too (and its metadata with
+		// ssm:DescribeParameters, above).
+		iampolicy.Statement{Sid: "ReleaseRecords", Effect: iampolicy.Allow, Action: list("ssm:GetParameter", "ssm:ListTagsForResource"), Resource: records},
 	)
 	return iampolicy.Document{Version: iampolicy.Version, Statement: st}
 }

@@ -403,3 +403,40 @@ func TestStacksInTheirOwnRegions(t *testing.T) {
 		t.Errorf("the boundary of the account's Region, named or not, differs:\n%s\n%s", one, same)
 	}
 }
+
+// The release record of a stack (ReleaseRecordName): its deploy role reads, writes, tags
+// and deletes it; the preview and drift roles read it and its tags; nobody reaches
+// another stack's.
+func TestReleaseRecord(t *testing.T) {
+	if got := ReleaseRecordName(project, "dev"); got != "/nlb-alb-fargate/dev/release-image" {
+		t.Errorf("ReleaseRecordName = %q", got)
+	}
+	record := func(stack string) string {
+		return "arn:aws:ssm:eu-west-1:123456789012:parameter/nlb-alb-fargate/" + stack + "/release-image"
+	}
+	inRegion := ctx("aws:RequestedRegion", region)
+	var writes []probe
+	for _, a := range ReleaseRecordActions {
+		writes = append(writes, probe{a, record("dev"), nil})
+	}
+	expect(t, "deploy", deployDev(false), true, append(writes, probe{"ssm:DescribeParameters", "*", inRegion})...)
+	expect(t, "deploy", deployDev(false), false,
+		probe{"ssm:PutParameter", record("prod"), nil}, probe{"ssm:GetParameter", record("prod"), nil},
+		probe{"ssm:PutParameter", "arn:aws:ssm:eu-west-1:123456789012:parameter/payroll/db-password", nil},
+		probe{"ssm:DescribeParameters", "*", ctx("aws:RequestedRegion", "us-east-1")})
+
+	preview := Preview(ReadScope{Account: acct, Backend: backend, Stacks: []Stack{dev}})
+	drift := Drift(ReadScope{Account: acct, Backend: backend, Stacks: []Stack{dev, prod}})
+	reads := func(stack string) []probe {
+		return []probe{{"ssm:GetParameter", record(stack), nil}, {"ssm:ListTagsForResource", record(stack), nil}, {"ssm:DescribeParameters", "*", inRegion}}
+	}
+	expect(t, "preview", preview, true, reads("dev")...)
+	expect(t, "drift", drift, true, append(reads("dev"), reads("prod")...)...)
+	expect(t, "preview", preview, false, probe{"ssm:GetParameter", record("prod"), nil})
+	for name, doc := range map[string]iampolicy.Document{"preview": preview, "drift": drift} {
+		expect(t, name, doc, false,
+			probe{"ssm:PutParameter", record("dev"), nil}, probe{"ssm:DeleteParameter", record("dev"), nil},
+			probe{"ssm:AddTagsToResource", record("dev"), nil},
+			probe{"ssm:GetParameter", "arn:aws:ssm:eu-west-1:123456789012:parameter/nlb-alb-fargate/dev/other", nil})
+	}
+}
