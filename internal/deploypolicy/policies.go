@@ -92,6 +92,10 @@ type DeployScope struct {
 	Backend
 	Stack
 	BoundaryArn string // the permissions boundary every role of the stack must carry
+	// ReleaseRepositoryArn is the release repository, when this account holds it: the
+	// deploy role may read it and never change it, even should its name match the
+	// stack's own repositories' (*-repo-*). "" when the account holds none.
+	ReleaseRepositoryArn string
 	// LegacyRoleCleanup keeps, for the release that moves a stack's roles under
 	// RolePath, the permissions to delete the roles it made before (at the root path,
 	// without a boundary, named *-exec-role-*, *-task-role-*, flow-logs-role-*): deletion
@@ -254,6 +258,11 @@ func Deploy(s DeployScope) iampolicy.Document {
 		iampolicy.Statement{Sid: "KeepTheBoundaryOnRoles", Effect: iampolicy.Deny, Action: list("iam:DeleteRolePermissionsBoundary"), Resource: list("*")},
 		iampolicy.Statement{Sid: "KeepTheBoundaryPolicy", Effect: iampolicy.Deny, Action: list(boundaryPolicyChanges...), Resource: list(s.BoundaryArn)},
 	)
+	if s.ReleaseRepositoryArn != "" {
+		// Releases are pushed by the release role only: prod runs what staging ran.
+		st = append(st, iampolicy.Statement{Sid: "KeepTheReleaseRepository", Effect: iampolicy.Deny, NotAction: list(releaseReads...),
+			Resource: list(s.ReleaseRepositoryArn)})
+	}
 	if s.LegacyRoleCleanup {
 		var legacy iampolicy.List
 		for _, n := range LegacyRoleNames {
@@ -346,6 +355,9 @@ type BoundaryScope struct {
 	// Regions are the Regions of the stacks whose roles it bounds: "" or none is the
 	// account's Region alone.
 	Regions []string
+	// ReleaseRepositoryArn is the release repository the stacks' tasks pull from, which
+	// may be in another account and Region; "" when there is none.
+	ReleaseRepositoryArn string
 }
 
 // regions are the scope's Regions, sorted, each once.
@@ -380,8 +392,13 @@ func Boundary(s BoundaryScope) iampolicy.Document {
 		keys = append(keys, a.arn("kms", r, "key/*"))
 		via = append(via, "secretsmanager."+r+".amazonaws.com", "ssm."+r+".amazonaws.com")
 	}
+	if s.ReleaseRepositoryArn != "" {
+		repositories = append(repositories, s.ReleaseRepositoryArn)
+	}
 	return iampolicy.Document{Version: iampolicy.Version, Statement: []iampolicy.Statement{
-		// ECR pulls (AmazonECSTaskExecutionRolePolicy): the login is on * only.
+		// ECR pulls (AmazonECSTaskExecutionRolePolicy): the login is on * only. Any
+		// repository in the stacks' Regions (the stack's own build, an image a stack file
+		// names), and the release repository wherever it is.
 		{Sid: "EcrLogin", Effect: iampolicy.Allow, Action: list("ecr:GetAuthorizationToken"), Resource: list("*")},
 		{Sid: "EcrPull", Effect: iampolicy.Allow, Action: list(ReleasePullActions...), Resource: repositories},
 		// The services' logs (awslogs) and the flow logs, in the project's log groups.

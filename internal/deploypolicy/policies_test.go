@@ -112,6 +112,9 @@ func TestDocumentsAreWellFormed(t *testing.T) {
 	for name, doc := range map[string]iampolicy.Document{
 		"deploy": deployDev(false), "deploy with legacy cleanup": deployDev(true), "preview": Preview(read), "drift": Drift(read),
 		"boundary": Boundary(BoundaryScope{Account: acct, Project: project}), "trust": Trust("arn:aws:iam::123456789012:oidc-provider/x", "s"),
+		"release": Release(ReleaseScope{RepositoryArn: releaseRepo}), "release repository": ReleaseRepositoryPolicy("aws", []string{account}),
+		"boundary with a release repository":              Boundary(BoundaryScope{Account: acct, Project: project, Regions: []string{"us-east-1"}, ReleaseRepositoryArn: releaseRepo}),
+		"deploy in the account of the release repository": Deploy(DeployScope{Account: acct, Backend: backend, Stack: dev, BoundaryArn: boundaryArn, ReleaseRepositoryArn: releaseRepo}),
 	} {
 		if err := doc.Check(); err != nil {
 			t.Errorf("%s: %v", name, err)
