@@ -7,6 +7,7 @@ package deploypolicy
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/example/nlb-alb-fargate/internal/iampolicy"
 )
@@ -392,8 +393,9 @@ func Boundary(s BoundaryScope) iampolicy.Document {
 		keys = append(keys, a.arn("kms", r, "key/*"))
 		via = append(via, "secretsmanager."+r+".amazonaws.com", "ssm."+r+".amazonaws.com")
 	}
-	if s.ReleaseRepositoryArn != "" {
-		repositories = append(repositories, s.ReleaseRepositoryArn)
+	// The release repository, unless in one of those Regions already (any account's).
+	if r := s.ReleaseRepositoryArn; r != "" && !slices.Contains(s.regions(), arnRegion(r)) {
+		repositories = append(repositories, r)
 	}
 	return iampolicy.Document{Version: iampolicy.Version, Statement: []iampolicy.Statement{
 		// ECR pulls (AmazonECSTaskExecutionRolePolicy): the login is on * only. Any
@@ -414,6 +416,14 @@ func Boundary(s BoundaryScope) iampolicy.Document {
 		{Sid: "EcsExec", Effect: iampolicy.Allow, Action: list("ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
 			"ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"), Resource: list("*")},
 	}}
+}
+
+// arnRegion is an ARN's Region: its fourth field.
+func arnRegion(arn string) string {
+	if f := strings.SplitN(arn, ":", 5); len(f) == 5 {
+		return f[3]
+	}
+	return ""
 }
 
 // ReleasePullActions are what pulling an image from an ECR repository takes, after the

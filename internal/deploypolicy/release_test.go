@@ -95,6 +95,12 @@ func TestReleaseRepositoryInTheBoundaryAndTheDeployPolicy(t *testing.T) {
 		probe{"ecr:BatchGetImage", "arn:aws:ecr:us-east-1:210987654321:repository/another", nil},
 		probe{"ecr:PutImage", elsewhere, nil})
 	expect(t, "boundary without a release repository", Boundary(BoundaryScope{Account: acct, Project: project}), false, pulls...)
+	// In a Region the boundary covers already, the repository adds nothing.
+	plain, _ := Boundary(BoundaryScope{Account: acct, Project: project}).JSON()
+	same, _ := Boundary(BoundaryScope{Account: acct, Project: project, ReleaseRepositoryArn: "arn:aws:ecr:eu-west-1:210987654321:repository/nlb-alb-fargate"}).JSON()
+	if plain != same {
+		t.Errorf("a release repository in the stacks' Region changes the boundary:\n%s\n%s", plain, same)
+	}
 
 	named := "arn:aws:ecr:eu-west-1:123456789012:repository/payments-repo-x" // a project whose name matches *-repo-*
 	doc := Deploy(DeployScope{Account: acct, Backend: backend, Stack: dev, BoundaryArn: boundaryArn, ReleaseRepositoryArn: named})
