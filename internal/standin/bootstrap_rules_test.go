@@ -136,3 +136,16 @@ func TestKmsAndIamRefuseWhatAWSRefuses(t *testing.T) {
 		}
 	}
 }
+
+// A repository's policies live beside it: creating them leaves the repository there.
+func TestEcrRepositoryKeepsItsPolicies(t *testing.T) {
+	c := NewCloud()
+	repository(t, c)
+	made(t, c, TypeEcrRepositoryPolicy, "policy", map[string]any{"repository": "r", "policy": repositoryPolicy})
+	made(t, c, TypeEcrLifecyclePolicy, "lifecycle", map[string]any{"repository": "r", "policy": lifecyclePolicy})
+	for typ, want := range map[tokens.Type]int{TypeEcrRepository: 1, TypeEcrRepositoryPolicy: 1, TypeEcrLifecyclePolicy: 1} {
+		if got := len(c.liveOfType(typ)); got != want {
+			t.Errorf("%s: %d live, want %d", typ, got, want)
+		}
+	}
+}

@@ -126,14 +126,15 @@ func init() {
 }
 
 // repositoryConfig is the create of what ECR keeps per repository (its policy, its
-// lifecycle policy): the repository must exist (RepositoryNotFoundException), and the
-// resource's id is the repository's name.
+// lifecycle policy): the repository must exist (RepositoryNotFoundException). The
+// provider's id is the repository's name; the stand-in's adds the type, as ids are one
+// namespace here.
 func repositoryConfig(o *op) (string, map[string]any, error) {
 	name := str(o.in, "repository")
 	if !o.preview && !o.c.taken(TypeEcrRepository, "name", name) {
 		return "", nil, fmt.Errorf("RepositoryNotFoundException: The repository with name '%s' does not exist in the registry with id '%s'", name, Account)
 	}
-	return name, map[string]any{"registryId": Account}, nil
+	return name + "#" + string(o.urn.Type().Name()), map[string]any{"registryId": Account}, nil
 }
 
 // canonicalLifecyclePolicy is a lifecycle policy as equivalentLifecyclePolicyJSON compares
