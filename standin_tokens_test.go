@@ -50,7 +50,7 @@ var sdkReads = []sdkRegister{
 	read(ec2.GetInternetGateway), read(ec2.GetNatGateway), read(ec2.GetRoute), read(ec2.GetRouteTable),
 	read(ec2.GetRouteTableAssociation), read(ec2.GetSecurityGroup), read(ec2.GetSubnet), read(ec2.GetVpc),
 	read(ec2.GetVpcEndpoint), read(ec2.GetVpcEndpointService),
-	read(ecr.GetRepository),
+	read(ecr.GetRepository), read(ecr.GetRepositoryPolicy), read(ecr.GetLifecyclePolicy),
 	read(ecs.GetCluster), read(ecs.GetClusterCapacityProviders), read(ecs.GetService), read(ecs.GetTaskDefinition),
 	read(iam.GetRole), read(iam.GetRolePolicy), read(iam.GetRolePolicyAttachment), read(iam.GetOpenIdConnectProvider), read(iam.GetPolicy),
 	read(kms.GetKey), read(kms.GetAlias),

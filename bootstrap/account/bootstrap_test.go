@@ -100,6 +100,38 @@ func TestBadConfigRegistersNothing(t *testing.T) {
 	}
 }
 
+// The settings of environments across accounts and Regions, all wrong at once: every
+// problem is reported, naming the key, the value and what is allowed, and nothing is
+// registered.
+func TestBadAccountsAndRegionsRegisterNothing(t *testing.T) {
+	cfg := goodConfig()
+	cfg["holdsReleaseRepository"] = "true"
+	cfg["releasePullAccounts"] = `["21098765432"]`
+	cfg["environmentRegions"] = `{"prod":"us-east","qa":"us-east-1"}`
+	rec, _, err := run(t, cfg)
+	want := []string{
+		`environmentRegions.prod: invalid value "us-east": must be a Region name such as "us-east-1"`,
+		`releasePullAccounts[0]: invalid value "21098765432": must be a 12-digit AWS account id`,
+		`environmentRegions.qa: unknown environment: must be one of githubEnvironments (dev, staging, prod)`,
+	}
+	for _, w := range want {
+		if err == nil || !strings.Contains(err.Error(), "  - "+w+"\n") && !strings.HasSuffix(err.Error(), "  - "+w) {
+			t.Errorf("got %v, want the problem %s", err, w)
+		}
+	}
+	if err != nil && !strings.Contains(err.Error(), "(3 problems; nothing was deployed)") {
+		t.Errorf("got %v, want exactly 3 problems", err)
+	}
+	cfg = goodConfig()
+	cfg["releaseRepositoryArn"] = "arn:aws:s3:::nlb-alb-fargate"
+	if _, _, err := run(t, cfg); err == nil || !strings.Contains(err.Error(), `releaseRepositoryArn: invalid value "arn:aws:s3:::nlb-alb-fargate": must be an ECR repository's ARN`) {
+		t.Errorf("an S3 ARN as the release repository: %v", err)
+	}
+	if n := len(rec.Resources()); n != 0 {
+		t.Errorf("%d resources registered before the config was refused", n)
+	}
+}
+
 // The state bucket: versioned, encrypted with the key, private, TLS only, old versions
 // expired after the configured days.
 func TestStateBucket(t *testing.T) {
@@ -153,8 +185,8 @@ func TestKeysAndProtection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for key, alias := range map[string]string{"secrets-key": "alias/nlb-alb-fargate-secrets",
-		"secrets-key-dev": "alias/nlb-alb-fargate-secrets-dev", "secrets-key-prod": "alias/nlb-alb-fargate-secrets-prod"} {
+	for key, alias := range map[string]string{"secrets-key": "alias/nlb-alb-fargate-secrets", "secrets-key-dev": "alias/nlb-alb-fargate-secrets-dev",
+		"secrets-key-staging": "alias/nlb-alb-fargate-secrets-staging", "secrets-key-prod": "alias/nlb-alb-fargate-secrets-prod"} {
 		k := named(t, rec, key)
 		if k.Inputs["enableKeyRotation"] != true || k.Inputs["deletionWindowInDays"] != 30.0 {
 			t.Errorf("%s: rotation %v, deletion window %v; want on, 30 days", key, k.Inputs["enableKeyRotation"], k.Inputs["deletionWindowInDays"])
@@ -164,7 +196,7 @@ func TestKeysAndProtection(t *testing.T) {
 			t.Errorf("alias %v, want %s → %v", a.Inputs, alias, k.State["keyId"])
 		}
 	}
-	kept := stateResources("dev", "prod")
+	kept := stateResources("dev", "staging", "prod")
 	for name, r := range byName(rec) {
 		want := slices.Contains(kept, name)
 		if r.Protect != want || r.RetainOnDelete != want {
@@ -173,7 +205,8 @@ func TestKeysAndProtection(t *testing.T) {
 	}
 	urls := stacktest.Await(t, out.SecretsProviderURLs.ToStringMapOutput()).(map[string]string)
 	if want := map[string]string{"dev": "awskms://alias/nlb-alb-fargate-secrets-dev?region=eu-west-1",
-		"prod": "awskms://alias/nlb-alb-fargate-secrets-prod?region=eu-west-1"}; !maps.Equal(urls, want) {
+		"staging": "awskms://alias/nlb-alb-fargate-secrets-staging?region=eu-west-1",
+		"prod":    "awskms://alias/nlb-alb-fargate-secrets-prod?region=eu-west-1"}; !maps.Equal(urls, want) {
 		t.Errorf("secretsProviderUrls %v, want %v", urls, want)
 	}
 	if got, want := stacktest.Await(t, out.BackendURL), "s3://"+one(t, rec, string(standin.TypeS3BucketV2)).State["bucket"].(string)+"?region=eu-west-1"; got != want {
@@ -253,7 +286,7 @@ func TestCIRolesTrust(t *testing.T) {
 	if deploy["prod"] != named(t, rec, "deploy-prod-role").State["arn"] || deploy["staging"] != named(t, rec, "deploy-staging-role").State["arn"] || len(deploy) != 2 {
 		t.Errorf("deployRoleArns %v", deploy)
 	}
-	if got := stacktest.Await(t, out.PreviewRoleArn); got != named(t, rec, "preview-role").State["arn"] {
+	if got := stacktest.Await(t, *out.PreviewRoleArn); got != named(t, rec, "preview-role").State["arn"] {
 		t.Errorf("previewRoleArn %v", got)
 	}
 	if got := stacktest.Await(t, out.DriftRoleArn); got != named(t, rec, "drift-role").State["arn"] {
@@ -283,11 +316,14 @@ func TestExistingOIDCProvider(t *testing.T) {
 }
 
 // Each role's policy is internal/deploypolicy's for the real bucket, keys, boundary and
-// account, and the boundary policy is deploypolicy.Boundary's, its ARN an output.
+// account, each stack in its Region, and the boundary policy is deploypolicy.Boundary's
+// for the stacks' Regions, its ARN an output.
 func TestCIRolePolicies(t *testing.T) {
 	cfg := goodConfig()
 	cfg["existingBuckets"] = `{"dev":["access-logs-a1b2c3d"]}`
 	cfg["legacyRoleCleanup"] = "true"
+	cfg["environmentRegions"] = `{"prod":"us-east-1"}`
+	cfg["releaseRepositoryArn"] = "arn:aws:ecr:ap-southeast-2:210987654321:repository/nlb-alb-fargate"
 	rec, out, err := run(t, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -295,15 +331,19 @@ func TestCIRolePolicies(t *testing.T) {
 	account := deploypolicy.Account{Partition: "aws", ID: standin.Account, Region: "eu-west-1"}
 	backend := deploypolicy.Backend{Bucket: one(t, rec, string(standin.TypeS3BucketV2)).State["bucket"].(string), KeyArn: named(t, rec, "secrets-key").State["arn"].(string)}
 	boundary := named(t, rec, "role-boundary")
-	stack := func(env string, buckets ...string) deploypolicy.Stack {
-		return deploypolicy.Stack{Project: "nlb-alb-fargate", Name: env, SecretsKeyArn: named(t, rec, "secrets-key-"+env).State["arn"].(string), ExistingBuckets: buckets}
+	stack := func(env, region string, buckets ...string) deploypolicy.Stack {
+		return deploypolicy.Stack{Project: "nlb-alb-fargate", Name: env, SecretsKeyArn: named(t, rec, "secrets-key-"+env).State["arn"].(string), ExistingBuckets: buckets, Region: region}
 	}
-	dev, prod := stack("dev", "access-logs-a1b2c3d"), stack("prod")
+	dev, staging, prod := stack("dev", "eu-west-1", "access-logs-a1b2c3d"), stack("staging", "eu-west-1"), stack("prod", "us-east-1")
+	deploy := func(s deploypolicy.Stack) iampolicy.Document {
+		return deploypolicy.Deploy(deploypolicy.DeployScope{Account: account, Backend: backend, Stack: s, BoundaryArn: boundary.State["arn"].(string), LegacyRoleCleanup: true})
+	}
 	want := map[string]iampolicy.Document{
-		"preview-policy":     deploypolicy.Preview(deploypolicy.ReadScope{Account: account, Backend: backend, Stacks: []deploypolicy.Stack{dev}, LegacyRoleCleanup: true}),
-		"drift-policy":       deploypolicy.Drift(deploypolicy.ReadScope{Account: account, Backend: backend, Stacks: []deploypolicy.Stack{dev, prod}, LegacyRoleCleanup: true}),
-		"deploy-dev-policy":  deploypolicy.Deploy(deploypolicy.DeployScope{Account: account, Backend: backend, Stack: dev, BoundaryArn: boundary.State["arn"].(string), LegacyRoleCleanup: true}),
-		"deploy-prod-policy": deploypolicy.Deploy(deploypolicy.DeployScope{Account: account, Backend: backend, Stack: prod, BoundaryArn: boundary.State["arn"].(string), LegacyRoleCleanup: true}),
+		"preview-policy":        deploypolicy.Preview(deploypolicy.ReadScope{Account: account, Backend: backend, Stacks: []deploypolicy.Stack{dev}, LegacyRoleCleanup: true}),
+		"drift-policy":          deploypolicy.Drift(deploypolicy.ReadScope{Account: account, Backend: backend, Stacks: []deploypolicy.Stack{dev, staging, prod}, LegacyRoleCleanup: true}),
+		"deploy-dev-policy":     deploy(dev),
+		"deploy-staging-policy": deploy(staging),
+		"deploy-prod-policy":    deploy(prod),
 	}
 	for name, doc := range want {
 		p := named(t, rec, name)
@@ -316,21 +356,44 @@ func TestCIRolePolicies(t *testing.T) {
 			t.Errorf("%s\n%s\nwant\n%s", name, got, w)
 		}
 	}
-	wantBoundary, _ := deploypolicy.Boundary(deploypolicy.BoundaryScope{Account: account, Project: "nlb-alb-fargate"}).JSON()
+	// prod's role deploys in us-east-1, the others in eu-west-1.
+	prodPolicy := roleDoc(t, named(t, rec, "deploy-prod-policy"), "policy")
+	for region, allowed := range map[string]bool{"us-east-1": true, "eu-west-1": false} {
+		req := iampolicy.Request{Action: "ec2:CreateVpc", Resource: "*", Context: map[string][]string{"aws:RequestedRegion": {region}}}
+		if got := prodPolicy.Evaluate(req).Allowed(); got != allowed {
+			t.Errorf("prod's deploy role creating a VPC in %s: %v, want %v", region, got, allowed)
+		}
+	}
+	wantBoundary, _ := deploypolicy.Boundary(deploypolicy.BoundaryScope{Account: account, Project: "nlb-alb-fargate", Regions: []string{"eu-west-1", "us-east-1"},
+		ReleaseRepositoryArn: cfg["releaseRepositoryArn"]}).JSON()
 	if boundary.Inputs["policy"] != wantBoundary || boundary.Inputs["name"] != "nlb-alb-fargate-role-boundary" {
 		t.Errorf("boundary %v, want %s named nlb-alb-fargate-role-boundary", boundary.Inputs, wantBoundary)
 	}
 	if got := stacktest.Await(t, out.RolePermissionsBoundaryArn); got != boundary.State["arn"] || !regexp.MustCompile(`^arn:aws:iam::123456789012:policy/nlb-alb-fargate-role-boundary$`).MatchString(got.(string)) {
 		t.Errorf("rolePermissionsBoundaryArn %v, want %v", got, boundary.State["arn"])
 	}
+	// The tasks of every Region pull from the release repository of the other account.
+	b := roleDoc(t, boundary, "policy")
+	for _, r := range []string{cfg["releaseRepositoryArn"], "arn:aws:ecr:us-east-1:123456789012:repository/web-repo-a1b2c3d"} {
+		if res := b.Evaluate(iampolicy.Request{Action: "ecr:BatchGetImage", Resource: r}); !res.Allowed() {
+			t.Errorf("the boundary refuses pulls from %s: %v", r, res)
+		}
+	}
 }
 
 // No role trusted by pull requests can write: in the registered graph, every role whose
 // trust admits a pull request's token has policies that allow reads only (Describe, Get,
 // List, kms:Decrypt) and refuse every write probe; and there is exactly one (the preview
-// role), which reads only previewStack.
+// role), which reads only previewStack. In the account holding the release repository
+// too, whose release role pushes.
 func TestNoRoleTrustedByPullRequestsCanWrite(t *testing.T) {
-	rec, _, err := run(t, goodConfig())
+	for name, cfg := range map[string]map[string]string{"an account": goodConfig(), "the account holding the release repository": holdingConfig()} {
+		t.Run(name, func(t *testing.T) { noRoleTrustedByPullRequestsCanWrite(t, cfg) })
+	}
+}
+
+func noRoleTrustedByPullRequestsCanWrite(t *testing.T, cfg map[string]string) {
+	rec, _, err := run(t, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -356,6 +419,8 @@ func TestNoRoleTrustedByPullRequestsCanWrite(t *testing.T) {
 		{Action: "ecs:UpdateService", Resource: "*", Context: map[string][]string{"aws:RequestedRegion": {"eu-west-1"}}},
 		{Action: "kms:Decrypt", Resource: named(t, rec, "secrets-key-prod").State["arn"].(string)},
 		{Action: "s3:GetObject", Resource: state + ".pulumi/stacks/nlb-alb-fargate/prod.json"},
+		{Action: "ecr:PutImage", Resource: "arn:aws:ecr:eu-west-1:123456789012:repository/nlb-alb-fargate"},
+		{Action: "ssm:PutParameter", Resource: "arn:aws:ssm:eu-west-1:123456789012:parameter/nlb-alb-fargate/dev/release-image"},
 	}
 	var trustedByPullRequests []string
 	for _, r := range rec.Resources() {

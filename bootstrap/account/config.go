@@ -18,6 +18,7 @@ import (
 
 	"github.com/example/nlb-alb-fargate/internal/config"
 	"github.com/example/nlb-alb-fargate/internal/config/stackconfig"
+	"github.com/example/nlb-alb-fargate/internal/deploypolicy"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	pulumiconfig "github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 )
@@ -39,6 +40,35 @@ type settings struct {
 	// LegacyRoleCleanup keeps the deletion of the roles stacks made before the boundary
 	// for one release (deploypolicy.DeployScope).
 	LegacyRoleCleanup bool
+	// EnvironmentRegions are, per environment, its stack's Region where it is not Region.
+	EnvironmentRegions map[string]string
+	// HoldsReleaseRepository: this account holds the release repository, which the release
+	// job pushes to and every environment pulls from, and the release role.
+	HoldsReleaseRepository bool
+	// ReleasePullAccounts are the accounts of the environments that live elsewhere, which
+	// may pull from the release repository.
+	ReleasePullAccounts []string
+	// ReleaseRepositoryArn is the release repository of another account, which this
+	// account's stacks' tasks pull from.
+	ReleaseRepositoryArn string
+}
+
+// regionOf is the Region of an environment's stack.
+func (s settings) regionOf(env string) string {
+	if r := s.EnvironmentRegions[env]; r != "" {
+		return r
+	}
+	return s.Region
+}
+
+// regions are the Regions of the environments' stacks, sorted, each once.
+func (s settings) regions() []string {
+	var out []string
+	for _, env := range s.Environments {
+		out = append(out, s.regionOf(env))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 type setting[T any] = config.Setting[settings, T]
@@ -53,7 +83,7 @@ var bootstrapSettings = config.NewRegistry(config.Options[settings]{
 	&setting[string]{Key: "aws:region", Allowed: required(regionPattern, "a Region name such as `us-east-1`",
 		`must be the Region of the state bucket and key, e.g. "us-east-1" (pulumi config set aws:region us-east-1)`,
 		`must be a Region name such as "us-east-1"`),
-		Doc:   "The Region of the state bucket and the keys, and the one the roles may deploy to.",
+		Doc:   "The Region of the state bucket, the keys and the release repository, and of every environment's stack not named in `environmentRegions`.",
 		Stack: func(s *settings) *string { return &s.Region }},
 	&setting[string]{Key: "githubRepository", Allowed: required(repositoryPattern, "`owner/name`",
 		"must be owner/name of the repository whose workflows deploy (pulumi config set githubRepository octo-org/nlb-alb-fargate)",
@@ -63,13 +93,18 @@ var bootstrapSettings = config.NewRegistry(config.Options[settings]{
 	&setting[string]{Key: "githubBranch", Default: "main", Allowed: branchName,
 		Doc:   "The branch whose scheduled runs check drift with the drift role (deploys go through the environments).",
 		Stack: func(s *settings) *string { return &s.Branch }},
-	&setting[[]string]{Key: "githubEnvironments", Default: []string{"dev", "prod"}, Allowed: environments,
+	&setting[[]string]{Key: "githubEnvironments", Default: []string{"dev", "staging", "prod"}, Allowed: environments,
 		Kind:  config.JSON[[]string]("array", "string", `must be a list of environment names, e.g. ["prod"]`),
 		Doc:   "GitHub environments, each deploying the stack of its own name with a deploy role and secrets key of its own; in GitHub, each is limited to the main branch.",
 		Stack: func(s *settings) *[]string { return &s.Environments }},
 	&setting[string]{Key: "previewStack", Default: "dev",
-		Doc:   "The stack pull requests preview with the read-only preview role, whose state and secrets that role reads.",
+		Doc:   "The stack pull requests preview with the read-only preview role, whose state and secrets that role reads; empty: no preview role in this account (an account of prod alone).",
 		Stack: func(s *settings) *string { return &s.PreviewStack }},
+	&setting[map[string]string]{Key: "environmentRegions", Default: map[string]string{}, Allowed: regionNames,
+		Kind: config.JSON[map[string]string]("object", "",
+			`must be an object of environment names to Regions, e.g. {"prod": "us-east-1"}`),
+		Doc:   "Per environment, the Region of its stack (its `aws:region`) where it is not `aws:region`, e.g. `{\"prod\": \"us-east-1\"}`: its deploy role deploys there, the read-only roles read there, the boundary covers it.",
+		Stack: func(s *settings) *map[string]string { return &s.EnvironmentRegions }},
 	&setting[string]{Key: "keyAlias", Default: "alias/nlb-alb-fargate-secrets", Allowed: keyAlias,
 		Doc:   "Alias of the KMS key that encrypts the state bucket; each environment's secrets key is `<keyAlias>-<environment>`.",
 		Stack: func(s *settings) *string { return &s.KeyAlias }},
@@ -88,6 +123,18 @@ var bootstrapSettings = config.NewRegistry(config.Options[settings]{
 			`must be an object of environment names to lists of bucket names, e.g. {"dev": ["access-logs-1a2b3c4"]}`),
 		Doc:   "Per environment, the exact names of buckets its stack made before buckets were named `<project>-<stack>-…` (they keep their names), e.g. `{\"dev\": [\"access-logs-1a2b3c4\"]}`.",
 		Stack: func(s *settings) *map[string][]string { return &s.ExistingBuckets }},
+	&setting[bool]{Key: "holdsReleaseRepository",
+		Doc:   "This account holds the release repository (ECR, named after `project`), which the release job pushes each release to and every environment pulls from, and the release role, which may push to it and do nothing else. One account of a team's holds it.",
+		Stack: func(s *settings) *bool { return &s.HoldsReleaseRepository }},
+	&setting[[]string]{Key: "releasePullAccounts", Default: []string{}, Allowed: accountIDs,
+		Kind:  config.JSON[[]string]("array", "string", `must be a list of account ids, each a quoted string, e.g. ["210987654321"]`),
+		Doc:   "With `holdsReleaseRepository`: the accounts of the environments that live in other accounts, which may pull from the release repository (this account's may already).",
+		Stack: func(s *settings) *[]string { return &s.ReleasePullAccounts }},
+	&setting[string]{Key: "releaseRepositoryArn", Allowed: config.Matching(ecrRepositoryArnPattern,
+		"an ECR repository's ARN (the `releaseRepositoryArn` output of the account that holds it)",
+		"an ECR repository's ARN, e.g. arn:aws:ecr:us-east-1:111111111111:repository/nlb-alb-fargate (the releaseRepositoryArn output of the account that holds it), or empty"),
+		Doc:   "In an account whose environments pull releases from another account's release repository: its ARN, which may be in another Region. The permissions boundary lets the stacks' tasks pull from it.",
+		Stack: func(s *settings) *string { return &s.ReleaseRepositoryArn }},
 	&setting[bool]{Key: "legacyRoleCleanup",
 		Doc:   "Temporary, for one release, lets the deploy roles delete the roles stacks made before the permissions boundary (root path, `*-exec-role-*`, `*-task-role-*`, `flow-logs-role-*`). Deletion only; set it back to false once every stack has been deployed.",
 		Stack: func(s *settings) *bool { return &s.LegacyRoleCleanup }},
@@ -103,6 +150,11 @@ var (
 	stackPattern       = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,100}$`) // Pulumi's stack names
 	bucketPattern      = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 	oidcArnPattern     = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token\.actions\.githubusercontent\.com$`)
+	accountPattern     = regexp.MustCompile(`^[0-9]{12}$`)
+	// ECR's repository names: lower-case letters and digits, separated by single . _ - or /.
+	ecrNamePattern          = regexp.MustCompile(`^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$`)
+	ecrRepositoryArnPattern = regexp.MustCompile(`^arn:aws[a-z-]*:ecr:[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]:[0-9]{12}:repository/` +
+		`(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$`)
 )
 
 // The rules of the bootstrap's values alone.
@@ -128,7 +180,7 @@ var branchName = config.NewRule("a branch name: letters, digits, `.` `_` `/` `-`
 
 // environments are literal names: a wildcard would widen the role's trust to any
 // environment.
-var environments = config.NewRule("at least one; each a stack's name (letters, digits, `_` `.` `-`; no wildcards), once", func(p *config.Problems, path string, envs []string) {
+var environments = config.NewRule("at least one; each a stack's name (letters, digits, `_` `.` `-`; no wildcards), once; not `release`", func(p *config.Problems, path string, envs []string) {
 	if len(envs) == 0 {
 		p.Add(path, `invalid value []: must name at least one environment, e.g. ["dev", "prod"]`)
 	}
@@ -136,8 +188,29 @@ var environments = config.NewRule("at least one; each a stack's name (letters, d
 		if !environmentPattern.MatchString(e) {
 			p.Add(fmt.Sprintf("%s[%d]", path, i), "invalid value %q: must be the name of the stack it deploys (letters, digits, _ . -; no wildcards)", e)
 		}
+		if e == deploypolicy.ReleaseEnvironment {
+			p.Add(fmt.Sprintf("%s[%d]", path, i), "invalid value %q: reserved for the release job's environment, whose role pushes releases and deploys nothing", e)
+		}
 		if slices.Index(envs, e) != i {
 			p.Add(fmt.Sprintf("%s[%d]", path, i), "duplicate value %q: each environment has one deploy role and key", e)
+		}
+	}
+})
+
+var regionNames = config.NewRule("each a Region name such as `us-east-1`", func(p *config.Problems, path string, byEnv map[string]string) {
+	for _, env := range slices.Sorted(maps.Keys(byEnv)) {
+		if !regionPattern.MatchString(byEnv[env]) {
+			p.Add(path+"."+env, "invalid value %q: must be a Region name such as \"us-east-1\"", byEnv[env])
+		}
+	}
+})
+
+var accountIDs = config.NewRule("each a 12-digit account id, once", func(p *config.Problems, path string, ids []string) {
+	for i, id := range ids {
+		if !accountPattern.MatchString(id) {
+			p.Add(fmt.Sprintf("%s[%d]", path, i), "invalid value %q: must be a 12-digit AWS account id", id)
+		} else if slices.Index(ids, id) != i {
+			p.Add(fmt.Sprintf("%s[%d]", path, i), "duplicate value %q: each account is listed once", id)
 		}
 	}
 })
@@ -168,10 +241,10 @@ var bucketNames = config.NewRule("each an S3 bucket's name", func(p *config.Prob
 // must name one of githubEnvironments.
 var crossChecks = []config.CrossCheck[settings]{
 	{Name: "pull requests preview one of the environments",
-		Notes: map[string]string{"previewStack": "one of `githubEnvironments`"},
+		Notes: map[string]string{"previewStack": "one of `githubEnvironments`, or empty"},
 		Check: func(s *settings, p *config.Problems) {
-			if p.OK("githubEnvironments", "previewStack") && !slices.Contains(s.Environments, s.PreviewStack) {
-				p.Add("previewStack", "invalid value %q: must be one of githubEnvironments (%s): pull requests preview a stack the bootstrap makes a key for", s.PreviewStack, strings.Join(s.Environments, ", "))
+			if p.OK("githubEnvironments", "previewStack") && s.PreviewStack != "" && !slices.Contains(s.Environments, s.PreviewStack) {
+				p.Add("previewStack", "invalid value %q: must be one of githubEnvironments (%s), or empty for no preview role: pull requests preview a stack the bootstrap makes a key for", s.PreviewStack, strings.Join(s.Environments, ", "))
 			}
 		}},
 	{Name: "each environment's secrets key alias fits KMS's 256 characters",
@@ -196,6 +269,39 @@ var crossChecks = []config.CrossCheck[settings]{
 				if !slices.Contains(s.Environments, env) {
 					p.Add("existingBuckets."+env, "unknown environment: must be one of githubEnvironments (%s)", strings.Join(s.Environments, ", "))
 				}
+			}
+		}},
+	{Name: "Regions belong to environments",
+		Notes: map[string]string{"environmentRegions": "keys: environments of `githubEnvironments`"},
+		Check: func(s *settings, p *config.Problems) {
+			if !p.OK("githubEnvironments", "environmentRegions") {
+				return
+			}
+			for _, env := range slices.Sorted(maps.Keys(s.EnvironmentRegions)) {
+				if !slices.Contains(s.Environments, env) {
+					p.Add("environmentRegions."+env, "unknown environment: must be one of githubEnvironments (%s)", strings.Join(s.Environments, ", "))
+				}
+			}
+		}},
+	{Name: "one account holds the release repository, the others name it",
+		Notes: map[string]string{
+			"releasePullAccounts":  "only with `holdsReleaseRepository`",
+			"releaseRepositoryArn": "not with `holdsReleaseRepository`",
+			"project":              "with `holdsReleaseRepository`, in lower case an ECR repository's name (letters and digits separated by single `.` `_` `-`)",
+		},
+		Check: func(s *settings, p *config.Problems) {
+			if !p.OK("holdsReleaseRepository") {
+				return
+			}
+			if !s.HoldsReleaseRepository && len(s.ReleasePullAccounts) > 0 && p.OK("releasePullAccounts") {
+				p.Add("releasePullAccounts", "invalid value %s: only with holdsReleaseRepository: true, in the account that holds the release repository (pulumi config set holdsReleaseRepository true there)",
+					config.CompactJSON(s.ReleasePullAccounts))
+			}
+			if s.HoldsReleaseRepository && s.ReleaseRepositoryArn != "" && p.OK("releaseRepositoryArn") {
+				p.Add("releaseRepositoryArn", "invalid value %q: not with holdsReleaseRepository: true: this account's own release repository is the one its stacks pull from", s.ReleaseRepositoryArn)
+			}
+			if s.HoldsReleaseRepository && p.OK("project") && projectPattern.MatchString(s.Project) && !ecrNamePattern.MatchString(deploypolicy.ReleaseRepositoryName(s.Project)) {
+				p.Add("project", "invalid value %q: with holdsReleaseRepository the release repository is named after it, in lower case, and ECR allows letters and digits separated by single . _ - only", s.Project)
 			}
 		}},
 }

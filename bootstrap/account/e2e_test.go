@@ -175,3 +175,104 @@ func TestEngineUpgradeOfAnExistingBootstrap(t *testing.T) {
 	e.UnprotectAll(t)
 	e.Destroy(t, stateResources("staging", "prod")...)
 }
+
+// releaseResources are the release repository and what keeps it, in the account that
+// holds it: protected and retained, or (its lifecycle) retained.
+var releaseResources = []string{"release-repository", "release-repository-lifecycle", "release-repository-policy"}
+
+// An existing team turns holdsReleaseRepository on in one account: the repository, its
+// policies and the release role are added; the deploy roles' policies gain the rule that
+// keeps them off the repository; nothing else changes. Another environment's account
+// added later updates the repository's policy in place. A destroy is refused and leaves
+// the repository, its policy and its lifecycle in the account, so every environment can
+// still pull.
+func TestEngineReleaseRepository(t *testing.T) {
+	t.Parallel()
+	e := harness.NewStack(t, harness.PulumiCLI(t), harness.StackOptions{Name: "test", ConfigFile: "testdata/Pulumi.test.yaml", Program: Program, Dir: ".."})
+	e.Apply(t)
+	base := "config:\n  aws:region: eu-west-1\n  nlb-alb-fargate-bootstrap:githubRepository: octo-org/nlb-alb-fargate\n" +
+		"  nlb-alb-fargate-bootstrap:githubEnvironments: [staging, prod]\n  nlb-alb-fargate-bootstrap:previewStack: staging\n" +
+		"  nlb-alb-fargate-bootstrap:holdsReleaseRepository: true\n"
+	e.SetConfig(t, []byte(base+"  nlb-alb-fargate-bootstrap:releasePullAccounts: [\"210987654321\"]\n"))
+	changed := map[string]harness.Effect{}
+	for urn, effect := range e.Preview(t).Effects() {
+		changed[urn.Name()] = effect
+	}
+	want := map[string]harness.Effect{"release-repository": harness.Created, "release-repository-policy": harness.Created,
+		"release-repository-lifecycle": harness.Created, "release-role": harness.Created, "release-policy": harness.Created,
+		"deploy-staging-policy": harness.Updated, "deploy-prod-policy": harness.Updated}
+	if !maps.Equal(changed, want) {
+		t.Errorf("turning holdsReleaseRepository on plans %v, want %v", changed, want)
+	}
+	e.Apply(t)
+	if err := e.Preview(t).NoChanges(); err != nil {
+		t.Errorf("after adding the release repository: %v", err)
+	}
+	out := e.Outputs(t)
+	for key, pattern := range map[string]string{
+		"releaseRepository":    `^123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com/nlb-alb-fargate$`,
+		"releaseRepositoryArn": `^arn:aws:ecr:eu-west-1:123456789012:repository/nlb-alb-fargate$`,
+		"releaseRoleArn":       `^arn:aws:iam::123456789012:role/release-role-[0-9a-f]{7}$`,
+	} {
+		if v, _ := out[key].Value.(string); !regexp.MustCompile(pattern).MatchString(v) {
+			t.Errorf("output %s = %q, want %s", key, v, pattern)
+		}
+	}
+	if len(out) != 9 {
+		t.Errorf("%d outputs %v, want the 6 of every account and releaseRepository, releaseRepositoryArn, releaseRoleArn", len(out), slices.Sorted(maps.Keys(out)))
+	}
+
+	e.SetConfig(t, []byte(base+"  nlb-alb-fargate-bootstrap:releasePullAccounts: [\"210987654321\", \"012345678901\"]\n"))
+	changed = map[string]harness.Effect{}
+	for urn, effect := range e.Preview(t).Effects() {
+		changed[urn.Name()] = effect
+	}
+	if want := map[string]harness.Effect{"release-repository-policy": harness.Updated}; !maps.Equal(changed, want) {
+		t.Errorf("another environment's account plans %v, want %v", changed, want)
+	}
+	e.Apply(t)
+
+	kept := append(stateResources("staging", "prod"), "release-repository", "release-repository-policy")
+	slices.Sort(kept)
+	if err := e.TryDestroy(t); err == nil || !strings.Contains(err.Error(), "protected") {
+		t.Errorf("destroy of a protected bootstrap: got %v, want it refused", err)
+	}
+	var live []string
+	for _, urn := range e.AWS.Cloud.LiveURNs() {
+		live = append(live, urn.Name())
+	}
+	slices.Sort(live)
+	if want := slices.Sorted(slices.Values(append(slices.Clone(kept), "release-repository-lifecycle"))); !slices.Equal(live, want) {
+		t.Errorf("after the refused destroy the account holds %v, want %v", live, want)
+	}
+	var names []string
+	for _, urn := range e.UnprotectAll(t) {
+		names = append(names, urn[strings.LastIndex(urn, "::")+2:])
+	}
+	slices.Sort(names)
+	if !slices.Equal(names, kept) {
+		t.Errorf("protected: %v, want %v", names, kept)
+	}
+	e.Destroy(t, append(stateResources("staging", "prod"), releaseResources...)...)
+}
+
+// The account of prod alone, in another Region than its bootstrap's, pulling releases
+// from another account: no preview role, and no output of one.
+func TestEngineAccountOfProdAlone(t *testing.T) {
+	t.Parallel()
+	e := harness.NewStack(t, harness.PulumiCLI(t), harness.StackOptions{Name: "test", ConfigFile: "testdata/Pulumi.test.yaml", Program: Program, Dir: ".."})
+	e.SetConfig(t, []byte("config:\n  aws:region: eu-west-1\n  nlb-alb-fargate-bootstrap:githubRepository: octo-org/nlb-alb-fargate\n"+
+		"  nlb-alb-fargate-bootstrap:githubEnvironments: [prod]\n  nlb-alb-fargate-bootstrap:previewStack: \"\"\n"+
+		"  nlb-alb-fargate-bootstrap:environmentRegions: {prod: us-east-1}\n"+
+		"  nlb-alb-fargate-bootstrap:releaseRepositoryArn: arn:aws:ecr:eu-central-1:111111111111:repository/nlb-alb-fargate\n"))
+	e.Apply(t)
+	if err := e.Preview(t).NoChanges(); err != nil {
+		t.Errorf("second preview: %v", err)
+	}
+	out := e.Outputs(t)
+	if got, want := slices.Sorted(maps.Keys(out)), []string{"backendUrl", "deployRoleArns", "driftRoleArn", "rolePermissionsBoundaryArn", "secretsProviderUrls"}; !slices.Equal(got, want) {
+		t.Errorf("outputs %v, want %v", got, want)
+	}
+	e.UnprotectAll(t)
+	e.Destroy(t, stateResources("prod")...)
+}

@@ -155,6 +155,9 @@ func callsFor(t *testing.T, r snapshotResource) []call {
 		return []call{{action: "sns:CreateTopic", resource: arn("sns", "alarms"+suffix)}, {action: "sns:Subscribe", resource: arn("sns", "alarms"+suffix)}}
 	case module == "route53":
 		return []call{{action: "route53:ChangeResourceRecordSets", resource: "arn:aws:route53:::hostedzone/Z0123456789ABC"}}
+	case r.Type == "aws:ssm/parameter:Parameter":
+		name, _ := r.Inputs["name"].(string)
+		return releaseRecordCalls(name)
 	}
 	inRegion := map[string]string{"aws:RequestedRegion": testRegion}
 	service := map[string]string{"ec2": "ec2:CreateVpc", "vpc": "ec2:AuthorizeSecurityGroupIngress", "lb": "elasticloadbalancing:CreateLoadBalancer",
@@ -164,6 +167,20 @@ func callsFor(t *testing.T, r snapshotResource) []call {
 		t.Fatalf("%s (%s): no calls known for this type's service: add them to callsFor and a statement to deploypolicy.Deploy", r.Type, r.Name)
 	}
 	return []call{{action: service, resource: "*", context: inRegion}}
+}
+
+// releaseRecordCalls are the calls the stack's release record (an aws_ssm_parameter named
+// name) makes: create (PutParameter, then tags), read (GetParameter, DescribeParameters,
+// ListTagsForResource), update and delete; and the look-up's GetParameter, which every
+// preview and up makes first.
+func releaseRecordCalls(name string) []call {
+	arn := "arn:aws:ssm:" + testRegion + ":" + testAccount + ":parameter" + name
+	calls := []call{{action: "ssm:DescribeParameters", resource: "*", context: map[string]string{"aws:RequestedRegion": testRegion}}}
+	for _, a := range []string{"ssm:PutParameter", "ssm:GetParameter", "ssm:GetParameters", "ssm:ListTagsForResource",
+		"ssm:AddTagsToResource", "ssm:RemoveTagsFromResource", "ssm:DeleteParameter"} {
+		calls = append(calls, call{action: a, resource: arn})
+	}
+	return calls
 }
 
 // passedTo is the service a role's trust names, to which the stack passes it.
@@ -192,6 +209,41 @@ func TestPolicyCoversTheStack(t *testing.T) {
 	t.Logf("%d resource types of the main stack checked", len(types))
 }
 
+// The release record the program keeps for a stack running released images, as the
+// release contract names it (/<project>/<stack>/release-image): the deploy role makes
+// every call of the record resource and its look-up; the preview and drift roles make
+// the look-up and a refresh's reads (GetParameter, DescribeParameters,
+// ListTagsForResource), and write nothing. TestPolicyCoversTheStack checks the same calls
+// for every aws:ssm/parameter:Parameter the snapshots hold, by its name.
+func TestPoliciesCoverTheReleaseRecord(t *testing.T) {
+	name := "/" + mainProject + "/" + mainStack + "/release-image"
+	if got := deploypolicy.ReleaseRecordName(mainProject, mainStack); got != name {
+		t.Fatalf("ReleaseRecordName = %q, the contract's %q", got, name)
+	}
+	doc := testDeployPolicy()
+	for _, c := range releaseRecordCalls(name) {
+		if res := doc.Evaluate(c.request()); !res.Allowed() {
+			t.Errorf("the deploy policy does not allow %s on %s: %v", c.action, c.resource, res)
+		}
+	}
+	stack := deploypolicy.Stack{Project: mainProject, Name: mainStack, SecretsKeyArn: testDevKey}
+	read := deploypolicy.ReadScope{Account: testAcct, Backend: deploypolicy.Backend{Bucket: "state-9f8e7d6", KeyArn: testKeyArn}, Stacks: []deploypolicy.Stack{stack}}
+	arn := "arn:aws:ssm:" + testRegion + ":" + testAccount + ":parameter" + name
+	for role, doc := range map[string]iampolicy.Document{"preview": deploypolicy.Preview(read), "drift": deploypolicy.Drift(read)} {
+		for _, c := range []call{{action: "ssm:GetParameter", resource: arn}, {action: "ssm:ListTagsForResource", resource: arn},
+			{action: "ssm:DescribeParameters", resource: "*", context: map[string]string{"aws:RequestedRegion": testRegion}}} {
+			if res := doc.Evaluate(c.request()); !res.Allowed() {
+				t.Errorf("the %s policy does not allow %s on %s: %v", role, c.action, c.resource, res)
+			}
+		}
+		for _, a := range []string{"ssm:PutParameter", "ssm:DeleteParameter", "ssm:AddTagsToResource", "ssm:RemoveTagsFromResource"} {
+			if res := doc.Evaluate(call{action: a, resource: arn}.request()); res.Allowed() {
+				t.Errorf("the %s policy allows %s on the record: %v", role, a, res)
+			}
+		}
+	}
+}
+
 // What it must not allow: other buckets, other keys, other roles, passing a role to
 // another service, attaching an administrator policy, the regional services elsewhere.
 func TestPolicyRefusesBeyondTheStack(t *testing.T) {
@@ -211,6 +263,8 @@ func TestPolicyRefusesBeyondTheStack(t *testing.T) {
 		{action: "iam:CreateAccessKey", resource: "arn:aws:iam::123456789012:user/ci"},
 		{action: "ec2:CreateVpc", resource: "*", context: map[string]string{"aws:RequestedRegion": "us-east-1"}},
 		{action: "ecr:PutImage", resource: "arn:aws:ecr:eu-west-1:123456789012:repository/platform/base-image"},
+		{action: "ssm:PutParameter", resource: "arn:aws:ssm:eu-west-1:123456789012:parameter/" + mainProject + "/prod/release-image"},
+		{action: "ssm:GetParameter", resource: "arn:aws:ssm:eu-west-1:123456789012:parameter/payroll/db-password"},
 	} {
 		if res := doc.Evaluate(c.request()); res.Allowed() {
 			t.Errorf("the deploy policy allows %s on %s (context %v): %v", c.action, c.resource, c.context, res)

@@ -14,8 +14,20 @@ type Outputs struct {
 	BackendURL pulumi.StringOutput
 	// Per environment: its stacks' secrets provider (awskms://alias/…) and its deploy role.
 	SecretsProviderURLs, DeployRoleArns pulumi.StringMap
-	PreviewRoleArn, DriftRoleArn        pulumi.StringOutput
+	PreviewRoleArn                      *pulumi.StringOutput // nil without previewStack
+	DriftRoleArn                        pulumi.StringOutput
 	RolePermissionsBoundaryArn          pulumi.StringOutput // the main stacks' rolePermissionsBoundary
+	Release                             *ReleaseOutputs     // nil unless holdsReleaseRepository
+}
+
+// ReleaseOutputs are the release repository's and role's, in the account that holds them.
+type ReleaseOutputs struct {
+	// RepositoryURL is the repository's URI: the workflows' RELEASE_REPOSITORY and the
+	// main stacks' releaseRepository.
+	RepositoryURL pulumi.StringOutput
+	// RepositoryArn is its ARN: releaseRepositoryArn of the other accounts' bootstraps.
+	RepositoryArn pulumi.StringOutput
+	RoleArn       pulumi.StringOutput // the release environment's AWS_RELEASE_ROLE_ARN
 }
 
 // Program is the Pulumi program: Bootstrap, and its outputs exported.
@@ -27,15 +39,23 @@ func Program(ctx *pulumi.Context) error {
 	ctx.Export("backendUrl", out.BackendURL)
 	ctx.Export("secretsProviderUrls", out.SecretsProviderURLs)
 	ctx.Export("deployRoleArns", out.DeployRoleArns)
-	ctx.Export("previewRoleArn", out.PreviewRoleArn)
+	if out.PreviewRoleArn != nil {
+		ctx.Export("previewRoleArn", *out.PreviewRoleArn)
+	}
 	ctx.Export("driftRoleArn", out.DriftRoleArn)
 	ctx.Export("rolePermissionsBoundaryArn", out.RolePermissionsBoundaryArn)
+	if r := out.Release; r != nil {
+		ctx.Export("releaseRepository", r.RepositoryURL)
+		ctx.Export("releaseRepositoryArn", r.RepositoryArn)
+		ctx.Export("releaseRoleArn", r.RoleArn)
+	}
 	return nil
 }
 
 // Bootstrap checks the config, then registers everything: the state bucket and its key,
-// a secrets key per environment, the permissions boundary, GitHub's OIDC provider and a
-// role per kind of job.
+// a secrets key per environment, the permissions boundary, GitHub's OIDC provider, a
+// role per kind of job, and in the account holding it the release repository and the
+// release role.
 func Bootstrap(ctx *pulumi.Context) (*Outputs, error) {
 	cfg, err := loadSettings(ctx)
 	if err != nil {
@@ -85,7 +105,17 @@ func Bootstrap(ctx *pulumi.Context) (*Outputs, error) {
 		out.DeployRoleArns[env] = r.Arn
 	}
 	out.BackendURL = pulumi.Sprintf("s3://%s?region=%s", bucket.Bucket, cfg.Region)
-	out.PreviewRoleArn, out.DriftRoleArn = roles.Preview.Arn, roles.Drift.Arn
+	if roles.Preview != nil {
+		out.PreviewRoleArn = &roles.Preview.Arn
+	}
+	out.DriftRoleArn = roles.Drift.Arn
 	out.RolePermissionsBoundaryArn = boundary.Arn
+	if cfg.HoldsReleaseRepository {
+		r, err := newRelease(ctx, cfg, account, provider)
+		if err != nil {
+			return nil, err
+		}
+		out.Release = &ReleaseOutputs{RepositoryURL: r.Repository.RepositoryUrl, RepositoryArn: r.Repository.Arn, RoleArn: r.Role.Arn}
+	}
 	return out, nil
 }

@@ -3,11 +3,14 @@ package account
 // A role per kind of CI job, each trusted by its own job's GitHub tokens only, and the
 // permissions boundary of every role the stacks create:
 //   - preview-role: pull requests (repo:<r>:pull_request); reads previewStack's state and
-//     key, describes; writes nothing.
+//     key, describes; writes nothing. None when previewStack is empty.
 //   - drift-role: the branch's scheduled runs (repo:<r>:ref:refs/heads/<branch>); reads
 //     every environment's state and key, describes; writes nothing.
 //   - deploy-role-<env>: jobs in the GitHub environment <env> only
-//     (repo:<r>:environment:<env>); deploys the stack <env> and nothing else.
+//     (repo:<r>:environment:<env>); deploys the stack <env>, in its Region
+//     (environmentRegions), and nothing else.
+//   - release-role (release.go), in the account holding the release repository: jobs in
+//     the GitHub environment release only; pushes to the release repository.
 // Their documents are internal/deploypolicy's, for this account's bucket and keys.
 
 import (
@@ -28,7 +31,7 @@ func accountOf(id, partition, region string) deploypolicy.Account {
 // create: the main stacks' rolePermissionsBoundary (the rolePermissionsBoundaryArn
 // output). The deploy roles cannot change it (deploypolicy.Deploy denies it).
 func newRoleBoundary(ctx *pulumi.Context, cfg settings, account deploypolicy.Account) (*iam.Policy, error) {
-	doc, err := deploypolicy.Boundary(deploypolicy.BoundaryScope{Account: account, Project: cfg.Project}).JSON()
+	doc, err := deploypolicy.Boundary(boundaryScope(cfg, account)).JSON()
 	if err != nil {
 		return nil, fmt.Errorf("writing the permissions boundary: %w", err)
 	}
@@ -41,6 +44,22 @@ func newRoleBoundary(ctx *pulumi.Context, cfg settings, account deploypolicy.Acc
 		return nil, fmt.Errorf("creating the permissions boundary: %w", err)
 	}
 	return p, nil
+}
+
+// boundaryScope is what the boundary bounds: the stacks of the environments, in their
+// Regions, whose tasks pull releases from the release repository, this account's or the
+// one releaseRepositoryArn names.
+func boundaryScope(cfg settings, account deploypolicy.Account) deploypolicy.BoundaryScope {
+	return deploypolicy.BoundaryScope{Account: account, Project: cfg.Project, Regions: cfg.regions(), ReleaseRepositoryArn: releaseRepositoryArn(cfg, account)}
+}
+
+// releaseRepositoryArn is the release repository the stacks pull from: this account's,
+// the one named, or none ("").
+func releaseRepositoryArn(cfg settings, account deploypolicy.Account) string {
+	if cfg.HoldsReleaseRepository {
+		return account.RepositoryArn(deploypolicy.ReleaseRepositoryName(cfg.Project))
+	}
+	return cfg.ReleaseRepositoryArn
 }
 
 // ciInputs are what the roles' policies name.
@@ -62,8 +81,9 @@ type resolved struct {
 
 // ciRoles are the roles, by kind of job.
 type ciRoles struct {
-	Preview, Drift *iam.Role
-	Deploy         map[string]*iam.Role // by environment
+	Preview *iam.Role // nil without previewStack
+	Drift   *iam.Role
+	Deploy  map[string]*iam.Role // by environment
 }
 
 // newCIRoles creates the preview and drift roles and a deploy role per environment.
@@ -80,21 +100,24 @@ func newCIRoles(ctx *pulumi.Context, cfg settings, in ciInputs) (*ciRoles, error
 		}).(pulumi.StringOutput)
 	}
 	stack := func(r resolved, env string) deploypolicy.Stack {
-		return deploypolicy.Stack{Project: cfg.Project, Name: env, SecretsKeyArn: r.Keys[env], ExistingBuckets: cfg.ExistingBuckets[env]}
+		return deploypolicy.Stack{Project: cfg.Project, Name: env, SecretsKeyArn: r.Keys[env], ExistingBuckets: cfg.ExistingBuckets[env],
+			Region: cfg.regionOf(env)}
 	}
 	repo := cfg.Repository
 	out := &ciRoles{Deploy: map[string]*iam.Role{}}
 	var err error
-	out.Preview, err = newCIRole(ctx, "preview", ciRole{
-		Description: fmt.Sprintf("GitHub Actions of %s: pull requests preview %s, read only", repo, cfg.PreviewStack),
-		Subject:     deploypolicy.PullRequestSubject(repo), Session: deploypolicy.PreviewSessionSeconds, Provider: in.Provider,
-		Policy: policy([]string{cfg.PreviewStack}, func(r resolved) (string, error) {
-			return deploypolicy.Preview(deploypolicy.ReadScope{Account: in.Account, Backend: r.Backend, Stacks: []deploypolicy.Stack{stack(r, cfg.PreviewStack)},
-				LegacyRoleCleanup: cfg.LegacyRoleCleanup}).JSON()
-		}),
-	})
-	if err != nil {
-		return nil, err
+	if cfg.PreviewStack != "" {
+		out.Preview, err = newCIRole(ctx, "preview", ciRole{
+			Description: fmt.Sprintf("GitHub Actions of %s: pull requests preview %s, read only", repo, cfg.PreviewStack),
+			Subject:     deploypolicy.PullRequestSubject(repo), Session: deploypolicy.PreviewSessionSeconds, Provider: in.Provider,
+			Policy: policy([]string{cfg.PreviewStack}, func(r resolved) (string, error) {
+				return deploypolicy.Preview(deploypolicy.ReadScope{Account: in.Account, Backend: r.Backend, Stacks: []deploypolicy.Stack{stack(r, cfg.PreviewStack)},
+					LegacyRoleCleanup: cfg.LegacyRoleCleanup}).JSON()
+			}),
+		})
+		if err != nil {
+			return nil, err
+		}
 	}
 	out.Drift, err = newCIRole(ctx, "drift", ciRole{
 		Description: fmt.Sprintf("GitHub Actions of %s: the drift check of every stack from %s, read only", repo, cfg.Branch),
@@ -110,13 +133,19 @@ func newCIRoles(ctx *pulumi.Context, cfg settings, in ciInputs) (*ciRoles, error
 	if err != nil {
 		return nil, err
 	}
+	// In the account holding the release repository, the deploy roles are kept from
+	// changing it.
+	var heldRepository string
+	if cfg.HoldsReleaseRepository {
+		heldRepository = releaseRepositoryArn(cfg, in.Account)
+	}
 	for _, env := range slices.Sorted(slices.Values(cfg.Environments)) {
 		out.Deploy[env], err = newCIRole(ctx, "deploy-"+env, ciRole{
 			Description: fmt.Sprintf("GitHub Actions of %s: jobs in the environment %s deploy the %s stack", repo, env, env),
 			Subject:     deploypolicy.EnvironmentSubject(repo, env), Session: deploypolicy.DeploySessionSeconds, Provider: in.Provider,
 			Policy: policy([]string{env}, func(r resolved) (string, error) {
 				return deploypolicy.Deploy(deploypolicy.DeployScope{Account: in.Account, Backend: r.Backend, Stack: stack(r, env),
-					BoundaryArn: r.Boundary, LegacyRoleCleanup: cfg.LegacyRoleCleanup}).JSON()
+					BoundaryArn: r.Boundary, LegacyRoleCleanup: cfg.LegacyRoleCleanup, ReleaseRepositoryArn: heldRepository}).JSON()
 			}),
 		})
 		if err != nil {

@@ -24,6 +24,16 @@ import (
 // and stack names are letters, digits, _ . and -, all of which IAM paths allow.
 func RolePath(project, stack string) string { return "/" + project + "/" + stack + "/" }
 
+// ReleaseRecordName is the SSM parameter (a String) in which a stack running released
+// images records the image it runs, repository@digest, once every service's release
+// check passed: /<project>/<stack>/release-image. The next `up` without a releaseDigest
+// deploys it again. The deploy role writes it; every role that reads the stack reads it.
+func ReleaseRecordName(project, stack string) string {
+	return "/" + project + "/" + stack + "/" + releaseRecordLeaf
+}
+
+const releaseRecordLeaf = "release-image"
+
 // MaxBucketNamePrefix is the longest bucket_prefix the provider accepts: S3's 63
 // characters less the 26 of the unique suffix it appends (terraform-provider-aws
 // internal/service/s3/bucket.go, validation.StringLenBetween(0, 63-id.UniqueIDSuffixLength)).

@@ -7,11 +7,13 @@ package deploypolicy
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/example/nlb-alb-fargate/internal/iampolicy"
 )
 
-// Account is where the stacks run.
+// Account is where the stacks run: the account, and the Region of its state bucket and
+// keys, which is also every stack's Region unless the stack names its own (Stack.Region).
 type Account struct {
 	Partition string // aws, aws-cn, aws-us-gov
 	ID        string
@@ -39,6 +41,33 @@ type Stack struct {
 	// named <project>-<stack>-…: they keep their names (buckets.go), so the policies
 	// name them one by one.
 	ExistingBuckets []string
+	// Region is the stack's aws:region, where its resources live: "" is the account's
+	// Region (Account.Region). The state bucket and the keys stay in the account's Region.
+	Region string
+}
+
+// region is the Region of the stack's resources.
+func (s Stack) region(a Account) string {
+	if s.Region != "" {
+		return s.Region
+	}
+	return a.Region
+}
+
+// parameterArn is the ARN of the stack's SSM parameter /<project>/<stack>/<name>, or of
+// all of them with "*".
+func (s Stack) parameterArn(a Account, name string) string {
+	return a.arn("ssm", s.region(a), "parameter/"+s.Project+"/"+s.Name+"/"+name)
+}
+
+// regions are the Regions of the stacks' resources, sorted, each once.
+func regions(a Account, stacks []Stack) []string {
+	var out []string
+	for _, s := range stacks {
+		out = append(out, s.region(a))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // roleArns is the stack's roles as a policy names them.
@@ -64,6 +93,10 @@ type DeployScope struct {
 	Backend
 	Stack
 	BoundaryArn string // the permissions boundary every role of the stack must carry
+	// ReleaseRepositoryArn is the release repository, when this account holds it: the
+	// deploy role may read it and never change it, even should its name match the
+	// stack's own repositories' (*-repo-*). "" when the account holds none.
+	ReleaseRepositoryArn string
 	// LegacyRoleCleanup keeps, for the release that moves a stack's roles under
 	// RolePath, the permissions to delete the roles it made before (at the root path,
 	// without a boundary, named *-exec-role-*, *-task-role-*, flow-logs-role-*): deletion
@@ -92,6 +125,12 @@ var serviceLinkedRoles = []string{"ecs.amazonaws.com", "elasticloadbalancing.ama
 // LegacyRoleNames are the names of the roles stacks made before RolePath: auto-named
 // <logical name>-<suffix> at the root path.
 var LegacyRoleNames = []string{"*-exec-role-*", "*-task-role-*", "flow-logs-role-*"}
+
+// ReleaseRecordActions are what the deploy role does with its stack's release record: the
+// aws_ssm_parameter resource's create, read (GetParameter, then DescribeParameters for its
+// metadata), tags, update and delete, and the look-up's GetParameter.
+var ReleaseRecordActions = []string{"ssm:GetParameter", "ssm:GetParameters", "ssm:PutParameter", "ssm:DeleteParameter",
+	"ssm:AddTagsToResource", "ssm:RemoveTagsFromResource", "ssm:ListTagsForResource"}
 
 // underBoundary are the IAM actions that take iam:PermissionsBoundary (IAM Service
 // Authorization Reference): allowed only with the boundary in their request.
@@ -158,8 +197,9 @@ func stateStatements(a Account, b Backend, stacks []Stack, write bool) []iampoli
 // `refresh` of that environment's stack need, and nothing of another stack.
 func Deploy(s DeployScope) iampolicy.Document {
 	a := s.Account
+	r := s.Stack.region(a) // the stack's resources' Region; the backend's is a.Region
 	roles := list(s.Stack.roleArns(a))
-	inRegion := cond("StringEquals", "aws:RequestedRegion", a.Region)
+	inRegion := cond("StringEquals", "aws:RequestedRegion", r)
 	var regional iampolicy.List
 	for _, svc := range RegionalServices {
 		regional = append(regional, svc+":*")
@@ -196,12 +236,18 @@ func Deploy(s DeployScope) iampolicy.Document {
 		// The image: log in to ECR (an action AWS grants on * only), then push to the
 		// stack's repositories (auto-named <service>-repo-<suffix>).
 		iampolicy.Statement{Sid: "EcrLogin", Effect: iampolicy.Allow, Action: list("ecr:GetAuthorizationToken"), Resource: list("*")},
-		iampolicy.Statement{Sid: "StackRepositories", Effect: iampolicy.Allow, Action: list("ecr:*"), Resource: list(a.arn("ecr", a.Region, "repository/*-repo-*"))},
+		iampolicy.Statement{Sid: "StackRepositories", Effect: iampolicy.Allow, Action: list("ecr:*"), Resource: list(a.arn("ecr", r, "repository/*-repo-*"))},
+		// The stack's release record (ReleaseRecordName): the look-up before every preview
+		// and up reads it, the record resource writes, tags and deletes it. The provider
+		// reads a parameter's metadata with DescribeParameters, which names no resource.
+		iampolicy.Statement{Sid: "ReleaseRecord", Effect: iampolicy.Allow, Action: list(ReleaseRecordActions...),
+			Resource: list(s.Stack.parameterArn(a, "*"))},
+		iampolicy.Statement{Sid: "DescribeParameters", Effect: iampolicy.Allow, Action: list("ssm:DescribeParameters"), Resource: list("*"), Condition: inRegion},
 		// The stack's log groups: /ecs/<project>/<stack>/… and /vpc/<project>/<stack>/….
 		iampolicy.Statement{Sid: "StackLogGroups", Effect: iampolicy.Allow, Action: list("logs:*"), Resource: list(
-			a.arn("logs", a.Region, "log-group:/ecs/"+s.Project+"/"+s.Name+"/*"), a.arn("logs", a.Region, "log-group:/vpc/"+s.Project+"/"+s.Name+"/*"))},
-		iampolicy.Statement{Sid: "DescribeLogGroups", Effect: iampolicy.Allow, Action: list("logs:DescribeLogGroups"), Resource: list(a.arn("logs", a.Region, "log-group:*"))},
-		iampolicy.Statement{Sid: "AlarmTopic", Effect: iampolicy.Allow, Action: list("sns:*"), Resource: list(a.arn("sns", a.Region, "*"))},
+			a.arn("logs", r, "log-group:/ecs/"+s.Project+"/"+s.Name+"/*"), a.arn("logs", r, "log-group:/vpc/"+s.Project+"/"+s.Name+"/*"))},
+		iampolicy.Statement{Sid: "DescribeLogGroups", Effect: iampolicy.Allow, Action: list("logs:DescribeLogGroups"), Resource: list(a.arn("logs", r, "log-group:*"))},
+		iampolicy.Statement{Sid: "AlarmTopic", Effect: iampolicy.Allow, Action: list("sns:*"), Resource: list(a.arn("sns", r, "*"))},
 		// Route 53 is global: alias records and certificate validation records.
 		iampolicy.Statement{Sid: "Dns", Effect: iampolicy.Allow, Action: list("route53:ChangeResourceRecordSets", "route53:GetChange", "route53:GetHostedZone",
 			"route53:ListHostedZones", "route53:ListHostedZonesByName", "route53:ListResourceRecordSets", "route53:ListTagsForResource"),
@@ -213,6 +259,11 @@ func Deploy(s DeployScope) iampolicy.Document {
 		iampolicy.Statement{Sid: "KeepTheBoundaryOnRoles", Effect: iampolicy.Deny, Action: list("iam:DeleteRolePermissionsBoundary"), Resource: list("*")},
 		iampolicy.Statement{Sid: "KeepTheBoundaryPolicy", Effect: iampolicy.Deny, Action: list(boundaryPolicyChanges...), Resource: list(s.BoundaryArn)},
 	)
+	if s.ReleaseRepositoryArn != "" {
+		// Releases are pushed by the release role only: prod runs what staging ran.
+		st = append(st, iampolicy.Statement{Sid: "KeepTheReleaseRepository", Effect: iampolicy.Deny, NotAction: list(releaseReads...),
+			Resource: list(s.ReleaseRepositoryArn)})
+	}
 	if s.LegacyRoleCleanup {
 		var legacy iampolicy.List
 		for _, n := range LegacyRoleNames {
@@ -249,9 +300,10 @@ func Drift(s ReadScope) iampolicy.Document { return readOnly(s) }
 func readOnly(s ReadScope) iampolicy.Document {
 	a := s.Account
 	st := stateStatements(a, s.Backend, s.Stacks, false)
-	var roles, buckets, caObjects iampolicy.List
+	var roles, buckets, caObjects, records iampolicy.List
 	for _, stack := range s.Stacks {
 		roles = append(roles, stack.roleArns(a))
+		records = append(records, stack.parameterArn(a, releaseRecordLeaf))
 		buckets = append(buckets, stack.bucketArns(a, "")...)
 		// The CA bundle object of mtls, whose Read is HeadObject and GetObjectTagging:
 		// CA certificates are public. Access logs are not read.
@@ -264,7 +316,7 @@ func readOnly(s ReadScope) iampolicy.Document {
 			roles = append(roles, a.arn("iam", "", "role/"+n))
 		}
 	}
-	inRegion := cond("StringEquals", "aws:RequestedRegion", a.Region)
+	inRegion := cond("StringEquals", "aws:RequestedRegion", regions(a, s.Stacks)...)
 	st = append(st,
 		// Describes of the regional services: what the program looks up (zones, an
 		// existing VPC, Elastic IPs, NAT gateways, load balancers) and a refresh reads.
@@ -277,7 +329,7 @@ func readOnly(s ReadScope) iampolicy.Document {
 			"logs:DescribeLogGroups", "logs:ListTagsForResource", "logs:ListTagsLogGroup",
 			"sns:GetTopicAttributes", "sns:GetSubscriptionAttributes", "sns:ListSubscriptionsByTopic", "sns:ListTagsForResource",
 			"ecr:DescribeRepositories", "ecr:DescribeImages", "ecr:ListTagsForResource", "ecr:GetRepositoryPolicy", "ecr:GetLifecyclePolicy",
-			"ecr:GetAuthorizationToken"), Resource: list("*"), Condition: inRegion},
+			"ecr:GetAuthorizationToken", "ssm:DescribeParameters"), Resource: list("*"), Condition: inRegion},
 		iampolicy.Statement{Sid: "Quotas", Effect: iampolicy.Allow, Action: list("servicequotas:GetServiceQuota", "servicequotas:GetAWSDefaultServiceQuota"), Resource: list("*")},
 		iampolicy.Statement{Sid: "Dns", Effect: iampolicy.Allow, Action: list("route53:GetHostedZone", "route53:ListHostedZones", "route53:ListHostedZonesByName",
 			"route53:ListResourceRecordSets", "route53:ListTagsForResource", "route53:GetChange"), Resource: list("*")},
@@ -288,42 +340,93 @@ func readOnly(s ReadScope) iampolicy.Document {
 			Resource: buckets, Condition: cond("StringEquals", "aws:ResourceAccount", a.ID)},
 		iampolicy.Statement{Sid: "CaBundleObjects", Effect: iampolicy.Allow, Action: list("s3:GetObject", "s3:GetObjectTagging"),
 			Resource: caObjects, Condition: cond("StringEquals", "aws:ResourceAccount", a.ID)},
+		// The stacks' release records (ReleaseRecordName): the look-up reads each, and a
+		// refresh of the record resource reads its tags too (and its metadata with
+		// ssm:DescribeParameters, above).
+		iampolicy.Statement{Sid: "ReleaseRecords", Effect: iampolicy.Allow, Action: list("ssm:GetParameter", "ssm:ListTagsForResource"), Resource: records},
 	)
 	return iampolicy.Document{Version: iampolicy.Version, Statement: st}
 }
 
-// BoundaryScope is what the boundary is written for: the account, and the project whose
-// stacks' roles it bounds.
+// BoundaryScope is what the boundary is written for: the account, the Regions its
+// stacks run in, and the project whose stacks' roles it bounds.
 type BoundaryScope struct {
 	Account
 	Project string
+	// Regions are the Regions of the stacks whose roles it bounds: "" or none is the
+	// account's Region alone.
+	Regions []string
+	// ReleaseRepositoryArn is the release repository the stacks' tasks pull from, which
+	// may be in another account and Region; "" when there is none.
+	ReleaseRepositoryArn string
+}
+
+// regions are the scope's Regions, sorted, each once.
+func (s BoundaryScope) regions() []string {
+	var out []string
+	for _, r := range s.Regions {
+		if r == "" {
+			r = s.Account.Region
+		}
+		out = append(out, r)
+	}
+	if len(out) == 0 {
+		out = []string{s.Account.Region}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // Boundary is the permissions boundary of every role a stack creates: the most any of
 // them may ever do, whatever policy a deployer gives it. What the execution role needs
 // (pull images, write the service's logs, read the secrets a task definition names), the
 // task role (ECS Exec's channels) and the flow-log role (write the flow logs); in the
-// stacks' Region; nothing of IAM, STS or Organizations.
+// stacks' Regions; nothing of IAM, STS or Organizations.
 func Boundary(s BoundaryScope) iampolicy.Document {
 	a := s.Account
-	viaSecretsServices := cond("StringEquals", "kms:ViaService", "secretsmanager."+a.Region+".amazonaws.com", "ssm."+a.Region+".amazonaws.com")
+	var repositories, writeLogs, logGroups, secrets, keys, via iampolicy.List
+	for _, r := range s.regions() {
+		repositories = append(repositories, "arn:"+a.Partition+":ecr:"+r+":*:repository/*")
+		writeLogs = append(writeLogs, a.arn("logs", r, "log-group:/ecs/"+s.Project+"/*"), a.arn("logs", r, "log-group:/vpc/"+s.Project+"/*"))
+		logGroups = append(logGroups, a.arn("logs", r, "log-group:*"))
+		secrets = append(secrets, a.arn("ssm", r, "parameter/*"), a.arn("secretsmanager", r, "secret:*"))
+		keys = append(keys, a.arn("kms", r, "key/*"))
+		via = append(via, "secretsmanager."+r+".amazonaws.com", "ssm."+r+".amazonaws.com")
+	}
+	// The release repository, unless in one of those Regions already (any account's).
+	if r := s.ReleaseRepositoryArn; r != "" && !slices.Contains(s.regions(), arnRegion(r)) {
+		repositories = append(repositories, r)
+	}
 	return iampolicy.Document{Version: iampolicy.Version, Statement: []iampolicy.Statement{
-		// ECR pulls (AmazonECSTaskExecutionRolePolicy): the login is on * only.
+		// ECR pulls (AmazonECSTaskExecutionRolePolicy): the login is on * only. Any
+		// repository in the stacks' Regions (the stack's own build, an image a stack file
+		// names), and the release repository wherever it is.
 		{Sid: "EcrLogin", Effect: iampolicy.Allow, Action: list("ecr:GetAuthorizationToken"), Resource: list("*")},
-		{Sid: "EcrPull", Effect: iampolicy.Allow, Action: list("ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"),
-			Resource: list("arn:" + a.Partition + ":ecr:" + a.Region + ":*:repository/*")},
+		{Sid: "EcrPull", Effect: iampolicy.Allow, Action: list(ReleasePullActions...), Resource: repositories},
 		// The services' logs (awslogs) and the flow logs, in the project's log groups.
-		{Sid: "WriteTheProjectsLogs", Effect: iampolicy.Allow, Action: list("logs:CreateLogStream", "logs:PutLogEvents"), Resource: list(
-			a.arn("logs", a.Region, "log-group:/ecs/"+s.Project+"/*"), a.arn("logs", a.Region, "log-group:/vpc/"+s.Project+"/*"))},
-		{Sid: "DescribeLogs", Effect: iampolicy.Allow, Action: list("logs:DescribeLogGroups", "logs:DescribeLogStreams"), Resource: list(a.arn("logs", a.Region, "log-group:*"))},
+		{Sid: "WriteTheProjectsLogs", Effect: iampolicy.Allow, Action: list("logs:CreateLogStream", "logs:PutLogEvents"), Resource: writeLogs},
+		{Sid: "DescribeLogs", Effect: iampolicy.Allow, Action: list("logs:DescribeLogGroups", "logs:DescribeLogStreams"), Resource: logGroups},
 		// A task definition's secrets and registry credentials, read by ECS at task start.
-		{Sid: "ReadTaskSecrets", Effect: iampolicy.Allow, Action: list("ssm:GetParameters", "secretsmanager:GetSecretValue"), Resource: list(
-			a.arn("ssm", a.Region, "parameter/*"), a.arn("secretsmanager", a.Region, "secret:*"))},
+		{Sid: "ReadTaskSecrets", Effect: iampolicy.Allow, Action: list("ssm:GetParameters", "secretsmanager:GetSecretValue"), Resource: secrets},
 		// Their customer managed keys, only as Secrets Manager or Parameter Store use them:
 		// never a direct Decrypt, so no role can decrypt a stack's Pulumi secrets.
-		{Sid: "DecryptTaskSecrets", Effect: iampolicy.Allow, Action: list("kms:Decrypt"), Resource: list(a.arn("kms", a.Region, "key/*")), Condition: viaSecretsServices},
+		{Sid: "DecryptTaskSecrets", Effect: iampolicy.Allow, Action: list("kms:Decrypt"), Resource: keys,
+			Condition: cond("StringEquals", "kms:ViaService", via...)},
 		// ECS Exec's session channels (the task role), which name no resource.
 		{Sid: "EcsExec", Effect: iampolicy.Allow, Action: list("ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
 			"ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"), Resource: list("*")},
 	}}
 }
+
+// arnRegion is an ARN's Region: its fourth field.
+func arnRegion(arn string) string {
+	if f := strings.SplitN(arn, ":", 5); len(f) == 5 {
+		return f[3]
+	}
+	return ""
+}
+
+// ReleasePullActions are what pulling an image from an ECR repository takes, after the
+// login (ecr:GetAuthorizationToken): the tasks' execution roles from the release
+// repository, which grants them to the environments' accounts.
+var ReleasePullActions = []string{"ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"}

@@ -112,6 +112,9 @@ func TestDocumentsAreWellFormed(t *testing.T) {
 	for name, doc := range map[string]iampolicy.Document{
 		"deploy": deployDev(false), "deploy with legacy cleanup": deployDev(true), "preview": Preview(read), "drift": Drift(read),
 		"boundary": Boundary(BoundaryScope{Account: acct, Project: project}), "trust": Trust("arn:aws:iam::123456789012:oidc-provider/x", "s"),
+		"release": Release(ReleaseScope{RepositoryArn: releaseRepo}), "release repository": ReleaseRepositoryPolicy("aws", []string{account}),
+		"boundary with a release repository":              Boundary(BoundaryScope{Account: acct, Project: project, Regions: []string{"us-east-1"}, ReleaseRepositoryArn: releaseRepo}),
+		"deploy in the account of the release repository": Deploy(DeployScope{Account: acct, Backend: backend, Stack: dev, BoundaryArn: boundaryArn, ReleaseRepositoryArn: releaseRepo}),
 	} {
 		if err := doc.Check(); err != nil {
 			t.Errorf("%s: %v", name, err)
@@ -348,5 +351,95 @@ func TestTrust(t *testing.T) {
 	req.Context[GitHubIssuer+":aud"] = []string{"https://github.com/octo-org"}
 	if r := doc.Evaluate(req); r.Allowed() {
 		t.Errorf("another audience: %v", r)
+	}
+}
+
+// A stack in a Region of its own: its deploy role creates, and the read-only roles
+// describe, in that Region only; the state bucket and the keys stay in the account's
+// Region. The boundary covers every Region it is given, and no other.
+func TestStacksInTheirOwnRegions(t *testing.T) {
+	east := dev
+	east.Region = "us-east-1"
+	doc := Deploy(DeployScope{Account: acct, Backend: backend, Stack: east, BoundaryArn: boundaryArn})
+	expect(t, "deploy of a stack in us-east-1", doc, true,
+		probe{"ec2:CreateVpc", "*", ctx("aws:RequestedRegion", "us-east-1")},
+		probe{"logs:CreateLogGroup", "arn:aws:logs:us-east-1:123456789012:log-group:/ecs/nlb-alb-fargate/dev/web", nil},
+		probe{"ecr:PutImage", "arn:aws:ecr:us-east-1:123456789012:repository/web-repo-a1b2c3d", nil},
+		probe{"sns:CreateTopic", "arn:aws:sns:us-east-1:123456789012:alarms-a1b2c3d", nil},
+		probe{"kms:GenerateDataKey", stateKey, ctx("kms:ViaService", "s3.eu-west-1.amazonaws.com")},
+		probe{"s3:PutObject", "arn:aws:s3:::" + stateBucket + "/.pulumi/stacks/nlb-alb-fargate/dev.json", nil},
+	)
+	expect(t, "deploy of a stack in us-east-1", doc, false,
+		probe{"ec2:CreateVpc", "*", ctx("aws:RequestedRegion", region)},
+		probe{"logs:CreateLogGroup", "arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/nlb-alb-fargate/dev/web", nil},
+		probe{"kms:GenerateDataKey", stateKey, ctx("kms:ViaService", "s3.us-east-1.amazonaws.com")},
+	)
+	withRegion := dev
+	withRegion.Region = region
+	a, _ := deployDev(false).JSON()
+	b, _ := Deploy(DeployScope{Account: acct, Backend: backend, Stack: withRegion, BoundaryArn: boundaryArn}).JSON()
+	if a != b {
+		t.Errorf("a stack in the account's Region, named or not, has two policies:\n%s\n%s", a, b)
+	}
+
+	drift := Drift(ReadScope{Account: acct, Backend: backend, Stacks: []Stack{east, prod}})
+	expect(t, "drift of stacks in us-east-1 and eu-west-1", drift, true,
+		probe{"ec2:DescribeVpcs", "*", ctx("aws:RequestedRegion", "us-east-1")},
+		probe{"ec2:DescribeVpcs", "*", ctx("aws:RequestedRegion", region)})
+	expect(t, "drift of stacks in us-east-1 and eu-west-1", drift, false,
+		probe{"ec2:DescribeVpcs", "*", ctx("aws:RequestedRegion", "ap-southeast-2")})
+
+	boundary := Boundary(BoundaryScope{Account: acct, Project: project, Regions: []string{"us-east-1", region, "us-east-1"}})
+	for _, r := range []string{"us-east-1", region} {
+		expect(t, "boundary of stacks in two Regions", boundary, true,
+			probe{"ecr:BatchGetImage", "arn:aws:ecr:" + r + ":123456789012:repository/web-repo-a1b2c3d", nil},
+			probe{"logs:PutLogEvents", "arn:aws:logs:" + r + ":123456789012:log-group:/ecs/nlb-alb-fargate/dev/web:log-stream:x", nil},
+			probe{"ssm:GetParameters", "arn:aws:ssm:" + r + ":123456789012:parameter/web/api-key", nil},
+			probe{"kms:Decrypt", "arn:aws:kms:" + r + ":123456789012:key/1", ctx("kms:ViaService", "ssm."+r+".amazonaws.com")})
+	}
+	expect(t, "boundary of stacks in two Regions", boundary, false,
+		probe{"ecr:BatchGetImage", "arn:aws:ecr:ap-southeast-2:123456789012:repository/web-repo-a1b2c3d", nil},
+		probe{"kms:Decrypt", "arn:aws:kms:us-east-1:123456789012:key/1", ctx("kms:ViaService", "ssm.ap-southeast-2.amazonaws.com")})
+	one, _ := Boundary(BoundaryScope{Account: acct, Project: project}).JSON()
+	same, _ := Boundary(BoundaryScope{Account: acct, Project: project, Regions: []string{region}}).JSON()
+	if one != same {
+		t.Errorf("the boundary of the account's Region, named or not, differs:\n%s\n%s", one, same)
+	}
+}
+
+// The release record of a stack (ReleaseRecordName): its deploy role reads, writes, tags
+// and deletes it; the preview and drift roles read it and its tags; nobody reaches
+// another stack's.
+func TestReleaseRecord(t *testing.T) {
+	if got := ReleaseRecordName(project, "dev"); got != "/nlb-alb-fargate/dev/release-image" {
+		t.Errorf("ReleaseRecordName = %q", got)
+	}
+	record := func(stack string) string {
+		return "arn:aws:ssm:eu-west-1:123456789012:parameter/nlb-alb-fargate/" + stack + "/release-image"
+	}
+	inRegion := ctx("aws:RequestedRegion", region)
+	var writes []probe
+	for _, a := range ReleaseRecordActions {
+		writes = append(writes, probe{a, record("dev"), nil})
+	}
+	expect(t, "deploy", deployDev(false), true, append(writes, probe{"ssm:DescribeParameters", "*", inRegion})...)
+	expect(t, "deploy", deployDev(false), false,
+		probe{"ssm:PutParameter", record("prod"), nil}, probe{"ssm:GetParameter", record("prod"), nil},
+		probe{"ssm:PutParameter", "arn:aws:ssm:eu-west-1:123456789012:parameter/payroll/db-password", nil},
+		probe{"ssm:DescribeParameters", "*", ctx("aws:RequestedRegion", "us-east-1")})
+
+	preview := Preview(ReadScope{Account: acct, Backend: backend, Stacks: []Stack{dev}})
+	drift := Drift(ReadScope{Account: acct, Backend: backend, Stacks: []Stack{dev, prod}})
+	reads := func(stack string) []probe {
+		return []probe{{"ssm:GetParameter", record(stack), nil}, {"ssm:ListTagsForResource", record(stack), nil}, {"ssm:DescribeParameters", "*", inRegion}}
+	}
+	expect(t, "preview", preview, true, reads("dev")...)
+	expect(t, "drift", drift, true, append(reads("dev"), reads("prod")...)...)
+	expect(t, "preview", preview, false, probe{"ssm:GetParameter", record("prod"), nil})
+	for name, doc := range map[string]iampolicy.Document{"preview": preview, "drift": drift} {
+		expect(t, name, doc, false,
+			probe{"ssm:PutParameter", record("dev"), nil}, probe{"ssm:DeleteParameter", record("dev"), nil},
+			probe{"ssm:AddTagsToResource", record("dev"), nil},
+			probe{"ssm:GetParameter", "arn:aws:ssm:eu-west-1:123456789012:parameter/nlb-alb-fargate/dev/other", nil})
 	}
 }

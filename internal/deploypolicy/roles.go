@@ -23,7 +23,12 @@ const (
 	DeploySessionSeconds  = 5400 // deploy jobs: timeout-minutes 60
 	PreviewSessionSeconds = 3600 // preview jobs: timeout-minutes 30
 	DriftSessionSeconds   = 3600 // drift jobs: timeout-minutes 30
+	ReleaseSessionSeconds = 3600 // the release job: timeout-minutes 30
 )
+
+// ReleaseEnvironment is the GitHub environment of the release job, whose token alone the
+// release role trusts; no stack may be named so.
+const ReleaseEnvironment = "release"
 
 // Subjects of GitHub's tokens, by kind of job.
 func PullRequestSubject(repo string) string    { return "repo:" + repo + ":pull_request" }

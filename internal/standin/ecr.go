@@ -1,6 +1,7 @@
 package standin
 
-// ECR (terraform-provider-aws internal/service/ecr): repositories; and what the awsx ECR
+// ECR (terraform-provider-aws internal/service/ecr): repositories, their policies and
+// lifecycle policies (the bootstrap's release repository); and what the awsx ECR
 // components the program uses produce, as the awsx plugin builds them (under the engine the
 // harness constructs them):
 //   - awsx:ecr:Repository is an aws:ecr/repository:Repository and returns `url` and
@@ -12,12 +13,15 @@ package standin
 // Under mocks a component is one registration; ComponentOutputs answers for it.
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -25,8 +29,12 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 )
 
-// The Pulumi type token of the ECR model.
-const TypeEcrRepository tokens.Type = "aws:ecr/repository:Repository"
+// The Pulumi type tokens of the ECR models.
+const (
+	TypeEcrRepository       tokens.Type = "aws:ecr/repository:Repository"
+	TypeEcrRepositoryPolicy tokens.Type = "aws:ecr/repositoryPolicy:RepositoryPolicy"
+	TypeEcrLifecyclePolicy  tokens.Type = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
+)
 
 // The awsx ECR components: under mocks each is one registration, which ComponentOutputs
 // answers; under the engine the harness constructs them.
@@ -45,6 +53,9 @@ func init() {
 			tagged: true,
 			create: func(o *op) (string, map[string]any, error) {
 				name := str(o.in, "name")
+				if !o.preview && o.c.taken(TypeEcrRepository, "name", name) {
+					return "", nil, fmt.Errorf("creating ECR Repository (%s): RepositoryAlreadyExistsException: The repository with name '%s' already exists in the registry with id '%s'", name, name, Account)
+				}
 				return name, map[string]any{
 					"arn": o.arn("ecr", "repository/"+name), "registryId": Account,
 					"repositoryUrl": fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s", Account, o.region(), name),
@@ -76,6 +87,77 @@ func init() {
 			},
 		},
 	})
+}
+
+func init() {
+	register(map[tokens.Type]*model{
+		// SetRepositoryPolicy on create and update: only the repository forces a new one.
+		TypeEcrRepositoryPolicy: {
+			tf: "aws_ecr_repository_policy", source: "internal/service/ecr/repository_policy.go",
+			forceNew: []string{"repository"},
+			create:   repositoryConfig,
+			rules:    []rule{policyRule("policy"), normalizeJSONRule("policy", "structure.NormalizeJsonString")},
+		},
+		// PutLifecyclePolicy: the provider has no update, so a new policy text replaces the
+		// resource (create the new one, then delete the old one, which removes the
+		// repository's only lifecycle policy: the one just put, unless the old one is
+		// retained on delete).
+		TypeEcrLifecyclePolicy: {
+			tf: "aws_ecr_lifecycle_policy", source: "internal/service/ecr/lifecycle_policy.go",
+			forceNew: []string{"repository", "policy"},
+			create:   repositoryConfig,
+			rules: []rule{
+				{
+					name: "equivalentLifecyclePolicyJSON", attr: "policy",
+					why: "the same rules in another order (ECR sorts them by rulePriority), or tag lists in another order, plan no change",
+					same: func(s, n resource.PropertyValue, _ resource.PropertyMap) bool {
+						s, n = unwrap(s), unwrap(n)
+						if !s.IsString() || !n.IsString() {
+							return false
+						}
+						a, b := canonicalLifecyclePolicy(s.StringValue()), canonicalLifecyclePolicy(n.StringValue())
+						return a != "" && a == b
+					},
+				},
+				normalizeJSONRule("policy", "sdkv2.NormalizeJsonStringSchemaStateFunc"),
+			},
+		},
+	})
+}
+
+// repositoryConfig is the create of what ECR keeps per repository (its policy, its
+// lifecycle policy): the repository must exist (RepositoryNotFoundException). The
+// provider's id is the repository's name; the stand-in's adds the type, as ids are one
+// namespace here.
+func repositoryConfig(o *op) (string, map[string]any, error) {
+	name := str(o.in, "repository")
+	if !o.preview && !o.c.taken(TypeEcrRepository, "name", name) {
+		return "", nil, fmt.Errorf("RepositoryNotFoundException: The repository with name '%s' does not exist in the registry with id '%s'", name, Account)
+	}
+	return name + "#" + string(o.urn.Type().Name()), map[string]any{"registryId": Account}, nil
+}
+
+// canonicalLifecyclePolicy is a lifecycle policy as equivalentLifecyclePolicyJSON compares
+// it: its rules sorted by rulePriority, each rule's tag lists sorted; "" when it does not
+// read.
+func canonicalLifecyclePolicy(doc string) string {
+	var p struct {
+		Rules []map[string]any `json:"rules"`
+	}
+	if err := json.Unmarshal([]byte(doc), &p); err != nil {
+		return ""
+	}
+	priority := func(r map[string]any) float64 { f, _ := r["rulePriority"].(float64); return f }
+	slices.SortFunc(p.Rules, func(a, b map[string]any) int { return cmp.Compare(priority(a), priority(b)) })
+	for _, r := range p.Rules {
+		sel, _ := r["selection"].(map[string]any)
+		for _, k := range []string{"tagPrefixList", "tagPatternList"} {
+			if l, ok := sel[k].([]any); ok {
+				slices.SortFunc(l, func(a, b any) int { return cmp.Compare(fmt.Sprint(a), fmt.Sprint(b)) })
+			}
+		}
+	}
+	return canonicalJSON(map[string]any{"rules": p.Rules})
 }
 
 // ComponentOutputs are the outputs of an awsx component registered as one resource, as

@@ -514,6 +514,10 @@ func baseInputs(typ tokens.Type) (map[string]any, func(*testing.T, *Cloud) map[s
 		return map[string]any{"name": "alias/a"}, kmsKey
 	case TypeS3BucketPolicy:
 		return map[string]any{"policy": bucketPolicy}, bucket
+	case TypeEcrRepositoryPolicy:
+		return map[string]any{"policy": repositoryPolicy}, repository
+	case TypeEcrLifecyclePolicy:
+		return map[string]any{"policy": lifecyclePolicy}, repository
 	case TypeS3BucketVersioningV2:
 		return map[string]any{"versioningConfiguration": map[string]any{"status": "Enabled"}}, bucket
 	case TypeS3BucketObjectv2:
