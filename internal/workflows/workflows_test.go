@@ -21,8 +21,11 @@ type workflow struct {
 
 type job struct {
 	If             string `yaml:"if"`
+	Needs          any    // a job's name or a list of them
 	Permissions    map[string]string
 	Environment    any
+	Outputs        map[string]string
+	Env            map[string]string
 	TimeoutMinutes int `yaml:"timeout-minutes"`
 	Strategy       struct {
 		Matrix map[string]any
@@ -279,9 +282,29 @@ func yamlNeeds(t *testing.T, raw, jobName string) (string, bool) {
 	return s, ok
 }
 
+// needsOf are the jobs a job needs.
+func needsOf(j job) []string {
+	switch n := j.Needs.(type) {
+	case string:
+		return []string{n}
+	case []any:
+		var out []string
+		for _, e := range n {
+			s, _ := e.(string)
+			out = append(out, s)
+		}
+		return out
+	}
+	return nil
+}
+
 // Pull requests preview dev only, with the preview role: its state and key are the only
-// ones that role reads, and prod's secrets never meet a pull request's code.
+// ones that role reads, and no other stack's secrets meet a pull request's code. dev is
+// the first stack of .github/stacks.json, which the preview reads rather than naming it.
 func TestPreviewIsDevOnly(t *testing.T) {
+	if list := stackList(t); list[0] != "dev" {
+		t.Errorf(".github/stacks.json starts with %s: pull requests preview the first stack, which the preview role reads (the bootstrap's previewStack, dev)", list[0])
+	}
 	w := workflows(t)["preview.yml"]
 	var previews int
 	for name, j := range w.Jobs {
@@ -290,9 +313,14 @@ func TestPreviewIsDevOnly(t *testing.T) {
 		}
 		for _, s := range stepsUsing(j, "pulumi/actions") {
 			previews++
-			if s.With["command"] != "preview" || s.With["stack-name"] != "dev" {
-				t.Errorf("preview.yml %s: %s of %q, want a preview of dev", name, s.With["command"], s.With["stack-name"])
+			if s.With["command"] != "preview" || s.With["stack-name"] != "${{ steps.stack.outputs.name }}" {
+				t.Errorf("preview.yml %s: %s of %q, want a preview of the stack the step stack reads from the list", name, s.With["command"], s.With["stack-name"])
 			}
+		}
+		if !slices.ContainsFunc(j.Steps, func(s step) bool {
+			return s.ID == "stack" && strings.Contains(s.Run, "jq -r '.stacks[0].name' .github/stacks.json")
+		}) {
+			t.Errorf("preview.yml %s: no step stack reading the first stack of .github/stacks.json", name)
 		}
 		if j.Environment != nil {
 			t.Errorf("preview.yml %s: in environment %v: a pull request's job must get the pull_request subject, which only the preview role trusts", name, j.Environment)
@@ -306,11 +334,15 @@ func TestPreviewIsDevOnly(t *testing.T) {
 // The drift check never shares a deploy's concurrency group (GitHub cancels a pending run
 // when another joins its group, so a queued drift check and a queued deploy would cancel
 // each other) and never cancels; it checks the stack's lock before its preview, skipping
-// while an update holds it, and the lock and checkpoint again after it, judging nothing
-// when an update ran meanwhile.
+// while an update holds it (or while the stack has no state yet), and the lock and
+// checkpoint again after it, judging nothing when an update ran meanwhile.
 func TestDriftKeepsOutOfTheDeploysWay(t *testing.T) {
+	const checked = "steps.before.outputs.locked == 'false' && steps.before.outputs.deployed == 'true'"
 	w := workflows(t)["drift.yml"]
 	for name, j := range w.Jobs {
+		if len(stepsUsing(j, "pulumi/actions")) == 0 {
+			continue // the list's reader
+		}
 		if j.Concurrency == nil || strings.HasPrefix(j.Concurrency.Group, "pulumi-") || j.Concurrency.CancelInProgress {
 			t.Errorf("drift.yml %s: concurrency %+v, want a group of its own (not pulumi-<stack>) that never cancels", name, j.Concurrency)
 		}
@@ -319,13 +351,22 @@ func TestDriftKeepsOutOfTheDeploysWay(t *testing.T) {
 			switch {
 			case strings.Contains(s.Run, ".github/scripts/stack-state.sh"):
 				order = append(order, "state:"+s.ID)
+				if s.ID == "after" && s.If != checked {
+					t.Errorf("drift.yml %s: the second look runs %q, want it with the preview (%s)", name, s.If, checked)
+				}
 			case strings.HasPrefix(s.Uses, "pulumi/actions@"):
 				order = append(order, "preview")
-				if s.If != "steps.before.outputs.locked != 'true'" || s.With["refresh"] != "true" || s.With["expect-no-changes"] != "true" {
-					t.Errorf("drift.yml %s: the preview runs %q with %v, want it only when no lock was found, with refresh and expect-no-changes", name, s.If, s.With)
+				if s.If != checked || s.With["refresh"] != "true" || s.With["expect-no-changes"] != "true" {
+					t.Errorf("drift.yml %s: the preview runs %q with %v, want it only when the stack has state and no lock (%s), with refresh and expect-no-changes", name, s.If, s.With, checked)
+				}
+				if strings.Contains(s.With["config-map"], "releaseDigest") {
+					t.Errorf("drift.yml %s: the preview passes a releaseDigest: it must check the image the stack last deployed", name)
 				}
 			case strings.Contains(s.Run, "BEFORE") && strings.Contains(s.Run, "AFTER"):
 				order = append(order, "judge")
+				if s.If != checked {
+					t.Errorf("drift.yml %s: the judge runs %q, want it with the preview (%s)", name, s.If, checked)
+				}
 			}
 		}
 		if want := []string{"state:before", "preview", "state:after", "judge"}; !slices.Equal(order, want) {
@@ -338,9 +379,9 @@ func TestDriftKeepsOutOfTheDeploysWay(t *testing.T) {
 	}
 	// The keys it lists are the backend's: the lock directory and the checkpoint.
 	st := deploypolicy.State("$project", "$STACK")
-	for _, want := range []string{st.LockPrefix, ".pulumi/stacks/$project/$STACK.json"} {
+	for _, want := range []string{st.LockPrefix, ".pulumi/stacks/$project/$STACK.json", `echo "deployed=$deployed"`} {
 		if !strings.Contains(string(script), want) {
-			t.Errorf("stack-state.sh does not list %s", want)
+			t.Errorf("stack-state.sh does not list or report %s", want)
 		}
 	}
 }
@@ -401,6 +442,9 @@ func TestDeploysFollowCIAndAreSmokeChecked(t *testing.T) {
 func TestDriftReportsInAnIssue(t *testing.T) {
 	w := workflows(t)["drift.yml"]
 	for name, j := range w.Jobs {
+		if len(stepsUsing(j, "pulumi/actions")) == 0 {
+			continue // the list's reader
+		}
 		if j.Permissions["issues"] != "write" {
 			t.Errorf("drift.yml %s: permissions %v, want issues: write for the drift issue", name, j.Permissions)
 		}
