@@ -41,12 +41,29 @@ func stackList(t *testing.T) []string {
 	return names
 }
 
-// The workflows take the stacks from one place, .github/stacks.json: drift.yml's matrix
-// is what a job of its own read from it, and preview.yml reads its first stack
-// (TestPreviewIsDevOnly). Neither names a stack.
+// The workflows take the stacks from one place, .github/stacks.json: deploy.yml's plan
+// reads it (and the deploy jobs follow it, TestPromotionFollowsTheList), the rollback
+// offers its stacks, drift.yml's matrix is what a job of its own read from it, and
+// preview.yml reads its first stack (TestPreviewIsDevOnly). Neither preview nor drift
+// names a stack.
 func TestStacksComeFromOneList(t *testing.T) {
-	stackList(t)
+	list := stackList(t)
 	ws := workflows(t)
+
+	deploy := ws["deploy.yml"]
+	if stepIndex(deploy.Jobs[planJob], "go run ./.github/scripts/plan.go") < 0 {
+		t.Errorf("deploy.yml %s: does not run go run ./.github/scripts/plan.go", planJob)
+	}
+	plan, err := os.ReadFile(filepath.Join("..", "..", ".github", "scripts", "plan.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(plan), `".github", "stacks.json"`) {
+		t.Error("plan.go does not read .github/stacks.json")
+	}
+	if got := dispatchInputs(t, deploy.raw)["stack"].Options; !slices.Equal(got, list) {
+		t.Errorf("deploy.yml: the rollback offers the stacks %v, want .github/stacks.json's %v", got, list)
+	}
 
 	drift := ws["drift.yml"]
 	var matrices int
@@ -89,7 +106,7 @@ func toString(v any) string {
 
 // gate is a job's step that decides whether the job has anything to do, by the step's
 // id: the rest of the job runs only on its output.
-var gates = map[string]string{"drift.yml": "ready", "preview.yml": "stack"}
+var gates = map[string]string{"deploy.yml": "role", "drift.yml": "ready", "preview.yml": "stack"}
 
 // A stack whose file is missing, or whose environment (or the repository) has no role
 // for the job, is skipped with a ::notice, never failed: each job's gate step, run here
@@ -125,6 +142,9 @@ func TestSkippedStacksGetNotices(t *testing.T) {
 				file, role bool
 				goesOn     bool
 			}{{false, true, false}, {true, false, false}, {true, true, true}} {
+				if file == "deploy.yml" && !c.file {
+					continue // deploy.yml's plan skips a stack without its file (TestPlan)
+				}
 				out, rc, outputs := runStep(t, gate.Run, stack, c.file, c.role)
 				if rc != 0 || (outputs != "") != c.goesOn || (!c.goesOn && !strings.Contains(out, "::notice")) {
 					t.Errorf("%s %s: with the stack file %v and %s %v, the gate exits %d, prints %q and outputs %q; want exit 0, and a notice and no output when a stack is skipped",

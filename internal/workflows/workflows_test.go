@@ -23,7 +23,7 @@ type job struct {
 	If             string `yaml:"if"`
 	Needs          any    // a job's name or a list of them
 	Permissions    map[string]string
-	Environment    any
+	Environment    any // a name, or {name, url}
 	Outputs        map[string]string
 	Env            map[string]string
 	TimeoutMinutes int `yaml:"timeout-minutes"`
@@ -148,19 +148,39 @@ func TestDependabotUpdatesActions(t *testing.T) {
 	}
 }
 
+// The roles, by the variable that names each.
+const (
+	deployRole  = "${{ vars.AWS_DEPLOY_ROLE_ARN }}"
+	previewRole = "${{ vars.AWS_PREVIEW_ROLE_ARN }}"
+	driftRole   = "${{ vars.AWS_DRIFT_ROLE_ARN }}"
+	releaseRole = "${{ vars.AWS_RELEASE_ROLE_ARN }}"
+)
+
 // roleSessions is the longest session of the role each variable names, as the bootstrap
-// makes it: role-duration-seconds may ask for up to that.
+// makes it: role-duration-seconds may ask for up to that. The release role's is IAM's
+// shortest MaxSessionDuration (one hour), which every role allows.
 var roleSessions = map[string]int{
-	"${{ vars.AWS_DEPLOY_ROLE_ARN }}":  deploypolicy.DeploySessionSeconds,
-	"${{ vars.AWS_PREVIEW_ROLE_ARN }}": deploypolicy.PreviewSessionSeconds,
-	"${{ vars.AWS_DRIFT_ROLE_ARN }}":   deploypolicy.DriftSessionSeconds,
+	deployRole:  deploypolicy.DeploySessionSeconds,
+	previewRole: deploypolicy.PreviewSessionSeconds,
+	driftRole:   deploypolicy.DriftSessionSeconds,
+	releaseRole: 3600,
 }
 
-// roleOfWorkflow is the one role each workflow's jobs may assume.
-var roleOfWorkflow = map[string]string{
-	"deploy.yml":  "${{ vars.AWS_DEPLOY_ROLE_ARN }}",
-	"preview.yml": "${{ vars.AWS_PREVIEW_ROLE_ARN }}",
-	"drift.yml":   "${{ vars.AWS_DRIFT_ROLE_ARN }}",
+// roleOfJob is the one role a job may assume: in deploy.yml, the release job's is the
+// release role and every other job's a deploy role; preview.yml's and drift.yml's jobs
+// have their own.
+func roleOfJob(file, job string) string {
+	switch {
+	case file == "deploy.yml" && job == releaseJob:
+		return releaseRole
+	case file == "deploy.yml":
+		return deployRole
+	case file == "preview.yml":
+		return previewRole
+	case file == "drift.yml":
+		return driftRole
+	}
+	return ""
 }
 
 func TestWorkflows(t *testing.T) {
@@ -188,7 +208,7 @@ func TestWorkflows(t *testing.T) {
 				case "aws-actions/configure-aws-credentials":
 					aws = true
 					role := s.With["role-to-assume"]
-					if want := roleOfWorkflow[file]; role != want {
+					if want := roleOfJob(file, name); role != want {
 						t.Errorf("%s: assumes %q, want %q (a role per kind of job)", where, role, want)
 					}
 					duration, _ := strconv.Atoi(s.With["role-duration-seconds"])
@@ -225,18 +245,19 @@ func stepsUsing(j job, action string) []step {
 }
 
 // Each deploy job names the environment of the stack it deploys (whose variables hold
-// its role, backend and key, and whose protection rules let only main deploy), and
-// checks the stack file names the environment's key; dev and prod are deployed, prod
-// after dev.
+// its role, Region, backend and key, and whose protection rules let only main deploy),
+// and checks the stack file names the environment's key; the stacks of
+// .github/stacks.json are deployed, and one stack given by hand (the rollback).
 func TestDeployJobsNameTheirEnvironment(t *testing.T) {
 	deploy := workflows(t)["deploy.yml"]
 	var stacks []string
 	for name, j := range deploy.Jobs {
-		for _, s := range stepsUsing(j, "pulumi/actions") {
+		ups := stepsUsing(j, "pulumi/actions")
+		for _, s := range ups {
 			stack := s.With["stack-name"]
 			stacks = append(stacks, stack)
-			if j.Environment != stack {
-				t.Errorf("deploy.yml %s: deploys %s in environment %v, want the environment %s", name, stack, j.Environment, stack)
+			if env := environmentName(j); env != stack {
+				t.Errorf("deploy.yml %s: deploys %s in environment %q, want the environment %s", name, stack, env, stack)
 			}
 			if j.Concurrency == nil || j.Concurrency.Group != "pulumi-"+stack {
 				t.Errorf("deploy.yml %s: concurrency %+v, want pulumi-%s", name, j.Concurrency, stack)
@@ -245,23 +266,26 @@ func TestDeployJobsNameTheirEnvironment(t *testing.T) {
 				t.Errorf("deploy.yml %s: backend %q, want the environment's PULUMI_BACKEND_URL", name, s.With["cloud-url"])
 			}
 		}
-		if !slices.ContainsFunc(j.Steps, func(s step) bool { return strings.Contains(s.Run, "secretsprovider") }) ||
-			!strings.Contains(deploy.raw, "WANT: ${{ vars.PULUMI_SECRETS_PROVIDER }}") {
+		if len(ups) == 0 {
+			continue
+		}
+		if !slices.ContainsFunc(j.Steps, func(s step) bool {
+			return strings.Contains(s.Run, "secretsprovider") && s.Env["WANT"] == "${{ vars.PULUMI_SECRETS_PROVIDER }}"
+		}) {
 			t.Errorf("deploy.yml %s: no check that the stack file names the environment's key (PULUMI_SECRETS_PROVIDER)", name)
 		}
 	}
 	slices.Sort(stacks)
-	if !slices.Equal(stacks, []string{"dev", "prod"}) {
-		t.Errorf("deploy.yml deploys %v, want dev and prod", stacks)
-	}
-	if needs, _ := yamlNeeds(t, deploy.raw, "prod"); needs != "dev" {
-		t.Errorf("deploy.yml prod: needs %q, want dev first", needs)
+	want := append(stackList(t), "${{ inputs.stack }}")
+	slices.Sort(want)
+	if !slices.Equal(stacks, want) {
+		t.Errorf("deploy.yml deploys %v, want %v (.github/stacks.json's stacks, and the rollback's)", stacks, want)
 	}
 	// Only deploy jobs in an environment may assume a deploy role.
 	for file, w := range workflows(t) {
 		for name, j := range w.Jobs {
 			for _, s := range stepsUsing(j, "aws-actions/configure-aws-credentials") {
-				if s.With["role-to-assume"] == roleOfWorkflow["deploy.yml"] && (file != "deploy.yml" || j.Environment == nil) {
+				if s.With["role-to-assume"] == deployRole && (file != "deploy.yml" || j.Environment == nil || name == releaseJob) {
 					t.Errorf("%s %s: assumes a deploy role outside a deploy job's environment", file, name)
 				}
 			}
@@ -269,17 +293,16 @@ func TestDeployJobsNameTheirEnvironment(t *testing.T) {
 	}
 }
 
-// yamlNeeds reads a job's needs: from the workflow's text.
-func yamlNeeds(t *testing.T, raw, jobName string) (string, bool) {
-	t.Helper()
-	var w struct {
-		Jobs map[string]struct{ Needs any }
+// environmentName is the name of a job's environment, written as a name or as {name, url}.
+func environmentName(j job) string {
+	switch e := j.Environment.(type) {
+	case string:
+		return e
+	case map[string]any:
+		n, _ := e["name"].(string)
+		return n
 	}
-	if err := yaml.Unmarshal([]byte(raw), &w); err != nil {
-		t.Fatal(err)
-	}
-	s, ok := w.Jobs[jobName].Needs.(string)
-	return s, ok
+	return ""
 }
 
 // needsOf are the jobs a job needs.
@@ -387,9 +410,11 @@ func TestDriftKeepsOutOfTheDeploysWay(t *testing.T) {
 }
 
 // The deploy workflow runs only after CI passed for a push to main of this repository, on
-// the commit CI tested, and checks every stack it deployed with the smoke check, whose
-// failure fails the job (a step without continue-on-error) and whose table goes to the
-// job's summary (markdown; the command writes $GITHUB_STEP_SUMMARY).
+// the commit CI tested: the first job (stacks) takes only such a run (or a rollback), and
+// every other job needs it. Every stack it deploys is checked with the smoke check, whose
+// failure fails the job (a step without continue-on-error), which runs whenever the up
+// ran (the same condition), and whose table goes to the job's summary (markdown; the
+// command writes $GITHUB_STEP_SUMMARY).
 func TestDeploysFollowCIAndAreSmokeChecked(t *testing.T) {
 	w := workflows(t)["deploy.yml"]
 	var on struct {
@@ -409,30 +434,41 @@ func TestDeploysFollowCIAndAreSmokeChecked(t *testing.T) {
 	if _, push := on.On["push"]; push {
 		t.Error("deploy.yml runs on push: it must wait for CI (workflow_run)")
 	}
+	gate, ok := w.Jobs[planJob]
+	if !ok {
+		t.Fatalf("deploy.yml has no job %s", planJob)
+	}
 	for _, cond := range []string{"github.event.workflow_run.conclusion == 'success'", "github.event.workflow_run.event == 'push'",
 		"github.event.workflow_run.head_branch == 'main'", "github.event.workflow_run.head_repository.full_name == github.repository"} {
-		if !strings.Contains(w.Jobs["dev"].If, cond) {
-			t.Errorf("deploy.yml dev: its condition does not check %s: %q", cond, w.Jobs["dev"].If)
+		if !strings.Contains(gate.If, cond) {
+			t.Errorf("deploy.yml %s: its condition does not check %s: %q", planJob, cond, gate.If)
 		}
 	}
 	for name, j := range w.Jobs {
+		if name != planJob && !slices.Contains(needsOf(j), planJob) {
+			t.Errorf("deploy.yml %s: needs %v, want %s (which takes only a run CI passed for main)", name, needsOf(j), planJob)
+		}
+		if name != planJob && regexp.MustCompile(`\b(always|failure|cancelled)\(`).MatchString(j.If) {
+			t.Errorf("deploy.yml %s: its condition %q would run it when a job it needs did not succeed", name, j.If)
+		}
 		for _, s := range stepsUsing(j, "actions/checkout") {
 			if !strings.Contains(s.With["ref"], "github.event.workflow_run.head_sha") {
 				t.Errorf("deploy.yml %s: checkout of %q, want the commit CI tested (workflow_run.head_sha)", name, s.With["ref"])
 			}
 		}
-		var upStack string
+		var upStack, upIf string
 		smoked := false
 		for _, s := range j.Steps {
 			if strings.HasPrefix(s.Uses, "pulumi/actions@") && s.With["command"] == "up" {
-				upStack = s.With["stack-name"]
+				upStack, upIf = s.With["stack-name"], s.If
 			}
 			if strings.Contains(s.Run, "go run ./internal/smoke") {
-				smoked = upStack != "" && s.Env["STACK"] == upStack && strings.Contains(s.Run, "-format markdown") && s.If == ""
+				smoked = upStack != "" && (s.Env["STACK"] == upStack || j.Env["STACK"] == upStack && s.Env["STACK"] == "") &&
+					strings.Contains(s.Run, "-format markdown") && s.If == upIf
 			}
 		}
 		if upStack != "" && !smoked {
-			t.Errorf("deploy.yml %s: no smoke check of stack %s after its up (go run ./internal/smoke, -format markdown, STACK=%s, unconditional)", name, upStack, upStack)
+			t.Errorf("deploy.yml %s: no smoke check of stack %s after its up (go run ./internal/smoke, -format markdown, STACK=%s, whenever the up ran)", name, upStack, upStack)
 		}
 	}
 }
