@@ -21,6 +21,18 @@ var (
 	planErr  error
 )
 
+// TestMain removes what the tests built once for all of them: plan.go, and gojq.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if planBin != "" {
+		os.RemoveAll(filepath.Dir(planBin))
+	}
+	if jqDir != "" {
+		os.RemoveAll(jqDir)
+	}
+	os.Exit(code)
+}
+
 // planCommand is plan.go, built.
 func planCommand(t *testing.T) string {
 	t.Helper()
