@@ -21,8 +21,11 @@ type workflow struct {
 
 type job struct {
 	If             string `yaml:"if"`
+	Needs          any    // a job's name or a list of them
 	Permissions    map[string]string
-	Environment    any
+	Environment    any // a name, or {name, url}
+	Outputs        map[string]string
+	Env            map[string]string
 	TimeoutMinutes int `yaml:"timeout-minutes"`
 	Strategy       struct {
 		Matrix map[string]any
@@ -145,19 +148,39 @@ func TestDependabotUpdatesActions(t *testing.T) {
 	}
 }
 
+// The roles, by the variable that names each.
+const (
+	deployRole  = "${{ vars.AWS_DEPLOY_ROLE_ARN }}"
+	previewRole = "${{ vars.AWS_PREVIEW_ROLE_ARN }}"
+	driftRole   = "${{ vars.AWS_DRIFT_ROLE_ARN }}"
+	releaseRole = "${{ vars.AWS_RELEASE_ROLE_ARN }}"
+)
+
 // roleSessions is the longest session of the role each variable names, as the bootstrap
-// makes it: role-duration-seconds may ask for up to that.
+// makes it: role-duration-seconds may ask for up to that. The release role's is IAM's
+// shortest MaxSessionDuration (one hour), which every role allows.
 var roleSessions = map[string]int{
-	"${{ vars.AWS_DEPLOY_ROLE_ARN }}":  deploypolicy.DeploySessionSeconds,
-	"${{ vars.AWS_PREVIEW_ROLE_ARN }}": deploypolicy.PreviewSessionSeconds,
-	"${{ vars.AWS_DRIFT_ROLE_ARN }}":   deploypolicy.DriftSessionSeconds,
+	deployRole:  deploypolicy.DeploySessionSeconds,
+	previewRole: deploypolicy.PreviewSessionSeconds,
+	driftRole:   deploypolicy.DriftSessionSeconds,
+	releaseRole: 3600,
 }
 
-// roleOfWorkflow is the one role each workflow's jobs may assume.
-var roleOfWorkflow = map[string]string{
-	"deploy.yml":  "${{ vars.AWS_DEPLOY_ROLE_ARN }}",
-	"preview.yml": "${{ vars.AWS_PREVIEW_ROLE_ARN }}",
-	"drift.yml":   "${{ vars.AWS_DRIFT_ROLE_ARN }}",
+// roleOfJob is the one role a job may assume: in deploy.yml, the release job's is the
+// release role and every other job's a deploy role; preview.yml's and drift.yml's jobs
+// have their own.
+func roleOfJob(file, job string) string {
+	switch {
+	case file == "deploy.yml" && job == releaseJob:
+		return releaseRole
+	case file == "deploy.yml":
+		return deployRole
+	case file == "preview.yml":
+		return previewRole
+	case file == "drift.yml":
+		return driftRole
+	}
+	return ""
 }
 
 func TestWorkflows(t *testing.T) {
@@ -185,7 +208,7 @@ func TestWorkflows(t *testing.T) {
 				case "aws-actions/configure-aws-credentials":
 					aws = true
 					role := s.With["role-to-assume"]
-					if want := roleOfWorkflow[file]; role != want {
+					if want := roleOfJob(file, name); role != want {
 						t.Errorf("%s: assumes %q, want %q (a role per kind of job)", where, role, want)
 					}
 					duration, _ := strconv.Atoi(s.With["role-duration-seconds"])
@@ -222,18 +245,19 @@ func stepsUsing(j job, action string) []step {
 }
 
 // Each deploy job names the environment of the stack it deploys (whose variables hold
-// its role, backend and key, and whose protection rules let only main deploy), and
-// checks the stack file names the environment's key; dev and prod are deployed, prod
-// after dev.
+// its role, Region, backend and key, and whose protection rules let only main deploy),
+// and checks the stack file names the environment's key; the stacks of
+// .github/stacks.json are deployed, and one stack given by hand (the rollback).
 func TestDeployJobsNameTheirEnvironment(t *testing.T) {
 	deploy := workflows(t)["deploy.yml"]
 	var stacks []string
 	for name, j := range deploy.Jobs {
-		for _, s := range stepsUsing(j, "pulumi/actions") {
+		ups := stepsUsing(j, "pulumi/actions")
+		for _, s := range ups {
 			stack := s.With["stack-name"]
 			stacks = append(stacks, stack)
-			if j.Environment != stack {
-				t.Errorf("deploy.yml %s: deploys %s in environment %v, want the environment %s", name, stack, j.Environment, stack)
+			if env := environmentName(j); env != stack {
+				t.Errorf("deploy.yml %s: deploys %s in environment %q, want the environment %s", name, stack, env, stack)
 			}
 			if j.Concurrency == nil || j.Concurrency.Group != "pulumi-"+stack {
 				t.Errorf("deploy.yml %s: concurrency %+v, want pulumi-%s", name, j.Concurrency, stack)
@@ -242,23 +266,26 @@ func TestDeployJobsNameTheirEnvironment(t *testing.T) {
 				t.Errorf("deploy.yml %s: backend %q, want the environment's PULUMI_BACKEND_URL", name, s.With["cloud-url"])
 			}
 		}
-		if !slices.ContainsFunc(j.Steps, func(s step) bool { return strings.Contains(s.Run, "secretsprovider") }) ||
-			!strings.Contains(deploy.raw, "WANT: ${{ vars.PULUMI_SECRETS_PROVIDER }}") {
+		if len(ups) == 0 {
+			continue
+		}
+		if !slices.ContainsFunc(j.Steps, func(s step) bool {
+			return strings.Contains(s.Run, "secretsprovider") && s.Env["WANT"] == "${{ vars.PULUMI_SECRETS_PROVIDER }}"
+		}) {
 			t.Errorf("deploy.yml %s: no check that the stack file names the environment's key (PULUMI_SECRETS_PROVIDER)", name)
 		}
 	}
 	slices.Sort(stacks)
-	if !slices.Equal(stacks, []string{"dev", "prod"}) {
-		t.Errorf("deploy.yml deploys %v, want dev and prod", stacks)
-	}
-	if needs, _ := yamlNeeds(t, deploy.raw, "prod"); needs != "dev" {
-		t.Errorf("deploy.yml prod: needs %q, want dev first", needs)
+	want := append(stackList(t), "${{ inputs.stack }}")
+	slices.Sort(want)
+	if !slices.Equal(stacks, want) {
+		t.Errorf("deploy.yml deploys %v, want %v (.github/stacks.json's stacks, and the rollback's)", stacks, want)
 	}
 	// Only deploy jobs in an environment may assume a deploy role.
 	for file, w := range workflows(t) {
 		for name, j := range w.Jobs {
 			for _, s := range stepsUsing(j, "aws-actions/configure-aws-credentials") {
-				if s.With["role-to-assume"] == roleOfWorkflow["deploy.yml"] && (file != "deploy.yml" || j.Environment == nil) {
+				if s.With["role-to-assume"] == deployRole && (file != "deploy.yml" || j.Environment == nil || name == releaseJob) {
 					t.Errorf("%s %s: assumes a deploy role outside a deploy job's environment", file, name)
 				}
 			}
@@ -266,22 +293,41 @@ func TestDeployJobsNameTheirEnvironment(t *testing.T) {
 	}
 }
 
-// yamlNeeds reads a job's needs: from the workflow's text.
-func yamlNeeds(t *testing.T, raw, jobName string) (string, bool) {
-	t.Helper()
-	var w struct {
-		Jobs map[string]struct{ Needs any }
+// environmentName is the name of a job's environment, written as a name or as {name, url}.
+func environmentName(j job) string {
+	switch e := j.Environment.(type) {
+	case string:
+		return e
+	case map[string]any:
+		n, _ := e["name"].(string)
+		return n
 	}
-	if err := yaml.Unmarshal([]byte(raw), &w); err != nil {
-		t.Fatal(err)
+	return ""
+}
+
+// needsOf are the jobs a job needs.
+func needsOf(j job) []string {
+	switch n := j.Needs.(type) {
+	case string:
+		return []string{n}
+	case []any:
+		var out []string
+		for _, e := range n {
+			s, _ := e.(string)
+			out = append(out, s)
+		}
+		return out
 	}
-	s, ok := w.Jobs[jobName].Needs.(string)
-	return s, ok
+	return nil
 }
 
 // Pull requests preview dev only, with the preview role: its state and key are the only
-// ones that role reads, and prod's secrets never meet a pull request's code.
+// ones that role reads, and no other stack's secrets meet a pull request's code. dev is
+// the first stack of .github/stacks.json, which the preview reads rather than naming it.
 func TestPreviewIsDevOnly(t *testing.T) {
+	if list := stackList(t); list[0] != "dev" {
+		t.Errorf(".github/stacks.json starts with %s: pull requests preview the first stack, which the preview role reads (the bootstrap's previewStack, dev)", list[0])
+	}
 	w := workflows(t)["preview.yml"]
 	var previews int
 	for name, j := range w.Jobs {
@@ -290,9 +336,14 @@ func TestPreviewIsDevOnly(t *testing.T) {
 		}
 		for _, s := range stepsUsing(j, "pulumi/actions") {
 			previews++
-			if s.With["command"] != "preview" || s.With["stack-name"] != "dev" {
-				t.Errorf("preview.yml %s: %s of %q, want a preview of dev", name, s.With["command"], s.With["stack-name"])
+			if s.With["command"] != "preview" || s.With["stack-name"] != "${{ steps.stack.outputs.name }}" {
+				t.Errorf("preview.yml %s: %s of %q, want a preview of the stack the step stack reads from the list", name, s.With["command"], s.With["stack-name"])
 			}
+		}
+		if !slices.ContainsFunc(j.Steps, func(s step) bool {
+			return s.ID == "stack" && strings.Contains(s.Run, "jq -r '.stacks[0].name' .github/stacks.json")
+		}) {
+			t.Errorf("preview.yml %s: no step stack reading the first stack of .github/stacks.json", name)
 		}
 		if j.Environment != nil {
 			t.Errorf("preview.yml %s: in environment %v: a pull request's job must get the pull_request subject, which only the preview role trusts", name, j.Environment)
@@ -306,11 +357,15 @@ func TestPreviewIsDevOnly(t *testing.T) {
 // The drift check never shares a deploy's concurrency group (GitHub cancels a pending run
 // when another joins its group, so a queued drift check and a queued deploy would cancel
 // each other) and never cancels; it checks the stack's lock before its preview, skipping
-// while an update holds it, and the lock and checkpoint again after it, judging nothing
-// when an update ran meanwhile.
+// while an update holds it (or while the stack has no state yet), and the lock and
+// checkpoint again after it, judging nothing when an update ran meanwhile.
 func TestDriftKeepsOutOfTheDeploysWay(t *testing.T) {
+	const checked = "steps.before.outputs.locked == 'false' && steps.before.outputs.deployed == 'true'"
 	w := workflows(t)["drift.yml"]
 	for name, j := range w.Jobs {
+		if len(stepsUsing(j, "pulumi/actions")) == 0 {
+			continue // the list's reader
+		}
 		if j.Concurrency == nil || strings.HasPrefix(j.Concurrency.Group, "pulumi-") || j.Concurrency.CancelInProgress {
 			t.Errorf("drift.yml %s: concurrency %+v, want a group of its own (not pulumi-<stack>) that never cancels", name, j.Concurrency)
 		}
@@ -319,13 +374,22 @@ func TestDriftKeepsOutOfTheDeploysWay(t *testing.T) {
 			switch {
 			case strings.Contains(s.Run, ".github/scripts/stack-state.sh"):
 				order = append(order, "state:"+s.ID)
+				if s.ID == "after" && s.If != checked {
+					t.Errorf("drift.yml %s: the second look runs %q, want it with the preview (%s)", name, s.If, checked)
+				}
 			case strings.HasPrefix(s.Uses, "pulumi/actions@"):
 				order = append(order, "preview")
-				if s.If != "steps.before.outputs.locked != 'true'" || s.With["refresh"] != "true" || s.With["expect-no-changes"] != "true" {
-					t.Errorf("drift.yml %s: the preview runs %q with %v, want it only when no lock was found, with refresh and expect-no-changes", name, s.If, s.With)
+				if s.If != checked || s.With["refresh"] != "true" || s.With["expect-no-changes"] != "true" {
+					t.Errorf("drift.yml %s: the preview runs %q with %v, want it only when the stack has state and no lock (%s), with refresh and expect-no-changes", name, s.If, s.With, checked)
+				}
+				if strings.Contains(s.With["config-map"], "releaseDigest") {
+					t.Errorf("drift.yml %s: the preview passes a releaseDigest: it must check the image the stack last deployed", name)
 				}
 			case strings.Contains(s.Run, "BEFORE") && strings.Contains(s.Run, "AFTER"):
 				order = append(order, "judge")
+				if s.If != checked {
+					t.Errorf("drift.yml %s: the judge runs %q, want it with the preview (%s)", name, s.If, checked)
+				}
 			}
 		}
 		if want := []string{"state:before", "preview", "state:after", "judge"}; !slices.Equal(order, want) {
@@ -338,17 +402,19 @@ func TestDriftKeepsOutOfTheDeploysWay(t *testing.T) {
 	}
 	// The keys it lists are the backend's: the lock directory and the checkpoint.
 	st := deploypolicy.State("$project", "$STACK")
-	for _, want := range []string{st.LockPrefix, ".pulumi/stacks/$project/$STACK.json"} {
+	for _, want := range []string{st.LockPrefix, ".pulumi/stacks/$project/$STACK.json", `echo "deployed=$deployed"`} {
 		if !strings.Contains(string(script), want) {
-			t.Errorf("stack-state.sh does not list %s", want)
+			t.Errorf("stack-state.sh does not list or report %s", want)
 		}
 	}
 }
 
 // The deploy workflow runs only after CI passed for a push to main of this repository, on
-// the commit CI tested, and checks every stack it deployed with the smoke check, whose
-// failure fails the job (a step without continue-on-error) and whose table goes to the
-// job's summary (markdown; the command writes $GITHUB_STEP_SUMMARY).
+// the commit CI tested: the first job (stacks) takes only such a run (or a rollback), and
+// every other job needs it. Every stack it deploys is checked with the smoke check, whose
+// failure fails the job (a step without continue-on-error), which runs whenever the up
+// ran (the same condition), and whose table goes to the job's summary (markdown; the
+// command writes $GITHUB_STEP_SUMMARY).
 func TestDeploysFollowCIAndAreSmokeChecked(t *testing.T) {
 	w := workflows(t)["deploy.yml"]
 	var on struct {
@@ -368,30 +434,41 @@ func TestDeploysFollowCIAndAreSmokeChecked(t *testing.T) {
 	if _, push := on.On["push"]; push {
 		t.Error("deploy.yml runs on push: it must wait for CI (workflow_run)")
 	}
+	gate, ok := w.Jobs[planJob]
+	if !ok {
+		t.Fatalf("deploy.yml has no job %s", planJob)
+	}
 	for _, cond := range []string{"github.event.workflow_run.conclusion == 'success'", "github.event.workflow_run.event == 'push'",
 		"github.event.workflow_run.head_branch == 'main'", "github.event.workflow_run.head_repository.full_name == github.repository"} {
-		if !strings.Contains(w.Jobs["dev"].If, cond) {
-			t.Errorf("deploy.yml dev: its condition does not check %s: %q", cond, w.Jobs["dev"].If)
+		if !strings.Contains(gate.If, cond) {
+			t.Errorf("deploy.yml %s: its condition does not check %s: %q", planJob, cond, gate.If)
 		}
 	}
 	for name, j := range w.Jobs {
+		if name != planJob && !slices.Contains(needsOf(j), planJob) {
+			t.Errorf("deploy.yml %s: needs %v, want %s (which takes only a run CI passed for main)", name, needsOf(j), planJob)
+		}
+		if name != planJob && regexp.MustCompile(`\b(always|failure|cancelled)\(`).MatchString(j.If) {
+			t.Errorf("deploy.yml %s: its condition %q would run it when a job it needs did not succeed", name, j.If)
+		}
 		for _, s := range stepsUsing(j, "actions/checkout") {
 			if !strings.Contains(s.With["ref"], "github.event.workflow_run.head_sha") {
 				t.Errorf("deploy.yml %s: checkout of %q, want the commit CI tested (workflow_run.head_sha)", name, s.With["ref"])
 			}
 		}
-		var upStack string
+		var upStack, upIf string
 		smoked := false
 		for _, s := range j.Steps {
 			if strings.HasPrefix(s.Uses, "pulumi/actions@") && s.With["command"] == "up" {
-				upStack = s.With["stack-name"]
+				upStack, upIf = s.With["stack-name"], s.If
 			}
 			if strings.Contains(s.Run, "go run ./internal/smoke") {
-				smoked = upStack != "" && s.Env["STACK"] == upStack && strings.Contains(s.Run, "-format markdown") && s.If == ""
+				smoked = upStack != "" && (s.Env["STACK"] == upStack || j.Env["STACK"] == upStack && s.Env["STACK"] == "") &&
+					strings.Contains(s.Run, "-format markdown") && s.If == upIf
 			}
 		}
 		if upStack != "" && !smoked {
-			t.Errorf("deploy.yml %s: no smoke check of stack %s after its up (go run ./internal/smoke, -format markdown, STACK=%s, unconditional)", name, upStack, upStack)
+			t.Errorf("deploy.yml %s: no smoke check of stack %s after its up (go run ./internal/smoke, -format markdown, STACK=%s, whenever the up ran)", name, upStack, upStack)
 		}
 	}
 }
@@ -401,6 +478,9 @@ func TestDeploysFollowCIAndAreSmokeChecked(t *testing.T) {
 func TestDriftReportsInAnIssue(t *testing.T) {
 	w := workflows(t)["drift.yml"]
 	for name, j := range w.Jobs {
+		if len(stepsUsing(j, "pulumi/actions")) == 0 {
+			continue // the list's reader
+		}
 		if j.Permissions["issues"] != "write" {
 			t.Errorf("drift.yml %s: permissions %v, want issues: write for the drift issue", name, j.Permissions)
 		}
