@@ -24,7 +24,7 @@ import (
 	"testing"
 
 	"github.com/example/nlb-alb-fargate/internal/config"
-	"github.com/example/nlb-alb-fargate/internal/site"
+	"github.com/example/nlb-alb-fargate/internal/deploypolicy"
 	"github.com/example/nlb-alb-fargate/internal/stacktest"
 	"github.com/example/nlb-alb-fargate/internal/standin"
 	"github.com/example/nlb-alb-fargate/internal/standin/harness"
@@ -297,7 +297,7 @@ func freeAllocationIDs(t *testing.T, e *harness.Stack) map[string]any {
 // the stack's own image repository is gone.
 func runsTheRelease(t *testing.T, e *harness.Stack, set map[string]any) {
 	want := testReleaseRepository + "@" + set["releaseDigest"].(string)
-	got, err := e.AWS.Cloud.Invoke("aws:ssm/getParameter:getParameter", resource.NewPropertyMapFromMap(map[string]any{"name": site.ReleaseRecordName(testProject, e.Name)}))
+	got, err := e.AWS.Cloud.Invoke("aws:ssm/getParameter:getParameter", resource.NewPropertyMapFromMap(map[string]any{"name": deploypolicy.ReleaseRecordName(testProject, e.Name)}))
 	if err != nil || got["insecureValue"].StringValue() != want {
 		t.Errorf("release record: %v, %v; want %s", got, err, want)
 	}

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/example/nlb-alb-fargate/internal/site"
+	"github.com/example/nlb-alb-fargate/internal/deploypolicy"
 	"github.com/example/nlb-alb-fargate/internal/standin"
 	"github.com/example/nlb-alb-fargate/internal/standin/harness"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -53,7 +53,7 @@ func TestEngineReleasesArePromotedByDigest(t *testing.T) {
 	if !liveWebRepository(e) {
 		t.Error("after a move ECS rolled back, the build's repository is gone; the service runs its image")
 	}
-	if _, err := e.AWS.Cloud.Invoke("aws:ssm/getParameter:getParameter", resource.NewPropertyMapFromMap(map[string]any{"name": site.ReleaseRecordName(testProject, e.Name)})); err == nil {
+	if _, err := e.AWS.Cloud.Invoke("aws:ssm/getParameter:getParameter", resource.NewPropertyMapFromMap(map[string]any{"name": deploypolicy.ReleaseRecordName(testProject, e.Name)})); err == nil {
 		t.Error("a release ECS rolled back was recorded")
 	}
 	if _, err := deploy(testReleaseA); err != nil {
@@ -109,7 +109,7 @@ func liveWebRepository(e *harness.Stack) bool {
 // recordedRelease is what the stack's release record holds in the stand-in account.
 func recordedRelease(t *testing.T, e *harness.Stack) string {
 	t.Helper()
-	got, err := e.AWS.Cloud.Invoke("aws:ssm/getParameter:getParameter", resource.NewPropertyMapFromMap(map[string]any{"name": site.ReleaseRecordName(testProject, e.Name)}))
+	got, err := e.AWS.Cloud.Invoke("aws:ssm/getParameter:getParameter", resource.NewPropertyMapFromMap(map[string]any{"name": deploypolicy.ReleaseRecordName(testProject, e.Name)}))
 	if err != nil {
 		t.Fatalf("reading the release record: %v", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/example/nlb-alb-fargate/internal/deploypolicy"
 	"github.com/example/nlb-alb-fargate/internal/operations"
 	"github.com/example/nlb-alb-fargate/internal/site"
 	"github.com/example/nlb-alb-fargate/internal/stacktest"
@@ -61,7 +62,7 @@ func TestReleaseDigestIsWhatRuns(t *testing.T) {
 		t.Errorf("%d ECR repositories and builds registered; a released stack builds nothing", n)
 	}
 	record := m.One(t, string(standin.TypeSsmParameter), "release-record")
-	stacktest.Equal(t, "record name", stacktest.Str(t, record.Inputs, "name"), site.ReleaseRecordName(testProject, testStack))
+	stacktest.Equal(t, "record name", stacktest.Str(t, record.Inputs, "name"), deploypolicy.ReleaseRecordName(testProject, testStack))
 	stacktest.Equal(t, "record type", stacktest.Str(t, record.Inputs, "type"), "String")
 	stacktest.Equal(t, "recorded release", stacktest.Str(t, record.Inputs, "insecureValue"), want)
 }
@@ -99,7 +100,7 @@ func TestOnlyTheBundledBuildIsReplaced(t *testing.T) {
 }
 
 func TestNoReleaseToDeployIsRefused(t *testing.T) {
-	record := site.ReleaseRecordName(testProject, testStack)
+	record := deploypolicy.ReleaseRecordName(testProject, testStack)
 	mustRefuse(t, nil, released(""), []string{
 		"no release to deploy (1 problem; nothing was deployed)",
 		"releaseDigest: missing value: stack dev has recorded no release yet (no SSM parameter " + record + "); deploy one with pulumi up --config releaseDigest=sha256:<digest of a release in " + testReleaseRepository + ">",

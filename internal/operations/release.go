@@ -3,13 +3,14 @@ package operations
 import (
 	"fmt"
 
+	"github.com/example/nlb-alb-fargate/internal/deploypolicy"
 	"github.com/example/nlb-alb-fargate/internal/site"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // NewReleaseRecord writes image, the release the stack deploys, to the stack's release
-// record (site.ReleaseRecordName), which the next deploy without releaseDigest reads
+// record (deploypolicy.ReleaseRecordName), which the next deploy without releaseDigest reads
 // back. Its value waits for released: each service's release check (package main's
 // releaseOf), which errs when ECS rolled the release back. A release that did not take
 // is so never recorded, and the next deploy without a digest returns to the last one
@@ -24,7 +25,7 @@ func NewReleaseRecord(ctx *pulumi.Context, image string, released []pulumi.Strin
 	}
 	value := pulumi.All(checks...).ApplyT(func([]any) string { return image }).(pulumi.StringOutput)
 	record, err := ssm.NewParameter(ctx, "release-record", &ssm.ParameterArgs{
-		Name:          pulumi.String(site.ReleaseRecordName(ctx.Project(), ctx.Stack())),
+		Name:          pulumi.String(deploypolicy.ReleaseRecordName(ctx.Project(), ctx.Stack())),
 		Type:          pulumi.String("String"),
 		InsecureValue: value,
 		Description:   pulumi.String("The release every service of the stack runs; pulumi up without releaseDigest deploys it again."),

@@ -5,17 +5,10 @@ import (
 	"strings"
 
 	"github.com/example/nlb-alb-fargate/internal/config"
+	"github.com/example/nlb-alb-fargate/internal/deploypolicy"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
-
-// ReleaseRecordName is the SSM parameter in which a stack records the release every one
-// of its services ran last, `/<project>/<stack>/release-image`. The stack writes it
-// (operations.NewReleaseRecord) and reads it back here; the deploy, preview and drift
-// roles may read it and only a deploy role write it (internal/deploypolicy).
-func ReleaseRecordName(project, stack string) string {
-	return "/" + project + "/" + stack + "/release-image"
-}
 
 // notFound is the text of terraform-plugin-sdk's retry.NotFoundError, which the
 // provider's aws_ssm_parameter data source returns for a parameter that does not exist
@@ -33,7 +26,7 @@ func lookUpRelease(ctx *pulumi.Context, cfg config.Release) (string, error) {
 	if cfg.Digest != "" {
 		return cfg.Image(cfg.Digest), nil
 	}
-	name := ReleaseRecordName(ctx.Project(), ctx.Stack())
+	name := deploypolicy.ReleaseRecordName(ctx.Project(), ctx.Stack())
 	record, err := ssm.LookupParameter(ctx, &ssm.LookupParameterArgs{Name: name})
 	p := &config.Problems{}
 	switch {
