@@ -152,7 +152,7 @@ func TestDependabotUpdatesActions(t *testing.T) {
 const (
 	deployRole  = "${{ vars.AWS_DEPLOY_ROLE_ARN }}"
 	previewRole = "${{ vars.AWS_PREVIEW_ROLE_ARN }}"
-	driftRole   = "${{ vars.AWS_DRIFT_ROLE_ARN }}"
+	driftRole   = "${{ env.AWS_DRIFT_ROLE_ARN }}" // the stack's own, or the repository's (TestDriftReachesEachStacksAccount)
 	releaseRole = "${{ vars.AWS_RELEASE_ROLE_ARN }}"
 )
 
@@ -163,7 +163,7 @@ var roleSessions = map[string]int{
 	deployRole:  deploypolicy.DeploySessionSeconds,
 	previewRole: deploypolicy.PreviewSessionSeconds,
 	driftRole:   deploypolicy.DriftSessionSeconds,
-	releaseRole: 3600,
+	releaseRole: deploypolicy.ReleaseSessionSeconds,
 }
 
 // roleOfJob is the one role a job may assume: in deploy.yml, the release job's is the
@@ -405,6 +405,37 @@ func TestDriftKeepsOutOfTheDeploysWay(t *testing.T) {
 	for _, want := range []string{st.LockPrefix, ".pulumi/stacks/$project/$STACK.json", `echo "deployed=$deployed"`} {
 		if !strings.Contains(string(script), want) {
 			t.Errorf("stack-state.sh does not list or report %s", want)
+		}
+	}
+}
+
+// The drift check reaches a stack in another account: each of the role, the Region and
+// the backend is the repository variable named after the stack when there is one, the
+// repository's own otherwise, and every step uses those.
+func TestDriftReachesEachStacksAccount(t *testing.T) {
+	w := workflows(t)["drift.yml"]
+	for name, j := range w.Jobs {
+		if len(stepsUsing(j, "pulumi/actions")) == 0 {
+			continue
+		}
+		for env, variable := range map[string]string{"AWS_DRIFT_ROLE_ARN": "AWS_DRIFT_ROLE_ARN", "DRIFT_REGION": "AWS_REGION", "PULUMI_BACKEND_URL": "PULUMI_BACKEND_URL"} {
+			want := "${{ vars[format('" + variable + "_{0}', matrix.stack)] || vars." + variable + " }}"
+			if got := j.Env[env]; got != want {
+				t.Errorf("drift.yml %s: env %s = %q, want %q", name, env, got, want)
+			}
+		}
+		for _, s := range j.Steps {
+			for key, v := range s.With {
+				if strings.Contains(v, "vars.") && (key == "role-to-assume" || key == "aws-region" || key == "cloud-url") {
+					t.Errorf("drift.yml %s: %s is %q, the repository's own, not the stack's (env)", name, key, v)
+				}
+			}
+			if strings.HasPrefix(s.Uses, "aws-actions/configure-aws-credentials@") && s.With["aws-region"] != "${{ env.DRIFT_REGION }}" {
+				t.Errorf("drift.yml %s: credentials in %q, want the stack's Region (env.DRIFT_REGION)", name, s.With["aws-region"])
+			}
+			if strings.HasPrefix(s.Uses, "pulumi/actions@") && s.With["cloud-url"] != "${{ env.PULUMI_BACKEND_URL }}" {
+				t.Errorf("drift.yml %s: backend %q, want the stack's (env.PULUMI_BACKEND_URL)", name, s.With["cloud-url"])
+			}
 		}
 	}
 }
