@@ -32,14 +32,8 @@ func runAccounts(t *testing.T, mode string, env map[string]string) (string, int)
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
-	out, err := cmd.CombinedOutput()
-	rc := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		rc = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return string(out), rc
+	out, rc := combinedOutput(t, cmd)
+	return out, rc
 }
 
 // An environment's variables that name another account are refused before any role is
@@ -60,7 +54,7 @@ func TestEnvironmentAccountsAreChecked(t *testing.T) {
 		env  map[string]string
 		want []string // every error, in order; none: it passes
 	}{
-		"the release environment as the bootstrap made it": {"release", release, nil},
+		"the release environment as the bootstrap made it":          {"release", release, nil},
 		"a prod environment in another account than the repository": {"deploy", deploy, nil},
 		"a release role of another account": {"release", with(release, "AWS_RELEASE_ROLE_ARN", "arn:aws:iam::222222222222:role/x"), []string{
 			"::error title=Environment release::AWS_RELEASE_ROLE_ARN is a role of account 222222222222, but RELEASE_REPOSITORY is in account 111111111111: set the releaseRoleArn output of the account that holds the repository",

@@ -67,6 +67,19 @@ func runPlan(t *testing.T, files map[string]string, env ...string) (string, int,
 	return runPlanIn(t, root, env...)
 }
 
+// combinedOutput runs cmd and returns what it printed and its exit code; a command that
+// could not start fails the test.
+func combinedOutput(t *testing.T, cmd *exec.Cmd) (string, int) {
+	t.Helper()
+	out, err := cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); ok {
+		return string(out), ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return string(out), 0
+}
+
 func runPlanIn(t *testing.T, root string, env ...string) (string, int, map[string]string) {
 	t.Helper()
 	dir := t.TempDir()
@@ -75,13 +88,7 @@ func runPlanIn(t *testing.T, root string, env ...string) (string, int, map[strin
 	cmd.Env = append(os.Environ(), "GITHUB_OUTPUT="+output, "GITHUB_STEP_SUMMARY="+summary,
 		"RELEASE_REPOSITORY=", "ROLLBACK_STACK=", "ROLLBACK_DIGEST=")
 	cmd.Env = append(cmd.Env, env...)
-	out, err := cmd.CombinedOutput()
-	rc := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		rc = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
+	out, rc := combinedOutput(t, cmd)
 	outputs := map[string]string{}
 	b, _ := os.ReadFile(output)
 	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
@@ -89,7 +96,7 @@ func runPlanIn(t *testing.T, root string, env ...string) (string, int, map[strin
 			outputs[k] = v
 		}
 	}
-	return string(out), rc, outputs
+	return out, rc, outputs
 }
 
 const (
@@ -263,13 +270,7 @@ func runReleaseOrder(t *testing.T, commit string, answers map[string]any) (strin
 	cmd := exec.Command("bash", filepath.Join("..", "..", ".github", "scripts", "release-order.sh"))
 	cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+jqPath(t), "GH_FIXTURES="+fixtures,
 		"STACK=prod", "COMMIT="+commit, "GITHUB_REPOSITORY=o/r", "GH_TOKEN=x")
-	out, err := cmd.CombinedOutput()
-	if ee, ok := err.(*exec.ExitError); ok {
-		return string(out), ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return string(out), 0
+	return combinedOutput(t, cmd)
 }
 
 // The older-release refusal: it finds the commit of prod's newest successful deployment

@@ -181,16 +181,10 @@ func runStep(t *testing.T, script, stack string, file, role bool) (string, int, 
 		roleValue = "arn:aws:iam::123456789012:role/x"
 	}
 	cmd.Env = append(os.Environ(), "STACK="+stack, "ROLE="+roleValue, "GITHUB_OUTPUT="+output, "PATH="+jqPath(t))
-	out, err := cmd.CombinedOutput()
-	rc := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		rc = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
+	out, rc := combinedOutput(t, cmd)
 	outputs, err := os.ReadFile(output)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return string(out), rc, strings.TrimSpace(string(outputs))
+	return out, rc, strings.TrimSpace(string(outputs))
 }
