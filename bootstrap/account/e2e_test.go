@@ -94,12 +94,7 @@ func TestEngineLifecycle(t *testing.T) {
 	if !slices.Equal(live, kept) {
 		t.Errorf("after the refused destroy the account holds %v, want %v", live, kept)
 	}
-	var names []string
-	for _, urn := range e.UnprotectAll(t) {
-		names = append(names, urn[strings.LastIndex(urn, "::")+2:])
-	}
-	slices.Sort(names)
-	if !slices.Equal(names, kept) {
+	if names := unprotectAll(t, e); !slices.Equal(names, kept) {
 		t.Errorf("protected: %v, want %v", names, kept)
 	}
 	// Unprotected on purpose, the destroy leaves them in the account (retainOnDelete).
@@ -245,12 +240,7 @@ func TestEngineReleaseRepository(t *testing.T) {
 	if want := slices.Sorted(slices.Values(append(slices.Clone(kept), "release-repository-lifecycle"))); !slices.Equal(live, want) {
 		t.Errorf("after the refused destroy the account holds %v, want %v", live, want)
 	}
-	var names []string
-	for _, urn := range e.UnprotectAll(t) {
-		names = append(names, urn[strings.LastIndex(urn, "::")+2:])
-	}
-	slices.Sort(names)
-	if !slices.Equal(names, kept) {
+	if names := unprotectAll(t, e); !slices.Equal(names, kept) {
 		t.Errorf("protected: %v, want %v", names, kept)
 	}
 	e.Destroy(t, append(stateResources("staging", "prod"), releaseResources...)...)
@@ -275,4 +265,16 @@ func TestEngineAccountOfProdAlone(t *testing.T) {
 	}
 	e.UnprotectAll(t)
 	e.Destroy(t, stateResources("prod")...)
+}
+
+// unprotectAll takes the protection off every resource of the stack and returns the
+// names of those that had it, sorted.
+func unprotectAll(t *testing.T, e *harness.Stack) []string {
+	t.Helper()
+	var names []string
+	for _, urn := range e.UnprotectAll(t) {
+		names = append(names, urn[strings.LastIndex(urn, "::")+2:])
+	}
+	slices.Sort(names)
+	return names
 }
