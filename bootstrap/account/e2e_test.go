@@ -86,11 +86,7 @@ func TestEngineLifecycle(t *testing.T) {
 	if err := e.TryDestroy(t); err == nil || !strings.Contains(err.Error(), "protected") {
 		t.Errorf("destroy of a protected bootstrap: got %v, want it refused", err)
 	}
-	var live []string
-	for _, urn := range e.AWS.Cloud.LiveURNs() {
-		live = append(live, urn.Name())
-	}
-	slices.Sort(live)
+	live := liveNames(e)
 	if !slices.Equal(live, kept) {
 		t.Errorf("after the refused destroy the account holds %v, want %v", live, kept)
 	}
@@ -232,11 +228,7 @@ func TestEngineReleaseRepository(t *testing.T) {
 	if err := e.TryDestroy(t); err == nil || !strings.Contains(err.Error(), "protected") {
 		t.Errorf("destroy of a protected bootstrap: got %v, want it refused", err)
 	}
-	var live []string
-	for _, urn := range e.AWS.Cloud.LiveURNs() {
-		live = append(live, urn.Name())
-	}
-	slices.Sort(live)
+	live := liveNames(e)
 	if want := slices.Sorted(slices.Values(append(slices.Clone(kept), "release-repository-lifecycle"))); !slices.Equal(live, want) {
 		t.Errorf("after the refused destroy the account holds %v, want %v", live, want)
 	}
@@ -277,4 +269,14 @@ func unprotectAll(t *testing.T, e *harness.Stack) []string {
 	}
 	slices.Sort(names)
 	return names
+}
+
+// liveNames are the names of what the stand-in account holds, sorted.
+func liveNames(e *harness.Stack) []string {
+	var live []string
+	for _, urn := range e.AWS.Cloud.LiveURNs() {
+		live = append(live, urn.Name())
+	}
+	slices.Sort(live)
+	return live
 }
